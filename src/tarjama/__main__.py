@@ -1,0 +1,5 @@
+"""Entry point for ``python -m tarjama``."""
+
+from tarjama.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""CLI commands that are not tied to one library area."""

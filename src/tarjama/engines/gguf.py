@@ -15,11 +15,12 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tarjama.engines import degeneracy
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt
 from tarjama.errors import ModelUnavailableError
 from tarjama.models import embedded
@@ -121,23 +122,37 @@ class GGUFEngine(Engine):
         choice = out["choices"][0]
         return choice["text"].strip(), choice.get("finish_reason") == "length"
 
+    @staticmethod
+    def _issues(source: str, text: str, truncated: bool) -> list[str]:
+        issues = degeneracy.problems(source, text)
+        if truncated:
+            issues.append("hit the token limit")
+        if missing := degeneracy.missing_latin_names(source, text):
+            issues.append(f"Latin-script names missing: {', '.join(missing)}")
+        return issues
+
     def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
         start = time.perf_counter()
         notes: list[str] = []
         text, truncated = self._complete(request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty)
-        issues = degeneracy.problems(request.source, text) + (["hit the token limit"] if truncated else [])
+        issues = self._issues(request.source, text, truncated)
         if issues:
-            retry, retry_truncated = self._complete(request, strict=True, repeat_penalty=self.retry_repeat_penalty)
-            retry_issues = degeneracy.problems(request.source, retry) + (
-                ["hit the token limit"] if retry_truncated else []
+            # Names the model dropped become explicit hints: Latin-script names are copied as is.
+            names = degeneracy.missing_latin_names(request.source, text)
+            hinted = {h.source for h in request.hints}
+            extra = tuple(TermHint(n, n) for n in names if n not in hinted)
+            retry_request = replace(request, hints=request.hints + extra, strict_terms=True)
+            retry, retry_truncated = self._complete(
+                retry_request, strict=True, repeat_penalty=self.retry_repeat_penalty
             )
+            retry_issues = self._issues(request.source, retry, retry_truncated)
             notes.append(f"retried: {', '.join(issues)}")
             if len(retry_issues) < len(issues) or not retry_issues:
                 text, issues = retry, retry_issues
             if issues and "repetition loop" in issues:
                 text = degeneracy.trim_loop(text)
                 notes.append("trimmed a repetition loop")
-                issues = degeneracy.problems(request.source, text)
+                issues = self._issues(request.source, text, False)
             if issues and not text.strip():
                 text = request.source
                 notes.append("untranslated: the model gave no output; the source is kept")

@@ -86,7 +86,7 @@ class MarianEngine(Engine):
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(str(folder))
             self.model = MarianMTModel.from_pretrained(str(folder))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, TypeError, KeyError) as exc:
             raise ModelUnavailableError(
                 f"{folder}: not a loadable Marian model ({str(exc).splitlines()[0]}); "
                 "it needs config.json, the weights, source.spm, target.spm and vocab.json"

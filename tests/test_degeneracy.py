@@ -1,0 +1,40 @@
+"""Detection of degenerate LLM output."""
+
+from __future__ import annotations
+
+from tarjama.engines.degeneracy import arabic_share, find_loop, missing_latin_names, problems, trim_loop
+
+SRC = "أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة مع اليابان"
+
+
+def test_good_translation_has_no_problems() -> None:
+    assert problems(SRC, "The European Space Agency announced a new partnership with Japan.") == []
+
+
+def test_empty() -> None:
+    assert problems(SRC, "  ") == ["empty output"]
+
+
+def test_arabic_output() -> None:
+    assert "output is still in Arabic" in problems(SRC, "أعلنت وكالة الفضاء الأوروبية")
+    assert arabic_share("ESA") == 0.0
+
+
+def test_loops() -> None:
+    looped = "The agency said that the mission the mission the mission the mission"
+    assert find_loop(looped) is not None
+    assert "repetition loop" in problems(SRC, looped)
+    assert trim_loop(looped) == "The agency said that the mission"
+    assert find_loop("very, very good") is None
+
+
+def test_length_bounds() -> None:
+    assert any("length" in p for p in problems(SRC, " ".join(["word"] * 9 + ["x", "y"] * 15)))
+    assert any("length" in p for p in problems(SRC, "Agency."))
+    assert problems("نعم.", "Yes, indeed, that is certainly correct.") == []  # short sources are not judged
+
+
+def test_latin_names() -> None:
+    src = "مهمة Astroscale ADRAS-J و M-MATISSE لـESA وJAXA"
+    assert missing_latin_names(src, "the Astroscale ADRAS-J mission, M-MATISSE, ESA and JAXA") == []
+    assert missing_latin_names(src, "the ADRAS J mission for ESA") == ["Astroscale", "ADRAS-J", "M-MATISSE", "JAXA"]

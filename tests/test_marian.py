@@ -1,0 +1,98 @@
+"""The marian engine, driven through the same loading code users run, on a tiny model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("transformers")
+
+from tarjama.engines import load_engine  # noqa: E402
+from tarjama.engines.base import TranslationRequest  # noqa: E402
+from tarjama.engines.marian import DEFAULT_MODEL, MarianEngine  # noqa: E402
+from tarjama.errors import ModelUnavailableError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_translates_a_batch_deterministically(tiny_marian: Path) -> None:
+    engine = load_engine("marian", str(tiny_marian), num_beams=2)
+    requests = [TranslationRequest("أعلنت وكالة الفضاء الأوروبية عن شراكة."), TranslationRequest("مرحبا بكم")]
+    first = engine.translate(requests)
+    second = engine.translate(list(reversed(requests)))
+    assert len(first) == 2
+    assert all(r.text.strip() for r in first)
+    # batching and order do not change the output
+    assert [r.text for r in first] == [r.text for r in reversed(second)]
+    ident = engine.identity
+    assert ident.engine == "marian" and ident.sha256 and len(ident.sha256) == 64
+    assert ident.params["num_beams"] == 2
+
+
+def test_long_segment_is_split_and_says_so(tiny_marian: Path) -> None:
+    engine = MarianEngine(str(tiny_marian), num_beams=1, max_input_tokens=24)
+    long = "، ".join(["أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة"] * 8)
+    assert engine._token_count(long) > 24
+    (result,) = engine.translate([TranslationRequest(long)])
+    assert result.notes and "split into" in result.notes[0] and "24 tokens" in result.notes[0]
+    pieces = engine._pieces(long)
+    assert len(pieces) > 1 and all(engine._token_count(p) <= 24 for p in pieces)
+    # nothing is dropped: the pieces cover every word of the source
+    assert " ".join(pieces).split() == long.split()
+
+
+def test_not_a_model_folder(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelUnavailableError, match="not a loadable Marian model"):
+        MarianEngine(str(tmp_path))
+
+
+def _hf_cache(home: Path, model_folder: Path, commit: str = "a" * 40) -> None:
+    repo = home / "hub" / ("models--" + DEFAULT_MODEL.replace("/", "--"))
+    snap = repo / "snapshots" / commit
+    shutil.copytree(model_folder, snap)
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(extra)
+    return env
+
+
+def test_cached_opus_mt_wins_resolution_offline(tiny_marian: Path, tmp_path: Path) -> None:
+    home = tmp_path / "hf"
+    _hf_cache(home, tiny_marian)
+    src = tmp_path / "in.txt"
+    src.write_text("أعلنت الوكالة عن شراكة.\n\nوقال المدير إن العمل جار.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tarjama", "translate", str(src), "-o", str(out), "--no-glossary"],
+        env=_env(HF_HOME=str(home), HF_HUB_OFFLINE="1"), capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "marian:Helsinki-NLP/opus-mt-ar-en@" + "a" * 40 in proc.stderr
+    import json
+
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 2
+    assert records[0]["engine"]["engine"] == "marian" and records[0]["engine"]["revision"] == "a" * 40
+
+
+def test_offline_without_cache_is_one_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("نص.", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tarjama", "translate", str(src), "--engine", "marian"],
+        env=_env(HF_HOME=str(tmp_path / "empty"), HF_HUB_OFFLINE="1"), capture_output=True, text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "HF_HUB_OFFLINE" in lines[0] and "--model" in lines[0]

@@ -1,0 +1,91 @@
+"""Pipeline stages with a scripted engine: reassembly, journal-based resume, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tarjama.document import parse_text
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.pipeline import translate_document
+
+
+class ScriptedEngine(Engine):
+    """Translates by a fixed dictionary; can be told to crash after N segments."""
+
+    name = "scripted"
+
+    def __init__(self, table: dict[str, str], crash_after: int | None = None) -> None:
+        self.table = table
+        self.crash_after = crash_after
+        self.calls: list[str] = []
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return EngineIdentity("scripted", "table", params={"n": len(self.table)})
+
+    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+        out = []
+        for r in requests:
+            if self.crash_after is not None and len(self.calls) >= self.crash_after:
+                raise RuntimeError("killed")
+            self.calls.append(r.source)
+            out.append(SegmentTranslation(self.table[r.source]))
+        return out
+
+
+TABLE = {"جاء أحمد.": "A.", "ذهب سعيد.": "B.", "من هنا؟": "C?", "نعم": "D"}
+TEXT = "جاء أحمد. ذهب سعيد.\n\nمن هنا؟\n\n\nنعم\n"
+
+
+def test_reassembles_in_order() -> None:
+    result = translate_document(parse_text(TEXT), ScriptedEngine(TABLE))
+    assert result.text() == "A. B.\n\nC?\n\n\nD\n"
+    records = list(result.records())
+    assert [r["translation"] for r in records] == ["A. B.", "C?", "D"]
+    assert records[0]["engine"]["engine"] == "scripted"
+
+
+def test_context_is_previous_sentences_of_the_paragraph() -> None:
+    seen: list[TranslationRequest] = []
+
+    class Spy(ScriptedEngine):
+        def translate(self, requests):
+            seen.extend(requests)
+            return super().translate(requests)
+
+    translate_document(parse_text(TEXT), Spy(TABLE))
+    assert [r.context for r in seen] == ["", "جاء أحمد.", "", ""]
+
+
+def test_resume_translates_nothing_twice(tmp_path: Path) -> None:
+    journal = tmp_path / "journal"
+    crashing = ScriptedEngine(TABLE, crash_after=2)
+    with pytest.raises(RuntimeError):
+        translate_document(parse_text(TEXT), crashing, journal_path=journal, batch_size=1)
+    assert crashing.calls == ["جاء أحمد.", "ذهب سعيد."]
+    second = ScriptedEngine(TABLE)
+    result = translate_document(parse_text(TEXT), second, journal_path=journal, batch_size=1)
+    assert second.calls == ["من هنا؟", "نعم"]
+    assert result.text() == "A. B.\n\nC?\n\n\nD\n"
+    assert result.metadata()["resumed_sentences"] == 2
+
+
+def test_journal_of_another_engine_is_not_reused(tmp_path: Path) -> None:
+    journal = tmp_path / "journal"
+    translate_document(parse_text(TEXT), ScriptedEngine(TABLE), journal_path=journal)
+    other = ScriptedEngine({**TABLE, "extra": "x"})  # different identity
+    translate_document(parse_text(TEXT), other, journal_path=journal)
+    assert len(other.calls) == 4
+
+
+def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
+    journal = tmp_path / "journal"
+    translate_document(parse_text(TEXT), ScriptedEngine(TABLE), journal_path=journal)
+    with open(journal, "a", encoding="utf-8") as fh:
+        fh.write('{"scope": "x", "key": ')  # a write cut short by a crash
+    again = ScriptedEngine(TABLE)
+    translate_document(parse_text(TEXT), again, journal_path=journal)
+    assert again.calls == []

@@ -1,0 +1,21 @@
+"""Prompt construction for the embedded model."""
+
+from __future__ import annotations
+
+from tarjama.engines.base import TermHint
+from tarjama.engines.prompting import chatml_prompt
+
+
+def test_prompts_share_the_prefix_up_to_the_sentence() -> None:
+    a = chatml_prompt("جملة أولى")
+    b = chatml_prompt("جملة ثانية", (TermHint("ESA", "ESA"),))
+    common = len(a) - len("جملة أولى<|im_end|>\n<|im_start|>assistant\n")
+    assert a[:common] == b[:common]  # llama.cpp reuses the evaluated prefix across sentences
+    assert a.endswith("<|im_start|>assistant\n")
+
+
+def test_hints_and_strict_mode() -> None:
+    p = chatml_prompt("مهمة أبولّو", (TermHint("أبولّو", "Apophis"),), strict=True)
+    last_user = p.rsplit("<|im_start|>user\n", 1)[1]
+    assert last_user.startswith("Glossary:\n- أبولّو = Apophis\n\nمهمة أبولّو")
+    assert "exactly as given" in p.split("<|im_end|>", 1)[0]

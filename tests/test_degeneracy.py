@@ -38,3 +38,9 @@ def test_latin_names() -> None:
     src = "مهمة Astroscale ADRAS-J و M-MATISSE لـESA وJAXA"
     assert missing_latin_names(src, "the Astroscale ADRAS-J mission, M-MATISSE, ESA and JAXA") == []
     assert missing_latin_names(src, "the ADRAS J mission for ESA") == ["Astroscale", "ADRAS-J", "M-MATISSE", "JAXA"]
+
+
+def test_chatter() -> None:
+    out = "The mission aims to approach Apophis in 2029. 🚀 #SpaceScience #RAMSES"
+    assert "output contains emoji, hashtags or links not in the source" in problems(SRC, out)
+    assert problems("زوروا #وسم_عربي اليوم هنا", "Visit #hashtag today here") == []

@@ -44,9 +44,12 @@ def enforce(
     requests: Sequence[TranslationRequest],
     results: list[SegmentTranslation],
     expected: Sequence[Sequence[GlossaryEntry]],
-    retranslate: Callable[[Sequence[TranslationRequest]], list[SegmentTranslation]],
+    retranslate: Callable[[Sequence[TranslationRequest]], list[SegmentTranslation]] | None,
 ) -> list[TermOutcome]:
-    """Repair ``results`` in place against ``expected`` terms; return one outcome per segment."""
+    """Repair ``results`` in place against ``expected`` terms; return one outcome per segment.
+
+    ``retranslate`` is None for engines that already retried with the hints themselves.
+    """
     outcomes: list[TermOutcome] = []
     retry_idx: list[int] = []
     for i, (result, terms) in enumerate(zip(results, expected, strict=True)):
@@ -57,7 +60,7 @@ def enforce(
             if outcome.missing:
                 retry_idx.append(i)
         outcomes.append(outcome)
-    if retry_idx:
+    if retry_idx and retranslate is not None:
         strict = [
             TranslationRequest(requests[i].source, requests[i].hints, requests[i].context, strict_terms=True)
             for i in retry_idx

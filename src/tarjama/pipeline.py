@@ -225,7 +225,8 @@ def translate_document(
                 if glossary:
                     from tarjama.enforcement import enforce
 
-                    outcomes = enforce(batch, results, [expected[i] for i in idx], engine.translate)
+                    retry = None if engine.handles_term_hints else engine.translate
+                    outcomes = enforce(batch, results, [expected[i] for i in idx], retry)
                     terms = [o.to_dict() for o in outcomes]
                 else:
                     terms = [None] * len(idx)

@@ -62,6 +62,9 @@ class Engine(abc.ABC):
     """Base class of all engines."""
 
     name: ClassVar[str]
+    # True when the engine already checks and retries glossary hints itself, so the
+    # pipeline's enforcement only rewrites variants and records misses.
+    handles_term_hints: ClassVar[bool] = False
 
     @property
     @abc.abstractmethod

@@ -10,6 +10,8 @@ wrong instead of passing bad output off as a translation.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -59,18 +61,33 @@ def trim_loop(text: str) -> str:
     return " ".join(words[: start + 1])
 
 
-def missing_latin_names(source: str, output: str) -> list[str]:
-    """Latin-script words of an Arabic source that the output does not contain verbatim.
+def latin_names(source: str) -> list[str]:
+    """Latin-script words in an Arabic source, in order, without repeats.
 
     Names written in Latin letters inside Arabic text (ESA, LiteBIRD, ADRAS-J) are meant to be
     copied unchanged; their absence is a cheap, reliable sign of a dropped or mangled name.
     """
-    present = set(_LATIN_NAME.findall(output))
-    missing: list[str] = []
-    for name in _LATIN_NAME.findall(source):
-        if name not in present and name not in missing:
-            missing.append(name)
-    return missing
+    return list(dict.fromkeys(_LATIN_NAME.findall(source)))
+
+
+def missing_terms(output: str, terms: Sequence[str]) -> list[str]:
+    """The terms that do not occur in ``output`` as whole words (case-sensitive)."""
+    return [t for t in terms if not re.search(r"(?<![\w-])" + re.escape(t) + r"(?![\w-])", output)]
+
+
+def missing_latin_names(source: str, output: str) -> list[str]:
+    """Latin-script names of ``source`` that ``output`` does not contain verbatim."""
+    return missing_terms(output, latin_names(source))
+
+
+_CHATTER = re.compile(r"(?<!\w)[#@]\w|https?://")
+
+
+def has_chatter(source: str, output: str) -> bool:
+    """Social-media residue (emoji, #tags, @handles, links) that the source does not have."""
+    if _CHATTER.search(output) and not _CHATTER.search(source):
+        return True
+    return any(unicodedata.category(ch) == "So" and ch not in source for ch in output)
 
 
 def length_ratio(source: str, output: str) -> float:
@@ -86,6 +103,8 @@ def problems(source: str, output: str) -> list[str]:
         found.append("output is still in Arabic")
     if find_loop(output) is not None:
         found.append("repetition loop")
+    if has_chatter(source, output):
+        found.append("output contains emoji, hashtags or links not in the source")
     ratio = length_ratio(source, output)
     source_words = len(_WORD.findall(source))
     # Very short sources ("نعم.") legitimately vary a lot in length; judge only real sentences.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ def prompt_version() -> str:
 
 class GGUFEngine(Engine):
     name = "gguf"
+    handles_term_hints = True
 
     def __init__(
         self,
@@ -106,7 +108,9 @@ class GGUFEngine(Engine):
         # About 2 tokens per English word and ≤1.6 English words per Arabic word, plus headroom.
         return min(512, 4 * len(source.split()) + 24)
 
-    def _complete(self, request: TranslationRequest, *, strict: bool, repeat_penalty: float) -> tuple[str, bool]:
+    def _complete(
+        self, request: TranslationRequest, *, strict: bool, repeat_penalty: float, grammar: Any = None
+    ) -> tuple[str, bool]:
         prompt = chatml_prompt(request.source, request.hints, strict=strict)
         out: dict[str, Any] = self.llm.create_completion(
             prompt,
@@ -118,42 +122,67 @@ class GGUFEngine(Engine):
             repeat_penalty=repeat_penalty,
             seed=0,
             stop=STOP,
+            grammar=grammar,
         )
         choice = out["choices"][0]
         return choice["text"].strip(), choice.get("finish_reason") == "length"
 
     @staticmethod
-    def _issues(source: str, text: str, truncated: bool) -> list[str]:
+    def required_terms(request: TranslationRequest) -> list[str]:
+        """Glossary targets and Latin-script names the output must contain, in source order."""
+        found: dict[str, int] = {}
+        for h in request.hints:
+            found.setdefault(h.target, request.source.find(h.source))
+        for name in degeneracy.latin_names(request.source):
+            found.setdefault(name, request.source.find(name))
+        return sorted(found, key=lambda t: found[t])
+
+    @staticmethod
+    def _issues(source: str, text: str, truncated: bool, required: Sequence[str]) -> list[str]:
         issues = degeneracy.problems(source, text)
         if truncated:
             issues.append("hit the token limit")
-        if missing := degeneracy.missing_latin_names(source, text):
-            issues.append(f"Latin-script names missing: {', '.join(missing)}")
+        if missing := degeneracy.missing_terms(text, required):
+            issues.append(f"terms missing: {', '.join(missing)}")
         return issues
 
     def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
+        """Up to three attempts: plain; strict with a stronger repetition penalty; grammar-constrained.
+
+        The third attempt runs only when the sole remaining problem is missing terms: llama.cpp
+        then decodes under a grammar that cannot finish without every required term, and the
+        result is kept only if it is otherwise clean (no loop, no runaway length).
+        """
         start = time.perf_counter()
         notes: list[str] = []
+        required = self.required_terms(request)
         text, truncated = self._complete(request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty)
-        issues = self._issues(request.source, text, truncated)
+        issues = self._issues(request.source, text, truncated, required)
         if issues:
-            # Names the model dropped become explicit hints: Latin-script names are copied as is.
-            names = degeneracy.missing_latin_names(request.source, text)
-            hinted = {h.source for h in request.hints}
-            extra = tuple(TermHint(n, n) for n in names if n not in hinted)
-            retry_request = replace(request, hints=request.hints + extra, strict_terms=True)
-            retry, retry_truncated = self._complete(
-                retry_request, strict=True, repeat_penalty=self.retry_repeat_penalty
-            )
-            retry_issues = self._issues(request.source, retry, retry_truncated)
             notes.append(f"retried: {', '.join(issues)}")
+            # Names the model dropped become explicit hints: Latin-script names are copied as is.
+            hinted = {h.target for h in request.hints}
+            extra = tuple(TermHint(t, t) for t in degeneracy.missing_terms(text, required) if t not in hinted)
+            strict_request = replace(request, hints=request.hints + extra, strict_terms=True)
+            retry, retry_truncated = self._complete(
+                strict_request, strict=True, repeat_penalty=self.retry_repeat_penalty
+            )
+            retry_issues = self._issues(request.source, retry, retry_truncated, required)
             if len(retry_issues) < len(issues) or not retry_issues:
                 text, issues = retry, retry_issues
+            if issues and all(i.startswith("terms missing") for i in issues):
+                constrained, c_truncated = self._complete(
+                    strict_request, strict=True, repeat_penalty=self.retry_repeat_penalty,
+                    grammar=self._grammar(required),
+                )
+                if not self._issues(request.source, constrained, c_truncated, required):
+                    text, issues = constrained, []
+                    notes.append("constrained decoding to include every required term")
             if issues and "repetition loop" in issues:
                 text = degeneracy.trim_loop(text)
                 notes.append("trimmed a repetition loop")
-                issues = self._issues(request.source, text, False)
-            if issues and not text.strip():
+                issues = self._issues(request.source, text, False, required)
+            if not text.strip():
                 text = request.source
                 notes.append("untranslated: the model gave no output; the source is kept")
                 issues = []
@@ -161,12 +190,29 @@ class GGUFEngine(Engine):
                 notes.append(f"unrepaired: {', '.join(issues)}")
         return SegmentTranslation(text, notes, time.perf_counter() - start)
 
+    def _grammar(self, terms: Sequence[str]) -> Any:
+        from llama_cpp import LlamaGrammar
+
+        with _quiet_stderr():
+            return LlamaGrammar.from_string(terms_grammar(terms), verbose=False)
+
     def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
         return [self.translate_one(r) for r in requests]
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.llm.close()
+
+
+def terms_grammar(terms: Sequence[str], max_permuted: int = 4) -> str:
+    """GBNF for one line of text that contains every term (any order for up to 4 terms)."""
+
+    def literal(t: str) -> str:
+        return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    orders = itertools.permutations(terms) if len(terms) <= max_permuted else [tuple(terms)]
+    alternatives = " | ".join("(" + " ".join(f"free {literal(t)}" for t in order) + ")" for order in orders)
+    return f"root ::= ({alternatives}) free\nfree ::= [^\\n]*\n"
 
 
 def _llama_version() -> str:

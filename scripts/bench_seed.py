@@ -77,8 +77,11 @@ def main() -> int:
     first, warm = warm[0], warm[1:]  # the first pass fills the prompt cache
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"seed: {len(doc.paragraphs)} paragraphs, {n_sent} sentences; glossary: {'on' if glossary else 'off'}; "
-          f"cores: {os.cpu_count()}; engine: {engine.identity.describe()}")
+    print(
+        f"seed: {len(doc.paragraphs)} paragraphs, {n_sent} sentences; "
+        f"glossary: {'on' if glossary else 'off'}; "
+        f"cores: {os.cpu_count()}; engine: {engine.identity.describe()}"
+    )
     print()
     print("| measure | runs | min / median / max |")
     print("| --- | --- | --- |")

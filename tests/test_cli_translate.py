@@ -76,19 +76,32 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
         (lambda d: None, [], "file not found"),
         (lambda d: (d / "in.txt").write_text("  \n\n", encoding="utf-8"), [], "file is empty"),
         # "سطر أول\n" is 14 bytes, "abc " 4 more: the bad byte is at offset 18 on line 2
-        (lambda d: (d / "in.txt").write_bytes("سطر أول\n".encode() + b"abc \xff\xfe"), [],
-         "not valid UTF-8 at line 2, byte 18"),
-        (lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"), ["--engine", "nope"], "unknown engine 'nope'"),
-        (lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"), ["-o", "missing/dir/out.txt"],
-         "does not exist"),
-        (lambda d: ((d / "in.txt").write_text("نص.", encoding="utf-8"), (d / "outdir").mkdir()), ["-o", "outdir"],
-         "is a directory"),
+        (
+            lambda d: (d / "in.txt").write_bytes("سطر أول\n".encode() + b"abc \xff\xfe"),
+            [],
+            "not valid UTF-8 at line 2, byte 18",
+        ),
+        (
+            lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"),
+            ["--engine", "nope"],
+            "unknown engine 'nope'",
+        ),
+        (
+            lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"),
+            ["-o", "missing/dir/out.txt"],
+            "does not exist",
+        ),
+        (
+            lambda d: ((d / "in.txt").write_text("نص.", encoding="utf-8"), (d / "outdir").mkdir()),
+            ["-o", "outdir"],
+            "is a directory",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path: Path, monkeypatch, capsys, setup, argv_extra, message) -> None:
     monkeypatch.chdir(tmp_path)
     setup(tmp_path)
-    code, out, err = run(["translate", "in.txt", *argv_extra], capsys)
+    code, _out, err = run(["translate", "in.txt", *argv_extra], capsys)
     assert code != 0
     lines = err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], err

@@ -37,7 +37,12 @@ def test_length_bounds() -> None:
 def test_latin_names() -> None:
     src = "مهمة Astroscale ADRAS-J و M-MATISSE لـESA وJAXA"
     assert missing_latin_names(src, "the Astroscale ADRAS-J mission, M-MATISSE, ESA and JAXA") == []
-    assert missing_latin_names(src, "the ADRAS J mission for ESA") == ["Astroscale", "ADRAS-J", "M-MATISSE", "JAXA"]
+    assert missing_latin_names(src, "the ADRAS J mission for ESA") == [
+        "Astroscale",
+        "ADRAS-J",
+        "M-MATISSE",
+        "JAXA",
+    ]
 
 
 def test_chatter() -> None:

@@ -32,7 +32,7 @@ def test_markdown_keeps_markers_and_code_verbatim() -> None:
     text = "# عنوان المقال\n\n- بند أول\n- بند ثان\n\n```python\nx = 1\n\ny = 2\n```\n\nفقرة."
     doc = parse_text(text, "md")
     assert len(doc.paragraphs) == 4
-    heading, items, code, prose = doc.paragraphs
+    heading, items, code, _prose = doc.paragraphs
     assert [s.text for s in heading.segments if s.kind == "markup"] == ["# "]
     assert [s.content for s in items.sentences] == ["بند أول", "بند ثان"]
     assert code.verbatim and code.text == "```python\nx = 1\n\ny = 2\n```"
@@ -40,7 +40,7 @@ def test_markdown_keeps_markers_and_code_verbatim() -> None:
     assert out == "# T\n\n- T\n- T\n\n```python\nx = 1\n\ny = 2\n```\n\nT"
 
 
-_chars = st.sampled_from(list("ابت جح.؟!،\n\n \t#-`") + ["\n\n", "```\n", "  \n"])
+_chars = st.sampled_from([*list("ابت جح.؟!،\n\n \t#-`"), "\n\n", "```\n", "  \n"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -82,7 +82,9 @@ def test_resumes_after_interruption(parts, tmp_path: Path, monkeypatch: pytest.M
     with open(dest.with_name("model.gguf.partial"), "ab") as fh:
         fh.write(b"garbage")
     written: list[int] = []
-    monkeypatch.setattr(embedded, "_write_journal", lambda j, d, o, p: (written.append(d), real_write(j, d, o, p)))
+    monkeypatch.setattr(
+        embedded, "_write_journal", lambda j, d, o, p: (written.append(d), real_write(j, d, o, p))
+    )
     assemble(paths, dest, size, sha)
     assert written == [3, 4, 5]  # parts 1-2 were not copied again
     verify(dest, size, sha)
@@ -104,9 +106,15 @@ def test_verify_refuses_changed_file(parts, tmp_path: Path) -> None:
 
 def test_ensure_model_reports_missing_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = embedded.EmbeddedModel(
-        name="fake", filename="fake.gguf", size=10, sha256="0" * 64,
-        part_distribution="tarjama-no-such-dist-{n}", part_module="nope{n}", parts=2,
-        version="1.0", licence="-",
+        name="fake",
+        filename="fake.gguf",
+        size=10,
+        sha256="0" * 64,
+        part_distribution="tarjama-no-such-dist-{n}",
+        part_module="nope{n}",
+        parts=2,
+        version="1.0",
+        licence="-",
     )
     with pytest.raises(TarjamaError, match=r"part 1/2 .*not installed"):
         embedded.ensure_model(spec, folder=tmp_path)

@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("transformers")
 
-from tarjama.engines import load_engine  # noqa: E402
-from tarjama.engines.base import TranslationRequest  # noqa: E402
-from tarjama.engines.marian import DEFAULT_MODEL, MarianEngine  # noqa: E402
-from tarjama.errors import ModelUnavailableError  # noqa: E402
+from tarjama.engines import load_engine
+from tarjama.engines.base import TranslationRequest
+from tarjama.engines.marian import DEFAULT_MODEL, MarianEngine
+from tarjama.errors import ModelUnavailableError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,10 @@ def test_cached_opus_mt_wins_resolution_offline(tiny_marian: Path, tmp_path: Pat
     out = tmp_path / "out.jsonl"
     proc = subprocess.run(
         [sys.executable, "-m", "tarjama", "translate", str(src), "-o", str(out), "--no-glossary"],
-        env=_env(HF_HOME=str(home), HF_HUB_OFFLINE="1"), capture_output=True, text=True, cwd=tmp_path,
+        env=_env(HF_HOME=str(home), HF_HUB_OFFLINE="1"),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert "marian:Helsinki-NLP/opus-mt-ar-en@" + "a" * 40 in proc.stderr
@@ -90,7 +93,9 @@ def test_offline_without_cache_is_one_clear_error(tmp_path: Path) -> None:
     src.write_text("نص.", encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "tarjama", "translate", str(src), "--engine", "marian"],
-        env=_env(HF_HOME=str(tmp_path / "empty"), HF_HUB_OFFLINE="1"), capture_output=True, text=True,
+        env=_env(HF_HOME=str(tmp_path / "empty"), HF_HUB_OFFLINE="1"),
+        capture_output=True,
+        text=True,
         cwd=tmp_path,
     )
     assert proc.returncode != 0

@@ -23,10 +23,16 @@ def sentences(text: str) -> list[str]:
         # never at Arabic comma, semicolon or colon
         ("قال، ثم أضاف؛ وختم: انتهى.", ["قال، ثم أضاف؛ وختم: انتهى."]),
         # numbers
-        ("ارتفع بنسبة 2.5 في المئة إلى 1,000 دولار. ثم هبط.", ["ارتفع بنسبة 2.5 في المئة إلى 1,000 دولار.", "ثم هبط."]),
+        (
+            "ارتفع بنسبة 2.5 في المئة إلى 1,000 دولار. ثم هبط.",
+            ["ارتفع بنسبة 2.5 في المئة إلى 1,000 دولار.", "ثم هبط."],
+        ),
         # dotted abbreviations and initials
         ("قال د. أحمد إن م. سعيد حضر. وانتهى.", ["قال د. أحمد إن م. سعيد حضر.", "وانتهى."]),
-        ("The U.S. team and J. Smith met Dr. Lee. Then left.", ["The U.S. team and J. Smith met Dr. Lee.", "Then left."]),
+        (
+            "The U.S. team and J. Smith met Dr. Lee. Then left.",
+            ["The U.S. team and J. Smith met Dr. Lee.", "Then left."],
+        ),
         # closing quotes and brackets stay with their sentence
         ('قال: "انتهى الأمر." ثم خرج.', ['قال: "انتهى الأمر."', "ثم خرج."]),
         ("قال «انتهى.» ثم خرج.", ["قال «انتهى.»", "ثم خرج."]),
@@ -51,7 +57,9 @@ def test_seed_paragraph_count_and_sentences(seed_text: str) -> None:
     assert [len(p.sentences) for p in doc.paragraphs] == [2, 2, 2, 2, 4, 2, 2, 3, 1]
 
 
-_alphabet = st.sampled_from(list("ابتثجحخ دذرز سشصض.!?؟،؛:\n0123456789 ,\"»)(ESAJX") + [" ", "  ", "د.", "U.S."])
+_alphabet = st.sampled_from(
+    [*list('ابتثجحخ دذرز سشصض.!?؟،؛:\n0123456789 ,"»)(ESAJX'), " ", "  ", "د.", "U.S."]
+)
 
 
 @settings(max_examples=300, deadline=None)

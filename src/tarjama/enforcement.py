@@ -72,7 +72,11 @@ def enforce(
             missing = [e.en for e in check_terms(text, expected[i])]
             if len(missing) < len(outcome.missing):
                 results[i].text = text
-                results[i].notes = [*results[i].notes, *second.notes, "retranslated to enforce glossary terms"]
+                results[i].notes = [
+                    *results[i].notes,
+                    *second.notes,
+                    "retranslated to enforce glossary terms",
+                ]
                 outcome.missing, outcome.rewrites = missing, rewrites
             results[i].seconds += second.seconds
     for result, outcome in zip(results, outcomes, strict=True):

@@ -98,7 +98,11 @@ class TranslationResult:
                 missing = [m for s in p.sentences if s.terms for m in s.terms["missing"]]
                 expected = [t for s in p.sentences if s.terms for t in s.terms["expected"]]
                 record["glossary"] = self.glossary
-                record["terms"] = {"expected": expected, "found": len(expected) - len(missing), "missing": missing}
+                record["terms"] = {
+                    "expected": expected,
+                    "found": len(expected) - len(missing),
+                    "missing": missing,
+                }
             yield record
 
     def jsonl(self) -> str:
@@ -151,7 +155,9 @@ class Journal:
     def get(self, request: TranslationRequest) -> dict[str, Any] | None:
         return self.entries.get(self.key(request))
 
-    def add(self, request: TranslationRequest, result: SegmentTranslation, terms: dict[str, Any] | None) -> None:
+    def add(
+        self, request: TranslationRequest, result: SegmentTranslation, terms: dict[str, Any] | None
+    ) -> None:
         rec = {
             "scope": self.scope,
             "key": self.key(request),
@@ -199,7 +205,9 @@ def translate_document(
         requests.append(TranslationRequest(seg.content, hints, context))
         expected.append([m.entry for m in matches])
 
-    gloss_info = {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))} if glossary else None
+    gloss_info = (
+        {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))} if glossary else None
+    )
     scope = hashlib.sha256(
         json.dumps([engine.identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
     ).hexdigest()

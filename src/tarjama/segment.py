@@ -46,9 +46,7 @@ def _is_abbreviation_dot(text: str, i: int) -> bool:
     # Initials and dotted acronyms: J. / U.S. / U.S.A. / د.م.
     if "." in word and all(len(p) <= 2 for p in word.split(".")):
         return True
-    if len(letters) == 1 and letters.isalpha():
-        return True
-    return False
+    return bool(len(letters) == 1 and letters.isalpha())
 
 
 def _splits_at(text: str, i: int) -> int | None:
@@ -70,10 +68,10 @@ def _splits_at(text: str, i: int) -> int | None:
         end += 1
     while end < n and (text[end] in _CLOSERS or unicodedata.category(text[end]) == "Pf"):
         end += 1
-    if end < n and not text[end].isspace():
-        # Arabic typists often omit the space after a full stop; split only between Arabic letters.
-        if not (_ARABIC_LETTER.match(text[end]) and i > 0 and _ARABIC_LETTER.match(text[i - 1])):
-            return None
+    # Arabic typists often omit the space after a full stop; split only between Arabic letters.
+    glued_arabic = end < n and _ARABIC_LETTER.match(text[end]) and i > 0 and _ARABIC_LETTER.match(text[i - 1])
+    if end < n and not text[end].isspace() and not glued_arabic:
+        return None
     return end
 
 

@@ -36,8 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--no-glossary", action="store_true", help="no term hints, enforcement or checks")
     p.add_argument("--batch-size", type=int, default=8, help="segments per engine call (default: 8)")
     p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress bar on stderr (default: when stderr is a terminal)")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     p.set_defaults(func=run)
 
 

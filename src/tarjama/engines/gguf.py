@@ -156,7 +156,9 @@ class GGUFEngine(Engine):
         start = time.perf_counter()
         notes: list[str] = []
         required = self.required_terms(request)
-        text, truncated = self._complete(request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty)
+        text, truncated = self._complete(
+            request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty
+        )
         issues = self._issues(request.source, text, truncated, required)
         if issues:
             notes.append(f"retried: {', '.join(issues)}")
@@ -172,7 +174,9 @@ class GGUFEngine(Engine):
                 text, issues = retry, retry_issues
             if issues and all(i.startswith("terms missing") for i in issues):
                 constrained, c_truncated = self._complete(
-                    strict_request, strict=True, repeat_penalty=self.retry_repeat_penalty,
+                    strict_request,
+                    strict=True,
+                    repeat_penalty=self.retry_repeat_penalty,
                     grammar=self._grammar(required),
                 )
                 if not self._issues(request.source, constrained, c_truncated, required):

@@ -39,7 +39,7 @@ def locate_model(model: str) -> Path | None:
         return None
     try:
         return Path(snapshot_download(model, local_files_only=True))
-    except Exception:  # noqa: BLE001 - any cache miss means "not available locally"
+    except Exception:
         return None
 
 
@@ -107,7 +107,11 @@ class MarianEngine(Engine):
             model=model if not Path(model).expanduser().is_dir() else str(folder.resolve()),
             revision=_hub_revision(folder),
             sha256=_weights_sha256(folder),
-            params={"num_beams": num_beams, "batch_size": batch_size, "max_input_tokens": self.max_input_tokens},
+            params={
+                "num_beams": num_beams,
+                "batch_size": batch_size,
+                "max_input_tokens": self.max_input_tokens,
+            },
         )
 
     @staticmethod
@@ -121,7 +125,7 @@ class MarianEngine(Engine):
             from huggingface_hub import snapshot_download
 
             return Path(snapshot_download(model))
-        except Exception as exc:  # noqa: BLE001 - network, auth and not-found all end here
+        except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ModelUnavailableError(
                 f"cannot get Marian model {model!r} ({first[:160]}); pass a local folder with --model, "
@@ -185,5 +189,7 @@ class MarianEngine(Engine):
                     f"split into {len(plan)} pieces: longer than the model's limit of "
                     f"{self.max_input_tokens} tokens"
                 )
-            results.append(SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan)))
+            results.append(
+                SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan))
+            )
         return results

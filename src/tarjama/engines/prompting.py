@@ -23,9 +23,7 @@ SYSTEM = (
     "Output only the English translation."
 )
 
-STRICT_SUFFIX = (
-    " Use each glossary term exactly as given, with the same spelling and capitalisation."
-)
+STRICT_SUFFIX = " Use each glossary term exactly as given, with the same spelling and capitalisation."
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,12 @@ class Example:
 EXAMPLES: tuple[Example, ...] = (
     Example(
         "أعلنت وزارة الصحة يوم الثلاثاء عن افتتاح ثلاثة مستشفيات جديدة في المنطقة الشمالية.",
-        "The Ministry of Health announced on Tuesday the opening of three new hospitals in the northern region.",
+        "The Ministry of Health announced on Tuesday the opening of three new hospitals "
+        "in the northern region.",
     ),
     Example(
-        "وقالت وكالة الفضاء الكندية في بيان إن القمر الصناعي CX-4 سيُطلق في أوائل عام 2027، بعد تأخير دام عامين.",
+        "وقالت وكالة الفضاء الكندية في بيان إن القمر الصناعي CX-4 سيُطلق في أوائل عام 2027، "
+        "بعد تأخير دام عامين.",
         "The Canadian Space Agency said in a statement that the CX-4 satellite would be launched in "
         "early 2027, after a two-year delay.",
         (TermHint("وكالة الفضاء الكندية", "Canadian Space Agency"),),

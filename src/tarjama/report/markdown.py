@@ -1,0 +1,106 @@
+"""Markdown score report, meant for CI logs and pull-request comments.
+
+Sections: headline table (metric, score, sacrebleu signature), per-paragraph table, term
+accuracy with missed terms, and the paired bootstrap comparison when there is one. Cell
+text is escaped so a ``|`` or newline in a translation cannot break a table.
+"""
+
+from __future__ import annotations
+
+from tarjama.scoring.bootstrap import Interval
+from tarjama.scoring.core import ScoreReport
+
+SNIPPET = 60
+
+
+def cell(text: object) -> str:
+    """Text made safe for a Markdown table cell."""
+    s = str(text).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(s.split())
+
+
+def clip(text: str, width: int = SNIPPET) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def render_markdown(report: ScoreReport, width: int = 1) -> str:
+    """The whole report as Markdown; scores are shown with ``width`` decimals."""
+    out: list[str] = ["# Translation scores", ""]
+    refs = ", ".join(f"`{cell(p)}`" for p in report.reference_paths)
+    out.append(f"- Hypothesis: `{cell(report.hypothesis_path)}` ({len(report.hypotheses)} paragraphs)")
+    out.append(f"- References: {refs}")
+    if report.source_path:
+        out.append(f"- Source: `{cell(report.source_path)}`")
+    for engine in report.engines:
+        desc = ", ".join(f"{k}={v}" for k, v in engine.items() if k != "params")
+        out.append(f"- Engine: {cell(desc)}")
+    out.append(f"- Versions: tarjama {report.versions['tarjama']}, sacrebleu {report.versions['sacrebleu']}")
+    out += ["", "| Metric | Score | Signature |", "|---|---:|---|"]
+    for m in report.corpus:
+        name = m.name + (" ↓" if m.lower_is_better else "")
+        out.append(f"| {cell(name)} | {m.formatted(width)} | `{cell(m.signature)}` |")
+    if report.terms is not None:
+        t = report.terms
+        out.append(f"| Term accuracy (%) | {t.formatted(width)} | {t.correct}/{t.total} terms |")
+    bleu = report.metric("BLEU")
+    if bleu.verbose:
+        out += ["", f"BLEU detail: {cell(bleu.verbose)}"]
+    out += ["", "TER: lower is better (↓); all other scores: higher is better."]
+
+    out += ["", "## Per paragraph", ""]
+    names = list(report.segment_signatures)
+    header = "| # | " + " | ".join(names) + (" | Missed terms" if report.terms else "") + " | Hypothesis |"
+    out += [header, "|---:|" + "---:|" * len(names) + ("---|" if report.terms else "") + "---|"]
+    for seg in report.segments:
+        row = [str(seg.index + 1)] + [f"{seg.scores[n]:.{width}f}" for n in names]
+        if report.terms:
+            row.append(cell(", ".join(report.terms.paragraphs[seg.index].missed)) or "—")
+        row.append(cell(clip(report.hypotheses[seg.index])))
+        out.append("| " + " | ".join(row) + " |")
+    out += ["", "Per-paragraph signatures:", ""]
+    out += [f"- {cell(n)}: `{cell(sig)}`" for n, sig in report.segment_signatures.items()]
+
+    if report.terms is not None:
+        t = report.terms
+        out += ["", "## Terminology", ""]
+        out.append(
+            f"Term accuracy: **{t.correct}/{t.total}** ({t.formatted(1)}%) "
+            f"with glossary `{cell(t.glossary_path)}`."
+        )
+        missed = t.missed
+        if missed:
+            out += ["", "| Paragraph | Missed term (expected English) |", "|---:|---|"]
+            out += [f"| {i + 1} | {cell(term)} |" for i, term in missed]
+        else:
+            out += ["", "No missed terms."]
+
+    if report.comparison is not None:
+        c = report.comparison
+        out += ["", "## Comparison (paired bootstrap)", ""]
+        out.append(
+            f"System `{cell(report.hypothesis_path)}` against baseline `{cell(c.baseline_path)}`: "
+            f"{c.n_samples} resamples, seed {c.seed}; Δ = system - baseline; "
+            "95% intervals; significant when p < 0.05."
+        )
+        out += [
+            "",
+            "| Metric | Baseline | System | Δ | Δ 95% CI | p-value | Verdict | Signature |",
+            "|---|---:|---:|---:|---|---:|---|---|",
+        ]
+        for r in c.results:
+            verdict = {"system": "system better", "baseline": "baseline better"}.get(
+                r.winner or "", "no significant difference"
+            )
+            out.append(
+                f"| {cell(r.name)}{' ↓' if r.lower_is_better else ''} "
+                f"| {r.baseline:.{width}f} ± {_half(r.baseline_ci):.{width}f} "
+                f"| {r.system:.{width}f} ± {_half(r.system_ci):.{width}f} "
+                f"| {r.delta:+.{width}f} | [{r.delta_ci.low:+.{width}f}, {r.delta_ci.high:+.{width}f}] "
+                f"| {r.p_value:.4f} | {verdict} | `{cell(r.signature)}` |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def _half(ci: Interval) -> float:
+    # sacrebleu prints a system's interval as mean ± half-width; do the same.
+    return (ci.high - ci.low) / 2

@@ -1,0 +1,210 @@
+"""Scoring a translation end to end: read, check alignment, score, compare.
+
+``score_files`` is what the CLI and CI scripts call; ``score_texts`` does the same on
+in-memory paragraphs. Both return a ``ScoreReport``, a plain record that every renderer
+(Markdown, JSON, HTML) reads and that holds the texts, so a report never rereads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sacrebleu
+
+from tarjama import __version__
+from tarjama.errors import TarjamaError
+from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_bootstrap
+from tarjama.scoring.inputs import ParagraphFile, check_aligned, read_paragraph_file, source_paragraphs
+from tarjama.scoring.metrics import (
+    MetricScore,
+    SegmentScore,
+    score_corpus,
+    score_segments,
+    segment_signatures,
+)
+from tarjama.scoring.terms import TermReport, term_report
+
+
+@dataclass
+class Comparison:
+    """Paired bootstrap of the scored hypothesis (system) against ``baseline_path``."""
+
+    baseline_path: str
+    n_samples: int
+    seed: int
+    results: list[PairedResult]
+    baseline_hypotheses: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "baseline": self.baseline_path,
+            "test": "paired bootstrap resampling",
+            "n_samples": self.n_samples,
+            "seed": self.seed,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+@dataclass
+class ScoreReport:
+    """Everything a report shows. Paragraph indices are 0-based; renderers show them 1-based."""
+
+    hypothesis_path: str
+    reference_paths: list[str]
+    source_path: str | None
+    hypotheses: list[str]
+    references: list[list[str]]  # one list per reference set, aligned with hypotheses
+    sources: list[str] | None
+    corpus: list[MetricScore]
+    segments: list[SegmentScore]
+    segment_signatures: dict[str, str]
+    engines: list[dict[str, Any]] = field(default_factory=list)
+    terms: TermReport | None = None
+    comparison: Comparison | None = None
+    versions: dict[str, str] = field(
+        default_factory=lambda: {"tarjama": __version__, "sacrebleu": sacrebleu.__version__}
+    )
+
+    def metric(self, name: str) -> MetricScore:
+        for m in self.corpus:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, object]:
+        refs_by_para = [[r[i] for r in self.references] for i in range(len(self.hypotheses))]
+        paragraphs = []
+        for i, seg in enumerate(self.segments):
+            para: dict[str, object] = {
+                "index": i,
+                "hypothesis": self.hypotheses[i],
+                "references": refs_by_para[i],
+                "scores": seg.scores,
+            }
+            if self.sources is not None:
+                para["source"] = self.sources[i]
+            if self.terms is not None:
+                para["missed_terms"] = self.terms.paragraphs[i].missed
+            paragraphs.append(para)
+        return {
+            "versions": self.versions,
+            "inputs": {
+                "hypothesis": self.hypothesis_path,
+                "references": self.reference_paths,
+                "source": self.source_path,
+                "paragraphs": len(self.hypotheses),
+                "engines": self.engines,
+            },
+            "corpus": [m.to_dict() for m in self.corpus],
+            "segment_signatures": self.segment_signatures,
+            "paragraphs": paragraphs,
+            "terms": self.terms.to_dict() if self.terms else None,
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+        }
+
+
+def score_texts(
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    sources: Sequence[str] | None = None,
+    *,
+    glossary: str | Path | Any | None = None,
+    baseline: Sequence[str] | None = None,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    labels: dict[str, Any] | None = None,
+) -> ScoreReport:
+    """Score aligned paragraphs (already checked). ``labels`` names inputs for the report.
+
+    ``glossary`` is a path or a loaded ``Glossary``; term accuracy needs ``sources`` too.
+    """
+    labels = labels or {}
+    hyps = list(hypotheses)
+    refs = [list(r) for r in references]
+    report = ScoreReport(
+        hypothesis_path=labels.get("hypothesis", "hypothesis"),
+        reference_paths=labels.get("references", [f"reference {k + 1}" for k in range(len(refs))]),
+        source_path=labels.get("source"),
+        hypotheses=hyps,
+        references=refs,
+        sources=list(sources) if sources is not None else None,
+        corpus=score_corpus(hyps, refs),
+        segments=score_segments(hyps, refs),
+        segment_signatures=segment_signatures(len(refs)),
+        engines=labels.get("engines", []),
+    )
+    if glossary is not None and sources is not None:
+        report.terms = term_report(glossary, list(sources), hyps, refs)
+    if baseline is not None:
+        report.comparison = Comparison(
+            baseline_path=labels.get("baseline", "baseline"),
+            n_samples=n_samples,
+            seed=seed,
+            results=paired_bootstrap(hyps, list(baseline), refs, n_samples=n_samples, seed=seed),
+            baseline_hypotheses=list(baseline),
+        )
+    return report
+
+
+def score_files(
+    hyp: str | Path,
+    refs: Sequence[str | Path],
+    src: str | Path | None = None,
+    glossary: str | Path | None = None,
+    compare: str | Path | None = None,
+    *,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> ScoreReport:
+    """Read, align-check and score a hypothesis file against one or more reference files.
+
+    ``src`` (Arabic source) defaults to the ``source`` fields of a JSONL hypothesis.
+    Term accuracy needs both a source and ``glossary``; ``compare`` is a baseline
+    hypothesis for the paired bootstrap test. Raises TarjamaError on unusable input.
+    """
+    if not refs:
+        raise TarjamaError("no reference given; pass at least one --ref FILE")
+    hyp_file = read_paragraph_file(hyp)
+    ref_files = [read_paragraph_file(r) for r in refs]
+    others: list[tuple[str, ParagraphFile, list[str]]] = [
+        ("reference", f, f.paragraphs) for f in ref_files
+    ]
+    sources: list[str] | None = None
+    source_label: str | None = None
+    if src is not None:
+        src_file = read_paragraph_file(src)
+        sources = source_paragraphs(src_file)
+        source_label = src_file.path
+        others.append(("source", src_file, sources))
+    elif hyp_file.sources is not None:
+        sources, source_label = hyp_file.sources, f"{hyp_file.path} (source fields)"
+        others.append(("source", hyp_file, sources))
+    baseline_file: ParagraphFile | None = None
+    if compare is not None:
+        baseline_file = read_paragraph_file(compare)
+        others.append(("baseline", baseline_file, baseline_file.paragraphs))
+    if glossary is not None and sources is None:
+        raise TarjamaError(
+            f"{glossary}: term accuracy needs the Arabic source; pass --src SOURCE "
+            "(or score a JSONL hypothesis, which carries its sources)"
+        )
+    check_aligned(hyp_file, others)
+    return score_texts(
+        hyp_file.paragraphs,
+        [f.paragraphs for f in ref_files],
+        sources,
+        glossary=glossary,
+        baseline=baseline_file.paragraphs if baseline_file else None,
+        n_samples=n_samples,
+        seed=seed,
+        labels={
+            "hypothesis": hyp_file.path,
+            "references": [f.path for f in ref_files],
+            "source": source_label,
+            "baseline": baseline_file.path if baseline_file else None,
+            "engines": hyp_file.engines,
+        },
+    )

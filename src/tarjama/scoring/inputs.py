@@ -1,0 +1,215 @@
+"""Reading aligned paragraphs: hypotheses, references and sources for scoring.
+
+A scoring input is a document of paragraphs, in one of two forms:
+
+* plain text or Markdown, where paragraphs are blocks separated by blank lines. The split
+  is the one ``tarjama translate`` uses (``tarjama.document``), so a translation always has
+  as many paragraphs as its source; a Markdown code fence stays one paragraph even when it
+  contains blank lines;
+* JSONL written by ``tarjama translate --format jsonl``: one record per paragraph whose
+  ``translation`` is the text scored. Its ``source`` and ``engine`` fields are kept so a
+  report can show the Arabic and say which engine produced the output.
+
+For scoring, a paragraph is stripped and its internal line breaks become single spaces:
+metrics compare one segment per paragraph, and a line break inside a paragraph is layout,
+not content. All problems are ``TarjamaError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tarjama.document import detect_format, parse_text
+from tarjama.errors import TarjamaError
+from tarjama.textio import read_text
+
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
+_JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+@dataclass
+class ParagraphFile:
+    """The paragraphs of one input file, with where each starts for error messages."""
+
+    path: str
+    kind: str  # "text" or "jsonl"
+    paragraphs: list[str]
+    lines: list[int]  # 1-based line on which each paragraph starts (JSONL: record line)
+    sources: list[str] | None = None  # JSONL only: the ``source`` field of each record
+    engines: list[dict[str, Any]] = field(default_factory=list)  # distinct engine records, in order
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def where(self, i: int) -> str:
+        """``path line N`` for paragraph ``i`` (0-based)."""
+        return f"{self.path} line {self.lines[i]}"
+
+
+def flatten(text: str) -> str:
+    """A paragraph as one scoring segment: stripped, line breaks turned into one space."""
+    return _LINE_BREAK.sub(" ", text.strip())
+
+
+def snippet(text: str, width: int = 40) -> str:
+    """A short quoted excerpt for error messages."""
+    text = flatten(text)
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def read_paragraphs(path: str | Path) -> list[str]:
+    """The scoring segments of ``path`` (plain text, Markdown or tarjama JSONL), one per paragraph."""
+    return read_paragraph_file(path).paragraphs
+
+
+def read_paragraph_file(path: str | Path) -> ParagraphFile:
+    """Read ``path`` into a ParagraphFile; JSONL is recognised by suffix or by its first line."""
+    text = read_text(path)
+    if Path(path).suffix.lower() in _JSONL_SUFFIXES or _looks_like_tarjama_jsonl(text):
+        return _parse_jsonl(text, str(path))
+    return _parse_text(text, str(path))
+
+
+def _looks_like_tarjama_jsonl(text: str) -> bool:
+    # A news paragraph never is a JSON object with a "translation" key, so this sniff is safe
+    # for files that were renamed to .txt.
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if not first.startswith("{"):
+        return False
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "translation" in record
+
+
+def _parse_text(text: str, path: str) -> ParagraphFile:
+    doc = parse_text(text, detect_format(path), path=path)
+    paragraphs = [flatten(p.text) for p in doc.paragraphs]
+    lines = [text.count("\n", 0, p.start) + 1 for p in doc.paragraphs]
+    return ParagraphFile(path=path, kind="text", paragraphs=paragraphs, lines=lines)
+
+
+def _parse_jsonl(text: str, path: str) -> ParagraphFile:
+    paragraphs: list[str] = []
+    lines: list[int] = []
+    sources: list[str] = []
+    engines: list[dict[str, Any]] = []
+    expected_index: int | None = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise TarjamaError(
+                f"{path} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
+                "give the JSONL file exactly as `tarjama translate --format jsonl` wrote it"
+            ) from None
+        if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
+            raise TarjamaError(
+                f"{path} line {lineno}: record has no string \"translation\" field; "
+                "expected one `tarjama translate --format jsonl` record per line"
+            )
+        index = record.get("index")
+        if isinstance(index, int) and not isinstance(index, bool):
+            # Records must be in paragraph order, otherwise every score would compare the
+            # wrong paragraphs. The first record fixes the base (0- or 1-based).
+            if expected_index is not None and index != expected_index:
+                raise TarjamaError(
+                    f"{path} line {lineno}: record has index {index}, expected {expected_index}; "
+                    "records must be one per paragraph, in order, with none missing"
+                )
+            expected_index = index + 1
+        paragraphs.append(flatten(record["translation"]))
+        lines.append(lineno)
+        source = record.get("source")
+        sources.append(flatten(source) if isinstance(source, str) else "")
+        engine = record.get("engine")
+        if isinstance(engine, dict) and engine not in engines:
+            engines.append(engine)
+    if not paragraphs:
+        raise TarjamaError(f"{path}: no JSONL records; give a file with one record per paragraph")
+    has_sources = any(sources)
+    return ParagraphFile(
+        path=path,
+        kind="jsonl",
+        paragraphs=paragraphs,
+        lines=lines,
+        sources=sources if has_sources else None,
+        engines=engines,
+    )
+
+
+def source_paragraphs(f: ParagraphFile) -> list[str]:
+    """What a file contributes as the *source* side: JSONL ``source`` fields, else its paragraphs."""
+    if f.kind == "jsonl":
+        if f.sources is None:
+            raise TarjamaError(
+                f"{f.path}: JSONL records have no \"source\" field, so it cannot serve as --src; "
+                "give the Arabic source text file instead"
+            )
+        return f.sources
+    return f.paragraphs
+
+
+def check_aligned(hyp: ParagraphFile, others: Sequence[tuple[str, ParagraphFile, list[str]]]) -> None:
+    """Refuse inputs that do not line up paragraph for paragraph.
+
+    ``others`` are ``(role, file, paragraphs)`` triples (role: "reference", "source", …).
+    The message gives both counts and the first misaligned position with a snippet, and,
+    when paragraph lengths diverge earlier, where a split or merge probably happened.
+    """
+    _check_nonempty("hypothesis", hyp, hyp.paragraphs)
+    for role, other, paras in others:
+        if len(paras) != len(hyp.paragraphs):
+            raise TarjamaError(_count_mismatch(hyp, role, other, paras))
+        _check_nonempty(role, other, paras)
+
+
+def _check_nonempty(role: str, f: ParagraphFile, paras: Sequence[str]) -> None:
+    for i, text in enumerate(paras):
+        if not text.strip():
+            raise TarjamaError(
+                f"{f.where(i)}: {role} paragraph {i + 1} of {len(paras)} is empty; every paragraph "
+                "needs text (re-run the translation, or remove that paragraph from all inputs)"
+            )
+
+
+def _count_mismatch(hyp: ParagraphFile, role: str, other: ParagraphFile, paras: list[str]) -> str:
+    n_hyp, n_other = len(hyp.paragraphs), len(paras)
+    first = min(n_hyp, n_other)  # 0-based index of the first paragraph without a partner
+    if n_hyp > n_other:
+        extra = f"hypothesis paragraph {first + 1} ({hyp.where(first)}: {snippet(hyp.paragraphs[first])})"
+        missing = f"has no {role} paragraph"
+    else:
+        extra = f"{role} paragraph {first + 1} ({other.where(first)}: {snippet(paras[first])})"
+        missing = "has no hypothesis paragraph"
+    message = (
+        f"{hyp.path} has {n_hyp} paragraphs but {role} {other.path} has {n_other}; "
+        f"first misaligned position: {extra} {missing}"
+    )
+    hint = _first_length_divergence(hyp.paragraphs, paras)
+    if hint is not None and hint < first:
+        message += (
+            f"; lengths first diverge at paragraph {hint + 1} "
+            f"({len(hyp.paragraphs[hint].split())} vs {len(paras[hint].split())} words), "
+            "a likely split or merge"
+        )
+    return message + "; separate paragraphs with blank lines the same way in both files"
+
+
+def _first_length_divergence(a: Sequence[str], b: Sequence[str], ratio: float = 2.5) -> int | None:
+    # Translations and references of the same paragraph rarely differ in length by more than
+    # 2.5x (Arabic vs English word counts included), so the first such pair is a good guess
+    # at where one file split or merged a paragraph.
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        nx, ny = max(len(x.split()), 1), max(len(y.split()), 1)
+        if max(nx, ny) / min(nx, ny) > ratio and max(nx, ny) >= 8:
+            return i
+    return None

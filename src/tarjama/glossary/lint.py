@@ -1,0 +1,129 @@
+"""Auditing a glossary file: every problem, one finding per line, with file:line.
+
+Findings (code — meaning):
+
+* ``columns``, ``empty``, ``kind`` — a row that ``Glossary.load`` rejects: wrong number of
+  fields, an empty ar/en/kind or an empty item between ``|``, an unknown kind;
+* ``stray-tab``, ``space``, ``bidi`` — trailing tabs; leading, trailing, doubled or no-break
+  spaces; invisible bidi controls (U+200E/F, U+202A–E, U+2066–9). Load cleans these, but
+  they make the file lie about its content, so they are reported;
+* ``duplicate`` — a row repeating an earlier row (same forms, English and kind), or a form
+  listed twice for the same English;
+* ``conflict`` — one source form with two different English targets;
+* ``normalised-equal`` — two different spellings that are the same form once normalised
+  (diacritics, hamza on alef, ة/ه…): the later one can never match on its own;
+* ``shadowed`` — a form of entry X that the matcher finds *inside* a longer form of entry Y,
+  where Y's English does not contain X's. Longest match wins, so inside that phrase X is
+  never matched nor enforced and Y's English is expected instead; if that was not meant,
+  the two targets disagree. ("Apophis" inside "Rapid Apophis Mission for Space Safety" is
+  fine: the longer English contains "Apophis".)
+* ``variant-conflict`` — one English variant rewritten to two canonical forms, or a variant
+  equal to another entry's canonical form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from tarjama.glossary.matcher import Matcher
+from tarjama.glossary.model import GlossaryEntry, GlossaryFile
+from tarjama.glossary.normalize import normalize
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code}: {self.message}"
+
+
+def lint_file(path: str | os.PathLike[str]) -> list[Finding]:
+    """All findings for the glossary at ``path`` (a bad header raises TarjamaError instead)."""
+    gfile = GlossaryFile.read(path)
+    entries, problems = gfile.entries()
+    found = [(p.line, p.code, p.message) for p in problems]
+    found += _cross_checks(entries)
+    return [Finding(str(path), line, code, msg) for line, code, msg in sorted(set(found))]
+
+
+def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    rows: dict[tuple, GlossaryEntry] = {}
+    forms: dict[str, GlossaryEntry] = {}
+    normalised: dict[str, tuple[str, GlossaryEntry]] = {}
+    for e in entries:
+        row_key = (tuple(sorted(normalize(f) for f in e.ar_forms)), e.en, e.kind)
+        if row_key in rows:
+            found.append((e.line, "duplicate", f"repeats line {rows[row_key].line}; delete one of them"))
+            continue
+        rows[row_key] = e
+        for form in e.ar_forms:
+            norm = normalize(form)
+            other = forms.get(form)
+            if other is not None and other.en != e.en:
+                found.append((e.line, "conflict", f"form {form!r} → {e.en!r} here but → {other.en!r} on line "
+                              f"{other.line}; one source form needs one target: keep one or make the forms "
+                              "more specific"))
+            elif other is not None:
+                where = "in this row" if other is e else f"on line {other.line}"
+                found.append((e.line, "duplicate", f"form {form!r} → {e.en!r} is already listed {where}; "
+                              "keep one"))
+            elif norm in normalised:
+                first, owner = normalised[norm]
+                where = "in this row" if owner is e else f"on line {owner.line} (→ {owner.en!r})"
+                found.append((e.line, "normalised-equal", f"form {form!r} is the same as {first!r} {where} "
+                              "once diacritics, hamza and alef/yeh/teh marbuta variants are normalised; "
+                              "the first one always wins, so keep one"))
+            forms.setdefault(form, e)
+            normalised.setdefault(norm, (form, e))
+    found += _shadowed(entries)
+    found += _variant_conflicts(entries)
+    return found
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    body = r"\s+".join(re.escape(w) for w in shorter.split())
+    return re.search(rf"(?<!\w){body}(?!\w)", longer, re.IGNORECASE) is not None
+
+
+def _shadowed(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    matcher = Matcher(entries)
+    found = []
+    for outer in entries:
+        for form in outer.ar_forms:
+            view = normalize(form)
+            for c in matcher.candidates(view):
+                inner = entries[c.entry]
+                if inner is outer or (c.prefix_start == 0 and c.end == len(view)):
+                    continue
+                if inner.en != outer.en and not _contains(outer.en, inner.en):
+                    msg = (f"{view[c.start:c.end]!r} (→ {inner.en!r}) is inside the longer form {form!r} on "
+                           f"line {outer.line} (→ {outer.en!r}); the longer match wins there, so "
+                           f"{inner.en!r} is never expected there; make the targets agree or drop a form")
+                    found.append((inner.line, "shadowed", msg))
+    return found
+
+
+def _variant_conflicts(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    found = []
+    canonical = {e.en.casefold(): e for e in entries}
+    variants: dict[str, GlossaryEntry] = {}
+    for e in entries:
+        for v in e.en_variants:
+            key = v.casefold()
+            owner = canonical.get(key)
+            if owner is not None and owner.en != e.en:
+                found.append((e.line, "variant-conflict", f"variant {v!r} (→ {e.en!r}) is the canonical "
+                              f"form of line {owner.line}; rewriting it would destroy that term — remove it"))
+            prior = variants.setdefault(key, e)
+            if prior.en != e.en:
+                msg = (f"variant {v!r} → {e.en!r} here but → {prior.en!r} on line {prior.line}; "
+                       "a variant can be rewritten to one form only")
+                found.append((e.line, "variant-conflict", msg))
+    return found

@@ -49,3 +49,12 @@ def test_chatter() -> None:
     out = "The mission aims to approach Apophis in 2029. 🚀 #SpaceScience #RAMSES"
     assert "output contains emoji, hashtags or links not in the source" in problems(SRC, out)
     assert problems("زوروا #وسم_عربي اليوم هنا", "Visit #hashtag today here") == []
+
+
+def test_near_misses_are_derived_or_recased_forms() -> None:
+    from tarjama.engines.degeneracy import near_misses
+
+    out = "a company with Japanese and European partners near the moon and Mars; Europeans"
+    expected = ["Japanese", "European", "Europeans", "moon"]
+    assert near_misses(out, ["Japan", "Europe", "Moon", "ESA"]) == expected
+    assert near_misses("The Moon landing", ["Moon"]) == []

@@ -19,3 +19,16 @@ def test_hints_and_strict_mode() -> None:
     last_user = p.rsplit("<|im_start|>user\n", 1)[1]
     assert last_user.startswith("Glossary:\n- أبولّو = Apophis\n\nمهمة أبولّو")
     assert "exactly as given" in p.split("<|im_end|>", 1)[0]
+
+
+def test_inject_terms_uses_offsets_and_keeps_clitics() -> None:
+    from tarjama.engines.prompting import inject_terms
+
+    src = "مع كيانات في اليابان وأوروبا ولليابان والقمرية"
+    hints = [
+        TermHint("اليابان", "Japan", start=13, end=20),
+        TermHint("أوروبا", "Europe", start=22, end=28),
+        TermHint("يابان", "Japan", start=32, end=37),
+        TermHint("قمر", "Moon", start=-1, end=-1),  # no offsets: never replaced blindly
+    ]
+    assert inject_terms(src, hints) == "مع كيانات في Japan وـEurope وللـJapan والقمرية"

@@ -200,7 +200,7 @@ def translate_document(
     expected: list[list[Any]] = []
     for para, seg in items:
         matches = glossary.match(seg.content) if glossary else []
-        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind) for m in matches)
+        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
         context = " ".join(s.content for s in para.sentences if s.index < seg.index)
         requests.append(TranslationRequest(seg.content, hints, context))
         expected.append([m.entry for m in matches])

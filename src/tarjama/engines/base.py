@@ -22,6 +22,9 @@ class TermHint:
     source: str
     target: str
     kind: str = ""
+    # Offsets of ``source`` in the request's text, when known (needed for inline injection).
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True)

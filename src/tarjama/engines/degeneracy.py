@@ -75,6 +75,22 @@ def missing_terms(output: str, terms: Sequence[str]) -> list[str]:
     return [t for t in terms if not re.search(r"(?<![\w-])" + re.escape(t) + r"(?![\w-])", output)]
 
 
+def near_misses(output: str, terms: Sequence[str]) -> list[str]:
+    """Words of ``output`` that stand where a required term should: derived or re-cased forms.
+
+    "Japanese" for Japan, "European" for Europe, "moon" for Moon: a small model tends to
+    choose these over the exact glossary form, and banning them on a retry is enough.
+    """
+    words = set(re.findall(r"[A-Za-z][A-Za-z-]*", output))
+    found: list[str] = []
+    for term in terms:
+        if " " in term or len(term) < 4:
+            continue
+        stem = term.lower()[: max(4, len(term) - 1)]
+        found += sorted(w for w in words if w != term and w.lower().startswith(stem) and w not in found)
+    return found
+
+
 def missing_latin_names(source: str, output: str) -> list[str]:
     """Latin-script names of ``source`` that ``output`` does not contain verbatim."""
     return missing_terms(output, latin_names(source))

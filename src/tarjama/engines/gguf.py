@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import os
 import time
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from typing import Any
 
 from tarjama.engines import degeneracy
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
-from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt
+from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt, inject_terms
 from tarjama.errors import ModelUnavailableError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
@@ -93,6 +92,7 @@ class GGUFEngine(Engine):
                 "top_k": 1,
                 "repeat_penalty": repeat_penalty,
                 "retry_repeat_penalty": retry_repeat_penalty,
+                "retry": "strict+inline-terms+near-miss-ban",
                 "n_ctx": n_ctx,
                 "threads": threads,
                 "prompt": f"chatml-fewshot-{len(EXAMPLES)}@{prompt_version()}",
@@ -109,7 +109,7 @@ class GGUFEngine(Engine):
         return min(512, 4 * len(source.split()) + 24)
 
     def _complete(
-        self, request: TranslationRequest, *, strict: bool, repeat_penalty: float, grammar: Any = None
+        self, request: TranslationRequest, *, strict: bool, repeat_penalty: float, banned: Sequence[str] = ()
     ) -> tuple[str, bool]:
         prompt = chatml_prompt(request.source, request.hints, strict=strict)
         out: dict[str, Any] = self.llm.create_completion(
@@ -122,10 +122,23 @@ class GGUFEngine(Engine):
             repeat_penalty=repeat_penalty,
             seed=0,
             stop=STOP,
-            grammar=grammar,
+            logit_bias=self._ban(banned) or None,
         )
         choice = out["choices"][0]
         return choice["text"].strip(), choice.get("finish_reason") == "length"
+
+    def _ban(self, words: Sequence[str]) -> dict[int, float]:
+        """Logit bias that forbids each word, where the word is a single token (with or without a space).
+
+        Multi-token words are left alone: banning their first token would also ban unrelated words.
+        """
+        bias: dict[int, float] = {}
+        for word in words:
+            for form in (f" {word}", word):
+                tokens = self.llm.tokenize(form.encode(), add_bos=False, special=False)
+                if len(tokens) == 1:
+                    bias[tokens[0]] = -100.0
+        return bias
 
     @staticmethod
     def required_terms(request: TranslationRequest) -> list[str]:
@@ -147,11 +160,13 @@ class GGUFEngine(Engine):
         return issues
 
     def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
-        """Up to three attempts: plain; strict with a stronger repetition penalty; grammar-constrained.
+        """Up to two attempts: the plain request, then a stricter one if the first is unusable.
 
-        The third attempt runs only when the sole remaining problem is missing terms: llama.cpp
-        then decodes under a grammar that cannot finish without every required term, and the
-        result is kept only if it is otherwise clean (no loop, no runaway length).
+        The retry states the glossary more forcefully (strict instruction, dropped Latin names
+        added as hints, glossary terms written into the source in English), forbids the words
+        that stood in for a missing term ("Japanese" for Japan), and adds a repetition penalty
+        only when the first attempt looped or rambled, since the penalty also discourages
+        copying names. The attempt with fewer problems wins.
         """
         start = time.perf_counter()
         notes: list[str] = []
@@ -162,27 +177,22 @@ class GGUFEngine(Engine):
         issues = self._issues(request.source, text, truncated, required)
         if issues:
             notes.append(f"retried: {', '.join(issues)}")
-            # Names the model dropped become explicit hints: Latin-script names are copied as is.
             hinted = {h.target for h in request.hints}
             extra = tuple(TermHint(t, t) for t in degeneracy.missing_terms(text, required) if t not in hinted)
-            strict_request = replace(request, hints=request.hints + extra, strict_terms=True)
+            retry_request = replace(
+                request, source=inject_terms(request.source, request.hints), hints=request.hints + extra,
+                strict_terms=True,
+            )
+            degenerate = any(not i.startswith("terms missing") for i in issues)
+            penalty = self.retry_repeat_penalty if degenerate else self.repeat_penalty
+            banned = degeneracy.near_misses(text, degeneracy.missing_terms(text, required))
             retry, retry_truncated = self._complete(
-                strict_request, strict=True, repeat_penalty=self.retry_repeat_penalty
+                retry_request, strict=True, repeat_penalty=penalty, banned=banned
             )
             retry_issues = self._issues(request.source, retry, retry_truncated, required)
             if len(retry_issues) < len(issues) or not retry_issues:
                 text, issues = retry, retry_issues
-            if issues and all(i.startswith("terms missing") for i in issues):
-                constrained, c_truncated = self._complete(
-                    strict_request,
-                    strict=True,
-                    repeat_penalty=self.retry_repeat_penalty,
-                    grammar=self._grammar(required),
-                )
-                if not self._issues(request.source, constrained, c_truncated, required):
-                    text, issues = constrained, []
-                    notes.append("constrained decoding to include every required term")
-            if issues and "repetition loop" in issues:
+            if "repetition loop" in issues:
                 text = degeneracy.trim_loop(text)
                 notes.append("trimmed a repetition loop")
                 issues = self._issues(request.source, text, False, required)
@@ -194,29 +204,12 @@ class GGUFEngine(Engine):
                 notes.append(f"unrepaired: {', '.join(issues)}")
         return SegmentTranslation(text, notes, time.perf_counter() - start)
 
-    def _grammar(self, terms: Sequence[str]) -> Any:
-        from llama_cpp import LlamaGrammar
-
-        with _quiet_stderr():
-            return LlamaGrammar.from_string(terms_grammar(terms), verbose=False)
-
     def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
         return [self.translate_one(r) for r in requests]
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.llm.close()
-
-
-def terms_grammar(terms: Sequence[str], max_permuted: int = 4) -> str:
-    """GBNF for one line of text that contains every term (any order for up to 4 terms)."""
-
-    def literal(t: str) -> str:
-        return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    orders = itertools.permutations(terms) if len(terms) <= max_permuted else [tuple(terms)]
-    alternatives = " | ".join("(" + " ".join(f"free {literal(t)}" for t in order) + ")" for order in orders)
-    return f"root ::= ({alternatives}) free\nfree ::= [^\\n]*\n"
 
 
 def _llama_version() -> str:

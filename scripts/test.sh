@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Set up everything the tests need, then run lint and the whole test suite (CI runs this).
+# Set up everything the tests need, run lint and the whole test suite (the slow real-model
+# and browser tests included), then the CI report: the seed and an ntrex-dev sample
+# translated by the embedded model, scored, and checked against references/baseline.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 .venv/bin/ruff check src tests scripts
 .venv/bin/python -m pytest
+.venv/bin/python scripts/ci_report.py

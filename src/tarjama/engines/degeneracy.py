@@ -72,7 +72,8 @@ def latin_names(source: str) -> list[str]:
 
 def missing_terms(output: str, terms: Sequence[str]) -> list[str]:
     """The terms that do not occur in ``output`` as whole words (case-sensitive)."""
-    return [t for t in terms if not re.search(r"(?<![\w-])" + re.escape(t) + r"(?![\w-])", output)]
+    # A hyphen may follow (ESA-led, ESA-built) but not precede (M-MATISSE is not MATISSE).
+    return [t for t in terms if not re.search(r"(?<![\w-])" + re.escape(t) + r"(?!\w)", output)]
 
 
 def near_misses(output: str, terms: Sequence[str]) -> list[str]:

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""CI report: translate the seed (and a fixed ntrex-dev sample) with the embedded model, score, gate.
+
+Prints the Markdown reports with sacrebleu signatures, writes Markdown/JSON/HTML reports and
+the translations under ``--out`` (default ``artifacts/ci``), then applies the regression gate
+of ``references/baseline.json``; exits 1 when a check fails.
+
+    .venv/bin/python scripts/ci_report.py [--seed-hyp FILE] [--ntrex-docs 4] [--no-ntrex]
+
+``--seed-hyp`` scores an existing translation instead of translating (used by the tests to
+show that the gate fails on a deliberately worse output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tarjama.document import parse_text, read_document
+from tarjama.errors import TarjamaError
+from tarjama.glossary import Glossary
+from tarjama.report import render
+from tarjama.scoring import gate
+from tarjama.scoring.core import ScoreReport, score_texts
+from tarjama.scoring.inputs import read_paragraphs
+from tarjama.textio import write_text_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"
+SEED_REF = ROOT / "references" / "esa-jaxa-partnership.en.txt"
+GLOSSARY = ROOT / "references" / "glossary.tsv"
+BASELINE = ROOT / "references" / "baseline.json"
+
+
+def write_reports(report: ScoreReport, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt, name in (("markdown", "report.md"), ("json", "report.json"), ("html", "report.html")):
+        write_text_atomic(folder / name, render(report, fmt))
+
+
+def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport:
+    sources = [p.text for p in read_document(SEED).paragraphs]
+    refs = read_paragraphs(SEED_REF)
+    engines: list[dict] = []
+    if args.seed_hyp:
+        hyps = read_paragraphs(args.seed_hyp)
+        label = str(args.seed_hyp)
+    else:
+        from tarjama.pipeline import translate_document
+
+        result = translate_document(read_document(SEED), engine(engine_box), glossary, progress=False)
+        out = args.out / "seed.en.jsonl"
+        write_text_atomic(out, result.jsonl())
+        hyps = [p.translation for p in result.paragraphs]
+        engines = [result.engine.to_dict()]
+        label = str(out)
+        print(f"seed translated in {result.seconds:.1f} s by {result.engine.describe()}", file=sys.stderr)
+    if len(hyps) != len(refs):
+        raise TarjamaError(f"seed hypothesis has {len(hyps)} paragraphs, the reference {len(refs)}")
+    labels = {"hypothesis": label, "references": [str(SEED_REF)], "source": str(SEED), "engines": engines}
+    return score_texts(hyps, [refs], sources, glossary=glossary, labels=labels)
+
+
+def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport | None:
+    from tarjama.datasets import ntrex
+    from tarjama.pipeline import translate_document
+
+    path = ntrex.default_path()
+    if path is None:
+        print("ntrex-dev not present: skipping its sample", file=sys.stderr)
+        return None
+    sample = ntrex.fixed_sample(ntrex.read_ntrex(path), args.ntrex_docs)
+    hyps: list[str] = []
+    refs: list[str] = []
+    sources: list[str] = []
+    started = time.perf_counter()
+    identity = None
+    for doc in sample:
+        result = translate_document(parse_text(doc.source_text()), engine(engine_box), glossary)
+        hyps += [p.translation for p in result.paragraphs]
+        refs += doc.en
+        sources += doc.ar
+        identity = result.engine.to_dict()
+    print(
+        f"ntrex-dev sample: {len(sample)} documents, {len(hyps)} sentences in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    ids = ", ".join(d.doc_id for d in sample)
+    labels = {
+        "hypothesis": f"ntrex-dev sample ({ids}; {ntrex.ATTRIBUTION})",
+        "references": [str(path)],
+        "source": str(path),
+        "engines": [identity] if identity else [],
+    }
+    return score_texts(hyps, [refs], sources, glossary=glossary, labels=labels)
+
+
+def engine(box: list):
+    """Load the embedded engine once, on first use, and reuse it for every dataset."""
+    if not box:
+        from tarjama.engines.gguf import GGUFEngine
+
+        box.append(GGUFEngine())
+    return box[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed-hyp", type=Path, help="score this translation of the seed instead of translating")
+    ap.add_argument("--ntrex-docs", type=int, default=4, help="documents in the ntrex-dev sample (default 4)")
+    ap.add_argument("--no-ntrex", action="store_true", help="skip the ntrex-dev sample")
+    ap.add_argument("--baseline", type=Path, default=BASELINE)
+    ap.add_argument("--out", type=Path, default=ROOT / "artifacts" / "ci")
+    args = ap.parse_args()
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        baseline = gate.load_baseline(args.baseline)
+        glossary = Glossary.load(GLOSSARY)
+        box: list = []
+        reports = {"seed": seed_report(args, glossary, box)}
+        if not args.no_ntrex and (sample := ntrex_report(args, glossary, box)):
+            reports["ntrex-sample"] = sample
+    except TarjamaError as exc:
+        print(f"ci_report: error: {exc}", file=sys.stderr)
+        return 2
+    checks: list[gate.GateCheck] = []
+    for name, report in reports.items():
+        print(f"\n# {name}\n")
+        print(render(report, "markdown"))
+        write_reports(report, args.out / name)
+        checks += gate.check(name, report, baseline)
+    print(gate.render_checks(checks, str(args.baseline), float(baseline.get("chrf_tolerance", 0.0))))
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        print(f"regression gate FAILED: {len(failed)} of {len(checks)} checks", file=sys.stderr)
+        return 1
+    print(f"regression gate passed: {len(checks)} checks; reports in {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

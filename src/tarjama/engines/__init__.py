@@ -30,6 +30,7 @@ __all__ = [
 ENGINES = {
     "marian": "tarjama.engines.marian:MarianEngine",
     "gguf": "tarjama.engines.gguf:GGUFEngine",
+    "ctranslate2": "tarjama.engines.ctranslate2:CTranslate2Engine",
 }
 
 
@@ -43,6 +44,8 @@ def resolve_engine_name(model: str | None = None) -> str:
         path = Path(model).expanduser()
         if path.suffix == ".gguf" or model == "embedded":
             return "gguf"
+        if (path / "model.bin").is_file():
+            return "ctranslate2"  # a folder made by `tarjama models convert`
         return "marian"
     if _has("transformers") and _has("torch"):
         from tarjama.engines.marian import DEFAULT_MODEL, locate_model

@@ -39,7 +39,8 @@ class EngineIdentity:
         return asdict(self)
 
     def describe(self) -> str:
-        pin = f"sha256:{self.sha256[:12]}" if self.sha256 else (self.revision or "unpinned")
+        # A hub revision names the snapshot users can fetch again; otherwise the weights' hash.
+        pin = self.revision or (f"sha256:{self.sha256[:12]}" if self.sha256 else "unpinned")
         return f"{self.engine}:{self.model}@{pin}"
 
 

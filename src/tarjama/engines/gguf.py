@@ -21,7 +21,8 @@ from typing import Any
 
 from tarjama.engines import degeneracy
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
-from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt, inject_terms
+from tarjama.engines.injection import inject_terms
+from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt
 from tarjama.errors import ModelUnavailableError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B

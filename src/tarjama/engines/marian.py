@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.injection import model_input
+from tarjama.engines.splitting import join_pieces, split_to_fit
 from tarjama.errors import ModelUnavailableError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-# Where a long segment may be cut, best first: clause punctuation, then any space.
-_SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
 
 
 def locate_model(model: str) -> Path | None:
@@ -141,21 +140,7 @@ class MarianEngine(Engine):
 
     def _pieces(self, text: str) -> list[str]:
         """Split ``text`` into pieces that fit the input limit, cutting at the safest boundary."""
-        if self._token_count(text) <= self.max_input_tokens:
-            return [text]
-        for pattern in _SAFE_BREAKS:
-            cuts = [m for m in pattern.finditer(text)]
-            if not cuts:
-                continue
-            # Cut at the boundary closest to the middle so both halves shrink.
-            mid = len(text) / 2
-            best = min(cuts, key=lambda m: abs(m.start() - mid))
-            left, right = text[: best.start()].strip(), text[best.end() :].strip()
-            if left and right:
-                return self._pieces(left) + self._pieces(right)
-        # No boundary at all (one enormous token run): cut by characters as a last resort.
-        half = len(text) // 2
-        return self._pieces(text[:half]) + self._pieces(text[half:])
+        return split_to_fit(text, self._token_count, self.max_input_tokens)
 
     def _generate(self, texts: list[str]) -> list[str]:
         out: list[str] = []
@@ -174,22 +159,7 @@ class MarianEngine(Engine):
 
     def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
         start = time.perf_counter()
-        plans = [self._pieces(r.source) for r in requests]
+        plans = [self._pieces(model_input(r)) for r in requests]
         flat = [p for plan in plans for p in plan]
         outputs = self._generate(flat) if flat else []
-        results: list[SegmentTranslation] = []
-        k = 0
-        per_piece = (time.perf_counter() - start) / max(1, len(flat))
-        for plan in plans:
-            parts = outputs[k : k + len(plan)]
-            k += len(plan)
-            notes: list[str] = []
-            if len(plan) > 1:
-                notes.append(
-                    f"split into {len(plan)} pieces: longer than the model's limit of "
-                    f"{self.max_input_tokens} tokens"
-                )
-            results.append(
-                SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan))
-            )
-        return results
+        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)

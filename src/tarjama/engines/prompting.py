@@ -65,27 +65,6 @@ def glossary_block(hints: Sequence[TermHint]) -> str:
     return "Glossary:\n" + "\n".join(lines) + "\n\n"
 
 
-def inject_terms(source: str, hints: Sequence[TermHint]) -> str:
-    """``source`` with each located glossary term replaced by its English target.
-
-    Used only for a retry after the model ignored the glossary: small models copy Latin-script
-    words far more reliably than they follow a hint list. An attached Arabic clitic stays,
-    joined with a tatweel (وJapan → وـJapan) as Arabic news writes Latin names.
-    """
-    out: list[str] = []
-    pos = 0
-    for h in sorted((h for h in hints if 0 <= h.start < h.end), key=lambda h: h.start):
-        if h.start < pos or source[h.start : h.end] != h.source:
-            continue  # overlapping or stale offsets: leave that span as it is
-        out.append(source[pos : h.start])
-        if h.start > 0 and "\u0621" <= source[h.start - 1] <= "\u064a":
-            out.append("\u0640")
-        out.append(h.target)
-        pos = h.end
-    out.append(source[pos:])
-    return "".join(out)
-
-
 def chatml_prompt(
     source: str,
     hints: Sequence[TermHint] = (),

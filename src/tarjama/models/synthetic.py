@@ -62,8 +62,16 @@ def build_marian(
     shape: MarianShape = TINY,
     vocab_size: int = 1000,
     seed: int = 0,
+    pad_vocab_to: int | None = None,
 ) -> Path:
-    """Create and save a random Marian model + tokenizer in ``folder``; returns ``folder``."""
+    """Create and save a random Marian model + tokenizer in ``folder``; returns ``folder``.
+
+    sentencepiece stops short of large vocabularies on a small corpus (``hard_vocab_limit`` is
+    off). ``pad_vocab_to`` then appends deterministic filler pieces (never produced by the
+    tokenizer, but part of the embedding and softmax) so that benchmarks pay for a real-size
+    vocabulary; ``len(vocab.json)`` is exactly ``pad_vocab_to`` when it is larger than the
+    trained vocabulary.
+    """
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -73,7 +81,12 @@ def build_marian(
     sp = spm.SentencePieceProcessor(model_file=str(spm_path))
     pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
     # OPUS-MT convention: </s> 0, <unk> 1, pieces…, <pad> last (CTranslate2 relies on it).
-    vocab_list = ["</s>", "<unk>"] + [p for p in pieces if p not in {"<unk>", "</s>", "<pad>"}] + ["<pad>"]
+    vocab_list = ["</s>", "<unk>"] + [p for p in pieces if p not in {"<unk>", "</s>", "<pad>"}]
+    if pad_vocab_to is not None and pad_vocab_to > len(vocab_list) + 1:
+        taken = set(vocab_list)
+        fillers = (f"▁filler{i:05d}" for i in range(pad_vocab_to))
+        vocab_list += [f for f in fillers if f not in taken][: pad_vocab_to - 1 - len(vocab_list)]
+    vocab_list.append("<pad>")
     vocab = {piece: i for i, piece in enumerate(vocab_list)}
     pad_id = vocab["<pad>"]
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")

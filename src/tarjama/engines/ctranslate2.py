@@ -1,0 +1,230 @@
+"""CTranslate2 engine: a Marian/OPUS-MT model converted with ``tarjama models convert``.
+
+The model is a local folder holding CTranslate2's ``model.bin``, ``config.json`` and
+vocabulary, plus the original ``source.spm``/``target.spm`` that the conversion copies in.
+Tokenisation uses those sentencepiece models directly, exactly as transformers'
+``MarianTokenizer`` does (sentencepiece pieces, ``</s>`` appended, pieces outside the
+vocabulary become ``<unk>``; special tokens dropped on output), so the engine needs neither
+transformers nor torch at run time and its greedy output matches the ``marian`` engine's
+token for token on the same weights (float32).
+
+Decoding limits mirror the ``marian`` engine: the same batches, the same output budget per
+batch, and one step fewer for CTranslate2 because transformers forces ``</s>`` into the last
+step (``forced_eos_token_id`` of OPUS-MT models). Over-long segments are split with the
+shared helper and carry the same note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.injection import model_input
+from tarjama.engines.splitting import join_pieces, split_to_fit
+from tarjama.errors import ModelUnavailableError
+
+# Written by ``tarjama models convert`` beside model.bin: where the model came from.
+PROVENANCE_FILE = "tarjama-conversion.json"
+# OPUS-MT's position table; used when the folder says nothing about the limit.
+DEFAULT_MAX_POSITIONS = 512
+# Files the conversion copies from the Marian folder so the converted folder is self-contained.
+TOKENIZER_FILES = (
+    "source.spm",
+    "target.spm",
+    "vocab.json",
+    "target_vocab.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(8 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_provenance(folder: Path) -> dict[str, Any]:
+    """The conversion record of ``folder``, or an empty dict for folders converted elsewhere."""
+    path = folder / PROVENANCE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _max_positions(folder: Path, provenance: dict[str, Any]) -> int:
+    # The conversion records the model's position table; failing that, the tokenizer's limit.
+    if isinstance(provenance.get("max_position_embeddings"), int):
+        return provenance["max_position_embeddings"]
+    config = folder / "tokenizer_config.json"
+    if config.is_file():
+        try:
+            value = json.loads(config.read_text(encoding="utf-8")).get("model_max_length")
+        except (OSError, ValueError, AttributeError):
+            value = None
+        # transformers writes a huge sentinel when the tokenizer has no limit of its own.
+        if isinstance(value, int) and 0 < value < 100_000:
+            return value
+    return DEFAULT_MAX_POSITIONS
+
+
+def _not_converted_hint(folder: Path) -> str:
+    config = folder / "config.json"
+    try:
+        model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        model_type = None
+    if model_type == "marian":
+        return f"it is a transformers Marian model: convert it with `tarjama models convert {folder} OUT`"
+    return "convert a Marian model with `tarjama models convert SRC OUT` and pass OUT with --model"
+
+
+class CTranslate2Engine(Engine):
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        num_beams: int = 4,
+        batch_size: int = 8,
+        max_input_tokens: int | None = None,
+        threads: int | None = None,
+        compute_type: str = "default",
+        device: str = "cpu",
+    ) -> None:
+        try:
+            import ctranslate2
+            import sentencepiece
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"the ctranslate2 engine needs ctranslate2 and sentencepiece ({exc.name} is missing); "
+                "pip install 'tarjama[ctranslate2]'"
+            ) from None
+        if not model:
+            raise ModelUnavailableError(
+                "the ctranslate2 engine needs a converted model folder: run `tarjama models convert "
+                "Helsinki-NLP/opus-mt-ar-en OUT` (or a local Marian folder) and pass --model OUT"
+            )
+        folder = Path(model).expanduser()
+        if not folder.is_dir():
+            raise ModelUnavailableError(f"{model}: no such CTranslate2 model folder")
+        if not (folder / "model.bin").is_file():
+            raise ModelUnavailableError(
+                f"{folder}: not a CTranslate2 model (no model.bin); {_not_converted_hint(folder)}"
+            )
+        missing = [n for n in ("source.spm", "target.spm") if not (folder / n).is_file()]
+        if missing:
+            raise ModelUnavailableError(
+                f"{folder}: {' and '.join(missing)} missing; the engine tokenises with the Marian "
+                "sentencepiece models: convert with `tarjama models convert`, which copies them"
+            )
+        self.threads = threads or os.cpu_count() or 1
+        try:
+            # One translation at a time, all threads inside it: the pipeline sends batches serially.
+            self.translator = ctranslate2.Translator(
+                str(folder),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=1,
+                intra_threads=self.threads,
+            )
+            self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+            self.target_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"{folder}: not a loadable CTranslate2 model ({str(exc).splitlines()[0][:200]})"
+            ) from None
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.eos = config.get("eos_token") or "</s>"
+        # MarianTokenizer's special tokens, which its decode(skip_special_tokens=True) drops.
+        self._special = {self.eos, config.get("unk_token") or "<unk>", "<pad>"}
+        provenance = read_provenance(folder)
+        limit = _max_positions(folder, provenance)
+        self.folder = folder
+        self.num_beams = num_beams
+        self.batch_size = batch_size
+        self.max_input_tokens = min(max_input_tokens or limit, limit)
+        # Same output budget as the marian engine (the decoder's position table, less the start).
+        self.max_output_tokens = limit - 1
+        self.compute_type = self.translator.compute_type
+        params: dict[str, Any] = {
+            "num_beams": num_beams,
+            "batch_size": batch_size,
+            "max_input_tokens": self.max_input_tokens,
+            "compute_type": self.compute_type,
+            "device": device,
+            "threads": self.threads,
+        }
+        for key in ("quantization", "source", "source_sha256", "ctranslate2"):
+            if provenance.get(key):
+                params[f"converted_{key}" if key != "quantization" else key] = provenance[key]
+        self._identity = EngineIdentity(
+            engine=self.name,
+            model=str(folder.resolve()),
+            revision=provenance.get("source_revision"),
+            sha256=sha256_file(folder / "model.bin"),
+            params=params,
+        )
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return self._identity
+
+    def tokenize(self, text: str) -> list[str]:
+        """Source pieces plus ``</s>``, as MarianTokenizer produces them."""
+        return [*self.source_sp.encode(text, out_type=str), self.eos]
+
+    def detokenize(self, tokens: Sequence[str]) -> str:
+        pieces = [t for t in tokens if t not in self._special]
+        return self.target_sp.decode_pieces(pieces).replace("▁", " ").strip()
+
+    def _token_count(self, text: str) -> int:
+        return len(self.tokenize(text))
+
+    def _pieces(self, text: str) -> list[str]:
+        return split_to_fit(text, self._token_count, self.max_input_tokens)
+
+    def _generate(self, texts: list[str]) -> list[str]:
+        out: list[str] = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = [self.tokenize(t) for t in texts[i : i + self.batch_size]]
+            longest = max(len(b) for b in batch)
+            # transformers' budget is max_new_tokens including the forced </s>; CTranslate2's
+            # max_decoding_length counts only real steps, hence the -1 (see module docstring).
+            budget = min(self.max_output_tokens, 2 * longest + 16)
+            results = self.translator.translate_batch(
+                batch,
+                beam_size=self.num_beams,
+                num_hypotheses=1,
+                max_decoding_length=max(1, budget - 1),
+                # Never truncate silently: pieces already fit the limit (see splitting).
+                max_input_length=0,
+            )
+            out.extend(self.detokenize(r.hypotheses[0]) for r in results)
+        return out
+
+    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+        # Hints act only on a strict retry (inline injection); the pipeline checks terms after.
+        start = time.perf_counter()
+        plans = [self._pieces(model_input(r)) for r in requests]
+        flat = [p for plan in plans for p in plan]
+        outputs = self._generate(flat) if flat else []
+        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)
+
+    def close(self) -> None:
+        translator = getattr(self, "translator", None)
+        if translator is not None:
+            translator.unload_model()

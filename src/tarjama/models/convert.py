@@ -1,0 +1,166 @@
+"""Conversion of a Marian (OPUS-MT) model to CTranslate2, for the ``ctranslate2`` engine.
+
+``convert_marian`` runs CTranslate2's ``TransformersConverter`` on a local Marian folder or a
+Hugging Face model id already in the local cache, copies the sentencepiece models and
+tokenizer files beside ``model.bin`` (the engine tokenises with them, so the converted folder
+is self-contained), and writes a small provenance record. The conversion is atomic: it
+happens in a temporary folder beside the destination, which is renamed into place only once
+complete, so an interrupted run never leaves a half-written model where the engine looks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tarjama.errors import TarjamaError
+
+# What CTranslate2 can store weights as; int8 is the fast CPU default.
+QUANTIZATIONS = (
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    source: str
+    source_folder: str
+    source_revision: str | None
+    source_sha256: str | None
+    output: str
+    quantization: str
+    model_sha256: str
+    model_bytes: int
+    max_position_embeddings: int
+    ctranslate2: str
+    seconds: float
+
+    def provenance(self) -> dict[str, object]:
+        """What is recorded beside model.bin (timing excluded: it says nothing about the model)."""
+        record = asdict(self)
+        for key in ("seconds", "output", "model_sha256", "model_bytes"):
+            record.pop(key)
+        return record
+
+
+def _source_folder(source: str) -> Path:
+    from tarjama.engines.marian import locate_model
+
+    folder = locate_model(source)
+    if folder is None:
+        raise TarjamaError(
+            f"{source}: no such model folder, and not a Hugging Face model id in the local cache"
+        )
+    config_path = folder / "config.json"
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TarjamaError(f"{folder}: not a Marian model (no config.json)") from None
+    except (OSError, ValueError) as exc:
+        raise TarjamaError(f"{config_path}: unreadable ({str(exc).splitlines()[0]})") from None
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    if model_type != "marian":
+        raise TarjamaError(
+            f"{folder}: not a Marian model (config.json model_type is {model_type!r}, expected 'marian')"
+        )
+    missing = [n for n in ("source.spm", "target.spm", "vocab.json") if not (folder / n).is_file()]
+    if missing:
+        raise TarjamaError(f"{folder}: Marian tokenizer file(s) missing: {', '.join(missing)}")
+    return folder
+
+
+def _check_destination(out: Path, source_folder: Path, force: bool) -> None:
+    if out.resolve() == source_folder.resolve():
+        raise TarjamaError(f"{out}: the output folder must differ from the source model folder")
+    if not out.exists() and not out.is_symlink():
+        return
+    if not force:
+        raise TarjamaError(f"{out} already exists; pass --force to replace it")
+    # --force replaces a previous conversion, never an arbitrary folder or file.
+    if not out.is_dir() or out.is_symlink() or (any(out.iterdir()) and not (out / "model.bin").is_file()):
+        raise TarjamaError(f"{out}: refusing to replace it, it is not a CTranslate2 model folder")
+
+
+def convert_marian(source: str, out: Path, quantization: str = "int8", force: bool = False) -> Conversion:
+    """Convert Marian model ``source`` (folder or cached hub id) to a CTranslate2 folder ``out``."""
+    if quantization not in QUANTIZATIONS:
+        choices = ", ".join(QUANTIZATIONS)
+        raise TarjamaError(f"unknown quantization {quantization!r}; choose one of: {choices}")
+    try:
+        import ctranslate2
+        from ctranslate2.converters import TransformersConverter
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise TarjamaError(
+            f"converting needs ctranslate2, transformers and torch ({exc.name} is missing); "
+            "pip install 'tarjama[marian,ctranslate2]'"
+        ) from None
+    from tarjama.engines.ctranslate2 import PROVENANCE_FILE, TOKENIZER_FILES, sha256_file
+    from tarjama.engines.marian import _hub_revision, _weights_sha256
+
+    start = time.perf_counter()
+    folder = _source_folder(source)
+    out = out.expanduser()
+    _check_destination(out, folder, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    copy = [name for name in TOKENIZER_FILES if (folder / name).is_file()]
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".converting", dir=out.parent))
+    backup: Path | None = None
+    # The converter loads the model through transformers, whose progress bars are noise here.
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        try:
+            TransformersConverter(str(folder), copy_files=copy).convert(
+                str(tmp), quantization=quantization, force=True
+            )
+        # Only the third-party loading and conversion runs here, and its failures have no common
+        # type (safetensors, torch, transformers and CTranslate2 errors): report any as one line.
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise TarjamaError(f"{folder}: CTranslate2 cannot convert this model ({first[:200]})") from None
+        result = Conversion(
+            source=source,
+            source_folder=str(folder.resolve()),
+            source_revision=_hub_revision(folder),
+            source_sha256=_weights_sha256(folder),
+            output=str(out),
+            quantization=quantization,
+            model_sha256=sha256_file(tmp / "model.bin"),
+            model_bytes=(tmp / "model.bin").stat().st_size,
+            max_position_embeddings=int(config.get("max_position_embeddings") or 512),
+            ctranslate2=ctranslate2.__version__,
+            seconds=0.0,
+        )
+        (tmp / PROVENANCE_FILE).write_text(
+            json.dumps(result.provenance(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a model folder is ordinary data
+        if out.exists():
+            backup = tmp.with_suffix(".replaced")
+            os.rename(out, backup)
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if backup is not None and backup.exists() and not out.exists():
+            os.rename(backup, out)
+        raise
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+    return Conversion(**{**asdict(result), "seconds": time.perf_counter() - start})

@@ -19,14 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
-from tarjama.engines.injection import model_input
-from tarjama.engines.splitting import join_pieces, split_to_fit
+from tarjama.engines.base import EngineIdentity
+from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 
 # Written by ``tarjama models convert`` beside model.bin: where the model came from.
@@ -91,7 +89,7 @@ def _not_converted_hint(folder: Path) -> str:
     return "convert a Marian model with `tarjama models convert SRC OUT` and pass OUT with --model"
 
 
-class CTranslate2Engine(Engine):
+class CTranslate2Engine(Seq2SeqEngine):
     name = "ctranslate2"
 
     def __init__(
@@ -194,8 +192,6 @@ class CTranslate2Engine(Engine):
     def _token_count(self, text: str) -> int:
         return len(self.tokenize(text))
 
-    def _pieces(self, text: str) -> list[str]:
-        return split_to_fit(text, self._token_count, self.max_input_tokens)
 
     def _generate(self, texts: list[str]) -> list[str]:
         out: list[str] = []
@@ -216,13 +212,6 @@ class CTranslate2Engine(Engine):
             out.extend(self.detokenize(r.hypotheses[0]) for r in results)
         return out
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
-        # Hints act only on a strict retry (inline injection); the pipeline checks terms after.
-        start = time.perf_counter()
-        plans = [self._pieces(model_input(r)) for r in requests]
-        flat = [p for plan in plans for p in plan]
-        outputs = self._generate(flat) if flat else []
-        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)
 
     def close(self) -> None:
         translator = getattr(self, "translator", None)

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
-from collections.abc import Sequence
 from pathlib import Path
 
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
-from tarjama.engines.injection import model_input
-from tarjama.engines.splitting import join_pieces, split_to_fit
+from tarjama.engines.base import EngineIdentity
+from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
@@ -59,7 +56,7 @@ def _hub_revision(folder: Path) -> str | None:
     return folder.name if folder.parent.name == "snapshots" else None
 
 
-class MarianEngine(Engine):
+class MarianEngine(Seq2SeqEngine):
     name = "marian"
 
     def __init__(
@@ -138,9 +135,6 @@ class MarianEngine(Engine):
     def _token_count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _pieces(self, text: str) -> list[str]:
-        """Split ``text`` into pieces that fit the input limit, cutting at the safest boundary."""
-        return split_to_fit(text, self._token_count, self.max_input_tokens)
 
     def _generate(self, texts: list[str]) -> list[str]:
         out: list[str] = []
@@ -157,9 +151,3 @@ class MarianEngine(Engine):
             out.extend(self.tokenizer.batch_decode(generated, skip_special_tokens=True))
         return out
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
-        start = time.perf_counter()
-        plans = [self._pieces(model_input(r)) for r in requests]
-        flat = [p for plan in plans for p in plan]
-        outputs = self._generate(flat) if flat else []
-        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)

@@ -1,17 +1,21 @@
-"""Splitting of over-long segments, shared by the sequence-to-sequence engines.
+"""Sequence-to-sequence engines (Marian, CTranslate2): splitting of over-long segments, batching.
 
 A segment longer than a model's input limit is never truncated silently: it is cut at the
 safest boundary (clause punctuation, then before the conjunction و, then any space, and
 characters only as a last resort), the pieces are translated separately and joined, and the
-output carries a note saying so. The engines differ only in how they count tokens.
+output carries a note saying so. ``Seq2SeqEngine`` holds the translate loop the engines
+share; they differ only in how they count tokens and run the model.
 """
 
 from __future__ import annotations
 
+import abc
 import re
+import time
 from collections.abc import Callable, Sequence
 
-from tarjama.engines.base import SegmentTranslation
+from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
+from tarjama.engines.injection import model_input
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
 SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
@@ -61,3 +65,31 @@ def join_pieces(
         notes = [split_note(len(plan), limit)] if len(plan) > 1 else []
         results.append(SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan)))
     return results
+
+
+class Seq2SeqEngine(Engine):
+    """An engine that translates plain text in batches and needs pieces within a token limit.
+
+    Term hints act only on a strict retry, through inline injection (``model_input``); the
+    pipeline's enforcement checks the terms afterwards.
+    """
+
+    max_input_tokens: int
+
+    @abc.abstractmethod
+    def _token_count(self, text: str) -> int:
+        """Input tokens the model would see for ``text`` (including end-of-sentence)."""
+
+    @abc.abstractmethod
+    def _generate(self, texts: list[str]) -> list[str]:
+        """Translations of ``texts``, in order; every text fits the input limit."""
+
+    def _pieces(self, text: str) -> list[str]:
+        return split_to_fit(text, self._token_count, self.max_input_tokens)
+
+    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+        start = time.perf_counter()
+        plans = [self._pieces(model_input(r)) for r in requests]
+        flat = [p for plan in plans for p in plan]
+        outputs = self._generate(flat) if flat else []
+        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)

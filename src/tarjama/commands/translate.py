@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from tarjama.document import detect_format, read_document
@@ -66,8 +67,13 @@ def check_output_path(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise TarjamaError(f"{path}: output folder {folder} does not exist; create it or choose another -o")
-    if not os.access(folder, os.W_OK):
-        raise TarjamaError(f"{path}: output folder {folder} is not writable; choose another -o")
+    # A real probe, not os.access: root passes access checks on read-only filesystems.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError:
+        raise TarjamaError(f"{path}: output folder {folder} is not writable; choose another -o") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def load_glossary(args: argparse.Namespace):

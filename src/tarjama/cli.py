@@ -18,6 +18,8 @@ from tarjama.errors import TarjamaError
 # Modules that contribute commands, in the order they appear in --help.
 COMMAND_MODULES = (
     "tarjama.commands.translate",
+    "tarjama.commands.batch",
+    "tarjama.commands.summarize",
     "tarjama.scoring.cli",
     "tarjama.glossary.cli",
     "tarjama.commands.models",

@@ -6,6 +6,13 @@ them reproduces the file byte for byte. Each paragraph is in turn partitioned in
 segments (sentences, or Markdown markup that is copied verbatim). Reassembly replaces the
 text of each translatable segment and keeps everything else, so the output always has
 exactly as many paragraphs as the input, in the same order.
+
+In Markdown only prose is translated. Copied byte for byte: YAML front matter at the top,
+fenced code, line markers (headings, bullets, numbers, quotes), and, inside prose, inline
+code, link and image targets, autolinks, bare URLs, HTML tags and comments, reference-link
+definitions, and pieces without a letter or digit (rules, table borders, lone punctuation).
+Protected inline spans become markup segments, so they survive whatever an engine does with
+the prose around them; the price is that a sentence with inline code is translated in pieces.
 """
 
 from __future__ import annotations
@@ -21,6 +28,28 @@ from tarjama.textio import read_text
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 # Markdown line markers that are structure, not prose: headings, list bullets, numbers, quotes.
 _MD_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]?)+")
+# YAML front matter: a '---' first line up to the next '---' or '...' line.
+_FRONT_MATTER_OPEN = re.compile(r"^---[ \t]*$")
+_FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+# A reference-link definition line: [id]: target "title".
+_MD_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S")
+# Inline spans inside prose that must reach the output unchanged. Order matters where two
+# could start at the same place: code first (a backtick run hides everything inside it).
+_MD_INLINE = re.compile(
+    r"""
+    (?P<tick>`+)(?s:.+?)(?<!`)(?P=tick)(?!`)                 # inline code, any backtick run
+    | <!--(?s:.*?)-->                                         # HTML comment
+    | <[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>                      # autolink <https://…>
+    | <[^<>\s@]+@[^<>\s]+>                                    # e-mail autolink
+    | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>                # HTML tag
+    | !?\[(?=[^\]\n]*\][(\[])                                 # opening bracket of a link or image
+    | \](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]\n]*\])
+                                                              # ](target "title") or ][reference]
+    | (?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"،؛؟]  # bare URL, not its final punctuation
+    | www\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"،؛؟]
+    """,
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -100,13 +129,17 @@ def rebuild_paragraph(paragraph: Paragraph, translate: Callable[[Segment], str])
     if paragraph.verbatim:
         return paragraph.text
     out: list[str] = []
+    after_markup = False
     for seg in paragraph.segments:
         if seg.kind == "markup":
             out.append(seg.text)
         elif seg.translatable:
-            out.append(translate(seg) + seg.joiner)
+            # After inline markup (`code`, a link) the space before the prose is part of the layout.
+            lead = seg.text[: len(seg.text) - len(seg.text.lstrip())] if after_markup else ""
+            out.append(lead + translate(seg) + seg.joiner)
         else:
             out.append(seg.text)
+        after_markup = seg.kind == "markup"
     return "".join(out).rstrip()
 
 
@@ -132,6 +165,16 @@ def _paragraph_spans(text: str, markdown: bool) -> list[tuple[int, int, bool]]:
     spans: list[tuple[int, int, bool]] = []
     lines = text.splitlines(keepends=True)
     offset = 0
+    if markdown and lines and _FRONT_MATTER_OPEN.match(lines[0].rstrip("\r\n")):
+        closing = next(
+            (j for j in range(1, len(lines)) if _FRONT_MATTER_CLOSE.match(lines[j].rstrip("\r\n"))), None
+        )
+        if closing is not None:
+            # Front matter is metadata, not prose: one verbatim block even across blank lines.
+            end = sum(len(line) for line in lines[:closing]) + len(lines[closing].rstrip("\r\n"))
+            spans.append((0, end, True))
+            offset = sum(len(line) for line in lines[: closing + 1])
+            lines = lines[closing + 1 :]
     block_start: int | None = None
     block_end = 0
     fence: str | None = None
@@ -174,6 +217,10 @@ def _segment_paragraph(ptext: str, markdown: bool, verbatim: bool) -> list[Segme
     if markdown:
         pos = 0
         for line in ptext.splitlines(keepends=True):
+            if _MD_LINK_DEFINITION.match(line):
+                pieces.append((pos, pos + len(line), "markup"))
+                pos += len(line)
+                continue
             m = _MD_MARKER.match(line)
             if m and m.end() > 0:
                 pieces.append((pos, pos + m.end(), "markup"))
@@ -183,7 +230,7 @@ def _segment_paragraph(ptext: str, markdown: bool, verbatim: bool) -> list[Segme
             if rest_start < pos + len(line):
                 pieces.append((rest_start, pos + len(line), "text"))
             pos += len(line)
-        pieces = _merge_text_pieces(pieces)
+        pieces = [sub for piece in _merge_text_pieces(pieces) for sub in _protect_inline(ptext, piece)]
     else:
         pieces = [(0, len(ptext), "text")]
     segments: list[Segment] = []
@@ -192,8 +239,29 @@ def _segment_paragraph(ptext: str, markdown: bool, verbatim: bool) -> list[Segme
             segments.append(Segment(len(segments), start, end, ptext[start:end], "markup"))
             continue
         for s, e in split_sentences(ptext[start:end]):
-            segments.append(Segment(len(segments), start + s, start + e, ptext[start + s : start + e]))
+            text = ptext[start + s : start + e]
+            # In Markdown a piece with no letter or digit (a rule, a table border, the full stop
+            # after a link) is layout; an engine would only garble it.
+            kind = "markup" if markdown and not any(c.isalnum() for c in text) else "sentence"
+            segments.append(Segment(len(segments), start + s, start + e, text, kind))
     return segments
+
+
+def _protect_inline(ptext: str, piece: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """Split a Markdown text piece around inline spans that must be copied unchanged."""
+    start, end, kind = piece
+    if kind != "text":
+        return [piece]
+    out: list[tuple[int, int, str]] = []
+    pos = start
+    for m in _MD_INLINE.finditer(ptext, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start(), "text"))
+        out.append((m.start(), m.end(), "markup"))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end, "text"))
+    return out
 
 
 def _merge_text_pieces(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

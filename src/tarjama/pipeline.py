@@ -4,6 +4,11 @@
 ``TranslationResult`` that knows how to render itself as text, Markdown or JSONL records.
 Finished sentences are appended to an optional journal as they come, so an interrupted run
 resumes where it stopped instead of translating everything again.
+
+The stages are public so that ``tarjama batch`` shares this exact code path while batching
+segments across documents: ``build_requests`` (segments + glossary hints),
+``translate_requests`` (engine call + glossary enforcement) and ``assemble`` (results back
+into a ``TranslationResult``).
 """
 
 from __future__ import annotations
@@ -22,7 +27,55 @@ from tarjama.document import Document, Paragraph, rebuild_paragraph
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 
 if TYPE_CHECKING:
-    from tarjama.glossary import Glossary
+    from tarjama.document import Segment
+    from tarjama.glossary import Glossary, GlossaryEntry
+
+
+@dataclass(frozen=True)
+class PreparedSegment:
+    """One translatable segment of a document, ready for an engine."""
+
+    paragraph: Paragraph
+    segment: Segment
+    request: TranslationRequest
+    # Glossary entries matched in the source: the terms the translation must contain.
+    expected: list[GlossaryEntry]
+
+
+def build_requests(document: Document, glossary: Glossary | None) -> list[PreparedSegment]:
+    """Engine requests for every translatable segment, in document order, with term hints."""
+    prepared: list[PreparedSegment] = []
+    for para, seg in document.sentences():
+        matches = glossary.match(seg.content) if glossary else []
+        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
+        context = " ".join(s.content for s in para.sentences if s.index < seg.index)
+        request = TranslationRequest(seg.content, hints, context)
+        prepared.append(PreparedSegment(para, seg, request, [m.entry for m in matches]))
+    return prepared
+
+
+def glossary_info(glossary: Glossary | None) -> dict[str, str] | None:
+    """What is recorded about the glossary beside every output (None when it is off)."""
+    if glossary is None:
+        return None
+    return {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))}
+
+
+def translate_requests(
+    engine: Engine,
+    requests: list[TranslationRequest],
+    expected: list[list[GlossaryEntry]],
+    glossary: Glossary | None,
+) -> tuple[list[SegmentTranslation], list[dict[str, Any] | None]]:
+    """One engine call, then glossary enforcement; returns translations and term records."""
+    results = engine.translate(requests)
+    if not glossary:
+        return results, [None] * len(requests)
+    from tarjama.enforcement import enforce
+
+    retry = None if engine.handles_term_hints else engine.translate
+    outcomes = enforce(requests, results, expected, retry)
+    return results, [o.to_dict() for o in outcomes]
 
 
 @dataclass
@@ -195,19 +248,11 @@ def translate_document(
 ) -> TranslationResult:
     """Translate every translatable segment of ``document`` and reassemble the paragraphs."""
     started = time.perf_counter()
-    items = document.sentences()
-    requests: list[TranslationRequest] = []
-    expected: list[list[Any]] = []
-    for para, seg in items:
-        matches = glossary.match(seg.content) if glossary else []
-        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
-        context = " ".join(s.content for s in para.sentences if s.index < seg.index)
-        requests.append(TranslationRequest(seg.content, hints, context))
-        expected.append([m.entry for m in matches])
-
-    gloss_info = (
-        {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))} if glossary else None
-    )
+    prepared = build_requests(document, glossary)
+    items = [(p.paragraph, p.segment) for p in prepared]
+    requests = [p.request for p in prepared]
+    expected = [p.expected for p in prepared]
+    gloss_info = glossary_info(glossary)
     scope = hashlib.sha256(
         json.dumps([engine.identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
     ).hexdigest()
@@ -229,15 +274,7 @@ def translate_document(
             for b in range(0, len(todo), batch_size):
                 idx = todo[b : b + batch_size]
                 batch = [requests[i] for i in idx]
-                results = engine.translate(batch)
-                if glossary:
-                    from tarjama.enforcement import enforce
-
-                    retry = None if engine.handles_term_hints else engine.translate
-                    outcomes = enforce(batch, results, [expected[i] for i in idx], retry)
-                    terms = [o.to_dict() for o in outcomes]
-                else:
-                    terms = [None] * len(idx)
+                results, terms = translate_requests(engine, batch, [expected[i] for i in idx], glossary)
                 for i, res, t in zip(idx, results, terms, strict=True):
                     translations[i], term_records[i] = res, t
                     if journal:
@@ -247,10 +284,36 @@ def translate_document(
         if journal:
             journal.close(remove=False)
 
+    done = [t for t in translations if t is not None]
+    assert len(done) == len(translations)
+    return assemble(
+        document,
+        prepared,
+        done,
+        term_records,
+        cached,
+        engine=engine.identity,
+        glossary=gloss_info,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def assemble(
+    document: Document,
+    prepared: list[PreparedSegment],
+    translations: list[SegmentTranslation],
+    term_records: list[dict[str, Any] | None],
+    cached: list[bool],
+    *,
+    engine: EngineIdentity,
+    glossary: dict[str, str] | None,
+    seconds: float,
+) -> TranslationResult:
+    """Put one translation per prepared segment back into the document's paragraphs."""
     by_segment: dict[tuple[int, int], SentenceResult] = {}
     counts: dict[int, int] = {}
-    for k, ((para, seg), tr) in enumerate(zip(items, translations, strict=True)):
-        assert tr is not None
+    for k, (prep, tr) in enumerate(zip(prepared, translations, strict=True)):
+        para, seg = prep.paragraph, prep.segment
         counts[para.index] = counts.get(para.index, 0) + 1
         by_segment[(para.index, seg.index)] = SentenceResult(
             index=counts[para.index] - 1,
@@ -262,7 +325,7 @@ def translate_document(
             cached=cached[k],
         )
     paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]
-    return TranslationResult(document, paragraphs, engine.identity, gloss_info, time.perf_counter() - started)
+    return TranslationResult(document, paragraphs, engine, glossary, seconds)
 
 
 def _paragraph_result(para: Paragraph, by_segment: dict[tuple[int, int], SentenceResult]) -> ParagraphResult:

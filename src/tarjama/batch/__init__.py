@@ -1,0 +1,31 @@
+"""Batch translation: many documents in one run, resumable, cached, sharded.
+
+* ``inputs`` finds the documents (folders, globs, path lists), maps each to its output path
+  and reads the four formats (txt, md, jsonl field, tsv column) into translatable units;
+* ``memory`` is the SQLite translation memory that makes re-runs and repeated sentences free
+  and makes a killed run resumable;
+* ``shard`` splits the work between machines by a stable hash of each relative path;
+* ``runner`` batches uncached segments across documents, writes outputs atomically and one
+  provenance record per document, and isolates failures to the document that caused them.
+
+``tarjama batch`` (``tarjama.commands.batch``) is the command-line face of this package.
+"""
+
+from tarjama.batch.inputs import InputFile, discover, output_path
+from tarjama.batch.memory import TranslationMemory
+from tarjama.batch.runner import BatchOptions, BatchRunner, BatchSummary, Failure, plan
+from tarjama.batch.shard import parse_shard, select_shard
+
+__all__ = [
+    "BatchOptions",
+    "BatchRunner",
+    "BatchSummary",
+    "Failure",
+    "InputFile",
+    "TranslationMemory",
+    "discover",
+    "output_path",
+    "parse_shard",
+    "plan",
+    "select_shard",
+]

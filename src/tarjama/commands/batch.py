@@ -1,0 +1,154 @@
+"""``tarjama batch``: translate many documents into a mirrored output tree.
+
+Inputs are folders, globs, files and ``--files-from`` lists (see ``tarjama.batch.inputs``);
+outputs go under ``--out-dir`` with a language suffix, each written atomically, with one
+provenance record per document in ``<out-dir>/provenance.jsonl``. A SQLite translation
+memory (``--memory``) makes re-runs free and a killed run resumable by re-running the same
+command. ``--shard K/N`` takes a deterministic 1/N of the documents; ``--dry-run`` shows what
+would be done without loading a model. The exit status is 0 when every document was
+written, 1 when any failed (each failure is listed), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tarjama.batch.inputs import discover, read_path_list
+from tarjama.batch.memory import TranslationMemory
+from tarjama.batch.runner import BatchOptions, BatchRunner, plan
+from tarjama.batch.shard import parse_shard, select_shard
+from tarjama.commands.translate import DEFAULT_GLOSSARY, load_glossary
+from tarjama.engines import ENGINES, load_engine
+from tarjama.errors import TarjamaError
+
+MEMORY_NAME = ".tarjama-memory.sqlite"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="translate many documents (folders, globs, lists; txt, md, jsonl, tsv), resumably",
+        description="Translate many documents into a mirrored tree under --out-dir, with a translation "
+        "memory that makes re-runs free and killed runs resumable.",
+    )
+    p.add_argument("inputs", nargs="*", help="folders (recursive), files, or quoted glob patterns")
+    p.add_argument("--files-from", type=Path, help="file listing input paths, one a line ('#' comments)")
+    p.add_argument("-O", "--out-dir", type=Path, required=True, help="output folder (mirrors the inputs)")
+    p.add_argument("--memory", type=Path, help=f"translation memory (default: <out-dir>/{MEMORY_NAME})")
+    p.add_argument("--field", default="text", help="JSONL field to translate (default: text)")
+    p.add_argument("--column", default="text", help="TSV column to translate (default: text)")
+    p.add_argument("--lang", default="en", help="language suffix of output names (default: en)")
+    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
+    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
+    g.add_argument("--no-glossary", action="store_true", help="no term hints, enforcement or checks")
+    p.add_argument("--batch-size", type=int, default=16, help="segments per engine call (default: 16)")
+    p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
+    p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
+    p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars on stderr (default: when stderr is a terminal)",
+    )
+    p.set_defaults(func=run)
+
+
+def _model_arg(model: str | None) -> str:
+    """``--model`` as recorded in the memory: folders and files absolute, so cwd does not matter."""
+    if not model:
+        return ""
+    path = Path(model).expanduser()
+    return str(path.resolve()) if path.exists() else model
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise TarjamaError(f"--batch-size must be at least 1, got {args.batch_size}")
+    inputs = list(args.inputs)
+    if args.files_from:
+        inputs += read_path_list(args.files_from)
+    if not inputs:
+        raise TarjamaError("no inputs: give folders, files or glob patterns, or --files-from LIST")
+    found = discover(inputs, args.out_dir)
+    items = found.files
+    if args.shard:
+        k, n = parse_shard(args.shard)
+        items = select_shard(items, k, n)
+    memory_path = args.memory or args.out_dir / MEMORY_NAME
+    options = BatchOptions(
+        out_dir=args.out_dir,
+        batch_size=args.batch_size,
+        field_name=args.field,
+        column=args.column,
+        lang=args.lang,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress,
+        shard=args.shard,
+    )
+    glossary = load_glossary(args)
+    digest = glossary.digest() if glossary else None
+    if args.dry_run:
+        return _dry_run(args, items, found.problems, options, glossary, digest, memory_path)
+
+    memory = TranslationMemory(memory_path)
+    try:
+        loading = time.perf_counter()
+        options_engine = {"threads": args.threads} if args.threads else {}
+        engine = load_engine(args.engine, args.model, **options_engine)
+        loaded = time.perf_counter() - loading
+        try:
+            runner = BatchRunner(engine, glossary, memory, options)
+            memory.remember_request(args.engine or "", _model_arg(args.model))
+            todo = None
+            if options.progress:
+                # A first pass gives the segment bar a total, hence an ETA; parsing is cheap.
+                todo = sum(e.segments - e.cached for e in plan(items, options, glossary, memory))
+            summary = runner.run(items, found.problems, segments_to_translate=todo)
+        finally:
+            engine.close()
+    finally:
+        memory.close()
+    lines = summary.lines()
+    lines[0] += f" · model load {loaded:.1f} s"
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 1 if summary.failures else 0
+
+
+def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:
+    memory = None
+    memo = f"no translation memory at {memory_path} yet"
+    if memory_path.is_file():
+        memory = TranslationMemory(memory_path, readonly=True)
+        if memory.scope_from_request(args.engine or "", _model_arg(args.model), digest):
+            memo = f"cached per {memory_path} (engine as resolved in its last run with these options)"
+        else:
+            memory.close()
+            memory = None
+            memo = f"{memory_path} has no run with this --engine/--model yet"
+    try:
+        entries = plan(items, options, glossary, memory)
+    finally:
+        if memory:
+            memory.close()
+    segments = cached = failed = 0
+    for _given, reason in problems:
+        print(f"FAILED: {reason}")
+        failed += 1
+    for e in entries:
+        if e.error:
+            print(f"FAILED: {e.error}")
+            failed += 1
+            continue
+        print(f"{e.item.path} → {e.output}  ({e.segments} segments, {e.cached} cached)")
+        segments, cached = segments + e.segments, cached + e.cached
+    print(
+        f"dry run: {len(entries) + len(problems)} documents ({failed} unreadable), {segments} segments, "
+        f"{cached} cached, {segments - cached} to translate; {memo}; no model loaded"
+    )
+    return 1 if failed else 0

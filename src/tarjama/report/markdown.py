@@ -1,8 +1,9 @@
 """Markdown score report, meant for CI logs and pull-request comments.
 
 Sections: headline table (metric, score, sacrebleu signature), per-paragraph table, term
-accuracy with missed terms, and the paired bootstrap comparison when there is one. Cell
-text is escaped so a ``|`` or newline in a translation cannot break a table.
+accuracy with missed terms, the paired bootstrap comparison when there is one, and ROUGE of a
+summary when one was scored too. Cell text is escaped so a ``|`` or newline in a translation
+cannot break a table.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def render_markdown(report: ScoreReport, width: int = 1) -> str:
                 f"| {r.delta:+.{width}f} | [{r.delta_ci.low:+.{width}f}, {r.delta_ci.high:+.{width}f}] "
                 f"| {r.p_value:.4f} | {verdict} | `{cell(r.signature)}` |"
             )
+    if report.summary is not None:
+        from tarjama.report.rouge import markdown_section
+
+        out += ["", *markdown_section(report.summary, width)]
     return "\n".join(out) + "\n"
 
 

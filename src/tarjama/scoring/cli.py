@@ -3,6 +3,10 @@
 Without ``-o`` the report goes to stdout (Markdown unless ``--format`` says otherwise),
 so CI logs show it; ``-o FILE`` writes it atomically, taking the format from the suffix
 when ``--format`` is absent; ``--report-dir DIR`` additionally writes all three formats.
+
+``--summary S --summary-ref REF`` adds a ROUGE section for a summary of the same document
+(``tarjama summarize``'s JSONL or a plain-text summary; each reference is paired with the
+summary side in its script). Without HYP and ``--ref`` the report holds only that section.
 """
 
 from __future__ import annotations
@@ -29,16 +33,31 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             "`tarjama translate --format jsonl`."
         ),
     )
-    p.add_argument("hyp", metavar="HYP", help="translation to score (text, Markdown or tarjama JSONL)")
     p.add_argument(
-        "--ref", "-r", action="append", required=True, metavar="REF",
-        help="reference translation; repeat for several references",
+        "hyp", metavar="HYP", nargs="?",
+        help="translation to score (text, Markdown or tarjama JSONL); optional with --summary",
+    )
+    p.add_argument(
+        "--ref", "-r", action="append", metavar="REF",
+        help="reference translation; repeat for several references (required with HYP)",
     )
     p.add_argument("--src", metavar="SRC", help="Arabic source (default: the source fields of a JSONL HYP)")
     p.add_argument("--glossary", "-g", metavar="G", help="glossary for term accuracy (needs the source)")
     p.add_argument(
         "--compare", metavar="HYP2",
         help="baseline translation: paired bootstrap test of HYP against HYP2 (Δ = HYP - HYP2)",
+    )
+    p.add_argument(
+        "--summary", metavar="SUMMARY",
+        help="also score this summary with ROUGE-1/2/L (tarjama summarize JSONL, or a plain-text summary)",
+    )
+    p.add_argument(
+        "--summary-ref", action="append", default=[], metavar="REF",
+        help="reference summary for --summary (Arabic or English, paired by script); repeatable",
+    )
+    p.add_argument(
+        "--strip-clitics", action="store_true",
+        help="ROUGE: strip Arabic clitics (و ف ب ل ك, ال, attached pronouns) before matching",
     )
     p.add_argument("--format", "-f", choices=("markdown", "json", "html"), help="report format")
     p.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT instead of stdout")
@@ -72,18 +91,43 @@ def run(args: argparse.Namespace) -> int:
     if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
         raise TarjamaError(f"--report-dir {report_dir}: exists and is not a folder; give a folder path")
 
-    report = score_files(
-        args.hyp, args.ref, src=args.src, glossary=args.glossary, compare=args.compare,
-        n_samples=args.bootstrap_samples, seed=args.seed,
-    )
+    if args.hyp is None and args.summary is None:
+        raise TarjamaError("nothing to score: give HYP --ref REF and/or --summary S --summary-ref R")
+    if args.hyp is not None and not args.ref:
+        raise TarjamaError(f"{args.hyp}: no reference given; pass at least one --ref FILE")
+    if args.hyp is None and args.ref:
+        raise TarjamaError("--ref given without HYP; name the translation to score before the options")
+    if bool(args.summary) != bool(args.summary_ref):
+        raise TarjamaError("--summary and --summary-ref go together: a summary and its reference summaries")
+
+    summary = None
+    if args.summary is not None:
+        from tarjama.scoring.summary import score_summary_files
+
+        summary = score_summary_files(args.summary, args.summary_ref, strip_clitics=args.strip_clitics)
+    if args.hyp is None:
+        from tarjama.report.rouge import render_summary_report
+
+        def render_one(f: str) -> str:
+            return render_summary_report(summary, f, args.width)
+    else:
+        report = score_files(
+            args.hyp, args.ref, src=args.src, glossary=args.glossary, compare=args.compare,
+            n_samples=args.bootstrap_samples, seed=args.seed,
+        )
+        report.summary = summary
+
+        def render_one(f: str) -> str:
+            return render(report, f, args.width)
+
     if report_dir is not None:
         try:
             report_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TarjamaError(f"--report-dir {report_dir}: cannot create it ({exc.strerror})") from None
         for f in FORMATS:
-            write_text_atomic(report_dir / FILE_NAMES[f], render(report, f, args.width))
-    text = render(report, fmt, args.width)
+            write_text_atomic(report_dir / FILE_NAMES[f], render_one(f))
+    text = render_one(fmt)
     if args.output:
         write_text_atomic(args.output, text)
     else:

@@ -25,6 +25,7 @@ from tarjama.scoring.metrics import (
     score_segments,
     segment_signatures,
 )
+from tarjama.scoring.summary import SummaryScores
 from tarjama.scoring.terms import TermReport, term_report
 
 
@@ -64,6 +65,8 @@ class ScoreReport:
     engines: list[dict[str, Any]] = field(default_factory=list)
     terms: TermReport | None = None
     comparison: Comparison | None = None
+    # ROUGE of a summary of the same document (``tarjama score --summary``), when asked for.
+    summary: SummaryScores | None = None
     versions: dict[str, str] = field(
         default_factory=lambda: {"tarjama": __version__, "sacrebleu": sacrebleu.__version__}
     )
@@ -89,7 +92,7 @@ class ScoreReport:
             if self.terms is not None:
                 para["missed_terms"] = self.terms.paragraphs[i].missed
             paragraphs.append(para)
-        return {
+        data: dict[str, object] = {
             "versions": self.versions,
             "inputs": {
                 "hypothesis": self.hypothesis_path,
@@ -104,6 +107,9 @@ class ScoreReport:
             "terms": self.terms.to_dict() if self.terms else None,
             "comparison": self.comparison.to_dict() if self.comparison else None,
         }
+        if self.summary is not None:
+            data["summary"] = self.summary.to_dict()
+        return data
 
 
 def score_texts(

@@ -1,0 +1,160 @@
+"""Rendering a ``Summary``: plain text, Markdown, JSONL and a self-contained HTML page.
+
+Every format shows the same aligned pairs — each Arabic key point with its English
+counterpart, labelled ``¶paragraph.sentence`` (1-based) — in source order. Markdown and
+HTML add why each sentence was chosen (its scores), the generated English summary or the
+reason it was rejected, and ROUGE when references were given. JSONL is the machine record
+(``Summary.jsonl``): a header record (``kind: tarjama-summary``) then one record per point.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from tarjama.summary.core import Summary
+
+FORMATS = ("txt", "md", "jsonl", "html")
+
+
+def _engine_label(engine: dict) -> str:
+    if not engine:
+        return "unknown engine"
+    sha = engine.get("sha256")
+    pin = engine.get("revision") or (f"sha256:{sha[:12]}" if sha else "unpinned")
+    return f"{engine.get('engine', '?')}:{engine.get('model', '?')}@{pin}"
+
+
+def provenance(summary: Summary) -> str:
+    """One line: how many sentences, how chosen, where the English came from."""
+    engines = ", ".join(_engine_label(e) for e in summary.engines())
+    source = (
+        f"English from {summary.translation_path} ({engines})"
+        if summary.translation_path
+        else f"English translated by {engines}"
+    )
+    return (
+        f"{len(summary.points)} of {summary.total} sentences, {summary.method}; {source}; "
+        f"glossary {'on' if summary.glossary else 'off'}"
+    )
+
+
+def render_txt(summary: Summary) -> str:
+    out = [f"Summary of {summary.input_path or 'input'}", provenance(summary), ""]
+    for p in summary.points:
+        out += [f"{p.number}. [{p.ranked.label}] {p.source}", f"   {p.english}", ""]
+    if summary.abstract is not None:
+        if summary.abstract.accepted:
+            out += ["English summary (generated, checked):", summary.abstract.text, ""]
+        else:
+            out += [f"Generated summary rejected: {summary.abstract.reason}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(text: object) -> str:
+    """Text made safe for a Markdown table cell."""
+    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def render_md(summary: Summary, width: int = 1) -> str:
+    out = [f"# Summary: `{_md(summary.input_path or 'input')}`", "", provenance(summary) + ".", ""]
+    out += ["## Key points", "", "| # | Where | العربية | English |", "|---:|---|---|---|"]
+    for p in summary.points:
+        out.append(f"| {p.number} | {p.ranked.label} | {_md(p.source)} | {_md(p.english)} |")
+    if summary.abstract is not None:
+        a = summary.abstract
+        writer = _engine_label(summary.writer or {})
+        if a.accepted:
+            out += ["", "## English summary", ""]
+            out += [f"Written by {writer} from the translation; names checked.", ""]
+            out.append(a.text)
+        else:
+            out += ["", "## Generated summary rejected", "", f"Reason: {_md(a.reason)}.", ""]
+            out.append("The extractive summary above is used instead. The rejected text, for the record:")
+            out += ["", "> " + _md(a.text or "(empty)")]
+    if summary.notes:
+        out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in summary.notes]
+    out += ["", "## Why these sentences", ""]
+    w = summary.ranking.weights
+    out.append(
+        f"final = {w.centrality} × centrality (LexRank) + {w.position} × position prior + "
+        f"{w.terms} × term weight; sentences in order of final score."
+    )
+    out += ["", "| Where | Centrality | Position prior | Term weight | Final | Decision | Terms |",
+            "|---|---:|---:|---:|---:|---|---|"]
+    for s in sorted(summary.ranking.sentences, key=lambda s: (-s.final, s.position)):
+        out.append(
+            f"| {s.label} | {s.centrality:.3f} | {s.position_prior:.3f} | {s.term_weight:.3f} | "
+            f"{s.final:.3f} | {_md(s.decision)} | {_md(', '.join(s.terms)) or '—'} |"
+        )
+    if summary.rouge is not None:
+        from tarjama.report.rouge import markdown_section
+
+        out += ["", *markdown_section(summary.rouge, width)]
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
+table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;padding:.4rem .6rem;
+vertical-align:top}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+td[dir=rtl]{font-family:"Noto Naskh Arabic","Amiri",serif;font-size:1.1em;line-height:1.7}
+.meta{color:#555}.rejected{border-left:4px solid #b00;padding-left:1rem}
+"""
+
+
+def render_html(summary: Summary, width: int = 1) -> str:
+    """A standalone page; English on the left, Arabic on the right in its own RTL cell."""
+    e = escape
+    rows = "".join(
+        f'<tr data-position="{p.ranked.position}"><td class="num">{p.number}</td><td>{e(p.ranked.label)}</td>'
+        f'<td lang="en">{e(p.english)}</td><td dir="rtl" lang="ar">{e(p.source)}</td></tr>'
+        for p in summary.points
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Summary — {e(summary.input_path or 'input')}</title><style>{_CSS}</style></head>",
+        "<body><main>",
+        f"<h1>Summary of <code>{e(summary.input_path or 'input')}</code></h1>",
+        f'<p class="meta">{e(provenance(summary))}</p>',
+        "<h2>Key points</h2>",
+        "<table><thead><tr><th>#</th><th>Where</th><th>English</th><th>العربية</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>",
+    ]
+    if summary.abstract is not None:
+        a = summary.abstract
+        if a.accepted:
+            parts.append(f'<h2>English summary</h2><p lang="en">{e(a.text)}</p>')
+        else:
+            parts.append(
+                f'<section class="rejected"><h2>Generated summary rejected</h2><p>{e(a.reason)}</p>'
+                f'<p class="meta">Rejected text: {e(a.text or "(empty)")}</p></section>'
+            )
+    rows = []
+    for s in sorted(summary.ranking.sentences, key=lambda s: (-s.final, s.position)):
+        values = "".join(f'<td class="num">{v:.3f}</td>' for v in (*s.scores().values(),))
+        rows.append(f"<tr><td>{e(s.label)}</td>{values}<td>{e(s.decision)}</td></tr>")
+    head = "".join(
+        f"<th>{h}</th>" for h in ("Where", "Centrality", "Position prior", "Term weight", "Final", "Decision")
+    )
+    parts.append(
+        f"<h2>Why these sentences</h2><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    if summary.rouge is not None:
+        from tarjama.report.rouge import html_section
+
+        parts.append(html_section(summary.rouge, width))
+    parts += ["</main></body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def render(summary: Summary, fmt: str) -> str:
+    if fmt == "jsonl":
+        return summary.jsonl()
+    if fmt == "md":
+        return render_md(summary)
+    if fmt == "html":
+        return render_html(summary)
+    return render_txt(summary)

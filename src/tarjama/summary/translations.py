@@ -1,0 +1,199 @@
+"""English for the chosen sentences: from an earlier translation run, or translated on demand.
+
+* ``from_jsonl`` reads a ``tarjama translate --format jsonl`` file and takes each chosen
+  sentence's translation by paragraph and sentence index. The JSONL must be a translation
+  of *this* input: every paragraph's ``source`` and each used sentence's ``source`` must equal
+  the input's text (whitespace runs compared as one space), otherwise it is refused with the
+  first difference, because a translation of another version of the article would pair
+  Arabic points with the wrong English.
+* ``translate_points`` translates only the chosen sentences with an engine through the
+  pipeline's own stages (``build_requests``, ``translate_requests``): the same glossary hints,
+  context and enforcement as ``tarjama translate``, for N sentences instead of all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tarjama.engines.base import Engine
+from tarjama.errors import TarjamaError
+from tarjama.textio import read_text
+
+if TYPE_CHECKING:
+    from tarjama.document import Document, Paragraph, Segment
+    from tarjama.glossary import Glossary
+    from tarjama.pipeline import PreparedSegment, TranslationResult
+
+Key = tuple[int, int]  # (paragraph index, sentence index within the paragraph)
+
+
+@dataclass
+class PointTranslation:
+    """The English of one source sentence and where it came from."""
+
+    text: str
+    engine: dict[str, Any]
+    origin: str  # "translation-file" or "translated"
+    notes: list[str] = field(default_factory=list)
+    terms: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+def same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _snippets(a: str, b: str, width: int = 50) -> tuple[str, str]:
+    """Excerpts of ``a`` and ``b`` from just before their first difference (whitespace runs as one)."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, at - 15)
+
+    def cut(text: str) -> str:
+        piece = text[start : start + width]
+        return repr(("…" if start else "") + piece + ("…" if start + width < len(text) else ""))
+
+    return cut(a), cut(b)
+
+
+def sentence_map(document: Document) -> dict[Key, tuple[Paragraph, Segment]]:
+    """Every translatable sentence by (paragraph, sentence-within-paragraph), JSONL numbering."""
+    return {(p.index, i): (p, seg) for p in document.paragraphs for i, seg in enumerate(p.sentences)}
+
+
+@dataclass
+class TranslationFile:
+    """A parsed ``tarjama translate --format jsonl`` file, checked against the input document."""
+
+    path: str
+    records: list[dict[str, Any]]
+    lines: list[int]
+
+    def paragraph_translations(self) -> list[str]:
+        return [str(r.get("translation", "")) for r in self.records]
+
+    def engines(self) -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        for r in self.records:
+            if isinstance(r.get("engine"), dict) and r["engine"] not in seen:
+                seen.append(r["engine"])
+        return seen
+
+
+def read_translation_file(path: str | Path, document: Document) -> TranslationFile:
+    """Parse and check ``path`` against ``document`` (see the module docstring)."""
+    where = str(path)
+    hint = f"translate it again with `tarjama translate {document.path or 'INPUT'} --format jsonl -o FILE`"
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for lineno, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise TarjamaError(
+                f"{where} line {lineno}: not valid JSON ({exc.msg}); give the JSONL file written by "
+                "`tarjama translate --format jsonl`"
+            ) from None
+        if not isinstance(record, dict) or not isinstance(record.get("source"), str) or not isinstance(
+            record.get("sentences"), list
+        ):
+            raise TarjamaError(
+                f"{where} line {lineno}: not a tarjama translation record (needs \"source\" and "
+                f"\"sentences\"); {hint}"
+            )
+        records.append(record)
+        lines.append(lineno)
+    if len(records) != len(document.paragraphs):
+        raise TarjamaError(
+            f"{where} has {len(records)} paragraph records but {document.path or 'the input'} has "
+            f"{len(document.paragraphs)} paragraphs; it is a translation of another text; {hint}"
+        )
+    for k, (record, para) in enumerate(zip(records, document.paragraphs, strict=True)):
+        if record.get("index", k) != para.index or not same_text(record["source"], para.text):
+            theirs, ours = _snippets(record["source"], para.text)
+            raise TarjamaError(
+                f"{where} line {lines[k]}: paragraph {k + 1} does not match {document.path or 'the input'}: "
+                f"its source has {theirs} where the input has {ours}; {hint}"
+            )
+    return TranslationFile(where, records, lines)
+
+
+def from_jsonl(tf: TranslationFile, document: Document, keys: Iterable[Key]) -> dict[Key, PointTranslation]:
+    """The translations of ``keys`` taken from the checked translation file ``tf``."""
+    sentences = sentence_map(document)
+    out: dict[Key, PointTranslation] = {}
+    for key in keys:
+        p, s = key
+        record, lineno = tf.records[p], tf.lines[p]
+        found = [x for x in record["sentences"] if isinstance(x, dict) and x.get("index") == s]
+        label = f"paragraph {p + 1}, sentence {s + 1}"
+        if not found or not isinstance(found[0].get("translation"), str):
+            raise TarjamaError(
+                f"{tf.path} line {lineno}: {label} has no translation record; the file does not split "
+                f"the paragraph into the same sentences as the input; translate the input again"
+            )
+        sentence = found[0]
+        expected = sentences[key][1].content
+        if not same_text(str(sentence.get("source", "")), expected):
+            theirs, ours = _snippets(str(sentence.get("source", "")), expected)
+            raise TarjamaError(
+                f"{tf.path} line {lineno}: {label} does not match the input: its source has {theirs} "
+                f"where the input has {ours}; translate the input again"
+            )
+        out[key] = PointTranslation(
+            text=sentence["translation"],
+            engine=record.get("engine") if isinstance(record.get("engine"), dict) else {},
+            origin="translation-file",
+            notes=list(sentence.get("notes") or []),
+            terms=sentence.get("terms"),
+            seconds=float(sentence.get("seconds") or 0.0),
+        )
+    return out
+
+
+def from_result(result: TranslationResult, keys: Iterable[Key]) -> dict[Key, PointTranslation]:
+    """The translations of ``keys`` from an in-memory whole-document translation."""
+    engine = result.engine.to_dict()
+    out: dict[Key, PointTranslation] = {}
+    for p, s in keys:
+        sentence = result.paragraphs[p].sentences[s]
+        out[(p, s)] = PointTranslation(
+            sentence.translation, engine, "translated", list(sentence.notes), sentence.terms, sentence.seconds
+        )
+    return out
+
+
+def translate_points(
+    document: Document, keys: Iterable[Key], engine: Engine, glossary: Glossary | None
+) -> dict[Key, PointTranslation]:
+    """Translate only the sentences ``keys`` with ``engine``, glossary enforced as in the pipeline.
+
+    The requests are the pipeline's own (``build_requests``: glossary hints, the earlier
+    sentences of the paragraph as context), so a key point reads as it would in a full run.
+    """
+    from tarjama.pipeline import build_requests, translate_requests
+
+    wanted = list(keys)
+    by_key: dict[Key, PreparedSegment] = {}
+    counts: dict[int, int] = {}
+    for prep in build_requests(document, glossary):
+        p = prep.paragraph.index
+        by_key[(p, counts.get(p, 0))] = prep
+        counts[p] = counts.get(p, 0) + 1
+    chosen = [by_key[k] for k in wanted]
+    if not chosen:
+        return {}
+    results, terms = translate_requests(
+        engine, [c.request for c in chosen], [c.expected for c in chosen], glossary
+    )
+    identity = engine.identity.to_dict()
+    return {
+        k: PointTranslation(r.text, identity, "translated", list(r.notes), t, r.seconds)
+        for k, r, t in zip(wanted, results, terms, strict=True)
+    }

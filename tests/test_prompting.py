@@ -17,8 +17,11 @@ def test_prompts_share_the_prefix_up_to_the_sentence() -> None:
 def test_hints_and_strict_mode() -> None:
     p = chatml_prompt("مهمة أبولّو", (TermHint("أبولّو", "Apophis"),), strict=True)
     last_user = p.rsplit("<|im_start|>user\n", 1)[1]
-    assert last_user.startswith("Glossary:\n- أبولّو = Apophis\n\nمهمة أبولّو")
-    assert "exactly as given" in p.split("<|im_end|>", 1)[0]
+    # The strict instruction sits in the last user turn, so a retry reuses the cached prefix.
+    assert last_user.startswith("Use each glossary term exactly as given")
+    assert "Glossary:\n- أبولّو = Apophis\n\nمهمة أبولّو<|im_end|>" in last_user
+    assert "exactly as given" not in p.split("<|im_end|>", 1)[0]
+    assert p.startswith(chatml_prompt("مهمة أبولّو").rsplit("<|im_start|>user\n", 1)[0])
 
 
 def test_inject_terms_uses_offsets_and_keeps_clitics() -> None:

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "tarjama.scoring.cli",
     "tarjama.glossary.cli",
     "tarjama.commands.models",
+    "tarjama.commands.eval",
 )
 
 

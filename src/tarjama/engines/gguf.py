@@ -3,15 +3,20 @@
 By default the model is the embedded Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), assembled from
 its PyPI part packages and verified (size + SHA-256) before every load; ``model`` may also
 name any local ``.gguf`` file, which is then hashed and recorded. Decoding is greedy and
-therefore deterministic. Each sentence is one request; the shared prompt prefix stays in
-llama.cpp's KV cache between requests. Degenerate output is detected and retried with a
-stronger repetition penalty and a stricter instruction; what cannot be repaired is noted.
+therefore deterministic. Each sentence is one request; the prompt puts everything constant
+first so llama.cpp reuses the evaluated prefix (its KV cache) between requests, retries
+included. Degenerate output, missing terms and (optionally) invented names or leftover
+Arabic are detected and retried with a stricter request; what cannot be repaired is noted.
+
+How the prompt is built and decoded is an ``EmbeddedConfig`` (``tarjama.engines.variants``):
+a named variant plus overrides, recorded in the engine identity.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import time
 from collections.abc import Sequence
@@ -19,22 +24,36 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines import degeneracy
+from tarjama.engines import degeneracy, variants
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 from tarjama.engines.injection import inject_terms
-from tarjama.engines.prompting import EXAMPLES, STOP, SYSTEM, chatml_prompt
+from tarjama.engines.prompting import (
+    EXAMPLES,
+    NO_INVENT_NOTE,
+    SYSTEM,
+    Example,
+    PromptSpec,
+    build_prompt,
+    stop_sequences,
+)
+from tarjama.engines.variants import EmbeddedConfig
 from tarjama.errors import ModelUnavailableError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
 
 EMBEDDED_ID = QWEN_CODER_1_5B.name
+# Sampling settings of the extra candidates when ``candidates`` > 1 (seeded: deterministic).
+CANDIDATE_TEMPERATURE = 0.7
 
 
-def prompt_version() -> str:
-    """Short hash of the fixed prompt (instruction + examples): part of the engine identity."""
+def prompt_version(config: EmbeddedConfig | None = None) -> str:
+    """Short hash of the fixed prompt (instruction, examples, layout): part of the engine identity."""
+    config = config or variants.resolve()
     digest = hashlib.sha256(SYSTEM.encode())
-    for ex in EXAMPLES:
+    for ex in EXAMPLES[: config.examples]:
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
+    layout = {k: v for k, v in config.to_dict().items() if k in {"template", "hints", "context", "retrieve"}}
+    digest.update(json.dumps(layout, sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 
@@ -46,11 +65,20 @@ class GGUFEngine(Engine):
         self,
         model: str | None = None,
         *,
-        n_ctx: int = 2048,
+        variant: str | None = None,
         threads: int | None = None,
-        repeat_penalty: float = 1.0,
-        retry_repeat_penalty: float = 1.3,
+        pool: Any = None,
+        **options: Any,
     ) -> None:
+        """``variant`` names an ``EmbeddedConfig``; ``options`` override its fields.
+
+        ``pool`` is an ``ExamplePool`` for variants that retrieve examples (loaded from
+        ntrex-dev when such a variant gets none).
+        """
+        if threads:
+            options["threads"] = threads
+        config = variants.resolve(variant, options)
+        variants.validate(config)
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -66,64 +94,121 @@ class GGUFEngine(Engine):
                     f"embedded {EMBEDDED_ID}"
                 )
             model_id, sha = str(path.resolve()), embedded.sha256_file(path)
-        threads = threads or os.cpu_count() or 1
+        n_threads = config.threads or os.cpu_count() or 1
+        n_threads_batch = config.threads_batch or n_threads
         with _quiet_stderr():
             try:
                 self.llm = Llama(
                     model_path=str(path),
-                    n_ctx=n_ctx,
-                    n_threads=threads,
-                    n_threads_batch=threads,
-                    n_batch=512,
+                    n_ctx=config.n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads_batch,
+                    n_batch=config.n_batch,
+                    n_ubatch=config.n_ubatch,
                     seed=0,
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:
                 raise ModelUnavailableError(f"{path}: llama.cpp cannot load it ({exc})") from None
-        self.repeat_penalty = repeat_penalty
-        self.retry_repeat_penalty = retry_repeat_penalty
-        self.n_ctx = n_ctx
-        self._identity = EngineIdentity(
-            engine=self.name,
-            model=model_id,
-            sha256=sha,
-            params={
-                "decoding": "greedy",
-                "temperature": 0.0,
-                "top_k": 1,
-                "repeat_penalty": repeat_penalty,
-                "retry_repeat_penalty": retry_repeat_penalty,
-                "retry": "strict+inline-terms+near-miss-ban",
-                "n_ctx": n_ctx,
-                "threads": threads,
-                "prompt": f"chatml-fewshot-{len(EXAMPLES)}@{prompt_version()}",
-                "llama_cpp_python": _llama_version(),
-            },
+        self.config = config
+        self.variant = variant or variants.DEFAULT_VARIANT
+        self.spec = PromptSpec(
+            template=config.template, hints=config.hints, context=config.context,
+            strict_in_system=config.strict_in_system,
         )
+        self.repeat_penalty = config.repeat_penalty
+        self.retry_repeat_penalty = config.retry_repeat_penalty
+        self.n_ctx = config.n_ctx
+        self.pool = pool
+        if config.retrieve and self.pool is None:
+            from tarjama.engines.retrieval import ExamplePool
+
+            self.pool = ExamplePool.from_ntrex()
+        # Documents the caller wants kept out of retrieved examples (besides the automatic
+        # exclusion of any document containing the sentence itself).
+        self.exclude_docs: tuple[str, ...] = ()
+        params: dict[str, Any] = {
+            "decoding": "greedy" if config.candidates == 1 else f"mbr-chrf-{config.candidates}",
+            "temperature": 0.0,
+            "top_k": 1,
+            "repeat_penalty": config.repeat_penalty,
+            "retry_repeat_penalty": config.retry_repeat_penalty,
+            "retry": "strict+inline-terms+near-miss-ban",
+            "n_ctx": config.n_ctx,
+            "threads": n_threads,
+            "threads_batch": n_threads_batch,
+            "variant": self.variant,
+            "prompt": f"{config.template}-fewshot-{config.retrieve or config.examples}"
+            f"{'-retrieved' if config.retrieve else ''}@{prompt_version(config)}",
+            "llama_cpp_python": _llama_version(),
+        }
+        changed = {k: v for k, v in config.to_dict().items() if v != getattr(EmbeddedConfig(), k)}
+        if changed:
+            params["options"] = changed
+        self._identity = EngineIdentity(engine=self.name, model=model_id, sha256=sha, params=params)
 
     @property
     def identity(self) -> EngineIdentity:
         return self._identity
 
     def _max_tokens(self, source: str) -> int:
-        # About 2 tokens per English word and ≤1.6 English words per Arabic word, plus headroom.
-        return min(512, 4 * len(source.split()) + 24)
+        # English needs about 2 tokens per word and ≤1.6 words per Arabic word; the default
+        # (4 per word + 24) leaves room, a tighter bound cuts rambling short.
+        words = len(source.split())
+        return min(512, int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra)
+
+    def examples_for(self, source: str) -> Sequence[Example]:
+        if self.config.retrieve and self.pool is not None:
+            return self.pool.nearest(source, self.config.retrieve, self.exclude_docs)
+        return EXAMPLES[: self.config.examples]
+
+    def prompt(self, request: TranslationRequest, *, strict: bool, notes: Sequence[str] = ()) -> str:
+        return build_prompt(
+            request.source,
+            request.hints,
+            context=request.context,
+            strict=strict,
+            notes=notes,
+            examples=self.examples_for(request.source),
+            spec=self.spec,
+        )
 
     def _complete(
-        self, request: TranslationRequest, *, strict: bool, repeat_penalty: float, banned: Sequence[str] = ()
+        self,
+        request: TranslationRequest,
+        *,
+        strict: bool,
+        repeat_penalty: float,
+        banned: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        candidates: int = 1,
     ) -> tuple[str, bool]:
-        prompt = chatml_prompt(request.source, request.hints, strict=strict)
+        prompt = self.prompt(request, strict=strict, notes=notes)
+        bias = self._ban(banned) or None
+        outs = [self._generate(prompt, request.source, repeat_penalty, bias, None)]
+        # Extra candidates are sampled with fixed seeds (deterministic); the greedy one stays first
+        # so that ties in the MBR choice go to it.
+        for k in range(1, candidates):
+            outs.append(self._generate(prompt, request.source, repeat_penalty, bias, k))
+        if len(outs) == 1:
+            return outs[0]
+        best = mbr_choice([text for text, _ in outs])
+        return outs[best]
+
+    def _generate(
+        self, prompt: str, source: str, repeat_penalty: float, bias: dict[int, float] | None, seed: int | None
+    ) -> tuple[str, bool]:
+        sampling: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "top_p": 1.0, "min_p": 0.0, "seed": 0}
+        if seed is not None:
+            sampling = {"temperature": CANDIDATE_TEMPERATURE, "top_k": 40, "top_p": 0.95, "min_p": 0.0}
+            sampling["seed"] = seed
         out: dict[str, Any] = self.llm.create_completion(
             prompt,
-            max_tokens=self._max_tokens(request.source),
-            temperature=0.0,
-            top_k=1,
-            top_p=1.0,
-            min_p=0.0,
+            max_tokens=self._max_tokens(source),
             repeat_penalty=repeat_penalty,
-            seed=0,
-            stop=STOP,
-            logit_bias=self._ban(banned) or None,
+            stop=stop_sequences(self.config.template),
+            logit_bias=bias,
+            **sampling,
         )
         choice = out["choices"][0]
         return choice["text"].strip(), choice.get("finish_reason") == "length"
@@ -151,13 +236,22 @@ class GGUFEngine(Engine):
             found.setdefault(name, request.source.find(name))
         return sorted(found, key=lambda t: found[t])
 
-    @staticmethod
-    def _issues(source: str, text: str, truncated: bool, required: Sequence[str]) -> list[str]:
+    def _issues(
+        self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[str]
+    ) -> list[str]:
+        source = request.source
         issues = degeneracy.problems(source, text)
         if truncated:
             issues.append("hit the token limit")
         if missing := degeneracy.missing_terms(text, required):
             issues.append(f"terms missing: {', '.join(missing)}")
+        still_arabic = "output is still in Arabic" in issues
+        if self.config.check_arabic_left and not still_arabic and degeneracy.arabic_left(text):
+            issues.append("Arabic words left untranslated")
+        if self.config.check_invented:
+            allowed = [h.target for h in request.hints]
+            if invented := degeneracy.invented_names(source, text, allowed):
+                issues.append(f"names not in the source: {', '.join(invented)}")
         return issues
 
     def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
@@ -165,17 +259,19 @@ class GGUFEngine(Engine):
 
         The retry states the glossary more forcefully (strict instruction, dropped Latin names
         added as hints, glossary terms written into the source in English), forbids the words
-        that stood in for a missing term ("Japanese" for Japan), and adds a repetition penalty
-        only when the first attempt looped or rambled, since the penalty also discourages
-        copying names. The attempt with fewer problems wins.
+        that stood in for a missing term ("Japanese" for Japan), tells the model not to add
+        names when the first attempt invented some, and adds a repetition penalty only when
+        the first attempt looped or rambled, since the penalty also discourages copying names.
+        The attempt with fewer problems wins.
         """
         start = time.perf_counter()
         notes: list[str] = []
         required = self.required_terms(request)
         text, truncated = self._complete(
-            request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty
+            request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty,
+            candidates=self.config.candidates,
         )
-        issues = self._issues(request.source, text, truncated, required)
+        issues = self._issues(request, text, truncated, required)
         if issues:
             notes.append(f"retried: {', '.join(issues)}")
             hinted = {h.target for h in request.hints}
@@ -184,19 +280,20 @@ class GGUFEngine(Engine):
                 request, source=inject_terms(request.source, request.hints), hints=request.hints + extra,
                 strict_terms=True,
             )
-            degenerate = any(not i.startswith("terms missing") for i in issues)
+            degenerate = any(not i.startswith(("terms missing", "names not in")) for i in issues)
             penalty = self.retry_repeat_penalty if degenerate else self.repeat_penalty
             banned = degeneracy.near_misses(text, degeneracy.missing_terms(text, required))
+            retry_notes = [NO_INVENT_NOTE] if any(i.startswith("names not in") for i in issues) else []
             retry, retry_truncated = self._complete(
-                retry_request, strict=True, repeat_penalty=penalty, banned=banned
+                retry_request, strict=True, repeat_penalty=penalty, banned=banned, notes=retry_notes
             )
-            retry_issues = self._issues(request.source, retry, retry_truncated, required)
+            retry_issues = self._issues(request, retry, retry_truncated, required)
             if len(retry_issues) < len(issues) or not retry_issues:
                 text, issues = retry, retry_issues
             if "repetition loop" in issues:
                 text = degeneracy.trim_loop(text)
                 notes.append("trimmed a repetition loop")
-                issues = self._issues(request.source, text, False, required)
+                issues = self._issues(request, text, False, required)
             if not text.strip():
                 text = request.source
                 notes.append("untranslated: the model gave no output; the source is kept")
@@ -211,6 +308,24 @@ class GGUFEngine(Engine):
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.llm.close()
+
+
+def mbr_choice(candidates: Sequence[str]) -> int:
+    """Index of the candidate with the highest mean chrF against the others (ties: the first).
+
+    Minimum Bayes risk with chrF as utility: the candidate the others agree with most, a
+    reference-free choice.
+    """
+    from sacrebleu.metrics import CHRF
+
+    if len(candidates) < 2:
+        return 0
+    chrf = CHRF()
+    scores = []
+    for i, hyp in enumerate(candidates):
+        others = [c for j, c in enumerate(candidates) if j != i]
+        scores.append(sum(chrf.sentence_score(hyp, [o]).score for o in others) / len(others))
+    return max(range(len(candidates)), key=lambda i: (scores[i], -i))
 
 
 def _llama_version() -> str:

@@ -1,12 +1,20 @@
 """Prompts for instruction-tuned LLM engines (the embedded GGUF model).
 
-One sentence per request, in the model's chat template (ChatML for Qwen2.5), with a fixed
-system instruction and a few fixed example pairs, so the long common prefix is evaluated
-once and reused by llama.cpp's prefix cache for every sentence. Glossary hints and the
-sentence itself come last because they change from request to request.
+One sentence per request. Two layouts are supported, chosen by ``PromptSpec.template``:
 
-The example pairs are written for tarjama (not taken from any evaluation set). They avoid
-personal names, because a small model tends to copy names from examples into outputs.
+- ``chatml``: the model's chat template (ChatML for Qwen2.5) with a system instruction and
+  example pairs as user/assistant turns;
+- ``raw``: plain completion, "Arabic: … / English: …" blocks after a one-paragraph instruction.
+
+Everything that is the same for every sentence (instruction, examples) comes first and
+everything that changes (earlier sentences as context, glossary hints, the strict-retry
+instruction, the sentence) comes last, so llama.cpp evaluates the long common prefix once
+and reuses its KV cache for every later request, retries included. (Putting the strict
+instruction into the system turn, as the first version did, made every retry evaluate the
+whole prompt again: about 3 s on 2 cores.)
+
+The fixed example pairs are written for tarjama (not taken from any evaluation set). They
+avoid personal names, because a small model tends to copy names from examples into outputs.
 """
 
 from __future__ import annotations
@@ -23,7 +31,10 @@ SYSTEM = (
     "Output only the English translation."
 )
 
-STRICT_SUFFIX = " Use each glossary term exactly as given, with the same spelling and capitalisation."
+STRICT_NOTE = "Use each glossary term exactly as given, with the same spelling and capitalisation."
+# Added on a retry after the first attempt named people or places the source does not have.
+NO_INVENT_NOTE = "Translate only what the Arabic says: add no names, places or facts."
+CONTEXT_LABEL = "Earlier in the paragraph (do not translate)"
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,37 @@ EXAMPLES: tuple[Example, ...] = (
         "ويهدف البرنامج، الذي تبلغ تكلفته 1.2 مليار دولار، إلى خفض الانبعاثات بنسبة 40% بحلول عام 2035.",
         "The programme, which costs $1.2 billion, aims to cut emissions by 40% by 2035.",
     ),
+    # Three more in the register of general news (crime, politics, markets): used by the
+    # variants with more than three examples.
+    Example(
+        "وأضاف المتحدث أن الشرطة اعتقلت رجلين يبلغان من العمر 25 و31 عامًا للاشتباه في ارتكابهما سرقات.",
+        "The spokesman added that police had arrested two men, aged 25 and 31, on suspicion of theft.",
+    ),
+    Example(
+        "ولم تعلق الحكومة على التقرير حتى الآن، لكن مسؤولين قالوا إنهم يدرسون الخيارات المتاحة.",
+        "The government has not yet commented on the report, but officials said they were studying "
+        "the options available.",
+    ),
+    Example(
+        "وارتفعت أسعار النفط بأكثر من 3% يوم الاثنين، مسجلة أعلى مستوى لها منذ ستة أشهر.",
+        "Oil prices rose by more than 3% on Monday, reaching their highest level in six months.",
+    ),
 )
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    """How a prompt is laid out; the engine's variant configuration fills it."""
+
+    template: str = "chatml"  # "chatml" or "raw"
+    hints: bool = True  # glossary hints in the request
+    context: bool = False  # earlier sentences of the paragraph in the request
+    # The first version's layout: the strict instruction in the system turn (kept only so that
+    # the measured "legacy" variant can be reproduced; it defeats the prefix cache on retries).
+    strict_in_system: bool = False
+
+
+TEMPLATES = ("chatml", "raw")
 
 
 def _turn(role: str, text: str) -> str:
@@ -65,23 +106,103 @@ def glossary_block(hints: Sequence[TermHint]) -> str:
     return "Glossary:\n" + "\n".join(lines) + "\n\n"
 
 
+def _request_block(
+    source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
+) -> str:
+    """The variable part of a request: context, notes, glossary, then the sentence."""
+    parts: list[str] = []
+    if spec.context and context.strip():
+        parts.append(f"{CONTEXT_LABEL}: {context.strip()}\n\n")
+    parts += [f"{n}\n" for n in notes]
+    if notes:
+        parts.append("\n")
+    if spec.hints and hints:
+        parts.append(glossary_block(hints))
+    parts.append(source)
+    return "".join(parts)
+
+
+def build_prompt(
+    source: str,
+    hints: Sequence[TermHint] = (),
+    *,
+    context: str = "",
+    strict: bool = False,
+    notes: Sequence[str] = (),
+    examples: Sequence[Example] = EXAMPLES[:3],
+    spec: PromptSpec = PromptSpec(),
+) -> str:
+    """The full prompt for one sentence; everything before the request block is constant.
+
+    ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry.
+    """
+    notes = ([STRICT_NOTE] if strict and not spec.strict_in_system else []) + list(notes)
+    if spec.template == "raw":
+        return _raw_prompt(source, hints, context, notes, examples, spec, strict)
+    if spec.template != "chatml":
+        raise ValueError(f"unknown prompt template {spec.template!r}; choose one of {', '.join(TEMPLATES)}")
+    system = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
+    parts = [_turn("system", system)]
+    for ex in examples:
+        parts.append(_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
+        parts.append(_turn("assistant", ex.en))
+    parts.append(_turn("user", _request_block(source, hints, context, notes, spec)))
+    parts.append("<|im_start|>assistant\n")
+    return "".join(parts)
+
+
+def _raw_prompt(
+    source: str,
+    hints: Sequence[TermHint],
+    context: str,
+    notes: Sequence[str],
+    examples: Sequence[Example],
+    spec: PromptSpec,
+    strict: bool,
+) -> str:
+    # Without a chat template the instruction is a plain paragraph and each pair a block;
+    # the answer ends at the first newline (see ``stop_sequences``).
+    head = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
+    parts = [head, "\n\n"]
+    for ex in examples:
+        parts.append(_raw_block(ex.ar, ex.hints, "", (), spec) + " " + ex.en + "\n\n")
+    parts.append(_raw_block(source, hints, context, notes, spec))
+    return "".join(parts)
+
+
+def _raw_block(
+    source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
+) -> str:
+    lines: list[str] = []
+    if spec.context and context.strip():
+        lines.append(f"{CONTEXT_LABEL}: {context.strip()}")
+    lines += list(notes)
+    if spec.hints and hints:
+        seen: dict[str, str] = {}
+        for h in hints:
+            seen.setdefault(h.source, h.target)
+        lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in seen.items()))
+    lines.append(f"Arabic: {source}")
+    return "\n".join(lines) + "\nEnglish:"
+
+
 def chatml_prompt(
     source: str,
     hints: Sequence[TermHint] = (),
     *,
     strict: bool = False,
-    examples: Sequence[Example] = EXAMPLES,
+    examples: Sequence[Example] = EXAMPLES[:3],
+    context: str = "",
 ) -> str:
-    """The full prompt for one sentence; everything before the last user turn is constant."""
-    system = SYSTEM + (STRICT_SUFFIX if strict else "")
-    parts = [_turn("system", system)]
-    for ex in examples:
-        parts.append(_turn("user", (glossary_block(ex.hints) if ex.hints else "") + ex.ar))
-        parts.append(_turn("assistant", ex.en))
-    user = (glossary_block(hints) if hints else "") + source
-    parts.append(_turn("user", user))
-    parts.append("<|im_start|>assistant\n")
-    return "".join(parts)
+    """The ChatML prompt with glossary hints (the default layout)."""
+    return build_prompt(source, hints, strict=strict, examples=examples, context=context)
+
+
+def stop_sequences(template: str) -> list[str]:
+    """Where an answer ends: the end of the assistant turn, or of the line in raw completion."""
+    if template == "raw":
+        return ["\n", "Arabic:", "<|im_end|>", "<|endoftext|>"]
+    return list(STOP)
 
 
 STOP = ["<|im_end|>", "<|im_start|>", "<|endoftext|>", "\n\n"]

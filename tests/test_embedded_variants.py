@@ -1,0 +1,172 @@
+"""Prompt layouts, variants, retrieval, invented-name detection and length control of the
+embedded engine: everything that does not need the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from tarjama.engines.base import TermHint
+from tarjama.engines.degeneracy import arabic_left, invented_names
+from tarjama.engines.prompting import EXAMPLES, NO_INVENT_NOTE, PromptSpec, build_prompt, stop_sequences
+from tarjama.engines.retrieval import ExamplePool, PoolEntry
+from tarjama.engines.variants import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, parse_options, resolve
+from tarjama.errors import TarjamaError
+
+
+def _prefix(prompt: str, source: str) -> str:
+    return prompt[: prompt.index(source)]
+
+
+@pytest.mark.parametrize("template", ["chatml", "raw"])
+def test_constant_prefix_is_shared_by_first_attempts_and_retries(template: str) -> None:
+    spec = PromptSpec(template=template, context=True)
+    hint = (TermHint("اليابان", "Japan"),)
+    first = build_prompt("جملة أولى", spec=spec)
+    other = build_prompt("جملة ثانية", hint, context="سياق", spec=spec)
+    retry = build_prompt("جملة ثانية", hint, strict=True, notes=[NO_INVENT_NOTE], spec=spec)
+    # Everything up to the variable request block is identical: llama.cpp reuses its KV cache.
+    fixed = _prefix(first, "جملة أولى")
+    for p in (other, retry):
+        assert p.startswith(fixed.rsplit("Arabic:", 1)[0] if template == "raw" else fixed)
+    assert "Use each glossary term exactly" in retry.split("جملة ثانية")[0][len(fixed) - 20 :]
+
+
+def test_legacy_layout_puts_the_strict_instruction_in_the_system_turn() -> None:
+    legacy = build_prompt("جملة", strict=True, spec=PromptSpec(strict_in_system=True))
+    assert "exactly as given" in legacy.split("<|im_end|>", 1)[0]
+    assert legacy.count("exactly as given") == 1
+
+
+def test_raw_template_blocks_and_stops() -> None:
+    p = build_prompt("جملة", (TermHint("اليابان", "Japan"),), spec=PromptSpec(template="raw"))
+    assert "<|im_start|>" not in p
+    assert p.endswith("Glossary: اليابان = Japan\nArabic: جملة\nEnglish:")
+    assert p.count("\nEnglish: ") == 3  # the three fixed examples, answered
+    assert "\n" in stop_sequences("raw")
+    assert "<|im_end|>" in stop_sequences("chatml")
+
+
+def test_hints_and_context_can_be_switched_off_and_on() -> None:
+    hint = (TermHint("اليابان", "Japan"),)
+    assert "Glossary" not in build_prompt("جملة", hint, spec=PromptSpec(hints=False)).split("assistant")[-2]
+    with_context = build_prompt("جملة", context="الجملة السابقة", spec=PromptSpec(context=True))
+    assert "Earlier in the paragraph (do not translate): الجملة السابقة" in with_context
+    assert "الجملة السابقة" not in build_prompt("جملة", context="الجملة السابقة")
+
+
+def test_example_count() -> None:
+    six = build_prompt("جملة", examples=EXAMPLES[:6])
+    assert six.count("<|im_start|>assistant\n") == 7
+    assert build_prompt("جملة", examples=()).count("<|im_start|>assistant\n") == 1
+
+
+def test_variants_resolve_and_overrides_are_typed() -> None:
+    assert resolve() == VARIANTS[DEFAULT_VARIANT]
+    config = resolve("raw", parse_options(["max-tokens-per-word=2.5", "hints=false", "threads_batch=2"]))
+    assert config.template == "raw"
+    assert (config.max_tokens_per_word, config.hints, config.threads_batch) == (2.5, False, 2)
+    with pytest.raises(TarjamaError, match="unknown embedded variant"):
+        resolve("nope")
+    with pytest.raises(TarjamaError, match="unknown engine option"):
+        resolve(None, {"colour": "red"})
+    with pytest.raises(TarjamaError, match="examples must be"):
+        resolve(None, {"examples": "9"})
+    with pytest.raises(TarjamaError, match="KEY=VALUE"):
+        parse_options(["examples"])
+    # The default must work without ntrex-dev: it uses the committed examples only.
+    assert VARIANTS[DEFAULT_VARIANT].retrieve == 0
+
+
+def test_length_control_scales_with_the_source() -> None:
+    from tarjama.engines.gguf import GGUFEngine
+
+    engine = GGUFEngine.__new__(GGUFEngine)  # no model: only the arithmetic is tested
+    engine.config = EmbeddedConfig(max_tokens_per_word=2.5, max_tokens_extra=16)
+    assert engine._max_tokens("كلمة " * 10) == 41
+    assert engine._max_tokens("كلمة " * 1000) == 512
+    engine.config = EmbeddedConfig()
+    assert engine._max_tokens("كلمة " * 10) == 64
+
+
+def test_mbr_prefers_the_consensus_candidate() -> None:
+    from tarjama.engines.gguf import mbr_choice
+
+    cands = ["The agency launched the satellite.", "A cat sat.", "The agency launched a satellite."]
+    assert mbr_choice(cands) in (0, 2)
+    assert mbr_choice(["only one"]) == 0
+    assert mbr_choice(["same", "same"]) == 0  # ties go to the first (greedy) candidate
+
+
+def _pool() -> ExamplePool:
+    return ExamplePool(
+        [
+            PoolEntry("doc-a", "وقال رئيس الوزراء إن الحكومة ستخفض الضرائب.", "The prime minister said ..."),
+            PoolEntry("doc-a", "وأعلنت الشرطة اعتقال رجلين في لندن.", "Police announced ..."),
+            PoolEntry(
+                "doc-b", "وقال وزير المالية إن الحكومة سترفع الضرائب.", "The finance minister said ..."
+            ),
+            PoolEntry("doc-c", "فاز الفريق بالمباراة النهائية.", "The team won the final."),
+        ]
+    )
+
+
+def test_retrieval_returns_the_most_similar_pairs_closest_last() -> None:
+    found = _pool().nearest("وقال رئيس الوزراء إن الحكومة سترفع الضرائب.", 2, exclude_docs=("doc-a",))
+    assert [e.en for e in found] == ["The team won the final.", "The finance minister said ..."]
+
+
+def test_retrieval_never_uses_the_document_being_translated() -> None:
+    pool = _pool()
+    sentence = "وأعلنت الشرطة اعتقال رجلين في لندن."
+    assert pool.documents_containing(sentence) == {"doc-a"}
+    # Without any explicit exclusion the sentence's own document is still left out.
+    assert all(
+        e.ar not in {p.ar for p in pool.entries if p.doc_id == "doc-a"} for e in pool.nearest(sentence, 3)
+    )
+    assert pool.nearest(sentence, 0) == []
+
+
+def test_invented_names_are_found_and_transliterations_accepted() -> None:
+    src = "وقال كويتشي سوزوكي، نائب رئيس وكالة جاكسا، إن التعاون مع حسن روحاني في باريس سيستمر."
+    out = (
+        "Kuwait's Space Minister, Dr. Mohammed Al-Suwaidi, said that cooperation with Koichi Suzuki, "
+        "Hassan Rouhani and the Japan Aerospace Exploration Agency in Paris will continue."
+    )
+    assert invented_names(src, out, allowed=["Japan Aerospace Exploration Agency"]) == ["Mohammed Al-Suwaidi"]
+    assert invented_names(src, "Koichi Suzuki said so.") == []
+    # Latin names of the source are accounted for.
+    assert invented_names("أعلنت ESA و JAXA", "The ESA and JAXA Board agreed.") == []
+
+
+def test_arabic_left_in_output() -> None:
+    assert arabic_left("The agency said that التعاون will continue.")
+    assert not arabic_left("The agency said that cooperation will continue.")
+
+
+def test_a_title_does_not_hide_an_invented_name() -> None:
+    src = "ومن المقرر أن يزور الرئيس جوكو ويدودو مراكز الإجلاء في بالو يوم الأحد."
+    wrong = (
+        "It was expected that President Joe Biden would visit the National Cemetery in Washington on Sunday."
+    )
+    right = "President Joko Widodo was scheduled to visit evacuation centers in Palu on Sunday."
+    assert invented_names(src, wrong) == ["Joe Biden"]
+    assert invented_names(src, right) == []
+
+
+def test_eval_command_checks_its_arguments_before_loading_a_model(tmp_path, capsys) -> None:
+    from tarjama.cli import main
+
+    tsv = tmp_path / "ntrex.tsv"
+    tsv.write_text("doc_id\tar\ten\nd1\tجملة.\tA sentence.\n", encoding="utf-8")
+    assert main(["eval", "--ntrex", str(tsv), "--variant", "nope"]) != 0
+    assert "unknown embedded variant 'nope'" in capsys.readouterr().err
+    assert main(["eval", "--ntrex", str(tsv), "--set", "colour=red"]) != 0
+    assert "unknown engine option 'colour'" in capsys.readouterr().err
+    assert main(["eval", "--ntrex", str(tmp_path / "missing.tsv"), "--docs", "0"]) != 0
+
+
+def test_eval_length_ratio_is_sacrebleus() -> None:
+    from tarjama.commands.eval import length_ratio
+
+    assert length_ratio(["a b c d"], ["a b"]) == 2.0
+    assert length_ratio(["a, b."], ["a b c d"]) == 1.0  # 13a tokenisation splits punctuation

@@ -20,8 +20,8 @@ from tarjama.batch.inputs import discover, read_path_list
 from tarjama.batch.memory import TranslationMemory
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
-from tarjama.commands.translate import DEFAULT_GLOSSARY, load_glossary
-from tarjama.engines import ENGINES, load_engine
+from tarjama.commands.translate import add_engine_options, load_glossary
+from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 
 MEMORY_NAME = ".tarjama-memory.sqlite"
@@ -41,11 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--field", default="text", help="JSONL field to translate (default: text)")
     p.add_argument("--column", default="text", help="TSV column to translate (default: text)")
     p.add_argument("--lang", default="en", help="language suffix of output names (default: en)")
-    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
-    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
-    g.add_argument("--no-glossary", action="store_true", help="no term hints, enforcement or checks")
+    add_engine_options(p)
     p.add_argument("--batch-size", type=int, default=16, help="segments per engine call (default: 16)")
     p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")

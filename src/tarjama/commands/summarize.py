@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tarjama.commands.translate import DEFAULT_GLOSSARY, check_output_path, load_glossary
+from tarjama.commands.translate import add_engine_options, check_output_path, load_glossary
 from tarjama.document import read_document
-from tarjama.engines import ENGINES, load_engine
+from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.textio import write_text_atomic
 
@@ -55,11 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--translation", metavar="JSONL",
         help="take the English from this `tarjama translate --format jsonl` file of the same input",
     )
-    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
-    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
-    g.add_argument("--no-glossary", action="store_true", help="no term features, hints or checks")
+    add_engine_options(p, no_glossary_help="no term features, hints or checks")
     p.add_argument(
         "--ref-summary", action="append", default=[], metavar="REF",
         help="reference summary (Arabic or English, by its script) to score with ROUGE; repeatable",

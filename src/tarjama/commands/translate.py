@@ -29,12 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate an Arabic document into English")
     p.add_argument("input", help="UTF-8 text or Markdown file (paragraphs separated by blank lines)")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
-    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
-    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    add_engine_options(p)
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else input's)")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
-    g.add_argument("--no-glossary", action="store_true", help="no term hints, enforcement or checks")
     p.add_argument("--batch-size", type=int, default=8, help="segments per engine call (default: 8)")
     p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
     p.add_argument(
@@ -44,6 +40,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
     p.set_defaults(func=run)
+
+
+def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -> None:
+    """--engine, --model and --glossary/--no-glossary, shared by every command that translates."""
+    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
+    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
+    g.add_argument(
+        "--no-glossary", action="store_true", help=no_glossary_help or "no term hints, enforcement or checks"
+    )
 
 
 def output_format(args: argparse.Namespace) -> str:

@@ -60,4 +60,11 @@ def test_decoding_is_deterministic(embedded_available) -> None:
     first = engine.translate(req)[0].text
     engine.translate([TranslationRequest("وقد التزمت كلا الوكالتين بتعزيز شراكتهما.")])
     assert engine.translate(req)[0].text == first
+    # Several requests decoded side by side: the same call gives the same text again.
+    many = [
+        TranslationRequest(s) for s in ("وصل الوفد إلى طوكيو.", "أطلقت الوكالة القمر الصناعي.", req[0].source)
+    ]
+    together = [r.text for r in engine.translate(many)]
+    assert [r.text for r in engine.translate(many)] == together
+    assert all(t and arabic_share(t) < 0.2 for t in together), together
     engine.close()

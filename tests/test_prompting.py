@@ -35,3 +35,15 @@ def test_inject_terms_uses_offsets_and_keeps_clitics() -> None:
         TermHint("قمر", "Moon", start=-1, end=-1),  # no offsets: never replaced blindly
     ]
     assert inject_terms(src, hints) == "مع كيانات في Japan وـEurope وللـJapan والقمرية"
+
+
+def test_same_hints_can_be_left_out() -> None:
+    from tarjama.engines.prompting import PromptSpec, build_prompt
+
+    hints = (TermHint("ESA", "ESA"), TermHint("القمر", "Moon"))
+    full = build_prompt("مهمة ESA إلى القمر", hints)
+    lean = build_prompt("مهمة ESA إلى القمر", hints, spec=PromptSpec(same_hints=False))
+    assert "- ESA = ESA\n" in full and "- القمر = Moon\n" in full
+    assert "- ESA = ESA" not in lean and "- القمر = Moon\n" in lean
+    last_turn = build_prompt("مهمة ESA", hints[:1], spec=PromptSpec(same_hints=False)).rsplit("user\n", 1)[1]
+    assert "Glossary" not in last_turn

@@ -242,11 +242,16 @@ def translate_document(
     engine: Engine,
     glossary: Glossary | None = None,
     *,
-    batch_size: int = 8,
+    batch_size: int | None = None,
     journal_path: Path | None = None,
     progress: bool = False,
 ) -> TranslationResult:
-    """Translate every translatable segment of ``document`` and reassemble the paragraphs."""
+    """Translate every translatable segment of ``document`` and reassemble the paragraphs.
+
+    ``batch_size`` segments go to the engine per call (default: the engine's
+    ``preferred_call_size``); each finished call is written to the journal.
+    """
+    batch_size = batch_size or engine.preferred_call_size
     started = time.perf_counter()
     prepared = build_requests(document, glossary)
     items = [(p.paragraph, p.segment) for p in prepared]

@@ -26,7 +26,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -48,7 +48,7 @@ PROVENANCE = "provenance.jsonl"
 @dataclass
 class BatchOptions:
     out_dir: Path
-    batch_size: int = 16
+    batch_size: int | None = None  # segments per engine call (default: the engine's preferred size)
     field_name: str = "text"
     column: str = "text"
     lang: str = "en"
@@ -193,6 +193,8 @@ class BatchRunner:
         memory: TranslationMemory,
         options: BatchOptions,
     ) -> None:
+        if options.batch_size is None:
+            options = replace(options, batch_size=max(16, engine.preferred_call_size))
         if options.batch_size < 1:
             raise TarjamaError(f"--batch-size must be at least 1, got {options.batch_size}")
         self.engine = engine

@@ -69,6 +69,9 @@ class Engine(abc.ABC):
     # True when the engine already checks and retries glossary hints itself, so the
     # pipeline's enforcement only rewrites variants and records misses.
     handles_term_hints: ClassVar[bool] = False
+    # Segments per ``translate`` call that keep the engine busy; callers use it unless told
+    # otherwise (an engine that decodes requests side by side wants several times its width).
+    preferred_call_size: int = 8
 
     @property
     @abc.abstractmethod

@@ -3,10 +3,12 @@
 By default the model is the embedded Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), assembled from
 its PyPI part packages and verified (size + SHA-256) before every load; ``model`` may also
 name any local ``.gguf`` file, which is then hashed and recorded. Decoding is greedy and
-therefore deterministic. Each sentence is one request; the prompt puts everything constant
-first so llama.cpp reuses the evaluated prefix (its KV cache) between requests, retries
-included. Degenerate output, missing terms and (optionally) invented names or leftover
-Arabic are detected and retried with a stricter request; what cannot be repaired is noted.
+therefore deterministic. Each sentence is one request; the requests of a call are decoded
+side by side by ``tarjama.engines.batching`` (continuous batching in one llama.cpp context),
+and the prompt puts everything constant first so that its evaluated prefix (KV cache) is
+shared by every request, retries included. Degenerate output, missing terms and (optionally)
+invented names or leftover Arabic are detected and retried with a stricter request; what
+cannot be repaired is noted.
 
 How the prompt is built and decoded is an ``EmbeddedConfig`` (``tarjama.engines.variants``):
 a named variant plus overrides, recorded in the engine identity.
@@ -26,6 +28,7 @@ from typing import Any
 
 from tarjama.engines import degeneracy, variants
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+from tarjama.engines.batching import BatchedGenerator, ContextFullError, Flow, Job, LlamaBackend, Output
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompting import (
     EXAMPLES,
@@ -37,7 +40,7 @@ from tarjama.engines.prompting import (
     stop_sequences,
 )
 from tarjama.engines.variants import EmbeddedConfig
-from tarjama.errors import ModelUnavailableError
+from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
 
@@ -52,7 +55,8 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
     digest = hashlib.sha256(SYSTEM.encode())
     for ex in EXAMPLES[: config.examples]:
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
-    layout = {k: v for k, v in config.to_dict().items() if k in {"template", "hints", "context", "retrieve"}}
+    keys = {"template", "hints", "context", "retrieve", "same_hints"}
+    layout = {k: v for k, v in config.to_dict().items() if k in keys}
     digest.update(json.dumps(layout, sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
@@ -111,10 +115,15 @@ class GGUFEngine(Engine):
             except (ValueError, RuntimeError) as exc:
                 raise ModelUnavailableError(f"{path}: llama.cpp cannot load it ({exc})") from None
         self.config = config
+        self._threads = (n_threads, n_threads_batch)
+        self._batched: BatchedGenerator | None = None
+        self._backend: LlamaBackend | None = None
+        # Several requests per slot, so that a finished slot always has a next request.
+        self.preferred_call_size = 4 * config.parallel
         self.variant = variant or variants.DEFAULT_VARIANT
         self.spec = PromptSpec(
             template=config.template, hints=config.hints, context=config.context,
-            strict_in_system=config.strict_in_system,
+            strict_in_system=config.strict_in_system, same_hints=config.same_hints,
         )
         self.repeat_penalty = config.repeat_penalty
         self.retry_repeat_penalty = config.retry_repeat_penalty
@@ -133,8 +142,10 @@ class GGUFEngine(Engine):
             "top_k": 1,
             "repeat_penalty": config.repeat_penalty,
             "retry_repeat_penalty": config.retry_repeat_penalty,
-            "retry": "strict+inline-terms+near-miss-ban",
+            "retry": f"strict+inline-terms+near-miss-ban+best-of-{config.retry_candidates}",
             "n_ctx": config.n_ctx,
+            "parallel": config.parallel,
+            "flash_attn": config.flash_attn,
             "threads": n_threads,
             "threads_batch": n_threads_batch,
             "variant": self.variant,
@@ -173,7 +184,7 @@ class GGUFEngine(Engine):
             spec=self.spec,
         )
 
-    def _complete(
+    def _jobs(
         self,
         request: TranslationRequest,
         *,
@@ -182,36 +193,29 @@ class GGUFEngine(Engine):
         banned: Sequence[str] = (),
         notes: Sequence[str] = (),
         candidates: int = 1,
-    ) -> tuple[str, bool]:
+    ) -> list[Job]:
+        """The completion(s) for one attempt: greedy first, then ``candidates - 1`` seeded samples."""
         prompt = self.prompt(request, strict=strict, notes=notes)
-        bias = self._ban(banned) or None
-        outs = [self._generate(prompt, request.source, repeat_penalty, bias, None)]
+        tokens = tuple(self.llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
+        greedy = Job(
+            tokens,
+            max_tokens=self._max_tokens(request.source),
+            stop=tuple(stop_sequences(self.config.template)),
+            repeat_penalty=repeat_penalty,
+            logit_bias=self._ban(banned) or None,
+        )
         # Extra candidates are sampled with fixed seeds (deterministic); the greedy one stays first
         # so that ties in the MBR choice go to it.
-        for k in range(1, candidates):
-            outs.append(self._generate(prompt, request.source, repeat_penalty, bias, k))
-        if len(outs) == 1:
-            return outs[0]
-        best = mbr_choice([text for text, _ in outs])
-        return outs[best]
+        return [greedy] + [
+            replace(greedy, seed=k, temperature=CANDIDATE_TEMPERATURE, top_k=40, top_p=0.95)
+            for k in range(1, candidates)
+        ]
 
-    def _generate(
-        self, prompt: str, source: str, repeat_penalty: float, bias: dict[int, float] | None, seed: int | None
-    ) -> tuple[str, bool]:
-        sampling: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "top_p": 1.0, "min_p": 0.0, "seed": 0}
-        if seed is not None:
-            sampling = {"temperature": CANDIDATE_TEMPERATURE, "top_k": 40, "top_p": 0.95, "min_p": 0.0}
-            sampling["seed"] = seed
-        out: dict[str, Any] = self.llm.create_completion(
-            prompt,
-            max_tokens=self._max_tokens(source),
-            repeat_penalty=repeat_penalty,
-            stop=stop_sequences(self.config.template),
-            logit_bias=bias,
-            **sampling,
-        )
-        choice = out["choices"][0]
-        return choice["text"].strip(), choice.get("finish_reason") == "length"
+    @staticmethod
+    def _choose(outputs: Sequence[Output]) -> tuple[str, bool]:
+        texts = [o.text.strip() for o in outputs]
+        best = mbr_choice(texts) if len(texts) > 1 else 0
+        return texts[best], outputs[best].truncated
 
     def _ban(self, words: Sequence[str]) -> dict[int, float]:
         """Logit bias that forbids each word, where the word is a single token (with or without a space).
@@ -254,23 +258,33 @@ class GGUFEngine(Engine):
                 issues.append(f"names not in the source: {', '.join(invented)}")
         return issues
 
-    def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
-        """Up to two attempts: the plain request, then a stricter one if the first is unusable.
+    def _flow(self, request: TranslationRequest) -> Flow:
+        """One segment as a flow for the batched generator (see ``batching``): up to two attempts,
+        the plain request, then a stricter one if the first is unusable.
 
-        The retry states the glossary more forcefully (strict instruction, dropped Latin names
+        With ``inject`` (the default) the first attempt already reads the glossary terms in
+        English inside the Arabic sentence (besides the hint list): the model copies Latin
+        script far more reliably than it follows hints, so fewer sentences need a retry. The
+        retry states the glossary more forcefully (strict instruction, dropped Latin names
         added as hints, glossary terms written into the source in English), forbids the words
         that stood in for a missing term ("Japanese" for Japan), tells the model not to add
         names when the first attempt invented some, and adds a repetition penalty only when
         the first attempt looped or rambled, since the penalty also discourages copying names.
-        The attempt with fewer problems wins.
+        The retry decodes ``retry_candidates`` completions side by side (greedy, then seeded
+        samples) and keeps the one with the fewest problems. The attempt with fewer problems
+        wins. ``seconds`` runs from the start of the ``translate`` call to the segment's last
+        token, so the segments of one call overlap.
         """
         start = time.perf_counter()
         notes: list[str] = []
         required = self.required_terms(request)
-        text, truncated = self._complete(
-            request, strict=request.strict_terms, repeat_penalty=self.repeat_penalty,
+        first = request
+        if self.config.inject and request.hints:
+            first = replace(request, source=inject_terms(request.source, request.hints))
+        text, truncated = self._choose((yield self._jobs(
+            first, strict=request.strict_terms, repeat_penalty=self.repeat_penalty,
             candidates=self.config.candidates,
-        )
+        )))
         issues = self._issues(request, text, truncated, required)
         if issues:
             notes.append(f"retried: {', '.join(issues)}")
@@ -284,10 +298,15 @@ class GGUFEngine(Engine):
             penalty = self.retry_repeat_penalty if degenerate else self.repeat_penalty
             banned = degeneracy.near_misses(text, degeneracy.missing_terms(text, required))
             retry_notes = [NO_INVENT_NOTE] if any(i.startswith("names not in") for i in issues) else []
-            retry, retry_truncated = self._complete(
-                retry_request, strict=True, repeat_penalty=penalty, banned=banned, notes=retry_notes
+            outputs = yield self._jobs(
+                retry_request, strict=True, repeat_penalty=penalty, banned=banned, notes=retry_notes,
+                candidates=self.config.retry_candidates,
             )
-            retry_issues = self._issues(request, retry, retry_truncated, required)
+            # The retry's candidates (greedy first, then seeded samples) compete on their problems;
+            # ties go to the earlier one, so the greedy retry wins unless a sample is cleaner.
+            texts = [(o.text.strip(), o.truncated) for o in outputs]
+            checked = [(t, self._issues(request, t, cut, required)) for t, cut in texts]
+            retry, retry_issues = min(checked, key=lambda c: len(c[1]))
             if len(retry_issues) < len(issues) or not retry_issues:
                 text, issues = retry, retry_issues
             if "repetition loop" in issues:
@@ -303,9 +322,56 @@ class GGUFEngine(Engine):
         return SegmentTranslation(text, notes, time.perf_counter() - start)
 
     def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
-        return [self.translate_one(r) for r in requests]
+        """Translate ``requests`` side by side, up to ``parallel`` completions at a time."""
+        if not requests:
+            return []
+        generator = self.generator()
+        try:
+            return generator.run([self._flow(r) for r in requests])
+        except ContextFullError as exc:
+            raise TarjamaError(f"gguf engine: {exc} (--engine-option n_ctx=N)") from None
+
+    def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
+        return self.translate([request])[0]
+
+    def generator(self) -> BatchedGenerator:
+        """The batched generator, created on first use with the shared prompt prefix evaluated."""
+        if self._batched is None:
+            config = self.config
+            with _quiet_stderr():
+                try:
+                    backend = LlamaBackend(
+                        self.llm, parallel=config.parallel, n_ctx=self._kv_cells(), n_batch=config.n_batch,
+                        n_ubatch=config.n_ubatch, threads=self._threads[0], threads_batch=self._threads[1],
+                        flash_attn=config.flash_attn,
+                    )
+                except (ValueError, RuntimeError) as exc:
+                    raise ModelUnavailableError(
+                        f"llama.cpp cannot create a context for {config.parallel} parallel sequences "
+                        f"({exc}); try --engine-option parallel=4"
+                    ) from None
+            self._backend = backend
+            self._batched = BatchedGenerator(backend, config.parallel)
+            self._batched.set_prefix(self.shared_prefix())
+        return self._batched
+
+    def _kv_cells(self) -> int:
+        # One full-size request (n_ctx) plus a typical one (prompt suffix and output) per extra slot.
+        return self.config.n_ctx + (self.config.parallel - 1) * 512
+
+    def shared_prefix(self) -> list[int]:
+        """Prompt tokens every request starts with: those of two unrelated requests have in common."""
+        a = self.llm.tokenize(self.prompt(TranslationRequest("نص."), strict=False).encode(), True, True)
+        b = self.llm.tokenize(self.prompt(TranslationRequest("كلمة"), strict=False).encode(), True, True)
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return a[:n]
 
     def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._backend is not None:
+                self._backend.close()
         with contextlib.suppress(Exception):
             self.llm.close()
 

@@ -89,6 +89,10 @@ class PromptSpec:
     # The first version's layout: the strict instruction in the system turn (kept only so that
     # the measured "legacy" variant can be reproduced; it defeats the prefix cache on retries).
     strict_in_system: bool = False
+    # Also list terms whose source form already is the target (Latin-script names such as
+    # "ESA"). Leaving them out saves tokens, but the model then drops more names (measured:
+    # variant "lean-hints" in references/embedded-variants.md).
+    same_hints: bool = True
 
 
 TEMPLATES = ("chatml", "raw")
@@ -106,6 +110,13 @@ def glossary_block(hints: Sequence[TermHint]) -> str:
     return "Glossary:\n" + "\n".join(lines) + "\n\n"
 
 
+def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> list[TermHint]:
+    """The hints the prompt shows (none when hints are off)."""
+    if not spec.hints:
+        return []
+    return [h for h in hints if spec.same_hints or h.source != h.target]
+
+
 def _request_block(
     source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
 ) -> str:
@@ -116,8 +127,8 @@ def _request_block(
     parts += [f"{n}\n" for n in notes]
     if notes:
         parts.append("\n")
-    if spec.hints and hints:
-        parts.append(glossary_block(hints))
+    if shown := listed_hints(hints, spec):
+        parts.append(glossary_block(shown))
     parts.append(source)
     return "".join(parts)
 
@@ -177,9 +188,9 @@ def _raw_block(
     if spec.context and context.strip():
         lines.append(f"{CONTEXT_LABEL}: {context.strip()}")
     lines += list(notes)
-    if spec.hints and hints:
+    if shown := listed_hints(hints, spec):
         seen: dict[str, str] = {}
-        for h in hints:
+        for h in shown:
             seen.setdefault(h.source, h.target)
         lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in seen.items()))
     lines.append(f"Arabic: {source}")

@@ -1,0 +1,219 @@
+"""The continuous-batching scheduler, over a fake backend that keeps real per-sequence state.
+
+The fake model's next-token logits depend on the whole token history of the sequence as the
+backend holds it (prefix copies included), so any mistake in prefix sharing, positions,
+chunking or slot reuse changes the output and breaks the equality with one-at-a-time decoding.
+"""
+
+from __future__ import annotations
+
+import string
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from tarjama.engines.batching import BatchedGenerator, ContextFullError, Feed, Job, Output
+
+VOCAB = 40
+END = 0
+ALPHABET = "#" + string.ascii_lowercase + " .,\n" + "0123456789"  # token i -> ALPHABET[i]
+
+
+def fake_logits(history: Sequence[int]) -> np.ndarray:
+    seed = zlib.crc32(bytes(t % 256 for t in history[-4:])) ^ len(history)
+    return np.random.default_rng(seed).normal(size=VOCAB).astype(np.float32)
+
+
+class FakeBackend:
+    def __init__(self, *, parallel: int = 3, n_batch: int = 7, n_cells: int = 400) -> None:
+        self.n_vocab = VOCAB
+        self.n_batch = n_batch
+        self.n_cells = n_cells
+        self.n_seq = parallel + 1
+        self.seqs: dict[int, list[int]] = {}
+        self.shared: dict[int, int] = {}  # cells a sequence shares with sequence 0
+        self.max_used = 0
+        self.calls = 0
+
+    def used(self) -> int:
+        prefix = len(self.seqs.get(0, []))
+        return prefix + sum(len(t) - self.shared.get(s, 0) for s, t in self.seqs.items() if s != 0)
+
+    def decode(self, feeds: Sequence[Feed]) -> dict[int, np.ndarray]:
+        assert sum(len(f.tokens) for f in feeds) <= self.n_batch
+        self.calls += 1
+        out = {}
+        for f in feeds:
+            hist = self.seqs.setdefault(f.seq, [])
+            assert f.pos == len(hist), "positions must continue the sequence"
+            hist.extend(f.tokens)
+            if f.logits:
+                out[f.seq] = fake_logits(hist)
+        self.max_used = max(self.max_used, self.used())
+        assert self.used() <= self.n_cells, "the scheduler overfilled the KV cache"
+        return out
+
+    def copy(self, source: int, seq: int, n_tokens: int) -> None:
+        assert not self.seqs.get(seq), "a slot must be cleared before reuse"
+        assert len(self.seqs[source]) >= n_tokens, "copied cells must exist"
+        self.seqs[seq] = list(self.seqs[source][:n_tokens])
+        self.shared[seq] = n_tokens if source == 0 else 0
+
+    def clear(self, seq: int) -> None:
+        self.seqs.pop(seq, None)
+        self.shared.pop(seq, None)
+
+    def detokenize(self, tokens: Sequence[int]) -> str:
+        return "".join(ALPHABET[t] for t in tokens)
+
+    def is_end(self, token: int) -> bool:
+        return token == END
+
+
+def reference(job: Job) -> Output:
+    """Greedy decoding of one job alone, straight from the fake model."""
+    hist, out = list(job.tokens), []
+    while True:
+        row = fake_logits(hist).copy()
+        for t, b in (job.logit_bias or {}).items():
+            row[t] += b
+        tok = int(np.argmax(row))
+        if tok == END:
+            break
+        out.append(tok)
+        hist.append(tok)
+        text = "".join(ALPHABET[t] for t in out)
+        hits = [text.find(s) for s in job.stop if s in text]
+        if hits:
+            return Output(text[: min(hits)], False, len(out))
+        if len(out) >= job.max_tokens:
+            return Output(text, True, len(out))
+    return Output("".join(ALPHABET[t] for t in out), False, len(out))
+
+
+PREFIX = (5, 6, 7, 8, 9, 10, 11, 12, 13)
+
+
+def jobs(n: int, **kw) -> list[Job]:
+    return [
+        Job(PREFIX + (14 + i % 20, 15 + (3 * i) % 20, 16 + i % 7)[: 1 + i % 3], max_tokens=12, **kw)
+        for i in range(n)
+    ]
+
+
+def single(job: Job):
+    (out,) = yield [job]
+    return out
+
+
+def test_side_by_side_equals_one_at_a_time() -> None:
+    backend = FakeBackend(parallel=3, n_batch=7)
+    gen = BatchedGenerator(backend, 3)
+    gen.set_prefix(PREFIX)
+    work = jobs(11)
+    got = gen.run([single(j) for j in work])
+    assert got == [reference(j) for j in work]
+    assert gen.stats["prompt_reused"] == sum(min(len(PREFIX), len(j.tokens) - 1) for j in work)
+    # Batching happened: fewer decode calls than one per generated token.
+    assert backend.calls < sum(o.n_tokens for o in got)
+    assert set(backend.seqs) == {0}, "every slot is cleared at the end"
+
+
+def test_a_prompt_equal_to_the_prefix_still_gets_first_logits() -> None:
+    gen = BatchedGenerator(FakeBackend(), 2)
+    gen.set_prefix(PREFIX)
+    job = Job(PREFIX, max_tokens=5)
+    assert gen.run([single(job)]) == [reference(job)]
+
+
+def test_stop_strings_and_token_limit() -> None:
+    gen = BatchedGenerator(FakeBackend(), 3)
+    gen.set_prefix(PREFIX)
+    plain = gen.run([single(j) for j in jobs(6, stop=())])
+    long_one = next(o for o in plain if len(o.text) >= 3)
+    stop = long_one.text[1:3]
+    job = next(j for j, o in zip(jobs(6), plain, strict=True) if o is long_one)
+    (cut,) = gen.run([single(Job(job.tokens, 12, stop=(stop,)))])
+    assert cut.text == long_one.text[: long_one.text.find(stop)] and not cut.truncated
+    (short,) = gen.run([single(Job(job.tokens, 2))])
+    assert short.n_tokens <= 2
+    assert short.truncated == (short.n_tokens == 2)
+
+
+def test_flows_retry_and_take_candidates_in_order() -> None:
+    def flow(i: int):
+        first = jobs(5)[i]
+        (a,) = yield [first]
+        if i % 2:  # a "retry" with two candidates: a banned token and a seeded sample
+            b, c = yield [
+                Job(first.tokens, 8, logit_bias={int(np.argmax(fake_logits(list(first.tokens)))): -100.0}),
+                Job(first.tokens, 8, seed=3),
+            ]
+            return (i, a.text, b.text, c.text)
+        return (i, a.text)
+
+    gen = BatchedGenerator(FakeBackend(parallel=2), 2)
+    gen.set_prefix(PREFIX)
+    out = gen.run([flow(i) for i in range(5)])
+    assert [o[0] for o in out] == list(range(5))
+    assert all(len(o) == (4 if o[0] % 2 else 2) for o in out)
+    again = BatchedGenerator(FakeBackend(parallel=4), 4)
+    again.set_prefix(PREFIX)
+    assert again.run([flow(i) for i in range(5)]) == out  # seeded sampling: same text whatever the width
+    banned_first = out[1][2]
+    assert banned_first[:1] != out[1][1][:1] or not out[1][1]
+
+
+def test_admission_waits_for_cells_and_refuses_what_cannot_fit() -> None:
+    backend = FakeBackend(parallel=4, n_batch=8, n_cells=len(PREFIX) + 2 * (3 + 12))
+    gen = BatchedGenerator(backend, 4)
+    gen.set_prefix(PREFIX)
+    work = jobs(6)
+    assert gen.run([single(j) for j in work]) == [reference(j) for j in work]
+    assert backend.max_used <= backend.n_cells
+    with pytest.raises(ContextFullError, match="KV cells"):
+        gen.run([single(Job((*PREFIX, 20), max_tokens=500))])
+
+
+def test_parallel_must_fit_the_backend() -> None:
+    with pytest.raises(ValueError, match="parallel"):
+        BatchedGenerator(FakeBackend(parallel=2), 3)
+
+
+def test_candidates_of_one_prompt_evaluate_it_once() -> None:
+    prompt = (*PREFIX, 21, 22, 23, 24, 25, 26)
+    trio = [Job(prompt, 10), Job(prompt, 10, seed=1), Job(prompt, 10, seed=2)]
+
+    def together():
+        return (yield trio)
+
+    gen = BatchedGenerator(FakeBackend(parallel=3, n_batch=4), 3)
+    gen.set_prefix(PREFIX)
+    before = gen.stats["prompt_evaluated"]
+    (outs,) = gen.run([together()])
+    # The suffix once (6 tokens) plus one token per extra candidate.
+    assert gen.stats["prompt_evaluated"] - before == 6 + 2
+    alone = []
+    for job in trio:
+        solo = BatchedGenerator(FakeBackend(parallel=1), 1)
+        solo.set_prefix(PREFIX)
+        alone.append(solo.run([single(job)])[0])
+    assert outs == alone
+    assert outs[0] == reference(trio[0])
+
+
+def test_a_failing_flow_leaves_no_sequence_behind() -> None:
+    def broken():
+        yield jobs(1)
+        raise RuntimeError("check failed")
+
+    backend = FakeBackend(parallel=3)
+    gen = BatchedGenerator(backend, 3)
+    gen.set_prefix(PREFIX)
+    with pytest.raises(RuntimeError, match="check failed"):
+        gen.run([single(j) for j in jobs(4)] + [broken()])
+    assert set(backend.seqs) == {0}
+    work = jobs(3)
+    assert gen.run([single(j) for j in work]) == [reference(j) for j in work]

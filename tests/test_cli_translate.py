@@ -96,6 +96,16 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
             ["-o", "outdir"],
             "is a directory",
         ),
+        (
+            lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"),
+            ["--engine", "marian", "--engine-option", "parallel=4"],
+            "takes no option parallel",
+        ),
+        (
+            lambda d: (d / "in.txt").write_text("نص.", encoding="utf-8"),
+            ["--engine-option", "parallel"],
+            "expects KEY=VALUE",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path: Path, monkeypatch, capsys, setup, argv_extra, message) -> None:

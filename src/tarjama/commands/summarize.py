@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tarjama.commands.translate import add_engine_options, check_output_path, load_glossary
+from tarjama.commands.translate import add_engine_options, check_output_path, engine_options, load_glossary
 from tarjama.document import read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     translation = read_translation_file(args.translation, document) if args.translation else None
     total = len(document.sentences())
     n = summary_length(total, args.sentences, args.ratio)
-    options = {"threads": args.threads} if args.threads else {}
+    options = engine_options(args)
 
     engine = writer_engine = None
     try:

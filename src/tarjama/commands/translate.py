@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tarjama.document import detect_format, read_document
 from tarjama.engines import ENGINES, load_engine
@@ -31,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     add_engine_options(p)
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else input's)")
-    p.add_argument("--batch-size", type=int, default=8, help="segments per engine call (default: 8)")
+    p.add_argument(
+        "--batch-size", type=int, help="segments per engine call (default: 8; gguf: 4 × parallel = 64)"
+    )
     p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
     p.add_argument(
         "--progress",
@@ -46,11 +49,28 @@ def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -
     """--engine, --model and --glossary/--no-glossary, shared by every command that translates."""
     p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
     p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    p.add_argument(
+        "--engine-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="gguf engine setting, repeatable, e.g. parallel=4 or variant=cached (see engines/variants.py)",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_GLOSSARY} if present)")
     g.add_argument(
         "--no-glossary", action="store_true", help=no_glossary_help or "no term hints, enforcement or checks"
     )
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for ``load_engine`` from --threads and --engine-option."""
+    from tarjama.engines.variants import parse_options
+
+    options: dict[str, Any] = dict(parse_options(args.engine_option))
+    if getattr(args, "threads", None):
+        options["threads"] = args.threads
+    return options
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -122,12 +142,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else None
     if out is not None:
         check_output_path(out)
-    if args.batch_size < 1:
+    if args.batch_size is not None and args.batch_size < 1:
         raise TarjamaError(f"--batch-size must be at least 1, got {args.batch_size}")
     document = read_document(args.input)
     glossary = load_glossary(args)
-    options = {"threads": args.threads} if args.threads else {}
-    engine = load_engine(args.engine, args.model, **options)
+    engine = load_engine(args.engine, args.model, **engine_options(args))
     journal = out.with_name(f".{out.name}.tarjama-journal") if out else None
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     try:

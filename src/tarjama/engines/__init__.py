@@ -74,4 +74,10 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
     kwargs = dict(options)
     if model:
         kwargs["model"] = model
+    extra = set(kwargs) - {"model", "threads"}
+    if extra and name != "gguf":
+        raise TarjamaError(
+            f"engine {name} takes no option {', '.join(sorted(extra))}; "
+            "--engine-option is for the gguf engine"
+        )
     return cls(**kwargs)

@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Seed article end to end with the embedded model: cold and warm seconds, sentences/s, peak RSS.
+"""Seed article end to end with the embedded model: two engine variants side by side.
 
-cold = a fresh ``tarjama translate`` process (start-up, model verification and load,
-translation), measured from outside. warm = the same engine object translating the seed
-again in one process (model loaded, prompt prefix cached). Prints a Markdown table with
-runs and min/median/max; no numbers are asserted anywhere.
+cold = a fresh ``tarjama translate`` process with the default engine (start-up, model
+verification and load, translation), measured from outside, with its peak RSS. warm = an
+engine object translating the seed again in one process (model loaded, prompt prefix
+cached). The warm runs alternate a baseline variant (default ``cached``: one request at a
+time, as before continuous batching) and the candidate (default: the default variant) in one
+process, so that both see the same machine load; each round gives a speed-up ratio. Prints a
+Markdown table with runs and min/median/max; no numbers are asserted anywhere.
 
-    .venv/bin/python scripts/bench_seed.py [--cold-runs 2] [--warm-runs 3] [--no-glossary] \
-        [--variant NAME] [--set KEY=VALUE ...]
+    .venv/bin/python scripts/bench_seed.py [--cold-runs 1] [--warm-runs 3] [--no-glossary] \
+        [--baseline NAME] [--variant NAME] [--set KEY=VALUE ...]
 
-``--variant``/``--set`` choose an embedded-engine configuration (``tarjama.engines.variants``)
-for the warm runs, e.g. ``--set threads_batch=2 --set n_ubatch=256`` to tune llama.cpp; the
-cold run always uses the CLI's default. The table also shows the share of prompt tokens that
-llama.cpp reused from its cache (the prefix common with the previous request).
+``--set`` overrides options of the candidate (``tarjama.engines.variants``), e.g.
+``--set parallel=8`` or ``--set n_ubatch=256``. The table also shows, per warm pass, the
+prompt tokens evaluated and reused from the cached prefix and the tokens generated.
 """
 
 from __future__ import annotations
@@ -51,58 +53,31 @@ def cold_run(glossary: bool) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-class PrefixStats:
-    """Counts, per request, the prompt tokens llama.cpp can reuse (the prefix shared with the
-    previous request's tokens), by wrapping ``Llama.generate`` of one engine."""
+def warm_pass(engine, doc, glossary) -> tuple[float, dict[str, int]]:
+    from tarjama.pipeline import translate_document
 
-    def __init__(self) -> None:
-        self.reused: list[int] = []
-        self.total: list[int] = []
-
-    @property
-    def requests(self) -> int:
-        return len(self.total)
-
-    @classmethod
-    def attach(cls, engine) -> PrefixStats:
-        stats = cls()
-        llm = engine.llm
-        original = llm.generate
-
-        def generate(tokens, *args, **kwargs):
-            previous = list(llm._input_ids[: llm.n_tokens])
-            shared = 0
-            for a, b in zip(previous, tokens, strict=False):
-                if a != b:
-                    break
-                shared += 1
-            stats.reused.append(shared)
-            stats.total.append(len(tokens))
-            return original(tokens, *args, **kwargs)
-
-        llm.generate = generate
-        return stats
-
-    def share_since(self, start: int) -> float:
-        """Percentage of prompt tokens reused over the requests after the first ``start``."""
-        total = sum(self.total[start:])
-        return 100.0 * sum(self.reused[start:]) / total if total else 0.0
+    before = dict(engine.generator().stats)
+    start = time.perf_counter()
+    translate_document(doc, engine, glossary)
+    seconds = time.perf_counter() - start
+    after = engine.generator().stats
+    return seconds, {k: after[k] - before[k] for k in after}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cold-runs", type=int, default=2)
+    ap.add_argument("--cold-runs", type=int, default=1)
     ap.add_argument("--warm-runs", type=int, default=3)
     ap.add_argument("--no-glossary", action="store_true")
-    ap.add_argument("--variant", help="embedded variant for the warm runs (default: the default)")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="variant override")
+    ap.add_argument("--baseline", default="cached", help="baseline variant (default: cached, sequential)")
+    ap.add_argument("--variant", help="candidate variant (default: the default)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="candidate override")
     args = ap.parse_args()
     use_glossary = not args.no_glossary and GLOSSARY.exists()
 
     from tarjama.document import read_document
     from tarjama.engines.gguf import GGUFEngine
-    from tarjama.engines.variants import parse_options
-    from tarjama.pipeline import translate_document
+    from tarjama.engines.variants import DEFAULT_VARIANT, parse_options
 
     doc = read_document(SEED)
     n_sent = len(doc.sentences())
@@ -113,41 +88,63 @@ def main() -> int:
         from tarjama.glossary import Glossary
 
         glossary = Glossary.load(GLOSSARY)
-    t0 = time.perf_counter()
-    engine = GGUFEngine(variant=args.variant, **parse_options(args.set))
-    load_s = time.perf_counter() - t0
-    cache = PrefixStats.attach(engine)
-    warm: list[float] = []
-    first_requests = 0
-    for run in range(args.warm_runs + 1):
-        start = time.perf_counter()
-        translate_document(doc, engine, glossary)
-        warm.append(time.perf_counter() - start)
-        if run == 0:
-            first_requests = cache.requests
-    first, warm = warm[0], warm[1:]  # the first pass fills the prompt cache
-    warm_reuse = cache.share_since(first_requests)
+    names = {"baseline": args.baseline, "candidate": args.variant or DEFAULT_VARIANT}
+    engines = {}
+    load: dict[str, float] = {}
+    for role, name in names.items():
+        t0 = time.perf_counter()
+        options = parse_options(args.set) if role == "candidate" else {}
+        engines[role] = GGUFEngine(variant=name, **options)
+        load[role] = time.perf_counter() - t0
+        warm_pass(engines[role], doc, glossary)  # first pass: evaluates the shared prefix
+    warm: dict[str, list[float]] = {role: [] for role in engines}
+    counts: dict[str, dict[str, int]] = {}
+    for run in range(args.warm_runs):
+        # Alternate the order so neither variant always runs after the other.
+        order = ["baseline", "candidate"] if run % 2 == 0 else ["candidate", "baseline"]
+        for role in order:
+            seconds, counts[role] = warm_pass(engines[role], doc, glossary)
+            warm[role].append(seconds)
+    ratios = [b / c for b, c in zip(warm["baseline"], warm["candidate"], strict=True)]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(
         f"seed: {len(doc.paragraphs)} paragraphs, {n_sent} sentences; "
-        f"glossary: {'on' if glossary else 'off'}; "
-        f"cores: {os.cpu_count()}; engine: {engine.identity.describe()}"
+        f"glossary: {'on' if glossary else 'off'}; cores: {os.cpu_count()}"
     )
+    for role, engine in engines.items():
+        print(
+            f"{role}: {names[role]} · {engine.identity.describe()} · "
+            f"options {engine.identity.params.get('options', {})}"
+        )
     print()
-    print("| measure | runs | min / median / max |")
-    print("| --- | --- | --- |")
-    if cold:  # --cold-runs 0 measures the warm engine only (e.g. to compare variants)
-        print(f"| cold: fresh CLI process, seconds | {len(cold)} | {stats([c[0] for c in cold])} |")
-        print(f"| cold: peak RSS, MiB | {len(cold)} | {stats([c[1] for c in cold])} |")
-    print(f"| model verify + load in process, seconds | 1 | {load_s:.2f} |")
-    print(f"| first pass after load, seconds | 1 | {first:.2f} |")
-    print(f"| warm: seed, seconds | {len(warm)} | {stats(warm)} |")
-    print(f"| warm: sentences per second | {len(warm)} | {stats([n_sent / w for w in warm])} |")
-    print(f"| warm: peak RSS of the process, MiB | 1 | {rss:.0f} |")
-    warm_requests = cache.requests - first_requests
-    label = "warm: prompt tokens reused from the KV cache, %"
-    print(f"| {label} | {warm_requests} requests | {warm_reuse:.1f} |")
+    print(f"| measure | runs | baseline ({names['baseline']}) | candidate ({names['candidate']}) |")
+    print("| --- | --- | --- | --- |")
+    if cold:  # --cold-runs 0 measures the warm engines only
+        print(
+            f"| cold: fresh CLI process (default engine), seconds | {len(cold)} | – | "
+            f"{stats([c[0] for c in cold])} |"
+        )
+        print(f"| cold: peak RSS, MiB | {len(cold)} | – | {stats([c[1] for c in cold])} |")
+    print(
+        f"| engine load in process (verify + load), seconds | 1 | {load['baseline']:.2f} | "
+        f"{load['candidate']:.2f} |"
+    )
+    b, c = warm["baseline"], warm["candidate"]
+    print(f"| warm: seed, seconds, min / median / max | {len(b)} | {stats(b)} | {stats(c)} |")
+    print(
+        f"| warm: sentences per second | {len(b)} | {stats([n_sent / w for w in b])} | "
+        f"{stats([n_sent / w for w in c])} |"
+    )
+    print(f"| warm: speed-up (baseline s / candidate s, per round) | {len(ratios)} | 1 | {stats(ratios)} |")
+    for key, label in (
+        ("prompt_evaluated", "prompt tokens evaluated per pass"),
+        ("prompt_reused", "prompt tokens reused from the cached prefix per pass"),
+        ("generated", "tokens generated per pass"),
+        ("steps", "llama.cpp decode calls per pass"),
+    ):
+        print(f"| warm: {label} | 1 | {counts['baseline'][key]} | {counts['candidate'][key]} |")
+    print(f"| peak RSS of this process (both engines loaded), MiB | 1 | {rss:.0f} | |")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 from pathlib import Path
 
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
@@ -74,10 +75,10 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
     kwargs = dict(options)
     if model:
         kwargs["model"] = model
-    extra = set(kwargs) - {"model", "threads"}
-    if extra and name != "gguf":
+    params = inspect.signature(cls.__init__).parameters
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    if not open_ended and (unknown := sorted(set(kwargs) - set(params))):
         raise TarjamaError(
-            f"engine {name} takes no option {', '.join(sorted(extra))}; "
-            "--engine-option is for the gguf engine"
+            f"engine {name} takes no option {', '.join(unknown)}; --engine-option is for the gguf engine"
         )
     return cls(**kwargs)

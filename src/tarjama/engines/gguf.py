@@ -331,9 +331,6 @@ class GGUFEngine(Engine):
         except ContextFullError as exc:
             raise TarjamaError(f"gguf engine: {exc} (--engine-option n_ctx=N)") from None
 
-    def translate_one(self, request: TranslationRequest) -> SegmentTranslation:
-        return self.translate([request])[0]
-
     def generator(self) -> BatchedGenerator:
         """The batched generator, created on first use with the shared prompt prefix evaluated."""
         if self._batched is None:

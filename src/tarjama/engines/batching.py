@@ -198,7 +198,7 @@ class BatchedGenerator:
             if twins and all(a.prefilling for a in twins):
                 i += 1  # admitted after the twin's prompt is in the cache
                 continue
-            from_prefix = min(_common_prefix(self.prefix, job.tokens), len(job.tokens) - 1)
+            from_prefix = min(common_prefix(self.prefix, job.tokens), len(job.tokens) - 1)
             # Counted as if nothing were shared with a twin: its cells outlive it while copied.
             need = len(job.tokens) - from_prefix + job.max_tokens
             if used + need > self.backend.n_cells:
@@ -286,7 +286,8 @@ class BatchedGenerator:
         return Output(text, truncated, len(a.out))
 
 
-def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens ``a`` and ``b`` share."""
     n = min(len(a), len(b))
     i = 0
     while i < n and a[i] == b[i]:

@@ -28,7 +28,15 @@ from typing import Any
 
 from tarjama.engines import degeneracy, variants
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
-from tarjama.engines.batching import BatchedGenerator, ContextFullError, Flow, Job, LlamaBackend, Output
+from tarjama.engines.batching import (
+    BatchedGenerator,
+    ContextFullError,
+    Flow,
+    Job,
+    LlamaBackend,
+    Output,
+    common_prefix,
+)
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompting import (
     EXAMPLES,
@@ -207,7 +215,7 @@ class GGUFEngine(Engine):
         # Extra candidates are sampled with fixed seeds (deterministic); the greedy one stays first
         # so that ties in the MBR choice go to it.
         return [greedy] + [
-            replace(greedy, seed=k, temperature=CANDIDATE_TEMPERATURE, top_k=40, top_p=0.95)
+            replace(greedy, seed=k, temperature=CANDIDATE_TEMPERATURE)
             for k in range(1, candidates)
         ]
 
@@ -360,10 +368,7 @@ class GGUFEngine(Engine):
         """Prompt tokens every request starts with: those of two unrelated requests have in common."""
         a = self.llm.tokenize(self.prompt(TranslationRequest("نص."), strict=False).encode(), True, True)
         b = self.llm.tokenize(self.prompt(TranslationRequest("كلمة"), strict=False).encode(), True, True)
-        n = 0
-        while n < min(len(a), len(b)) and a[n] == b[n]:
-            n += 1
-        return a[:n]
+        return a[: common_prefix(a, b)]
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

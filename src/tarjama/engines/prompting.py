@@ -102,19 +102,19 @@ def _turn(role: str, text: str) -> str:
     return f"<|im_start|>{role}\n{text}<|im_end|>\n"
 
 
-def glossary_block(hints: Sequence[TermHint]) -> str:
-    seen: dict[str, str] = {}
-    for h in hints:
-        seen.setdefault(h.source, h.target)
-    lines = [f"- {src} = {tgt}" for src, tgt in seen.items()]
+def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
+    """The hints the prompt shows, source → target, each source once (none when hints are off)."""
+    shown: dict[str, str] = {}
+    if spec.hints:
+        for h in hints:
+            if spec.same_hints or h.source != h.target:
+                shown.setdefault(h.source, h.target)
+    return shown
+
+
+def glossary_block(shown: dict[str, str]) -> str:
+    lines = [f"- {src} = {tgt}" for src, tgt in shown.items()]
     return "Glossary:\n" + "\n".join(lines) + "\n\n"
-
-
-def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> list[TermHint]:
-    """The hints the prompt shows (none when hints are off)."""
-    if not spec.hints:
-        return []
-    return [h for h in hints if spec.same_hints or h.source != h.target]
 
 
 def _request_block(
@@ -189,10 +189,7 @@ def _raw_block(
         lines.append(f"{CONTEXT_LABEL}: {context.strip()}")
     lines += list(notes)
     if shown := listed_hints(hints, spec):
-        seen: dict[str, str] = {}
-        for h in shown:
-            seen.setdefault(h.source, h.target)
-        lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in seen.items()))
+        lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in shown.items()))
     lines.append(f"Arabic: {source}")
     return "\n".join(lines) + "\nEnglish:"
 

@@ -170,3 +170,41 @@ def test_eval_length_ratio_is_sacrebleus() -> None:
 
     assert length_ratio(["a b c d"], ["a b"]) == 2.0
     assert length_ratio(["a, b."], ["a b c d"]) == 1.0  # 13a tokenisation splits punctuation
+
+
+def test_eval_scores_a_sample_and_the_seed_end_to_end(tmp_path, monkeypatch) -> None:
+    """The eval pipeline without a model: an engine that answers with the reference scores 100."""
+    from conftest import ROOT
+    from tarjama.commands.eval import evaluate_ntrex, evaluate_seed
+    from tarjama.datasets.ntrex import NtrexDocument
+    from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
+
+    docs = [
+        NtrexDocument(
+            "a.1",
+            ["وصل الوفد إلى طوكيو.", "أطلقت الوكالة القمر الصناعي."],
+            ["The delegation arrived in Tokyo.", "The agency launched the satellite."],
+        ),
+        NtrexDocument("b.2", ["ارتفعت الأسعار."], ["Prices rose."]),
+    ]
+    answers = {ar: en for d in docs for ar, en in zip(d.ar, d.en, strict=True)}
+
+    class Oracle(Engine):
+        name = "oracle"
+
+        @property
+        def identity(self) -> EngineIdentity:
+            return EngineIdentity(engine="oracle", model="references")
+
+        def translate(self, requests):
+            return [SegmentTranslation(answers.get(r.source, "Something else.")) for r in requests]
+
+    scores = evaluate_ntrex(Oracle(), docs, None, tmp_path / "ntrex", tmp_path / "ntrex.tsv")
+    assert round(scores.bleu, 6) == round(scores.chrf, 6) == 100
+    assert (scores.length_ratio, scores.sentences) == (1.0, 3)
+    assert scores.term_accuracy == "n/a"
+    assert {p.name for p in (tmp_path / "ntrex").iterdir()} == {"ntrex.jsonl", "report.md", "report.json"}
+    monkeypatch.chdir(ROOT)  # the seed and its reference are found relative to the repository
+    seed = evaluate_seed(Oracle(), None, tmp_path)
+    assert seed.sentences == 20 and seed.bleu < 5
+    assert (tmp_path / "seed.jsonl").is_file() and (tmp_path / "seed-report.md").is_file()

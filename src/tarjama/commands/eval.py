@@ -99,7 +99,17 @@ def length_ratio(hyps: Sequence[str], refs: Sequence[str]) -> float:
     return score.sys_len / max(1, score.ref_len)
 
 
-def score(hyps: list[str], refs: list[str], sources: list[str], glossary: Any, labels: dict[str, Any]):
+def scored(
+    hyps: list[str],
+    refs: list[str],
+    sources: list[str],
+    glossary: Any,
+    labels: dict[str, Any],
+    *,
+    sentences: int,
+    seconds: float,
+) -> tuple[Any, Scores]:
+    """The score report of ``hyps`` and the row of figures the eval table shows."""
     from tarjama.scoring.core import score_texts
 
     report = score_texts(hyps, [refs], sources, glossary=glossary, labels=labels)
@@ -107,7 +117,14 @@ def score(hyps: list[str], refs: list[str], sources: list[str], glossary: Any, l
     term_text = (
         "n/a" if terms is None or not terms.total else f"{terms.formatted()} ({terms.correct}/{terms.total})"
     )
-    return report, term_text
+    return report, Scores(
+        bleu=report.metric("BLEU").score,
+        chrf=report.metric("chrF2++").score,
+        length_ratio=length_ratio(hyps, refs),
+        term_accuracy=term_text,
+        sentences=sentences,
+        seconds=seconds,
+    )
 
 
 def evaluate_ntrex(engine: Any, docs: Sequence[Any], glossary: Any, folder: Path, path: Path) -> Scores:
@@ -139,19 +156,12 @@ def evaluate_ntrex(engine: Any, docs: Sequence[Any], glossary: Any, folder: Path
         "source": str(path),
         "engines": [engine.identity.to_dict()],
     }
-    report, terms = score(hyps, refs, sources, glossary, labels)
+    report, scores = scored(hyps, refs, sources, glossary, labels, sentences=len(hyps), seconds=seconds)
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / "ntrex.jsonl", "".join(records))
     write_text_atomic(folder / "report.md", render(report, "markdown"))
     write_text_atomic(folder / "report.json", render(report, "json"))
-    return Scores(
-        bleu=report.metric("BLEU").score,
-        chrf=report.metric("chrF2++").score,
-        length_ratio=length_ratio(hyps, refs),
-        term_accuracy=terms,
-        sentences=len(hyps),
-        seconds=seconds,
-    )
+    return scores
 
 
 def evaluate_seed(engine: Any, glossary: Any, folder: Path) -> Scores:
@@ -171,17 +181,12 @@ def evaluate_seed(engine: Any, glossary: Any, folder: Path) -> Scores:
     refs = read_paragraphs(SEED_REF)
     sources = [p.text for p in document.paragraphs]
     labels = {"hypothesis": "seed", "references": [str(SEED_REF)], "source": str(SEED)}
-    report, terms = score(hyps, refs, sources, glossary, labels)
+    report, scores = scored(
+        hyps, refs, sources, glossary, labels, sentences=len(document.sentences()), seconds=seconds
+    )
     write_text_atomic(folder / "seed.jsonl", result.jsonl())
     write_text_atomic(folder / "seed-report.md", render(report, "markdown"))
-    return Scores(
-        bleu=report.metric("BLEU").score,
-        chrf=report.metric("chrF2++").score,
-        length_ratio=length_ratio(hyps, refs),
-        term_accuracy=terms,
-        sentences=len(document.sentences()),
-        seconds=seconds,
-    )
+    return scores
 
 
 TABLE_HEADER = (

@@ -19,6 +19,7 @@ import os
 import statistics
 import time
 
+from tarjama.engines.batching import PREFIX_SEQ, Feed, LlamaBackend
 from tarjama.engines.gguf import _quiet_stderr
 from tarjama.models import embedded
 
@@ -31,59 +32,46 @@ def stats(values: list[float]) -> str:
 
 
 class Context:
+    """The engine's own ``LlamaBackend``; sequence 0 holds ``CONTEXT`` tokens, as a prompt prefix."""
+
     def __init__(self, llm, *, threads: int, n_ubatch: int, flash: bool, n_seq: int = 1) -> None:
-        import llama_cpp
-        from llama_cpp import _internals
-
-        self.lib = llama_cpp
-        params = llama_cpp.llama_context_default_params()
-        params.n_ctx, params.n_batch, params.n_ubatch = 4096, 512, n_ubatch
-        params.n_threads = params.n_threads_batch = threads
-        params.n_seq_max = n_seq + 1
-        params.kv_unified = True  # as the engine: the prefix's cells shared by every sequence
-        params.flash_attn_type = 1 if flash else 0
         with _quiet_stderr():
-            self.ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
-        self.batch = llama_cpp.llama_batch_init(512, 0, 1)
+            self.backend = LlamaBackend(
+                llm,
+                parallel=n_seq,
+                n_ctx=4096,
+                n_batch=512,
+                n_ubatch=n_ubatch,
+                threads=threads,
+                threads_batch=threads,
+                flash_attn=flash,
+            )
         self.tokens = llm.tokenize((TEXT * 40).encode(), add_bos=False)[:512]
-        self.decode(CONTEXT, 0)
-
-    def decode(self, n: int, start: int) -> float:
-        b = self.batch
-        for i in range(n):
-            b.token[i], b.pos[i], b.n_seq_id[i] = self.tokens[i], start + i, 1
-            b.seq_id[i][0] = 0
-            b.logits[i] = i == n - 1
-        b.n_tokens = n
-        t0 = time.perf_counter()
-        if self.lib.llama_decode(self.ctx.ctx, b) != 0:
-            raise RuntimeError("llama_decode failed")
-        return time.perf_counter() - t0
+        self.backend.decode([Feed(PREFIX_SEQ, self.tokens[:CONTEXT], 0, False)])
 
     def timed(self, n: int) -> float:
-        self.lib.llama_memory_seq_rm(self.ctx.memory, 0, CONTEXT, -1)
-        return self.decode(n, CONTEXT)
+        """Seconds for one call of ``n`` tokens of one sequence after the prefix."""
+        self.backend.clear(1)
+        self.backend.copy(PREFIX_SEQ, 1, CONTEXT)
+        t0 = time.perf_counter()
+        self.backend.decode([Feed(1, self.tokens[:n], CONTEXT, True)])
+        return time.perf_counter() - t0
 
     def side_by_side(self, n_seq: int, steps: int) -> float:
         """Tokens/s generating one token per sequence per call, ``n_seq`` sequences after the prefix."""
-        lib, b = self.lib, self.batch
         for seq in range(1, n_seq + 1):
-            lib.llama_memory_seq_rm(self.ctx.memory, seq, -1, -1)
-            lib.llama_memory_seq_cp(self.ctx.memory, 0, seq, 0, CONTEXT)
+            self.backend.clear(seq)
+            self.backend.copy(PREFIX_SEQ, seq, CONTEXT)
         t0 = time.perf_counter()
         for step in range(steps):
-            for i in range(n_seq):
-                b.token[i], b.pos[i], b.n_seq_id[i] = self.tokens[(step * 7 + i) % 512], CONTEXT + step, 1
-                b.seq_id[i][0] = i + 1
-                b.logits[i] = True
-            b.n_tokens = n_seq
-            if lib.llama_decode(self.ctx.ctx, b) != 0:
-                raise RuntimeError("llama_decode failed")
+            feeds = [
+                Feed(i + 1, [self.tokens[(step * 7 + i) % 512]], CONTEXT + step, True) for i in range(n_seq)
+            ]
+            self.backend.decode(feeds)
         return n_seq * steps / (time.perf_counter() - t0)
 
     def close(self) -> None:
-        self.lib.llama_batch_free(self.batch)
-        self.ctx.close()
+        self.backend.close()
 
 
 def main() -> int:

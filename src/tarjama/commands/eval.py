@@ -75,7 +75,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--variant", action="append", help="embedded variant to run (repeatable; default: the default)"
     )
     p.add_argument(
-        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a variant option"
+        "--set",
+        "--engine-option",
+        dest="set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a variant option (--engine-option as in translate)",
     )
     p.add_argument("--seed", action="store_true", help="also translate and score the seed article (a check)")
     p.add_argument(

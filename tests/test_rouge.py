@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tarjama.arabic import is_arabic_text, strip_clitics
 from tarjama.metrics.rouge import lcs_length, rouge
-from tarjama.metrics.tokenize import is_arabic_text, strip_clitics, tokenize
+from tarjama.metrics.tokenize import tokenize
 
 AR = "وسّعت وكالة الفضاء الأوروبية (ESA) ووكالة استكشاف الفضاء اليابانية (JAXA) شراكتهما، في 20 نوفمبر."
 

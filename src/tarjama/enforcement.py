@@ -16,28 +16,12 @@ the retry is only paid for terms a rewrite cannot fix.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from tarjama.engines.base import SegmentTranslation, TranslationRequest
 from tarjama.glossary import GlossaryEntry
-from tarjama.glossary.enforce import check_terms, rewrite_variants
-
-
-@dataclass
-class TermOutcome:
-    expected: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    rewrites: list[tuple[str, str]] = field(default_factory=list)
-    retried: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "expected": self.expected,
-            "found": len(self.expected) - len(self.missing),
-            "missing": self.missing,
-            "rewrites": [list(r) for r in self.rewrites],
-            "retried": self.retried,
-        }
+from tarjama.record import TermOutcome
+from tarjama.terms import check_terms, rewrite_variants
 
 
 def enforce(
@@ -61,10 +45,7 @@ def enforce(
                 retry_idx.append(i)
         outcomes.append(outcome)
     if retry_idx and retranslate is not None:
-        strict = [
-            TranslationRequest(requests[i].source, requests[i].hints, requests[i].context, strict_terms=True)
-            for i in retry_idx
-        ]
+        strict = [replace(requests[i], strict_terms=True) for i in retry_idx]
         for i, second in zip(retry_idx, retranslate(strict), strict=True):
             outcome = outcomes[i]
             outcome.retried = True

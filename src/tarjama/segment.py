@@ -9,13 +9,13 @@ partition the input exactly: whitespace after a sentence belongs to that sentenc
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from tarjama.arabic import TATWEEL, WORD_CHAR_RE
 
 _TERMINALS = ".!?؟…"
 # Characters that close a sentence-final quotation or parenthesis.
 _CLOSERS = "\"'”’»)]}›』」"
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u06FA-\u06FF]")
 
 # Arabic abbreviations written with a dot: doctor, engineer, AD/BC, page, part, professor …
 _ARABIC_ABBREVIATIONS = {"د", "م", "ق", "ص", "ج", "هـ", "ه", "ت", "ب", "أ", "أد", "ق.م", "ش", "ط", "س"}
@@ -29,7 +29,7 @@ _LATIN_ABBREVIATIONS = {
 def _word_before(text: str, i: int) -> str:
     """The token (letters, digits, inner dots, tatweel) that ends just before position ``i``."""
     j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".\u0640"):
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "." + TATWEEL):
         j -= 1
     return text[j:i]
 
@@ -40,7 +40,7 @@ def _is_abbreviation_dot(text: str, i: int) -> bool:
     if not word:
         return False
     lowered = word.lower()
-    if lowered in _LATIN_ABBREVIATIONS or word.replace("\u0640", "") in _ARABIC_ABBREVIATIONS:
+    if lowered in _LATIN_ABBREVIATIONS or word.replace(TATWEEL, "") in _ARABIC_ABBREVIATIONS:
         return True
     letters = word.replace(".", "")
     # Initials and dotted acronyms: J. / U.S. / U.S.A. / د.م.
@@ -58,7 +58,7 @@ def _splits_at(text: str, i: int) -> int | None:
         nxt = text[i + 1] if i + 1 < n else ""
         if prev.isdigit() and nxt.isdigit():
             return None  # decimal number: 2.5
-        if nxt.isalnum() and not _ARABIC_LETTER.match(nxt):
+        if nxt.isalnum() and not WORD_CHAR_RE.match(nxt):
             return None  # example.com, U.S (inner dot)
         if _is_abbreviation_dot(text, i):
             return None
@@ -69,7 +69,7 @@ def _splits_at(text: str, i: int) -> int | None:
     while end < n and (text[end] in _CLOSERS or unicodedata.category(text[end]) == "Pf"):
         end += 1
     # Arabic typists often omit the space after a full stop; split only between Arabic letters.
-    glued_arabic = end < n and _ARABIC_LETTER.match(text[end]) and i > 0 and _ARABIC_LETTER.match(text[i - 1])
+    glued_arabic = end < n and WORD_CHAR_RE.match(text[end]) and i > 0 and WORD_CHAR_RE.match(text[i - 1])
     if end < n and not text[end].isspace() and not glued_arabic:
         return None
     return end

@@ -2,9 +2,10 @@
 
 Small generative models fail in recognisable ways: they loop ("the the the …", a clause
 repeated until the token limit), return nothing, answer in Arabic instead of translating,
-or ramble far beyond what the source warrants. ``problems`` names each failure so the
-engine can retry with a different decoding setup and, if that fails too, record what is
-wrong instead of passing bad output off as a translation.
+or ramble far beyond what the source warrants, and they add names the source does not
+have. The predicates here recognise each failure; ``tarjama.engines.retry`` turns them into
+typed issues, retries with a different request and, if that fails too, records what is wrong
+instead of passing bad output off as a translation.
 """
 
 from __future__ import annotations
@@ -14,22 +15,20 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+from tarjama.arabic import SCRIPT, arabic_share, latin_names, proclitic_readings
+
 _WORD = re.compile(r"\S+")
-# A Latin-script name inside Arabic text: ESA, LiteBIRD, ADRAS-J, M-MATISSE, ispace.
-_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9])")
 
 # English has roughly 1.1–1.6 words per Arabic word in news; these bounds are far outside that.
 MAX_LENGTH_RATIO = 3.0
 MIN_LENGTH_RATIO = 0.3
+# Above this share of Arabic letters the "translation" is still Arabic.
+STILL_ARABIC_SHARE = 0.3
 
 
-def arabic_share(text: str) -> float:
-    letters = _LETTER.findall(text)
-    if not letters:
-        return 0.0
-    return sum(1 for ch in letters if _ARABIC.match(ch)) / len(letters)
+def still_arabic(output: str) -> bool:
+    """The model answered in Arabic instead of translating."""
+    return arabic_share(output) > STILL_ARABIC_SHARE
 
 
 def find_loop(text: str, min_repeats: int = 3, max_span: int = 12) -> int | None:
@@ -62,21 +61,6 @@ def trim_loop(text: str) -> str:
     return " ".join(words[: start + 1])
 
 
-def latin_names(source: str) -> list[str]:
-    """Latin-script words in an Arabic source, in order, without repeats.
-
-    Names written in Latin letters inside Arabic text (ESA, LiteBIRD, ADRAS-J) are meant to be
-    copied unchanged; their absence is a cheap, reliable sign of a dropped or mangled name.
-    """
-    return list(dict.fromkeys(_LATIN_NAME.findall(source)))
-
-
-def missing_terms(output: str, terms: Sequence[str]) -> list[str]:
-    """The terms that do not occur in ``output`` as whole words (case-sensitive)."""
-    # A hyphen may follow (ESA-led, ESA-built) but not precede (M-MATISSE is not MATISSE).
-    return [t for t in terms if not re.search(r"(?<![\w-])" + re.escape(t) + r"(?!\w)", output)]
-
-
 def near_misses(output: str, terms: Sequence[str]) -> list[str]:
     """Words of ``output`` that stand where a required term should: derived or re-cased forms.
 
@@ -93,11 +77,6 @@ def near_misses(output: str, terms: Sequence[str]) -> list[str]:
     return found
 
 
-def missing_latin_names(source: str, output: str) -> list[str]:
-    """Latin-script names of ``source`` that ``output`` does not contain verbatim."""
-    return missing_terms(output, latin_names(source))
-
-
 _CHATTER = re.compile(r"(?<!\w)[#@]\w|https?://")
 
 
@@ -112,30 +91,20 @@ def length_ratio(source: str, output: str) -> float:
     return len(_WORD.findall(output)) / max(1, len(_WORD.findall(source)))
 
 
-def problems(source: str, output: str) -> list[str]:
-    """Names of the ways ``output`` is not a usable English translation of ``source``."""
-    found: list[str] = []
-    if not output.strip():
-        return ["empty output"]
-    if arabic_share(output) > 0.3:
-        found.append("output is still in Arabic")
-    if find_loop(output) is not None:
-        found.append("repetition loop")
-    if has_chatter(source, output):
-        found.append("output contains emoji, hashtags or links not in the source")
+def length_verdict(source: str, output: str) -> tuple[str, float]:
+    """("long" | "short" | "", ratio): whether ``output`` is far too long or short for ``source``.
+
+    Very short sources ("نعم.") legitimately vary a lot in length; only sources of at least
+    four words are judged.
+    """
     ratio = length_ratio(source, output)
-    source_words = len(_WORD.findall(source))
-    # Very short sources ("نعم.") legitimately vary a lot in length; judge only real sentences.
-    if source_words >= 4 and ratio > MAX_LENGTH_RATIO:
-        found.append(f"output {ratio:.1f}x the source length")
-    elif source_words >= 4 and ratio < MIN_LENGTH_RATIO:
-        found.append(f"output only {ratio:.2f}x the source length")
-    return found
-
-
-def arabic_left(output: str) -> bool:
-    """True when Arabic words survive in an otherwise English output (untranslated content)."""
-    return any(_ARABIC.match(w) for w in re.findall(r"[\u0600-\u06FF]{2,}", output))
+    if len(_WORD.findall(source)) < 4:
+        return "", ratio
+    if ratio > MAX_LENGTH_RATIO:
+        return "long", ratio
+    if ratio < MIN_LENGTH_RATIO:
+        return "short", ratio
+    return "", ratio
 
 
 # Capitalised English words that are not evidence of an invented name: function words and
@@ -181,7 +150,6 @@ _EN_CLASS = {
     "b": "B", "p": "B", "v": "B", "t": "T", "d": "T", "s": "S", "z": "S", "c": "K", "k": "K", "q": "K",
     "g": "G", "j": "G", "x": "K", "h": "H", "f": "F", "l": "L", "m": "M", "n": "N", "r": "R",
 }  # fmt: skip
-_CLITIC = re.compile(r"^(?:وال|فال|بال|كال|لل|ال|و|ف|ب|ل)(?=\S{3})")
 
 
 def _skeleton_en(word: str) -> str:
@@ -193,7 +161,7 @@ def _skeleton_en(word: str) -> str:
 
 
 def _skeleton_ar(word: str) -> str:
-    out = "".join(_AR_CLASS.get(ch, "") for ch in _CLITIC.sub("", word))
+    out = "".join(_AR_CLASS.get(ch, "") for ch in word)
     return re.sub(r"(.)\1+", r"\1", out)
 
 
@@ -229,11 +197,11 @@ def invented_names(source: str, output: str, allowed: Sequence[str] = ()) -> lis
     latin = set(latin_names(source))
     allowed_words = {w for term in allowed for w in re.findall(r"[A-Za-z][\w'-]*", term)}
     skeletons: set[str] = set()
-    words = re.findall(r"[\u0600-\u06FF]+", source)
+    words = re.findall(f"[{SCRIPT}]+", source)
     for w in words:
-        skeletons |= {_skeleton_ar(w), _skeleton_ar_plain(w)}
+        skeletons |= {_skeleton_ar(r) for r in proclitic_readings(w)}
     for a, b in itertools.pairwise(words):
-        skeletons.add(_skeleton_ar(a) + _skeleton_ar_plain(b))
+        skeletons |= {_skeleton_ar(r) + _skeleton_ar(b) for r in proclitic_readings(a)}
     found: list[str] = []
     for m in re.finditer(r"{n}(?:\s+(?:al-|bin\s+|ibn\s+|de\s+)?{n})+".replace("{n}", _NAME.pattern), output):
         names = _NAME.findall(m.group(0))
@@ -255,8 +223,3 @@ def invented_names(source: str, output: str, allowed: Sequence[str] = ()) -> lis
         if run not in found:
             found.append(run)
     return found
-
-
-def _skeleton_ar_plain(word: str) -> str:
-    out = "".join(_AR_CLASS.get(ch, "") for ch in word)
-    return re.sub(r"(.)\1+", r"\1", out)

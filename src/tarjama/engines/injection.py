@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tarjama.arabic import TATWEEL, is_arabic_letter
 from tarjama.engines.base import TermHint, TranslationRequest
 
 
@@ -27,8 +28,8 @@ def inject_terms(source: str, hints: Sequence[TermHint]) -> str:
         if h.start < pos or source[h.start : h.end] != h.source:
             continue  # overlapping or stale offsets: leave that span as it is
         out.append(source[pos : h.start])
-        if h.start > 0 and "\u0621" <= source[h.start - 1] <= "\u064a":
-            out.append("\u0640")
+        if h.start > 0 and is_arabic_letter(source[h.start - 1]):
+            out.append(TATWEEL)
         out.append(h.target)
         pos = h.end
     out.append(source[pos:])

@@ -2,9 +2,9 @@
 
 An option of the embedded engine, never its default: the pool is read at run time from a
 parallel corpus that is not part of tarjama (the ntrex-dev split), so the default engine
-must not depend on it. Similarity is the cosine of character 3-gram sets over a normalised
-view of the Arabic (diacritics and tatweel removed, alef/ya/ta marbuta forms unified), a
-cheap stand-in for chrF that needs no index beyond the n-gram sets.
+must not depend on it. Similarity is the cosine of character 3-gram sets over the normalised
+view of the Arabic (``tarjama.arabic``: diacritics and tatweel removed, alef/ya/ta marbuta
+forms unified), a cheap stand-in for chrF that needs no index beyond the n-gram sets.
 
 The document being translated is never used as a source of examples: the pool excludes every
 document that contains the sentence itself (so evaluating on a pool document cannot leak its
@@ -14,24 +14,16 @@ own references), plus any document ids the caller names.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarjama.arabic import normalize
 from tarjama.engines.prompting import Example
-
-_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_UNIFY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    return _SPACE.sub(" ", _DIACRITICS.sub("", text).translate(_UNIFY)).strip()
 
 
 def char_ngrams(text: str, n: int = 3) -> frozenset[str]:
-    padded = f" {normalise(text)} "
+    padded = f" {normalize(text)} "
     return frozenset(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
 
 
@@ -49,7 +41,7 @@ class ExamplePool:
         # Very long pairs would make prompts slow without teaching much more.
         self.entries = [e for e in entries if len(e.ar.split()) <= max_words]
         self._grams = [char_ngrams(e.ar) for e in self.entries]
-        self._norm = [normalise(e.ar) for e in self.entries]
+        self._norm = [normalize(e.ar) for e in self.entries]
 
     @classmethod
     def from_ntrex(cls, path: str | Path | None = None) -> ExamplePool:
@@ -70,7 +62,7 @@ class ExamplePool:
 
     def documents_containing(self, source: str) -> set[str]:
         """Ids of pool documents with a sentence that contains ``source`` (normalised)."""
-        needle = normalise(source)
+        needle = normalize(source)
         if not needle:
             return set()
         pairs = zip(self.entries, self._norm, strict=True)

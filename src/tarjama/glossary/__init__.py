@@ -1,12 +1,17 @@
-"""The glossary: hand-edited term list, clitic-aware matching in Arabic, enforcement helpers.
+"""The glossary: hand-edited term list, clitic-aware matching in Arabic, audit and exchange.
 
-* ``Glossary.load(path)`` reads and validates the TSV file (``model``);
-* ``Glossary.match(text)`` finds terms in Arabic text (``matcher``, over ``normalize``'s view);
-* ``enforce`` checks and repairs English output; ``lint`` audits the file; ``formats``
-  converts to and from CSV and TBX-Basic; ``cli`` is ``tarjama glossary``.
+* ``entry``: one row (``GlossaryEntry``), its columns and validation;
+* ``tsv``: the file itself, parsed with line numbers and edited line by line;
+* ``glossary``: ``Glossary.load(path)``, ``Glossary.match(text)`` and the default path;
+* ``matcher``: the Aho–Corasick automaton over the normalised view (``tarjama.arabic``);
+* ``lint`` audits a file; ``formats`` converts to and from CSV and TBX-Basic.
+
+Whether a term is present in English is decided in ``tarjama.terms``; the command is
+``tarjama glossary`` (``tarjama.commands.glossary``).
 """
 
+from tarjama.glossary.entry import KINDS, GlossaryEntry
+from tarjama.glossary.glossary import DEFAULT_PATH, Glossary
 from tarjama.glossary.matcher import TermMatch
-from tarjama.glossary.model import KINDS, Glossary, GlossaryEntry
 
-__all__ = ["KINDS", "Glossary", "GlossaryEntry", "TermMatch"]
+__all__ = ["DEFAULT_PATH", "KINDS", "Glossary", "GlossaryEntry", "TermMatch"]

@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from tarjama.errors import TarjamaError
-from tarjama.glossary.model import COLUMNS, REQUIRED_COLUMNS, GlossaryEntry, Problem, entry_from_values
+from tarjama.glossary.entry import COLUMNS, REQUIRED_COLUMNS, GlossaryEntry, Problem, entry_from_values
 from tarjama.textio import read_text, write_text_atomic
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"

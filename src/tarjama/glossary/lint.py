@@ -24,12 +24,13 @@ Findings (code — meaning):
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
+from tarjama.arabic import normalize
+from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher
-from tarjama.glossary.model import GlossaryEntry, GlossaryFile
-from tarjama.glossary.normalize import normalize
+from tarjama.glossary.tsv import GlossaryFile
+from tarjama.terms import contains
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,6 @@ def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
     return found
 
 
-def _contains(longer: str, shorter: str) -> bool:
-    body = r"\s+".join(re.escape(w) for w in shorter.split())
-    return re.search(rf"(?<!\w){body}(?!\w)", longer, re.IGNORECASE) is not None
-
-
 def _shadowed(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
     matcher = Matcher(entries)
     found = []
@@ -102,7 +98,7 @@ def _shadowed(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
                 inner = entries[c.entry]
                 if inner is outer or (c.prefix_start == 0 and c.end == len(view)):
                     continue
-                if inner.en != outer.en and not _contains(outer.en, inner.en):
+                if inner.en != outer.en and not contains(outer.en, inner.en, ignore_case=True):
                     msg = (f"{view[c.start:c.end]!r} (→ {inner.en!r}) is inside the longer form {form!r} on "
                            f"line {outer.line} (→ {outer.en!r}); the longer match wins there, so "
                            f"{inner.en!r} is never expected there; make the targets agree or drop a form")

@@ -1,16 +1,17 @@
 """Finding glossary terms in Arabic text: Aho–Corasick over the normalised view, clitic-aware.
 
-Every source form becomes one automaton key in the normalised view (see ``normalize``), with a
+Every source form becomes one automaton key in the normalised view (``tarjama.arabic``), with a
 leading article ال split off. One pass of the automaton yields every key occurrence; each is
 then checked at its edges:
 
 * right edge: the next view character must not be a letter or digit (no Arabic suffixes, no
   match inside a longer word);
 * left edge: the letters between the previous non-letter and the key must be an allowed
-  clitic sequence — conjunction و/ف, then preposition ب/ل/ك, then the article ال, or the
-  contracted لل (ل + ال). A form stored with ال *requires* the article (so "القمر" matches
-  "للقمر" but not the bare "قمر"); a bare form allows it ("مريخ" matches "والمريخ"); a
-  Latin-script form allows only و ف ب ل ك (so "لـESA" and "وJAXA" match, "xESA" does not).
+  proclitic sequence (``tarjama.arabic.PROCLITICS``) — conjunction و/ف, then preposition
+  ب/ل/ك, then the article ال, or the contracted لل (ل + ال). A form stored with ال
+  *requires* the article (so "القمر" matches "للقمر" but not the bare "قمر"); a bare form
+  allows it ("مريخ" matches "والمريخ"); a Latin-script form allows only و ف ب ل ك (so "لـESA"
+  and "وJAXA" match, "xESA" does not).
   A space after the clitic ("لـ ESA") is an ordinary word boundary.
 
 Overlapping candidates are resolved longest first (ties: leftmost, then file order). The
@@ -21,22 +22,30 @@ text plus the number of key occurrences; the glossary size only affects build ti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 
-from tarjama.glossary.model import GlossaryEntry
-from tarjama.glossary.normalize import TRAILING_RE, is_arabic, match_key, normalize_with_offsets
+from tarjama.arabic import (
+    MAX_PROCLITICS,
+    PROCLITICS,
+    TRAILING_RE,
+    is_arabic,
+    normalize,
+    normalize_with_offsets,
+    split_article_form,
+)
+from tarjama.glossary.entry import GlossaryEntry
 
-# Allowed letters between a word's start and the key, by kind of form.
-_PREFIX_RULES = {
-    "latin": re.compile("[وف]?[بلك]?"),
-    "bare": re.compile("[وف]?[بلك]?(?:ال)?|[وف]?لل"),
-    "article": re.compile("[وف]?[بلك]?ال|[وف]?لل"),
-}
-_MAX_PREFIX = 4  # e.g. وبال
+
+def match_key(form: str) -> tuple[str, bool]:
+    """The automaton key of a glossary form and whether the form carries the article ال.
+
+    The article is split off so one key serves "المريخ", "والمريخ" and "للمريخ" (where the
+    article's alef disappears after ل); the matcher then requires the article in the text.
+    """
+    return split_article_form(normalize(form))
 
 
 def _is_word(ch: str) -> bool:
@@ -105,13 +114,13 @@ class Matcher:
                 continue
             key_start = end - length
             run_start = key_start
-            while run_start > 0 and _is_word(view[run_start - 1]) and key_start - run_start <= _MAX_PREFIX:
+            while run_start > 0 and _is_word(view[run_start - 1]) and key_start - run_start <= MAX_PROCLITICS:
                 run_start -= 1
-            if key_start - run_start > _MAX_PREFIX:
+            if key_start - run_start > MAX_PROCLITICS:
                 continue
             run = view[run_start:key_start]
             for index, rule in targets:
-                if _PREFIX_RULES[rule].fullmatch(run):
+                if PROCLITICS[rule].fullmatch(run):
                     has_article = rule != "latin" and run.endswith("ال")
                     yield Candidate(run_start, key_start - 2 if has_article else key_start, end, index)
                     break

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tarjama.arabic import arabic_share, is_arabic_text
 from tarjama.errors import TarjamaError
 from tarjama.metrics.rouge import RougeScore, rouge
-from tarjama.metrics.tokenize import is_arabic_text, tokenize
+from tarjama.metrics.tokenize import tokenize
 from tarjama.textio import read_text
 
 LANGUAGES = {"ar": "Arabic", "en": "English"}
@@ -132,9 +133,7 @@ def read_summary_sides(path: str | Path) -> dict[str, str]:
             record = _summary_record(read_text(sidecar))
     if record is not None:
         return _sides_from_record(record)
-    letters = [c for c in text if c.isalpha()]
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
-    if letters and 0.2 < arabic / len(letters) < 0.8:
+    if 0.2 < arabic_share(text) < 0.8:
         raise TarjamaError(
             f"{path}: holds both Arabic and English but no summary record; score the JSONL of "
             "`tarjama summarize … --format jsonl` (or keep the .meta.json beside a txt/md summary)"

@@ -4,15 +4,14 @@ The accuracy figure itself comes from ``tarjama.metrics.terms.term_accuracy`` (o
 glossary subsystem). This module adds what a side-by-side report needs on top: for each
 paragraph, where every glossary term sits in the Arabic source (``Glossary.match``) and
 where its canonical English sits in the hypothesis and references. English occurrences
-follow the glossary's own rule (``tarjama.glossary.enforce.count_term``: canonical form,
-whole words, case as in the glossary), so a highlight never disagrees with the accuracy
-figure. Which source occurrences are *missed* comes from term_accuracy's per-segment
-result; the last occurrences of a term are the ones marked.
+follow the one term rule (``tarjama.terms``: canonical form, whole words, case as in the
+glossary), so a highlight never disagrees with the accuracy figure. Which source occurrences
+are *missed* comes from term_accuracy's per-segment result; the last occurrences of a term
+are the ones marked.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.errors import TarjamaError
-from tarjama.glossary.enforce import count_term
+from tarjama.terms import term_spans
 
 
 @dataclass(frozen=True)
@@ -96,18 +95,6 @@ def load_glossary(path: str | Path) -> Any:
     except ImportError as exc:  # the glossary subsystem is a separate part of the package
         raise TarjamaError(f"{path}: glossary support is unavailable in this install ({exc})") from None
     return Glossary.load(path)
-
-
-def term_spans(text: str, entry: Any) -> list[tuple[int, int]]:
-    """Spans of ``entry``'s canonical English in ``text``, by the glossary's own rule.
-
-    Candidates are found case-insensitively with the same whole-word boundaries and
-    whitespace handling as ``count_term``; a candidate is kept only when ``count_term``
-    accepts it, so the spans are exactly the occurrences term accuracy counts.
-    """
-    body = r"\s+".join(re.escape(w) for w in entry.en.split())
-    candidates = re.finditer(rf"(?<!\w){body}(?!\w)", text, re.IGNORECASE)
-    return [m.span() for m in candidates if count_term(m.group(), entry) == 1]
 
 
 def paragraph_terms(

@@ -39,7 +39,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from tarjama.arabic import western_digits
 from tarjama.segment import split_sentences
+from tarjama.terms import contains
 
 # A word: letters (any alphabet, so José stays whole), digits, inner hyphens and apostrophes.
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*|\d+(?:[.,]\d+)*[^\W\d_]*")
@@ -50,7 +52,6 @@ _NOT_NAMES = frozenset({"I", "Dr", "Mr", "Mrs", "Ms", "Prof", "Sr", "Jr", "St"})
 _CLAUSE_OPENERS = re.compile(r"[:\"“«‘(\[]\s*$")
 _SENTENCE_START = re.compile(r"^[\s\"“«‘(\[]*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _LATIN_SPAN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'’&-]*[A-Za-z0-9]|[A-Za-z]")
 
 
@@ -129,7 +130,7 @@ def names(text: str) -> list[str]:
 
 def numbers(text: str) -> list[str]:
     """The numbers in ``text`` (commas removed, Arabic-Indic digits as ASCII), without repeats."""
-    return list(dict.fromkeys(n.replace(",", "") for n in _NUMBER.findall(text.translate(_ARABIC_DIGITS))))
+    return list(dict.fromkeys(n.replace(",", "") for n in _NUMBER.findall(western_digits(text))))
 
 
 def latin_spans(text: str) -> list[str]:
@@ -167,20 +168,11 @@ class NameCheck:
         }
 
 
-def _phrase(words: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(w) for w in words.split())
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
-
-
-def _word_cased(word: str, allowed: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", allowed) is not None
-
-
 def supported(name: str, allowed: str) -> bool:
     """Whether ``name`` is backed by ``allowed`` (whole name, or each capitalised word as written)."""
-    if _phrase(name).search(allowed):
+    if contains(allowed, name, ignore_case=True):
         return True
-    return all(_word_cased(w, allowed) for w in name.split() if w not in CONNECTORS)
+    return all(contains(allowed, w) for w in name.split() if w not in CONNECTORS)
 
 
 def check(summary: str, allowed_texts: Iterable[str]) -> NameCheck:

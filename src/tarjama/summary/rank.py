@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tarjama.metrics.tokenize import strip_clitics, tokenize
+from tarjama.arabic import strip_clitics
+from tarjama.metrics.tokenize import tokenize
 
 if TYPE_CHECKING:
     from tarjama.document import Document

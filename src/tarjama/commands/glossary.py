@@ -11,11 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from tarjama.arabic import normalize
 from tarjama.errors import TarjamaError
+from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.formats import FORMATS, format_of, read_entries, write_entries
 from tarjama.glossary.lint import lint_file
-from tarjama.glossary.model import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry, GlossaryFile
-from tarjama.glossary.normalize import normalize
+from tarjama.glossary.tsv import GlossaryFile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,0 +1,257 @@
+"""The Arabic text layer: what counts as Arabic, the normalised view, clitics and digits.
+
+Every module that asks one of these questions imports the answer from here; none keeps a
+copy of its own.
+
+* **Arabic script** is the Unicode blocks Arabic, Arabic Supplement, Arabic Extended-A and
+  the two presentation-form blocks (``SCRIPT``). **Arabic letters** (``LETTERS``) are the
+  letters of those blocks as they stand inside words — hamza to yeh, tatweel included, the
+  extended letters of Persian and Urdu — but not marks, punctuation or digits. An *Arabic
+  word character* (``WORD``) is a letter or an Arabic-Indic or extended (Persian) digit.
+* **Script detection**: ``arabic_share`` is the share of a text's letters that are Arabic
+  script; a text is Arabic (``is_arabic_text``) when more than half of its letters are.
+* **The normalised view** (``normalize_with_offsets``) is what matching compares: tatweel,
+  diacritics (shadda included) and invisible format characters (bidi marks, ZWNJ/ZWJ) are
+  removed; أ إ آ ٱ become ا, ى becomes ي, ة becomes ه (Persian ی and ک become ي and ك); every
+  whitespace run becomes one space; letters are lower-cased (for Latin-script names). Each
+  view character remembers the index of the original character it came from, so a span found
+  in the view maps back exactly. The text a model sees is never altered: only views are.
+* **Proclitics** attach in a fixed order: a conjunction (و ف), then a preposition (ب ل ك),
+  then the article ال; ل + ال is written لل. ``PROCLITICS`` states which sequences may stand
+  before a word by the kind of word; ``strip_clitics`` is the light stemmer built on the same
+  constants (prefixes and attached pronouns removed when enough of the word remains).
+* **Digits**: ``western_digits`` turns Arabic-Indic (٠–٩) and extended/Persian (۰–۹) digits
+  into ASCII digits, one for one, so offsets are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+
+# --- what counts as Arabic ----------------------------------------------------------------
+
+# Arabic, Arabic Supplement, Arabic Extended-A, Arabic Presentation Forms-A and -B.
+SCRIPT = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+# Letters inside words (tatweel U+0640 included, since it sits between letters).
+LETTERS = "\u0621-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+EXTENDED_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+DIGITS = "\u0660-\u0669\u06f0-\u06f9"
+WORD = LETTERS + DIGITS
+
+SCRIPT_RE = re.compile(f"[{SCRIPT}]")
+LETTER_RE = re.compile(f"[{LETTERS}]")
+WORD_CHAR_RE = re.compile(f"[{WORD}]")
+# Letters of any script but Arabic (Latin, Greek, accented Latin…) and ASCII digits.
+_OTHER_LETTER = f"(?![{SCRIPT}])[^\\W_]"
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_WORD_RUN = re.compile(f"[{LETTERS}]{{2,}}")
+
+_DIGIT_TABLE = str.maketrans(ARABIC_INDIC_DIGITS + EXTENDED_DIGITS, "0123456789" * 2)
+
+
+def is_arabic(ch: str) -> bool:
+    """True for a character of the Arabic script blocks (letters, marks, digits, punctuation)."""
+    return SCRIPT_RE.match(ch) is not None
+
+
+def is_arabic_letter(ch: str) -> bool:
+    """True for an Arabic letter as it stands in a word (tatweel included)."""
+    return LETTER_RE.match(ch) is not None
+
+
+def arabic_share(text: str) -> float:
+    """The share of the letters of ``text`` that are Arabic script (0 when it has no letters)."""
+    letters = _ANY_LETTER.findall(text)
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if SCRIPT_RE.match(ch)) / len(letters)
+
+
+def is_arabic_text(text: str) -> bool:
+    """True when most letters of ``text`` are Arabic."""
+    return arabic_share(text) > 0.5
+
+
+def has_arabic_word(text: str) -> bool:
+    """True when ``text`` holds a run of at least two Arabic letters (an untranslated word)."""
+    return _ARABIC_WORD_RUN.search(text) is not None
+
+
+def western_digits(text: str) -> str:
+    """``text`` with Arabic-Indic and extended (Persian) digits as ASCII digits (same length)."""
+    return text.translate(_DIGIT_TABLE)
+
+
+# --- the normalised view -------------------------------------------------------------------
+
+TATWEEL = "\u0640"
+# Harakat, shadda, sukun, superscript alef and Quranic annotation signs.
+MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+# Format characters with no visible form: soft hyphen, Arabic letter mark, ZWNJ, ZWJ, LRM, RLM,
+# LRE/RLE/PDF/LRO/RLO, word joiner, LRI/RLI/FSI/PDI, BOM.
+INVISIBLE = "\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+_DROP_RE = re.compile(f"[{TATWEEL}{MARKS}{INVISIBLE}]+")
+_EXTRA_SPACE_RE = re.compile(r"(?<= ) +")
+# What may trail the last letter of a word and still belong to it.
+TRAILING_RE = re.compile(f"[{TATWEEL}{MARKS}]*")
+
+# Whitespace (including no-break and zero-width spaces) becomes a plain space, so a name broken
+# across a line or typed with a no-break space still matches.
+_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+_TABLE: dict[int, str] = {ord(c): "ا" for c in "أإآٱ"}
+_TABLE.update({ord("ى"): "ي", ord("ة"): "ه", ord("ی"): "ي", ord("ک"): "ك", 0x2010: "-", 0x2011: "-"})
+_TABLE.update({cp: " " for cp in [*map(ord, _SPACES), *range(0x2000, 0x200C)]})
+
+
+def _drop(s: str, pattern: re.Pattern[str], base: array | None) -> tuple[str, array]:
+    """Delete ``pattern``'s matches from ``s``; return the rest and, per kept char, its origin.
+
+    Kept stretches are copied as slices, so text with few deletions costs little Python work.
+    """
+    parts: list[str] = []
+    keep = array("l")
+    pos = 0
+    for m in pattern.finditer(s):
+        if m.start() > pos:
+            parts.append(s[pos : m.start()])
+            keep.extend(range(pos, m.start()) if base is None else base[pos : m.start()])
+        pos = m.end()
+    parts.append(s[pos:])
+    keep.extend(range(pos, len(s)) if base is None else base[pos:])
+    return "".join(parts), keep
+
+
+def normalize_with_offsets(text: str) -> tuple[str, array]:
+    """Return the normalised view of ``text`` and, for each view character, its index in ``text``."""
+    s = text.translate(_TABLE)
+    lower = s.lower()
+    # A few characters lower-case to two (e.g. "İ"); keep those as they are so that the view
+    # stays one character per original character before deletions.
+    s = lower if len(lower) == len(s) else "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+    s, offsets = _drop(s, _DROP_RE, None)
+    return _drop(s, _EXTRA_SPACE_RE, offsets)
+
+
+def normalize(text: str) -> str:
+    """The normalised view of ``text`` with surrounding space removed."""
+    return normalize_with_offsets(text)[0].strip()
+
+
+# --- clitics -------------------------------------------------------------------------------
+
+CONJUNCTIONS = "وف"
+PREPOSITIONS = "بلك"
+ARTICLE = "ال"
+# The article after an optional conjunction and preposition; ل + ال is written لل (لال, a
+# common slip, is accepted too: matching is lenient where stemming is strict).
+_ARTICLE_AFTER = f"(?:[{CONJUNCTIONS}]?[{PREPOSITIONS}]?{ARTICLE}|[{CONJUNCTIONS}]?لل)"
+# Which proclitic sequences may stand directly before a word (in the normalised view), by the
+# kind of word: a Latin-script name takes a conjunction and/or a preposition ("لـESA", "وJAXA");
+# a bare Arabic word may also take the article; a word stored with the article requires it.
+PROCLITICS = {
+    "latin": re.compile(f"[{CONJUNCTIONS}]?[{PREPOSITIONS}]?"),
+    "bare": re.compile(f"[{CONJUNCTIONS}]?[{PREPOSITIONS}]?|{_ARTICLE_AFTER}"),
+    "article": re.compile(_ARTICLE_AFTER),
+}
+MAX_PROCLITICS = 4  # e.g. وبال
+
+# The article with what may precede it in correct spelling, longest first (وبال … ال): the
+# light stemmer's list.
+ARTICLE_PREFIXES = tuple(
+    sorted(
+        {c + p + ARTICLE for c in ("", *CONJUNCTIONS) for p in ("", "ب", "ك")}
+        | {c + "لل" for c in ("", *CONJUNCTIONS)},
+        key=lambda s: (-len(s), s),
+    )
+)
+# Attached object/possessive pronouns, longest first. Number and gender endings (ات ون ين) are
+# inflection, not clitics, and are left alone.
+PRONOUN_SUFFIXES = ("هما", "كما", "كم", "هم", "هن", "ها", "نا")
+MIN_STEM = 3
+
+
+def split_article_form(form: str) -> tuple[str, bool]:
+    """A normalised word or phrase without its leading article, and whether it had one.
+
+    "المريخ" → ("مريخ", True): one key then serves المريخ, والمريخ and للمريخ (where the
+    article's alef disappears after ل).
+    """
+    if form.startswith(ARTICLE) and len(form) > 3 and is_arabic(form[2]):
+        return form[2:], True
+    return form, False
+
+
+def proclitic_readings(word: str, min_stem: int = MIN_STEM) -> list[str]:
+    """Every way to read ``word`` as proclitics plus a stem of at least ``min_stem`` letters.
+
+    The word itself comes first, then the stems left by longer and longer proclitic sequences
+    ("لياماكاوا" → "لياماكاوا", "ياماكاوا"). For matching names, where reading a root letter as
+    a clitic costs nothing because every reading is tried.
+    """
+    readings = [word]
+    for k in range(1, min(MAX_PROCLITICS, len(word) - min_stem) + 1):
+        if PROCLITICS["bare"].fullmatch(word[:k]):
+            readings.append(word[k:])
+    return readings
+
+
+def strip_prefixes(word: str, depth: int = 2) -> str:
+    """``word`` (normalised) without proclitics, stripped again up to ``depth`` more times.
+
+    The article with its conjunction/preposition (وال بال كال فال لل …) is removed when at
+    least ``MIN_STEM`` letters remain; otherwise a bare conjunction و/ف is removed when at least
+    ``MIN_STEM + 1`` letters remain (so وصل "arrived" keeps its و). Stripping the remainder
+    again makes وكالة, ووكالة and الوكالة one stem even though the word itself begins with و.
+    """
+    for prefix in ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            rest = word[len(prefix) :]
+            return strip_prefixes(rest, depth - 1) if depth else rest
+    if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM + 1:
+        rest = word[1:]
+        return strip_prefixes(rest, depth - 1) if depth else rest
+    return word
+
+
+def strip_clitics(token: str) -> str:
+    """A normalised Arabic token without attached clitics (a light, prefix-first stemmer).
+
+    The rules follow Larkey et al.'s *light10* prefixes, restricted to true clitics
+    (``strip_prefixes``). Then one attached pronoun (ها هم هما كم نا …) is removed when three
+    letters remain, and a final ت left by it is turned back into the ه of the normalised taa
+    marbuta (شراكتهما → شراكه, as شراكة). The rules are heuristics: a word whose own first
+    letter is و or ف can lose it (وكالة → كاله); at least every prefixed form of a word gives
+    the same token as the word. Non-Arabic tokens are returned unchanged.
+    """
+    if not is_arabic_letter(token[:1]):
+        return token
+    stem = strip_prefixes(token)
+    for suffix in PRONOUN_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_STEM:
+            stem = stem[: -len(suffix)]
+            if stem.endswith("ت"):
+                stem = stem[:-1] + "ه"
+            break
+    return stem
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+# A run of word characters of one script: Arabic letters and digits, or letters and digits of
+# any other script. Splitting where the script changes turns "لESA" into "ل" and "esa".
+TOKEN_RE = re.compile(f"[{WORD}]+|(?:{_OTHER_LETTER})+")
+# A Latin-script name inside Arabic text: ESA, LiteBIRD, ADRAS-J, M-MATISSE, ispace.
+LATIN_NAME_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9])")
+
+
+def latin_names(text: str) -> list[str]:
+    """Latin-script words in an Arabic text, in order, without repeats.
+
+    Names written in Latin letters inside Arabic text (ESA, LiteBIRD, ADRAS-J) are meant to be
+    copied unchanged into a translation.
+    """
+    return list(dict.fromkeys(LATIN_NAME_RE.findall(text)))

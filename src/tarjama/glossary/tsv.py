@@ -1,0 +1,151 @@
+"""The glossary file: UTF-8 TSV parsed with line numbers and edited line by line.
+
+The file is edited by hand and in spreadsheets::
+
+    # comments and blank lines are kept wherever they are
+    ar<TAB>en<TAB>kind<TAB>note<TAB>en_variants
+    وكالة الفضاء الأوروبية<TAB>European Space Agency<TAB>organisation<TAB>full name<TAB>
+    ESA | إيسا<TAB>ESA<TAB>organisation<TAB>acronym<TAB>Esa
+
+``ar`` holds one or more source forms (Arabic or Latin script) separated by ``|``; store
+Arabic forms as written in running text, with ال when the name carries it. ``en`` is the
+canonical English; ``en_variants`` (optional column) lists English forms to rewrite to it.
+Fields are split on tabs only — no quoting — so what you see in an editor is what is read.
+A file is edited as a list of lines so that comments, blank lines and order survive; a file
+with a fatal problem is refused with its line number and left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tarjama.errors import TarjamaError
+from tarjama.glossary.entry import (
+    BIDI_RE,
+    COLUMNS,
+    HEADER,
+    REQUIRED_COLUMNS,
+    GlossaryEntry,
+    Problem,
+    entry_from_values,
+)
+from tarjama.textio import read_text, write_text_atomic
+
+
+@dataclass
+class Row:
+    line: int  # 1-based line number in the file
+    cells: list[str]
+
+
+@dataclass
+class GlossaryFile:
+    """A glossary file held as its lines, so edits keep comments, blank lines and order."""
+
+    path: Path
+    lines: list[str]
+    newline: str
+    final_newline: bool
+    header_line: int
+    columns: list[str]
+    rows: list[Row]
+
+    @classmethod
+    def parse(cls, text: str, path: str | os.PathLike[str]) -> GlossaryFile:
+        """Split ``text`` into lines and rows; raise TarjamaError for a missing or bad header."""
+        newline = "\r\n" if "\r\n" in text else "\n"
+        final_newline = text.endswith("\n")
+        lines = re.split(r"\r?\n", text[:-1] if final_newline else text)
+        if final_newline and text.endswith("\r\n"):
+            lines[-1] = lines[-1].removesuffix("\r")
+        header_line, columns, rows = 0, [], []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cells = line.split("\t")
+            if not header_line:
+                header_line, columns = number, _parse_header(cells, path, number)
+            else:
+                rows.append(Row(number, cells))
+        if not header_line:
+            raise TarjamaError(f"{path}: no header line; the first line that is not a comment must be "
+                               f"'{HEADER.replace(chr(9), '<TAB>')}'")
+        return cls(Path(path), lines, newline, final_newline, header_line, columns, rows)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> GlossaryFile:
+        return cls.parse(read_text(path), path)
+
+    @classmethod
+    def new(cls, path: str | os.PathLike[str]) -> GlossaryFile:
+        comment = "# tarjama glossary: Arabic source forms → canonical English (`tarjama glossary --help`)"
+        lines = [comment, HEADER]
+        return cls(Path(path), lines, "\n", True, 2, list(COLUMNS), [])
+
+    def entries(self) -> tuple[list[GlossaryEntry], list[Problem]]:
+        """All valid entries, and every problem found (fatal or not), in file order."""
+        entries: list[GlossaryEntry] = []
+        problems: list[Problem] = []
+        n = len(self.columns)
+        for row in self.rows:
+            cells = row.cells
+            if len(cells) > n:
+                if any(c.strip() for c in cells[n:]):
+                    problems.append(Problem(row.line, "columns", f"{len(cells)} tab-separated fields but the "
+                                            f"header has {n}; remove the extra tab(s)", fatal=True))
+                    continue
+                problems.append(Problem(row.line, "stray-tab", "trailing tab(s) after the last column; "
+                                        "delete them"))
+            # Spreadsheets drop empty trailing cells, so missing ones are read as empty.
+            values = {col: cells[i] if i < len(cells) else "" for i, col in enumerate(self.columns)}
+            entry = entry_from_values(values, row.line, problems)
+            if entry is not None:
+                entries.append(entry)
+        return entries, problems
+
+    def render(self) -> str:
+        return self.newline.join(self.lines) + (self.newline if self.final_newline else "")
+
+    def save(self) -> None:
+        write_text_atomic(self.path, self.render())
+
+    def row_text(self, entry: GlossaryEntry) -> str:
+        """``entry`` as a line of this file, after validating it like a row read from disk."""
+        values = entry.values()
+        if entry.en_variants and "en_variants" not in self.columns:
+            # The optional column is added to the header; existing rows simply lack the cell.
+            self.columns.append("en_variants")
+            self.lines[self.header_line - 1] += "\ten_variants"
+        problems: list[Problem] = []
+        if entry_from_values(values, entry.line, problems) is None or problems:
+            raise TarjamaError(f"{self.path}: cannot add {entry.en!r}: {problems[0].message}")
+        return "\t".join(values[col] for col in self.columns).rstrip("\t")
+
+    def append(self, entry: GlossaryEntry) -> int:
+        """Append ``entry`` as a new last row; return its line number."""
+        self.lines.append(self.row_text(entry))
+        self.final_newline = True
+        return len(self.lines)
+
+    def remove_lines(self, numbers: set[int]) -> None:
+        self.lines = [line for i, line in enumerate(self.lines, start=1) if i not in numbers]
+
+
+def _parse_header(cells: list[str], path: str | os.PathLike[str], line: int) -> list[str]:
+    columns = [BIDI_RE.sub("", c).strip() for c in cells]
+    while columns and not columns[-1]:  # spreadsheets may leave empty trailing header cells
+        columns.pop()
+    for col in columns:
+        if col not in COLUMNS:
+            raise TarjamaError(f"{path}:{line}: unknown column {col!r} in the header; "
+                               f"allowed columns are {', '.join(COLUMNS)}")
+        if columns.count(col) > 1:
+            raise TarjamaError(f"{path}:{line}: column {col!r} appears twice in the header; keep one")
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise TarjamaError(f"{path}:{line}: header lacks column(s) {', '.join(missing)}; the header must be "
+                           f"'{HEADER.replace(chr(9), '<TAB>')}' (en_variants optional)")
+    return columns

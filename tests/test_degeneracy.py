@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from tarjama.engines.degeneracy import arabic_share, find_loop, missing_latin_names, problems, trim_loop
+from tarjama.arabic import arabic_share, latin_names
+from tarjama.engines.degeneracy import find_loop, trim_loop
+from tarjama.engines.retry import degeneracy_issues
+from tarjama.terms import Term, missing
 
 SRC = "أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة مع اليابان"
+
+
+def problems(source: str, output: str) -> list[str]:
+    return [str(issue) for issue in degeneracy_issues(source, output)]
+
+
+def missing_latin_names(source: str, output: str) -> list[str]:
+    return [t.en for t in missing(output, [Term(name) for name in latin_names(source)])]
 
 
 def test_good_translation_has_no_problems() -> None:

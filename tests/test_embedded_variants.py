@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tarjama.arabic import has_arabic_word as arabic_left
 from tarjama.engines.base import TermHint
-from tarjama.engines.degeneracy import arabic_left, invented_names
+from tarjama.engines.degeneracy import invented_names
 from tarjama.engines.prompting import EXAMPLES, NO_INVENT_NOTE, PromptSpec, build_prompt, stop_sequences
 from tarjama.engines.retrieval import ExamplePool, PoolEntry
 from tarjama.engines.variants import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, parse_options, resolve
@@ -166,7 +167,7 @@ def test_eval_command_checks_its_arguments_before_loading_a_model(tmp_path, caps
 
 
 def test_eval_length_ratio_is_sacrebleus() -> None:
-    from tarjama.commands.eval import length_ratio
+    from tarjama.evaluation import length_ratio
 
     assert length_ratio(["a b c d"], ["a b"]) == 2.0
     assert length_ratio(["a, b."], ["a b c d"]) == 1.0  # 13a tokenisation splits punctuation
@@ -175,9 +176,9 @@ def test_eval_length_ratio_is_sacrebleus() -> None:
 def test_eval_scores_a_sample_and_the_seed_end_to_end(tmp_path, monkeypatch) -> None:
     """The eval pipeline without a model: an engine that answers with the reference scores 100."""
     from conftest import ROOT
-    from tarjama.commands.eval import evaluate_ntrex, evaluate_seed
     from tarjama.datasets.ntrex import NtrexDocument
     from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
+    from tarjama.evaluation import evaluate_ntrex, evaluate_seed
 
     docs = [
         NtrexDocument(
@@ -196,7 +197,7 @@ def test_eval_scores_a_sample_and_the_seed_end_to_end(tmp_path, monkeypatch) -> 
         def identity(self) -> EngineIdentity:
             return EngineIdentity(engine="oracle", model="references")
 
-        def translate(self, requests):
+        def translate(self, requests, *, done=None):
             return [SegmentTranslation(answers.get(r.source, "Something else.")) for r in requests]
 
     scores = evaluate_ntrex(Oracle(), docs, None, tmp_path / "ntrex", tmp_path / "ntrex.tsv")

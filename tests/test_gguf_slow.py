@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED
+from tarjama.arabic import arabic_share
 from tarjama.cli import main
-from tarjama.engines.degeneracy import arabic_share
 
 pytestmark = pytest.mark.slow
 

@@ -2,17 +2,26 @@
 
 Every engine is one module in this package with a subclass of ``Engine``. An engine
 receives plain source segments (never normalised or otherwise altered) plus, per segment,
-the glossary terms found in it, and returns one ``SegmentTranslation`` per segment. Its
-``identity`` says exactly what produced the output (engine, model, revision or SHA-256,
-decoding parameters), and is recorded beside every translation.
+the glossary terms found in it — term *hints*, never the glossary itself — and returns one
+``SegmentTranslation`` per segment. Its ``identity`` says exactly what produced the output
+(engine, model, revision or SHA-256, decoding parameters), and is recorded beside every
+translation.
+
+What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
+``handles_term_hints`` (it checks and retries glossary terms itself), ``uses_context``
+(earlier sentences of the paragraph change its output, so they are part of a segment's key),
+``completion_model()`` (a raw LLM for generated summaries) and ``exclude_documents()`` (keep
+documents out of retrieved examples).
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 
 @dataclass(frozen=True)
@@ -39,9 +48,18 @@ class EngineIdentity:
         return asdict(self)
 
     def describe(self) -> str:
-        # A hub revision names the snapshot users can fetch again; otherwise the weights' hash.
-        pin = self.revision or (f"sha256:{self.sha256[:12]}" if self.sha256 else "unpinned")
-        return f"{self.engine}:{self.model}@{pin}"
+        """``engine:model@pin``, e.g. ``gguf:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M@sha256:cc324af070c2``."""
+        return describe_identity(self.to_dict())
+
+
+def describe_identity(identity: dict[str, Any]) -> str:
+    """``engine:model@pin`` for an identity record (as stored in outputs and memories)."""
+    if not identity:
+        return "unknown engine"
+    # A hub revision names the snapshot users can fetch again; otherwise the weights' hash.
+    sha = identity.get("sha256")
+    pin = identity.get("revision") or (f"sha256:{sha[:12]}" if sha else "unpinned")
+    return f"{identity.get('engine', '?')}:{identity.get('model', '?')}@{pin}"
 
 
 @dataclass
@@ -61,6 +79,30 @@ class TranslationRequest:
     # Set when a first attempt missed glossary terms: engines should insist on them.
     strict_terms: bool = False
 
+    def key(self, *, with_context: bool = False) -> str:
+        """What makes two segments the same translation job: SHA-256 of the exact source and hints.
+
+        The context (earlier sentences) is part of the key only for engines that read it
+        (``Engine.uses_context``). The translation memory and the resume journal both key on it.
+        """
+        payload: list[Any] = [self.source, [[h.source, h.target, h.kind] for h in self.hints]]
+        if with_context:
+            payload.append(self.context)
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+class CompletionModel(Protocol):
+    """The part of llama-cpp-python's ``Llama`` that a generated summary needs."""
+
+    def create_completion(self, prompt: str, **kwargs: Any) -> dict[str, Any]: ...
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]: ...
+
+
+# Called with the position (in the request list) of each segment as soon as it is translated.
+SegmentDone = Callable[[int], None]
+
 
 class Engine(abc.ABC):
     """Base class of all engines."""
@@ -72,14 +114,28 @@ class Engine(abc.ABC):
     # Segments per ``translate`` call that keep the engine busy; callers use it unless told
     # otherwise (an engine that decodes requests side by side wants several times its width).
     preferred_call_size: int = 8
+    # True when the request's context (earlier sentences of the paragraph) changes the output.
+    uses_context: bool = False
 
     @property
     @abc.abstractmethod
     def identity(self) -> EngineIdentity: ...
 
     @abc.abstractmethod
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
-        """Translate each request; the result has the same length and order."""
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
+        """Translate each request; the result has the same length and order.
+
+        ``done(i)`` is called as soon as request ``i`` is finished (for progress reports).
+        """
+
+    def completion_model(self) -> CompletionModel | None:
+        """A raw completion LLM (for generated summaries), or None when the engine has none."""
+        return None
+
+    def exclude_documents(self, doc_ids: Sequence[str]) -> None:  # noqa: B027 - optional hook
+        """Keep these documents out of retrieved few-shot examples (engines that retrieve any)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release model resources (optional)."""

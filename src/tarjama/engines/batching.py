@@ -29,7 +29,7 @@ cache; the same input always produces the same schedule, hence the same text.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -138,8 +138,11 @@ class BatchedGenerator:
             self.backend.decode([Feed(PREFIX_SEQ, chunk, start, False)])
         self.stats["prompt_evaluated"] += len(self.prefix)
 
-    def run(self, flows: Sequence[Flow]) -> list[Any]:
-        """Drive every flow to its end; their return values, in order."""
+    def run(self, flows: Sequence[Flow], done: Callable[[int], None] | None = None) -> list[Any]:
+        """Drive every flow to its end; their return values, in order.
+
+        ``done(i)`` is called as soon as flow ``i`` has returned.
+        """
         results: list[Any] = [None] * len(flows)
         pending: deque[tuple[int, int, Job]] = deque()
         outputs: dict[int, list[Output | None]] = {}
@@ -150,6 +153,8 @@ class BatchedGenerator:
             except StopIteration as stop:
                 results[owner] = stop.value
                 outputs.pop(owner, None)
+                if done is not None:
+                    done(owner)
                 return
             if not jobs:
                 raise ValueError("a flow yielded no jobs")

@@ -26,8 +26,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines import degeneracy, variants
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+from tarjama.engines import retry, variants
+from tarjama.engines.base import (
+    CompletionModel,
+    Engine,
+    EngineIdentity,
+    SegmentDone,
+    SegmentTranslation,
+    TranslationRequest,
+)
 from tarjama.engines.batching import (
     BatchedGenerator,
     ContextFullError,
@@ -40,7 +47,6 @@ from tarjama.engines.batching import (
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompting import (
     EXAMPLES,
-    NO_INVENT_NOTE,
     SYSTEM,
     Example,
     PromptSpec,
@@ -51,6 +57,8 @@ from tarjama.engines.variants import EmbeddedConfig
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
+from tarjama.models.provenance import sha256_file
+from tarjama.terms import Term
 
 EMBEDDED_ID = QWEN_CODER_1_5B.name
 # Sampling settings of the extra candidates when ``candidates`` > 1 (seeded: deterministic).
@@ -105,7 +113,7 @@ class GGUFEngine(Engine):
                     f"{model}: no such GGUF file; give a path to a .gguf model, or omit --model for the "
                     f"embedded {EMBEDDED_ID}"
                 )
-            model_id, sha = str(path.resolve()), embedded.sha256_file(path)
+            model_id, sha = str(path.resolve()), sha256_file(path)
         n_threads = config.threads or os.cpu_count() or 1
         n_threads_batch = config.threads_batch or n_threads
         with _quiet_stderr():
@@ -128,6 +136,7 @@ class GGUFEngine(Engine):
         self._backend: LlamaBackend | None = None
         # Several requests per slot, so that a finished slot always has a next request.
         self.preferred_call_size = 4 * config.parallel
+        self.uses_context = config.context
         self.variant = variant or variants.DEFAULT_VARIANT
         self.spec = PromptSpec(
             template=config.template, hints=config.hints, context=config.context,
@@ -169,6 +178,12 @@ class GGUFEngine(Engine):
     @property
     def identity(self) -> EngineIdentity:
         return self._identity
+
+    def completion_model(self) -> CompletionModel:
+        return self.llm
+
+    def exclude_documents(self, doc_ids: Sequence[str]) -> None:
+        self.exclude_docs = tuple(doc_ids)
 
     def _max_tokens(self, source: str) -> int:
         # English needs about 2 tokens per word and ≤1.6 words per Arabic word; the default
@@ -238,54 +253,27 @@ class GGUFEngine(Engine):
                     bias[tokens[0]] = -100.0
         return bias
 
-    @staticmethod
-    def required_terms(request: TranslationRequest) -> list[str]:
-        """Glossary targets and Latin-script names the output must contain, in source order."""
-        found: dict[str, int] = {}
-        for h in request.hints:
-            found.setdefault(h.target, request.source.find(h.source))
-        for name in degeneracy.latin_names(request.source):
-            found.setdefault(name, request.source.find(name))
-        return sorted(found, key=lambda t: found[t])
-
     def _issues(
-        self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[str]
-    ) -> list[str]:
-        source = request.source
-        issues = degeneracy.problems(source, text)
-        if truncated:
-            issues.append("hit the token limit")
-        if missing := degeneracy.missing_terms(text, required):
-            issues.append(f"terms missing: {', '.join(missing)}")
-        still_arabic = "output is still in Arabic" in issues
-        if self.config.check_arabic_left and not still_arabic and degeneracy.arabic_left(text):
-            issues.append("Arabic words left untranslated")
-        if self.config.check_invented:
-            allowed = [h.target for h in request.hints]
-            if invented := degeneracy.invented_names(source, text, allowed):
-                issues.append(f"names not in the source: {', '.join(invented)}")
-        return issues
+        self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[Term]
+    ) -> list[retry.Issue]:
+        checks = retry.Checks(arabic_left=self.config.check_arabic_left, invented=self.config.check_invented)
+        return retry.find_issues(request, text, truncated, required, checks)
 
     def _flow(self, request: TranslationRequest) -> Flow:
         """One segment as a flow for the batched generator (see ``batching``): up to two attempts,
-        the plain request, then a stricter one if the first is unusable.
+        the plain request, then a stricter one if the first is unusable (``retry``).
 
         With ``inject`` (the default) the first attempt already reads the glossary terms in
         English inside the Arabic sentence (besides the hint list): the model copies Latin
         script far more reliably than it follows hints, so fewer sentences need a retry. The
-        retry states the glossary more forcefully (strict instruction, dropped Latin names
-        added as hints, glossary terms written into the source in English), forbids the words
-        that stood in for a missing term ("Japanese" for Japan), tells the model not to add
-        names when the first attempt invented some, and adds a repetition penalty only when
-        the first attempt looped or rambled, since the penalty also discourages copying names.
-        The retry decodes ``retry_candidates`` completions side by side (greedy, then seeded
-        samples) and keeps the one with the fewest problems. The attempt with fewer problems
+        retry decodes ``retry_candidates`` completions side by side (greedy, then seeded
+        samples) and keeps the one with the fewest problems; the attempt with fewer problems
         wins. ``seconds`` runs from the start of the ``translate`` call to the segment's last
         token, so the segments of one call overlap.
         """
         start = time.perf_counter()
         notes: list[str] = []
-        required = self.required_terms(request)
+        required = retry.required_terms(request)
         first = request
         if self.config.inject and request.hints:
             first = replace(request, source=inject_terms(request.source, request.hints))
@@ -295,47 +283,35 @@ class GGUFEngine(Engine):
         )))
         issues = self._issues(request, text, truncated, required)
         if issues:
-            notes.append(f"retried: {', '.join(issues)}")
-            hinted = {h.target for h in request.hints}
-            extra = tuple(TermHint(t, t) for t in degeneracy.missing_terms(text, required) if t not in hinted)
-            retry_request = replace(
-                request, source=inject_terms(request.source, request.hints), hints=request.hints + extra,
-                strict_terms=True,
-            )
-            degenerate = any(not i.startswith(("terms missing", "names not in")) for i in issues)
-            penalty = self.retry_repeat_penalty if degenerate else self.repeat_penalty
-            banned = degeneracy.near_misses(text, degeneracy.missing_terms(text, required))
-            retry_notes = [NO_INVENT_NOTE] if any(i.startswith("names not in") for i in issues) else []
+            notes.append(f"retried: {', '.join(map(str, issues))}")
+            plan = retry.plan_retry(request, text, issues, required)
             outputs = yield self._jobs(
-                retry_request, strict=True, repeat_penalty=penalty, banned=banned, notes=retry_notes,
-                candidates=self.config.retry_candidates,
+                plan.request, strict=True,
+                repeat_penalty=self.retry_repeat_penalty if plan.degenerate else self.repeat_penalty,
+                banned=plan.banned, notes=plan.notes, candidates=self.config.retry_candidates,
             )
-            # The retry's candidates (greedy first, then seeded samples) compete on their problems;
-            # ties go to the earlier one, so the greedy retry wins unless a sample is cleaner.
-            texts = [(o.text.strip(), o.truncated) for o in outputs]
-            checked = [(t, self._issues(request, t, cut, required)) for t, cut in texts]
-            retry, retry_issues = min(checked, key=lambda c: len(c[1]))
-            if len(retry_issues) < len(issues) or not retry_issues:
-                text, issues = retry, retry_issues
-            if "repetition loop" in issues:
-                text = degeneracy.trim_loop(text)
-                notes.append("trimmed a repetition loop")
-                issues = self._issues(request, text, False, required)
-            if not text.strip():
-                text = request.source
-                notes.append("untranslated: the model gave no output; the source is kept")
-                issues = []
+            checked = [(o.text.strip(), self._issues(request, o.text.strip(), o.truncated, required))
+                       for o in outputs]
+            candidate, candidate_issues = retry.choose(checked)
+            if len(candidate_issues) < len(issues) or not candidate_issues:
+                text, issues = candidate, candidate_issues
+            text, issues, repairs = retry.finish(
+                request, text, issues, lambda t: self._issues(request, t, False, required)
+            )
+            notes += repairs
             if issues:
-                notes.append(f"unrepaired: {', '.join(issues)}")
+                notes.append(f"unrepaired: {', '.join(map(str, issues))}")
         return SegmentTranslation(text, notes, time.perf_counter() - start)
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
         """Translate ``requests`` side by side, up to ``parallel`` completions at a time."""
         if not requests:
             return []
         generator = self.generator()
         try:
-            return generator.run([self._flow(r) for r in requests])
+            return generator.run([self._flow(r) for r in requests], done)
         except ContextFullError as exc:
             raise TarjamaError(f"gguf engine: {exc} (--engine-option n_ctx=N)") from None
 

@@ -98,7 +98,8 @@ class PromptSpec:
 TEMPLATES = ("chatml", "raw")
 
 
-def _turn(role: str, text: str) -> str:
+def chatml_turn(role: str, text: str) -> str:
+    """One ChatML turn (Qwen2.5's chat template)."""
     return f"<|im_start|>{role}\n{text}<|im_end|>\n"
 
 
@@ -153,11 +154,11 @@ def build_prompt(
     if spec.template != "chatml":
         raise ValueError(f"unknown prompt template {spec.template!r}; choose one of {', '.join(TEMPLATES)}")
     system = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
-    parts = [_turn("system", system)]
+    parts = [chatml_turn("system", system)]
     for ex in examples:
-        parts.append(_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
-        parts.append(_turn("assistant", ex.en))
-    parts.append(_turn("user", _request_block(source, hints, context, notes, spec)))
+        parts.append(chatml_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
+        parts.append(chatml_turn("assistant", ex.en))
+    parts.append(chatml_turn("user", _request_block(source, hints, context, notes, spec)))
     parts.append("<|im_start|>assistant\n")
     return "".join(parts)
 

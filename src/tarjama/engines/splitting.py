@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 
-from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, SegmentDone, SegmentTranslation, TranslationRequest
 from tarjama.engines.injection import model_input
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
@@ -87,9 +87,15 @@ class Seq2SeqEngine(Engine):
     def _pieces(self, text: str) -> list[str]:
         return split_to_fit(text, self._token_count, self.max_input_tokens)
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
         start = time.perf_counter()
         plans = [self._pieces(model_input(r)) for r in requests]
         flat = [p for plan in plans for p in plan]
         outputs = self._generate(flat) if flat else []
-        return join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)
+        results = join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)
+        if done is not None:
+            for i in range(len(results)):
+                done(i)
+        return results

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "references" / "glossary.tsv"
@@ -47,7 +47,9 @@ class ScriptedEngine(Engine):
     def identity(self) -> EngineIdentity:
         return EngineIdentity("scripted", "table", params={"n": len(ENGLISH)})
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
         self.requests.extend(requests)
         return [SegmentTranslation(ENGLISH[r.source]) for r in requests]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.batch import BatchOptions, BatchRunner, TranslationMemory, discover, plan
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
 from tarjama.glossary import Glossary
 
 
@@ -28,7 +28,9 @@ class Scripted(Engine):
     def identity(self) -> EngineIdentity:
         return EngineIdentity("scripted", "rules", params={"version": self.version})
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
         sources = [r.source for r in requests]
         if self.fail_on is not None and self.fail_on in sources:
             raise RuntimeError("cannot translate this")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.document import parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
 from tarjama.pipeline import translate_document
 
 
@@ -26,7 +26,9 @@ class ScriptedEngine(Engine):
     def identity(self) -> EngineIdentity:
         return EngineIdentity("scripted", "table", params={"n": len(self.table)})
 
-    def translate(self, requests: Sequence[TranslationRequest]) -> list[SegmentTranslation]:
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
         out = []
         for r in requests:
             if self.crash_after is not None and len(self.calls) >= self.crash_after:
@@ -52,7 +54,7 @@ def test_context_is_previous_sentences_of_the_paragraph() -> None:
     seen: list[TranslationRequest] = []
 
     class Spy(ScriptedEngine):
-        def translate(self, requests):
+        def translate(self, requests, *, done=None):
             seen.extend(requests)
             return super().translate(requests)
 

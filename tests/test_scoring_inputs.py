@@ -65,19 +65,19 @@ def test_jsonl_is_recognised_without_its_suffix(tmp_path: Path) -> None:
 
 def test_jsonl_bad_line_names_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path / "h.jsonl", json.dumps(record(0, "One.")) + "\n\n{not json\n")
-    with pytest.raises(TarjamaError, match=r"h\.jsonl line 3: not valid JSON"):
+    with pytest.raises(TarjamaError, match=r"h\.jsonl:3: not valid JSON"):
         read_paragraphs(path)
 
 
 def test_jsonl_record_without_translation_is_refused(tmp_path: Path) -> None:
     path = jsonl(tmp_path / "h.jsonl", [record(0, "One."), {"index": 1, "source": "x"}])
-    with pytest.raises(TarjamaError, match=r"line 2: record has no string \"translation\""):
+    with pytest.raises(TarjamaError, match=r":2: record has no string \"translation\""):
         read_paragraphs(path)
 
 
 def test_jsonl_records_out_of_order_are_refused(tmp_path: Path) -> None:
     path = jsonl(tmp_path / "h.jsonl", [record(0, "One."), record(2, "Three."), record(1, "Two.")])
-    with pytest.raises(TarjamaError, match=r"line 2: record has index 2, expected 1"):
+    with pytest.raises(TarjamaError, match=r":2: record has index 2, expected 1"):
         read_paragraphs(path)
 
 
@@ -93,7 +93,7 @@ def test_count_mismatch_shows_both_counts_and_first_unmatched_paragraph(tmp_path
         score_files(hyp, [ref])
     msg = str(info.value)
     assert "has 3 paragraphs" in msg and "has 2" in msg
-    assert "hypothesis paragraph 3" in msg and "hyp.txt line 5" in msg and "'Gamma three is here.'" in msg
+    assert "hypothesis paragraph 3" in msg and "hyp.txt:5" in msg and "'Gamma three is here.'" in msg
     assert "\n" not in msg
 
 
@@ -105,7 +105,7 @@ def test_shorter_hypothesis_points_at_the_reference_paragraph(tmp_path: Path) ->
         score_files(hyp, [ref])
     msg = str(info.value)
     assert "has 1 paragraphs but reference" in msg and "has 2" in msg
-    assert "reference paragraph 2 (" in msg and "ref.txt line 3" in msg
+    assert "reference paragraph 2 (" in msg and "ref.txt:3" in msg
     assert "has no hypothesis paragraph" in msg
     assert "'Beta 2 is longer than we can show in a …'" in msg
 
@@ -133,7 +133,7 @@ def test_empty_hypothesis_paragraph_is_refused_with_its_position(tmp_path: Path)
     with pytest.raises(TarjamaError) as info:
         score_files(hyp, [ref])
     msg = str(info.value)
-    assert "hyp.jsonl line 3" in msg and "hypothesis paragraph 3 of 3 is empty" in msg
+    assert "hyp.jsonl:3" in msg and "hypothesis paragraph 3 of 3 is empty" in msg
 
 
 def test_source_with_other_count_is_refused(tmp_path: Path) -> None:

@@ -9,13 +9,18 @@ import pytest
 
 from conftest import SEED
 from summary_helpers import ARTICLE, ENGLISH, GLOSSARY, ScriptedEngine
-from tarjama.document import parse_text, read_document
+from tarjama.document import Document, parse_text, read_document
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
 from tarjama.pipeline import translate_document
+from tarjama.record import TranslationFile, read_translation
 from tarjama.summary.core import summarize
 from tarjama.summary.rank import RankWeights, content_tokens, rank_sentences, summary_length
-from tarjama.summary.translations import read_translation_file
+from tarjama.summary.translations import check_translation
+
+
+def read_translation_file(path: Path, document: Document) -> TranslationFile:
+    return check_translation(read_translation(path, need_sentences=True), document)
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +133,13 @@ def test_a_translation_of_another_text_is_refused(tmp_path: Path, glossary: Glos
     records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     records[1]["source"] = records[1]["source"].replace("2029", "2030")
     jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    with pytest.raises(TarjamaError, match=r"line 2: paragraph 2 does not match .*2030"):
+    with pytest.raises(TarjamaError, match=r"jsonl:2: paragraph 2 does not match .*2030"):
         read_translation_file(jsonl, read_document(src))
     jsonl.write_text(jsonl.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     with pytest.raises(TarjamaError, match=r"has 2 paragraph records but .* has 3 paragraphs"):
         read_translation_file(jsonl, read_document(src))
     jsonl.write_text("not json\n", encoding="utf-8")
-    with pytest.raises(TarjamaError, match="line 1: not valid JSON"):
+    with pytest.raises(TarjamaError, match=r"jsonl:1: not valid JSON"):
         read_translation_file(jsonl, read_document(src))
 
 

@@ -1,14 +1,13 @@
 """The translation pipeline: document → segments → glossary matches → engine → enforcement → document.
 
 ``translate_document`` drives one document through every stage and returns a
-``TranslationResult`` that knows how to render itself as text, Markdown or JSONL records.
-Finished sentences are appended to an optional journal as they come, so an interrupted run
-resumes where it stopped instead of translating everything again.
+``TranslatedDocument`` (``tarjama.record``). Finished sentences are appended to an optional
+journal as they come, so an interrupted run resumes where it stopped instead of translating
+everything again; a ``Progress`` hears about every finished sentence.
 
-The stages are public so that ``tarjama batch`` shares this exact code path while batching
-segments across documents: ``build_requests`` (segments + glossary hints),
-``translate_requests`` (engine call + glossary enforcement) and ``assemble`` (results back
-into a ``TranslationResult``).
+The stages are public so that ``tarjama batch`` and ``tarjama summarize`` share this exact
+code path: ``build_requests`` (segments + glossary hints), ``translate_requests`` (engine call
++ glossary enforcement) and ``assemble`` (results back into a ``TranslatedDocument``).
 """
 
 from __future__ import annotations
@@ -18,17 +17,19 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.document import Document, Paragraph, rebuild_paragraph
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+from tarjama.record import ParagraphResult, SentenceResult, TermOutcome, TranslatedDocument
 
 if TYPE_CHECKING:
     from tarjama.document import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
+    from tarjama.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -63,127 +64,29 @@ def glossary_info(glossary: Glossary | None) -> dict[str, str] | None:
 
 def translate_requests(
     engine: Engine,
-    requests: list[TranslationRequest],
-    expected: list[list[GlossaryEntry]],
+    requests: Sequence[TranslationRequest],
+    expected: Sequence[Sequence[GlossaryEntry]],
     glossary: Glossary | None,
-) -> tuple[list[SegmentTranslation], list[dict[str, Any] | None]]:
-    """One engine call, then glossary enforcement; returns translations and term records."""
-    results = engine.translate(requests)
+    done: Callable[[int], None] | None = None,
+) -> tuple[list[SegmentTranslation], list[TermOutcome | None]]:
+    """One engine call, then glossary enforcement; returns translations and term outcomes."""
+    results = engine.translate(requests, done=done)
     if not glossary:
         return results, [None] * len(requests)
     from tarjama.enforcement import enforce
 
     retry = None if engine.handles_term_hints else engine.translate
-    outcomes = enforce(requests, results, expected, retry)
-    return results, [o.to_dict() for o in outcomes]
+    outcomes: list[TermOutcome | None] = list(enforce(requests, results, expected, retry))
+    return results, outcomes
 
 
-@dataclass
-class SentenceResult:
-    index: int
-    source: str
-    translation: str
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    terms: dict[str, Any] | None = None
-    cached: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        record: dict[str, Any] = {
-            "index": self.index,
-            "source": self.source,
-            "translation": self.translation,
-            "notes": self.notes,
-            "seconds": round(self.seconds, 4),
-        }
-        if self.terms is not None:
-            record["terms"] = self.terms
-        return record
-
-
-@dataclass
-class ParagraphResult:
-    index: int
-    source: str
-    translation: str
-    sentences: list[SentenceResult]
-    verbatim: bool = False
-
-    @property
-    def seconds(self) -> float:
-        return sum(s.seconds for s in self.sentences)
-
-
-@dataclass
-class TranslationResult:
-    document: Document
-    paragraphs: list[ParagraphResult]
-    engine: EngineIdentity
-    glossary: dict[str, str] | None
-    seconds: float
-
-    def text(self) -> str:
-        return self.document.reassemble([p.translation for p in self.paragraphs])
-
-    def term_totals(self) -> tuple[int, int]:
-        expected = found = 0
-        for p in self.paragraphs:
-            for s in p.sentences:
-                if s.terms:
-                    expected += len(s.terms["expected"])
-                    found += s.terms["found"]
-        return found, expected
-
-    def records(self) -> Iterator[dict[str, Any]]:
-        """One JSON-serialisable record per paragraph (the JSONL output format)."""
-        for p in self.paragraphs:
-            record: dict[str, Any] = {
-                "index": p.index,
-                "source": p.source,
-                "translation": p.translation,
-                "sentences": [s.to_dict() for s in p.sentences],
-                "engine": self.engine.to_dict(),
-                "seconds": round(p.seconds, 4),
-            }
-            if p.verbatim:
-                record["verbatim"] = True
-            if self.glossary is not None:
-                missing = [m for s in p.sentences if s.terms for m in s.terms["missing"]]
-                expected = [t for s in p.sentences if s.terms for t in s.terms["expected"]]
-                record["glossary"] = self.glossary
-                record["terms"] = {
-                    "expected": expected,
-                    "found": len(expected) - len(missing),
-                    "missing": missing,
-                }
-            yield record
-
-    def jsonl(self) -> str:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.records())
-
-    def metadata(self) -> dict[str, Any]:
-        found, expected = self.term_totals()
-        sentences = [s for p in self.paragraphs for s in p.sentences]
-        return {
-            "source": self.document.path,
-            "paragraphs": len(self.paragraphs),
-            "sentences": len(sentences),
-            "engine": self.engine.to_dict(),
-            "glossary": self.glossary,
-            "terms": {"expected": expected, "found": found},
-            "seconds": round(self.seconds, 3),
-            "resumed_sentences": sum(s.cached for s in sentences),
-            "notes": [
-                {"paragraph": p.index, "sentence": s.index, "notes": s.notes}
-                for p in self.paragraphs
-                for s in p.sentences
-                if s.notes
-            ],
-        }
+def segment_key(engine: Engine, request: TranslationRequest) -> str:
+    """The key of a segment's translation by ``engine`` (journal and translation memory)."""
+    return request.key(with_context=engine.uses_context)
 
 
 class Journal:
-    """Append-only record of finished sentences, keyed by engine, glossary and source text.
+    """Append-only record of finished sentences, keyed by engine, glossary and segment.
 
     Each line is flushed and fsynced, so after a crash every sentence written is reusable;
     a torn last line is ignored.
@@ -201,40 +104,34 @@ class Journal:
                         self.entries[rec["key"]] = rec
         self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
-    def key(self, request: TranslationRequest) -> str:
-        payload = json.dumps([request.source, [(h.source, h.target) for h in request.hints], request.context])
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def get(self, key: str) -> tuple[SegmentTranslation, TermOutcome | None] | None:
+        rec = self.entries.get(key)
+        if rec is None:
+            return None
+        terms = rec.get("terms")
+        try:
+            return (
+                SegmentTranslation(str(rec["text"]), [str(n) for n in rec["notes"]], float(rec["seconds"])),
+                TermOutcome.from_dict(terms) if isinstance(terms, dict) else None,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged line: translate that sentence again
 
-    def get(self, request: TranslationRequest) -> dict[str, Any] | None:
-        return self.entries.get(self.key(request))
-
-    def add(
-        self, request: TranslationRequest, result: SegmentTranslation, terms: dict[str, Any] | None
-    ) -> None:
+    def add(self, key: str, result: SegmentTranslation, terms: TermOutcome | None) -> None:
         rec = {
             "scope": self.scope,
-            "key": self.key(request),
+            "key": key,
             "text": result.text,
             "notes": result.notes,
             "seconds": result.seconds,
-            "terms": terms,
+            "terms": None if terms is None else terms.to_dict(),
         }
         self._fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
-    def close(self, *, remove: bool) -> None:
+    def close(self) -> None:
         self._fh.close()
-        if remove:
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-
-
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    # delay: a bar only for work that takes more than a moment; stderr keeps stdout clean.
-    return tqdm(total=total, unit="sent", desc="translating", disable=not enabled, delay=1.0, leave=False)
 
 
 def translate_document(
@@ -244,8 +141,8 @@ def translate_document(
     *,
     batch_size: int | None = None,
     journal_path: Path | None = None,
-    progress: bool = False,
-) -> TranslationResult:
+    progress: Progress | None = None,
+) -> TranslatedDocument:
     """Translate every translatable segment of ``document`` and reassemble the paragraphs.
 
     ``batch_size`` segments go to the engine per call (default: the engine's
@@ -254,48 +151,48 @@ def translate_document(
     batch_size = batch_size or engine.preferred_call_size
     started = time.perf_counter()
     prepared = build_requests(document, glossary)
-    items = [(p.paragraph, p.segment) for p in prepared]
-    requests = [p.request for p in prepared]
-    expected = [p.expected for p in prepared]
     gloss_info = glossary_info(glossary)
     scope = hashlib.sha256(
         json.dumps([engine.identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
     ).hexdigest()
+    keys = [segment_key(engine, p.request) for p in prepared]
     journal = Journal(journal_path, scope) if journal_path else None
 
-    translations: list[SegmentTranslation | None] = [None] * len(items)
-    term_records: list[dict[str, Any] | None] = [None] * len(items)
-    cached = [False] * len(items)
+    translations: list[SegmentTranslation | None] = [None] * len(prepared)
+    outcomes: list[TermOutcome | None] = [None] * len(prepared)
+    cached = [False] * len(prepared)
     if journal:
-        for i, req in enumerate(requests):
-            if rec := journal.get(req):
-                translations[i] = SegmentTranslation(rec["text"], rec["notes"], rec["seconds"])
-                term_records[i] = rec["terms"]
+        for i, key in enumerate(keys):
+            if (hit := journal.get(key)) is not None:
+                translations[i], outcomes[i] = hit
                 cached[i] = True
-    todo = [i for i in range(len(items)) if translations[i] is None]
+    todo = [i for i in range(len(prepared)) if translations[i] is None]
+    if progress is not None:
+        progress.start([p.paragraph.index for p in prepared], [i for i in range(len(prepared)) if cached[i]])
     try:
-        with _progress(len(items), progress) as bar:
-            bar.update(len(items) - len(todo))
-            for b in range(0, len(todo), batch_size):
-                idx = todo[b : b + batch_size]
-                batch = [requests[i] for i in idx]
-                results, terms = translate_requests(engine, batch, [expected[i] for i in idx], glossary)
-                for i, res, t in zip(idx, results, terms, strict=True):
-                    translations[i], term_records[i] = res, t
-                    if journal:
-                        journal.add(requests[i], res, t)
-                bar.update(len(idx))
+        for b in range(0, len(todo), batch_size):
+            idx = todo[b : b + batch_size]
+            done = (lambda j, idx=idx: progress.done(idx[j])) if progress is not None else None
+            requests = [prepared[i].request for i in idx]
+            expected = [prepared[i].expected for i in idx]
+            results, terms = translate_requests(engine, requests, expected, glossary, done)
+            for i, res, t in zip(idx, results, terms, strict=True):
+                translations[i], outcomes[i] = res, t
+                if journal:
+                    journal.add(keys[i], res, t)
     finally:
         if journal:
-            journal.close(remove=False)
+            journal.close()
+        if progress is not None:
+            progress.finish()
 
-    done = [t for t in translations if t is not None]
-    assert len(done) == len(translations)
+    done_all = [t for t in translations if t is not None]
+    assert len(done_all) == len(translations)
     return assemble(
         document,
         prepared,
-        done,
-        term_records,
+        done_all,
+        outcomes,
         cached,
         engine=engine.identity,
         glossary=gloss_info,
@@ -305,15 +202,15 @@ def translate_document(
 
 def assemble(
     document: Document,
-    prepared: list[PreparedSegment],
-    translations: list[SegmentTranslation],
-    term_records: list[dict[str, Any] | None],
-    cached: list[bool],
+    prepared: Sequence[PreparedSegment],
+    translations: Sequence[SegmentTranslation],
+    outcomes: Sequence[TermOutcome | None],
+    cached: Sequence[bool],
     *,
     engine: EngineIdentity,
     glossary: dict[str, str] | None,
     seconds: float,
-) -> TranslationResult:
+) -> TranslatedDocument:
     """Put one translation per prepared segment back into the document's paragraphs."""
     by_segment: dict[tuple[int, int], SentenceResult] = {}
     counts: dict[int, int] = {}
@@ -326,11 +223,11 @@ def assemble(
             translation=tr.text,
             notes=list(tr.notes),
             seconds=tr.seconds,
-            terms=term_records[k],
+            terms=outcomes[k],
             cached=cached[k],
         )
     paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]
-    return TranslationResult(document, paragraphs, engine, glossary, seconds)
+    return TranslatedDocument(document, paragraphs, engine, glossary, seconds)
 
 
 def _paragraph_result(para: Paragraph, by_segment: dict[tuple[int, int], SentenceResult]) -> ParagraphResult:

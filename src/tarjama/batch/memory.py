@@ -2,7 +2,8 @@
 
 A row is keyed by the engine (SHA-256 of ``engine.identity.to_dict()``, so another model,
 revision or decoding setting never reuses it), the glossary (``Glossary.digest()``, or
-``"none"``) and the segment (SHA-256 of its exact source text and its term hints). It keeps
+``"none"``) and the segment (``TranslationRequest.key``: SHA-256 of its exact source text and
+its term hints, plus its context for engines that read context). It keeps
 the final translation after glossary enforcement, its notes and its term record, so a hit
 is exactly what a fresh translation would have produced by that engine.
 
@@ -27,6 +28,7 @@ from typing import Any
 
 from tarjama.engines.base import TranslationRequest
 from tarjama.errors import TarjamaError
+from tarjama.record import TermOutcome
 
 SCHEMA_VERSION = 1
 NO_GLOSSARY = "none"
@@ -69,17 +71,11 @@ def hints_of(request: TranslationRequest) -> list[list[str]]:
     return [[h.source, h.target, h.kind] for h in request.hints]
 
 
-def segment_key(request: TranslationRequest) -> str:
-    """What makes two segments the same translation job: exact source text and term hints."""
-    payload = json.dumps([request.source, hints_of(request)], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 @dataclass
 class MemoryEntry:
     translation: str
     notes: list[str] = field(default_factory=list)
-    terms: dict[str, Any] | None = None
+    terms: TermOutcome | None = None
     seconds: float = 0.0
 
 
@@ -163,7 +159,8 @@ class TranslationMemory:
                 (self.engine, self.glossary, *chunk),
             )
             for key, translation, notes, terms, seconds in rows:
-                found[key] = MemoryEntry(translation, json.loads(notes), terms and json.loads(terms), seconds)
+                outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
+                found[key] = MemoryEntry(translation, json.loads(notes), outcome, seconds)
         return found
 
     def put_many(self, items: Sequence[tuple[str, TranslationRequest, MemoryEntry]]) -> None:
@@ -180,7 +177,7 @@ class TranslationMemory:
                     json.dumps(hints_of(request), ensure_ascii=False),
                     entry.translation,
                     json.dumps(entry.notes, ensure_ascii=False),
-                    None if entry.terms is None else json.dumps(entry.terms, ensure_ascii=False),
+                    None if entry.terms is None else json.dumps(entry.terms.to_dict(), ensure_ascii=False),
                     entry.seconds,
                     now,
                 )

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, Source, output_path, read_source
-from tarjama.batch.memory import MemoryEntry, TranslationMemory, segment_key
+from tarjama.batch.memory import MemoryEntry, TranslationMemory
 from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
 from tarjama.errors import TarjamaError
 from tarjama.pipeline import PreparedSegment, assemble, build_requests, glossary_info, translate_requests
@@ -147,11 +147,11 @@ class PlanEntry:
 
 
 def _load(
-    item: InputFile, options: BatchOptions, glossary: Glossary | None
+    item: InputFile, options: BatchOptions, glossary: Glossary | None, with_context: bool
 ) -> tuple[Source, list[list[PreparedSegment]], list[list[str]]]:
     source = read_source(item, field_name=options.field_name, column=options.column)
     prepared = [build_requests(unit.document, glossary) for unit in source.units]
-    keys = [[segment_key(p.request) for p in unit] for unit in prepared]
+    keys = [[p.request.key(with_context=with_context) for p in unit] for unit in prepared]
     return source, prepared, keys
 
 
@@ -167,7 +167,8 @@ def plan(
     for item in items:
         entry = PlanEntry(item, output_path(item, options.out_dir, options.lang))
         try:
-            _source, _prepared, keys = _load(item, options, glossary)
+            # No engine is loaded here: keys as for an engine that does not read context.
+            _source, _prepared, keys = _load(item, options, glossary, with_context=False)
         except TarjamaError as exc:
             entry.error = str(exc)
             entries.append(entry)
@@ -259,7 +260,7 @@ class BatchRunner:
         started = time.perf_counter()
         output = output_path(item, self.options.out_dir, self.options.lang)
         try:
-            source, prepared, keys = _load(item, self.options, self.glossary)
+            source, prepared, keys = _load(item, self.options, self.glossary, self.engine.uses_context)
         except TarjamaError as exc:
             self._record_failure(str(item.path), item.format, output, [str(exc)], started)
             return

@@ -17,7 +17,6 @@ not content. All problems are ``TarjamaError`` naming the file and line.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,10 +25,10 @@ from typing import Any
 
 from tarjama.document import detect_format, parse_text
 from tarjama.errors import TarjamaError
+from tarjama.record import looks_like_translation_jsonl, read_translation
 from tarjama.textio import read_text
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
-_JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
 
 @dataclass
@@ -47,8 +46,8 @@ class ParagraphFile:
         return len(self.paragraphs)
 
     def where(self, i: int) -> str:
-        """``path line N`` for paragraph ``i`` (0-based)."""
-        return f"{self.path} line {self.lines[i]}"
+        """``path:line`` for paragraph ``i`` (0-based)."""
+        return f"{self.path}:{self.lines[i]}"
 
 
 def flatten(text: str) -> str:
@@ -70,79 +69,22 @@ def read_paragraphs(path: str | Path) -> list[str]:
 def read_paragraph_file(path: str | Path) -> ParagraphFile:
     """Read ``path`` into a ParagraphFile; JSONL is recognised by suffix or by its first line."""
     text = read_text(path)
-    if Path(path).suffix.lower() in _JSONL_SUFFIXES or _looks_like_tarjama_jsonl(text):
-        return _parse_jsonl(text, str(path))
-    return _parse_text(text, str(path))
-
-
-def _looks_like_tarjama_jsonl(text: str) -> bool:
-    # A news paragraph never is a JSON object with a "translation" key, so this sniff is safe
-    # for files that were renamed to .txt.
-    first = text.lstrip().split("\n", 1)[0].strip()
-    if not first.startswith("{"):
-        return False
-    try:
-        record = json.loads(first)
-    except ValueError:
-        return False
-    return isinstance(record, dict) and "translation" in record
-
-
-def _parse_text(text: str, path: str) -> ParagraphFile:
-    doc = parse_text(text, detect_format(path), path=path)
-    paragraphs = [flatten(p.text) for p in doc.paragraphs]
-    lines = [text.count("\n", 0, p.start) + 1 for p in doc.paragraphs]
-    return ParagraphFile(path=path, kind="text", paragraphs=paragraphs, lines=lines)
-
-
-def _parse_jsonl(text: str, path: str) -> ParagraphFile:
-    paragraphs: list[str] = []
-    lines: list[int] = []
-    sources: list[str] = []
-    engines: list[dict[str, Any]] = []
-    expected_index: int | None = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise TarjamaError(
-                f"{path} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
-                "give the JSONL file exactly as `tarjama translate --format jsonl` wrote it"
-            ) from None
-        if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
-            raise TarjamaError(
-                f"{path} line {lineno}: record has no string \"translation\" field; "
-                "expected one `tarjama translate --format jsonl` record per line"
-            )
-        index = record.get("index")
-        if isinstance(index, int) and not isinstance(index, bool):
-            # Records must be in paragraph order, otherwise every score would compare the
-            # wrong paragraphs. The first record fixes the base (0- or 1-based).
-            if expected_index is not None and index != expected_index:
-                raise TarjamaError(
-                    f"{path} line {lineno}: record has index {index}, expected {expected_index}; "
-                    "records must be one per paragraph, in order, with none missing"
-                )
-            expected_index = index + 1
-        paragraphs.append(flatten(record["translation"]))
-        lines.append(lineno)
-        source = record.get("source")
-        sources.append(flatten(source) if isinstance(source, str) else "")
-        engine = record.get("engine")
-        if isinstance(engine, dict) and engine not in engines:
-            engines.append(engine)
-    if not paragraphs:
-        raise TarjamaError(f"{path}: no JSONL records; give a file with one record per paragraph")
-    has_sources = any(sources)
+    if looks_like_translation_jsonl(path, text):
+        tf = read_translation(path, text=text)
+        return ParagraphFile(
+            path=tf.path,
+            kind="jsonl",
+            paragraphs=[flatten(p.translation) for p in tf.paragraphs],
+            lines=tf.lines,
+            sources=[flatten(p.source) for p in tf.paragraphs] if tf.has_sources else None,
+            engines=tf.engines,
+        )
+    doc = parse_text(text, detect_format(path), path=str(path))
     return ParagraphFile(
-        path=path,
-        kind="jsonl",
-        paragraphs=paragraphs,
-        lines=lines,
-        sources=sources if has_sources else None,
-        engines=engines,
+        path=str(path),
+        kind="text",
+        paragraphs=[flatten(p.text) for p in doc.paragraphs],
+        lines=[text.count("\n", 0, p.start) + 1 for p in doc.paragraphs],
     )
 
 

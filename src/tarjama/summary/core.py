@@ -16,23 +16,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tarjama import __version__
+from tarjama.engines.base import CompletionModel
 from tarjama.errors import TarjamaError
 from tarjama.pipeline import glossary_info, translate_document
-from tarjama.summary.abstractive import CompletionModel, SummaryDraft, write_summary
+from tarjama.summary.abstractive import SummaryDraft, write_summary
 from tarjama.summary.names import latin_spans
 from tarjama.summary.rank import RankedSentence, Ranking, RankWeights, rank_sentences
-from tarjama.summary.translations import (
-    PointTranslation,
-    TranslationFile,
-    from_jsonl,
-    from_result,
-    translate_points,
-)
+from tarjama.summary.translations import PointTranslation, from_jsonl, from_result, translate_points
 
 if TYPE_CHECKING:
     from tarjama.document import Document
     from tarjama.engines.base import Engine
     from tarjama.glossary import Glossary
+    from tarjama.progress import Progress
+    from tarjama.record import TranslationFile
     from tarjama.scoring.summary import SummaryScores
 
 KIND = "tarjama-summary"
@@ -70,7 +67,7 @@ class KeyPoint:
             "engine": self.translation.engine,
             "notes": self.translation.notes,
             "seconds": round(self.translation.seconds, 4),
-            "term_check": self.translation.terms,
+            "term_check": None if self.translation.terms is None else self.translation.terms.to_dict(),
         }
 
 
@@ -165,7 +162,7 @@ def summarize(
     llm: CompletionModel | None = None,
     writer: dict[str, Any] | None = None,
     weights: RankWeights | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> Summary:
     """Summarise ``document`` in ``n`` sentences (see the module docstring).
 
@@ -196,7 +193,7 @@ def summarize(
     article: list[str] = []
     if translation is not None:
         english = from_jsonl(translation, document, keys)
-        article = [t for t, p in zip(translation.paragraph_translations(), document.paragraphs, strict=True)
+        article = [r.translation for r, p in zip(translation.paragraphs, document.paragraphs, strict=True)
                    if not p.verbatim]
     elif abstractive:
         # The generated summary needs the whole article in English, so translate all of it once

@@ -1,11 +1,11 @@
 """English for the chosen sentences: from an earlier translation run, or translated on demand.
 
-* ``from_jsonl`` reads a ``tarjama translate --format jsonl`` file and takes each chosen
-  sentence's translation by paragraph and sentence index. The JSONL must be a translation
-  of *this* input: every paragraph's ``source`` and each used sentence's ``source`` must equal
-  the input's text (whitespace runs compared as one space), otherwise it is refused with the
-  first difference, because a translation of another version of the article would pair
-  Arabic points with the wrong English.
+* ``check_translation`` verifies that a translation JSONL (read by ``tarjama.record``) is a
+  translation of *this* input: every paragraph's ``source`` and each used sentence's
+  ``source`` must equal the input's text (whitespace runs compared as one space), otherwise it
+  is refused with the first difference, because a translation of another version of the
+  article would pair Arabic points with the wrong English. ``from_jsonl`` then takes each
+  chosen sentence's translation by paragraph and sentence index.
 * ``translate_points`` translates only the chosen sentences with an engine through the
   pipeline's own stages (``build_requests``, ``translate_requests``): the same glossary hints,
   context and enforcement as ``tarjama translate``, for N sentences instead of all.
@@ -13,20 +13,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
-from tarjama.textio import read_text
 
 if TYPE_CHECKING:
     from tarjama.document import Document, Paragraph, Segment
     from tarjama.glossary import Glossary
-    from tarjama.pipeline import PreparedSegment, TranslationResult
+    from tarjama.pipeline import PreparedSegment
+    from tarjama.record import TermOutcome, TranslatedDocument, TranslationFile
 
 Key = tuple[int, int]  # (paragraph index, sentence index within the paragraph)
 
@@ -39,7 +37,7 @@ class PointTranslation:
     engine: dict[str, Any]
     origin: str  # "translation-file" or "translated"
     notes: list[str] = field(default_factory=list)
-    terms: dict[str, Any] | None = None
+    terms: TermOutcome | None = None
     seconds: float = 0.0
 
 
@@ -65,99 +63,58 @@ def sentence_map(document: Document) -> dict[Key, tuple[Paragraph, Segment]]:
     return {(p.index, i): (p, seg) for p in document.paragraphs for i, seg in enumerate(p.sentences)}
 
 
-@dataclass
-class TranslationFile:
-    """A parsed ``tarjama translate --format jsonl`` file, checked against the input document."""
-
-    path: str
-    records: list[dict[str, Any]]
-    lines: list[int]
-
-    def paragraph_translations(self) -> list[str]:
-        return [str(r.get("translation", "")) for r in self.records]
-
-    def engines(self) -> list[dict[str, Any]]:
-        seen: list[dict[str, Any]] = []
-        for r in self.records:
-            if isinstance(r.get("engine"), dict) and r["engine"] not in seen:
-                seen.append(r["engine"])
-        return seen
-
-
-def read_translation_file(path: str | Path, document: Document) -> TranslationFile:
-    """Parse and check ``path`` against ``document`` (see the module docstring)."""
-    where = str(path)
+def check_translation(tf: TranslationFile, document: Document) -> TranslationFile:
+    """``tf`` if it translates ``document`` paragraph for paragraph; otherwise one clear error."""
     hint = f"translate it again with `tarjama translate {document.path or 'INPUT'} --format jsonl -o FILE`"
-    records: list[dict[str, Any]] = []
-    lines: list[int] = []
-    for lineno, line in enumerate(read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise TarjamaError(
-                f"{where} line {lineno}: not valid JSON ({exc.msg}); give the JSONL file written by "
-                "`tarjama translate --format jsonl`"
-            ) from None
-        if not isinstance(record, dict) or not isinstance(record.get("source"), str) or not isinstance(
-            record.get("sentences"), list
-        ):
-            raise TarjamaError(
-                f"{where} line {lineno}: not a tarjama translation record (needs \"source\" and "
-                f"\"sentences\"); {hint}"
-            )
-        records.append(record)
-        lines.append(lineno)
-    if len(records) != len(document.paragraphs):
+    if len(tf.paragraphs) != len(document.paragraphs):
         raise TarjamaError(
-            f"{where} has {len(records)} paragraph records but {document.path or 'the input'} has "
+            f"{tf.path} has {len(tf.paragraphs)} paragraph records but {document.path or 'the input'} has "
             f"{len(document.paragraphs)} paragraphs; it is a translation of another text; {hint}"
         )
-    for k, (record, para) in enumerate(zip(records, document.paragraphs, strict=True)):
-        if record.get("index", k) != para.index or not same_text(record["source"], para.text):
-            theirs, ours = _snippets(record["source"], para.text)
+    for k, (record, para) in enumerate(zip(tf.paragraphs, document.paragraphs, strict=True)):
+        if record.index != para.index or not same_text(record.source, para.text):
+            theirs, ours = _snippets(record.source, para.text)
             raise TarjamaError(
-                f"{where} line {lines[k]}: paragraph {k + 1} does not match {document.path or 'the input'}: "
+                f"{tf.where(k)}: paragraph {k + 1} does not match {document.path or 'the input'}: "
                 f"its source has {theirs} where the input has {ours}; {hint}"
             )
-    return TranslationFile(where, records, lines)
+    return tf
 
 
 def from_jsonl(tf: TranslationFile, document: Document, keys: Iterable[Key]) -> dict[Key, PointTranslation]:
     """The translations of ``keys`` taken from the checked translation file ``tf``."""
     sentences = sentence_map(document)
+    engine = tf.engines[0] if tf.engines else {}
     out: dict[Key, PointTranslation] = {}
     for key in keys:
         p, s = key
-        record, lineno = tf.records[p], tf.lines[p]
-        found = [x for x in record["sentences"] if isinstance(x, dict) and x.get("index") == s]
+        found = [x for x in tf.paragraphs[p].sentences if x.index == s]
         label = f"paragraph {p + 1}, sentence {s + 1}"
-        if not found or not isinstance(found[0].get("translation"), str):
+        if not found:
             raise TarjamaError(
-                f"{tf.path} line {lineno}: {label} has no translation record; the file does not split "
+                f"{tf.where(p)}: {label} has no translation record; the file does not split "
                 f"the paragraph into the same sentences as the input; translate the input again"
             )
         sentence = found[0]
         expected = sentences[key][1].content
-        if not same_text(str(sentence.get("source", "")), expected):
-            theirs, ours = _snippets(str(sentence.get("source", "")), expected)
+        if not same_text(sentence.source, expected):
+            theirs, ours = _snippets(sentence.source, expected)
             raise TarjamaError(
-                f"{tf.path} line {lineno}: {label} does not match the input: its source has {theirs} "
+                f"{tf.where(p)}: {label} does not match the input: its source has {theirs} "
                 f"where the input has {ours}; translate the input again"
             )
         out[key] = PointTranslation(
-            text=sentence["translation"],
-            engine=record.get("engine") if isinstance(record.get("engine"), dict) else {},
+            text=sentence.translation,
+            engine=engine,
             origin="translation-file",
-            notes=list(sentence.get("notes") or []),
-            terms=sentence.get("terms"),
-            seconds=float(sentence.get("seconds") or 0.0),
+            notes=list(sentence.notes),
+            terms=sentence.terms,
+            seconds=sentence.seconds,
         )
     return out
 
 
-def from_result(result: TranslationResult, keys: Iterable[Key]) -> dict[Key, PointTranslation]:
+def from_result(result: TranslatedDocument, keys: Iterable[Key]) -> dict[Key, PointTranslation]:
     """The translations of ``keys`` from an in-memory whole-document translation."""
     engine = result.engine.to_dict()
     out: dict[Key, PointTranslation] = {}

@@ -18,19 +18,20 @@ import sys
 import time
 from pathlib import Path
 
+from tarjama.datasets import seed
 from tarjama.document import parse_text, read_document
 from tarjama.errors import TarjamaError
-from tarjama.glossary import Glossary
+from tarjama.glossary import DEFAULT_PATH, Glossary
 from tarjama.report import render
 from tarjama.scoring import gate
 from tarjama.scoring.core import ScoreReport, score_texts
 from tarjama.scoring.inputs import read_paragraphs
 from tarjama.textio import write_text_atomic
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"
-SEED_REF = ROOT / "references" / "esa-jaxa-partnership.en.txt"
-GLOSSARY = ROOT / "references" / "glossary.tsv"
+ROOT = seed.ROOT
+SEED = seed.SOURCE
+SEED_REF = seed.REFERENCE
+GLOSSARY = ROOT / DEFAULT_PATH
 BASELINE = ROOT / "references" / "baseline.json"
 
 
@@ -50,7 +51,7 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
     else:
         from tarjama.pipeline import translate_document
 
-        result = translate_document(read_document(SEED), engine(engine_box), glossary, progress=False)
+        result = translate_document(read_document(SEED), engine(engine_box), glossary)
         out = args.out / "seed.en.jsonl"
         write_text_atomic(out, result.jsonl())
         hyps = [p.translation for p in result.paragraphs]

@@ -133,3 +133,30 @@ def test_unwritable_output_folder(tmp_path: Path, capsys, marian_args: list[str]
     code, _, err = run(["translate", str(src), "-o", str(folder / "o.txt"), *marian_args], capsys)
     assert code != 0 and "not writable" in err and len(err.strip().splitlines()) == 1
     assert not (folder / "o.txt").exists()
+
+
+def test_progress_is_one_line_per_paragraph_when_stderr_is_not_a_terminal(
+    tmp_path: Path, marian_args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("جملة أولى. جملة ثانية.\n\nفقرة ثانية.\n\nفقرة ثالثة.\n", encoding="utf-8")
+    code, _, err = run(["translate", str(src), "-o", str(tmp_path / "out.txt"), *marian_args], capsys)
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if " done · " in line]
+    assert [line.split(" done")[0] for line in lines] == [f"tarjama: paragraph {i}" for i in (1, 2, 3)]
+    assert lines[-1].split(" · ")[1:3] == ["3/3 paragraphs", "4/4 sentences"]
+    code, _, err = run(["translate", str(src), "--no-progress", *marian_args], capsys)
+    assert code == 0 and " done · " not in err
+
+
+def test_output_equal_to_the_input_is_refused(
+    tmp_path: Path, marian_args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("فقرة.\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(src)
+    for target in (src, link):
+        code, _, err = run(["translate", str(src), "-o", str(target), *marian_args], capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "is the input file" in err
+    assert src.read_text(encoding="utf-8") == "فقرة.\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.scoring import cli
+from tarjama.commands import score as cli
 
 HYP = [
     "The European Space Agency (ESA) and the Japan Aerospace Exploration Agency (JAXA) announced an "

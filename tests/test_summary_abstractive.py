@@ -8,10 +8,10 @@ from summary_helpers import ARTICLE, GLOSSARY, ScriptedEngine, ScriptedLLM
 from tarjama.document import parse_text
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
+from tarjama.report.summary import render_md
 from tarjama.summary.abstractive import build_prompt, write_summary
 from tarjama.summary.core import summarize
 from tarjama.summary.names import check, names, numbers, supported
-from tarjama.summary.render import render_md
 
 FAITHFUL = (
     "The European Space Agency (ESA) and JAXA announced a new partnership in the exploration of the Moon "

@@ -1,8 +1,10 @@
 """Command-line interface: a thin layer over the library.
 
-Each command lives in its own module exposing ``register(subparsers)``; the parser it adds
-sets ``func`` to a callable taking the parsed arguments and returning an exit code. A
-``TarjamaError`` becomes one line on stderr and a non-zero exit.
+Each command lives in its own module of ``tarjama.commands`` exposing ``register(subparsers)``;
+the parser it adds sets ``func`` to a callable taking the parsed arguments and returning an
+exit code. What the commands share (engine and glossary options, output paths, output
+writing) is in ``tarjama.commands.common``. A ``TarjamaError`` becomes one line on stderr and
+a non-zero exit.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ COMMAND_MODULES = (
     "tarjama.commands.translate",
     "tarjama.commands.batch",
     "tarjama.commands.summarize",
-    "tarjama.scoring.cli",
-    "tarjama.glossary.cli",
+    "tarjama.commands.score",
+    "tarjama.commands.glossary",
     "tarjama.commands.models",
     "tarjama.commands.eval",
 )

@@ -53,6 +53,29 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str
     return text
 
 
+def sibling_temp(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
+    """A new temporary file beside ``path`` (descriptor, name), or one clear error.
+
+    A real file, not ``os.access``: root passes access checks on read-only filesystems.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise TarjamaError(f"{path}: output folder {folder} does not exist; create it or choose another path")
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=folder)
+    except PermissionError:
+        raise TarjamaError(f"{path}: output folder {folder} is not writable; choose another path") from None
+    except OSError as exc:
+        raise TarjamaError(f"{path}: cannot write in {folder} ({exc.strerror})") from None
+
+
+def check_writable(path: Path) -> None:
+    """Fail now, before any work, if a file could not be written at ``path``."""
+    fd, probe = sibling_temp(path, ".probe")
+    os.close(fd)
+    os.unlink(probe)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Open a temporary sibling of ``path`` for writing; rename it into place on success.
@@ -60,15 +83,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
     On any exception the temporary file is removed and ``path`` is left as it was.
     """
     p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise TarjamaError(f"{p}: output folder {folder} does not exist; create it first")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    except PermissionError:
-        raise TarjamaError(f"{p}: output folder {folder} is not writable; choose another -o path") from None
-    except OSError as exc:
-        raise TarjamaError(f"{p}: cannot write in {folder} ({exc.strerror})") from None
+    fd, tmp = sibling_temp(p)
     try:
         # mkstemp creates 0600; give the file the mode a plain open() would (or the old file's).
         os.fchmod(fd, p.stat().st_mode & 0o7777 if p.is_file() else 0o666 & ~_umask())

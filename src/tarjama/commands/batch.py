@@ -20,7 +20,7 @@ from tarjama.batch.inputs import discover, read_path_list
 from tarjama.batch.memory import TranslationMemory
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
-from tarjama.commands.translate import add_engine_options, engine_options, load_glossary
+from tarjama.commands.common import add_engine_options, add_run_options, engine_options, load_glossary
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 
@@ -42,18 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--column", default="text", help="TSV column to translate (default: text)")
     p.add_argument("--lang", default="en", help="language suffix of output names (default: en)")
     add_engine_options(p)
-    p.add_argument(
-        "--batch-size", type=int, help="segments per engine call (default: 16; gguf: 4 × parallel = 64)"
+    add_run_options(
+        p,
+        batch_help="segments per engine call (default: 16; gguf: 4 × parallel = 64)",
+        progress_help="progress bars on stderr (default: when stderr is a terminal)",
     )
-    p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
     p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars on stderr (default: when stderr is a terminal)",
-    )
     p.set_defaults(func=run)
 
 

@@ -19,48 +19,13 @@ import argparse
 import json
 import shlex
 import sys
-import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from tarjama.errors import TarjamaError
+from tarjama.evaluation import TABLE_HEADER, VariantRow, evaluate_ntrex, evaluate_seed, table_row
+from tarjama.glossary import DEFAULT_PATH
 
 DEFAULT_DOCS = 10
-SEED = Path("seeds/esa-jaxa-partnership.ar.txt")
-SEED_REF = Path("references/esa-jaxa-partnership.en.txt")
-DEFAULT_GLOSSARY = Path("references/glossary.tsv")
-
-
-@dataclass
-class Scores:
-    bleu: float
-    chrf: float
-    length_ratio: float
-    term_accuracy: str
-    sentences: int
-    seconds: float
-
-    @property
-    def seconds_per_sentence(self) -> float:
-        return self.seconds / max(1, self.sentences)
-
-
-@dataclass
-class VariantRow:
-    variant: str
-    options: dict[str, str]
-    sample: Scores
-    seed: Scores | None
-    command: str
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["sample"]["seconds_per_sentence"] = self.sample.seconds_per_sentence
-        if self.seed:
-            out["seed"]["seconds_per_sentence"] = self.seed.seconds_per_sentence
-        return out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,128 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--ntrex", type=Path, help="ntrex-dev TSV (default: $TARJAMA_NTREX or ../shared/data/ntrex-dev)"
     )
     p.add_argument(
-        "--glossary", type=Path, default=DEFAULT_GLOSSARY, help=f"glossary (default {DEFAULT_GLOSSARY})"
+        "--glossary", type=Path, default=DEFAULT_PATH, help=f"glossary (default {DEFAULT_PATH})"
     )
     p.add_argument("--model", help="a .gguf file instead of the embedded model")
     p.add_argument(
         "--out", type=Path, default=Path("artifacts/eval"), help="report folder (default artifacts/eval)"
     )
     p.set_defaults(func=run)
-
-
-def length_ratio(hyps: Sequence[str], refs: Sequence[str]) -> float:
-    """Hypothesis/reference length as sacrebleu's BLEU counts it (13a tokens, whole corpus)."""
-    from sacrebleu.metrics import BLEU
-
-    score = BLEU().corpus_score(list(hyps), [list(refs)])
-    return score.sys_len / max(1, score.ref_len)
-
-
-def scored(
-    hyps: list[str],
-    refs: list[str],
-    sources: list[str],
-    glossary: Any,
-    labels: dict[str, Any],
-    *,
-    sentences: int,
-    seconds: float,
-) -> tuple[Any, Scores]:
-    """The score report of ``hyps`` and the row of figures the eval table shows."""
-    from tarjama.scoring.core import score_texts
-
-    report = score_texts(hyps, [refs], sources, glossary=glossary, labels=labels)
-    terms = report.terms
-    term_text = (
-        "n/a" if terms is None or not terms.total else f"{terms.formatted()} ({terms.correct}/{terms.total})"
-    )
-    return report, Scores(
-        bleu=report.metric("BLEU").score,
-        chrf=report.metric("chrF2++").score,
-        length_ratio=length_ratio(hyps, refs),
-        term_accuracy=term_text,
-        sentences=sentences,
-        seconds=seconds,
-    )
-
-
-def evaluate_ntrex(engine: Any, docs: Sequence[Any], glossary: Any, folder: Path, path: Path) -> Scores:
-    from tarjama.datasets import ntrex
-    from tarjama.document import parse_text
-    from tarjama.pipeline import translate_document
-    from tarjama.report import render
-    from tarjama.textio import write_text_atomic
-
-    hyps: list[str] = []
-    refs: list[str] = []
-    sources: list[str] = []
-    records: list[str] = []
-    seconds = 0.0
-    for doc in docs:
-        # Retrieval variants must never draw examples from the document being translated.
-        if hasattr(engine, "exclude_docs"):
-            engine.exclude_docs = (doc.doc_id,)
-        started = time.perf_counter()
-        result = translate_document(parse_text(doc.source_text()), engine, glossary)
-        seconds += time.perf_counter() - started
-        hyps += [p.translation for p in result.paragraphs]
-        refs += doc.en
-        sources += doc.ar
-        records.append(result.jsonl())
-    labels = {
-        "hypothesis": f"ntrex-dev sample ({', '.join(d.doc_id for d in docs)}; {ntrex.ATTRIBUTION})",
-        "references": [str(path)],
-        "source": str(path),
-        "engines": [engine.identity.to_dict()],
-    }
-    report, scores = scored(hyps, refs, sources, glossary, labels, sentences=len(hyps), seconds=seconds)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(folder / "ntrex.jsonl", "".join(records))
-    write_text_atomic(folder / "report.md", render(report, "markdown"))
-    write_text_atomic(folder / "report.json", render(report, "json"))
-    return scores
-
-
-def evaluate_seed(engine: Any, glossary: Any, folder: Path) -> Scores:
-    from tarjama.document import read_document
-    from tarjama.pipeline import translate_document
-    from tarjama.report import render
-    from tarjama.scoring.inputs import read_paragraphs
-    from tarjama.textio import write_text_atomic
-
-    if hasattr(engine, "exclude_docs"):
-        engine.exclude_docs = ()
-    document = read_document(SEED)
-    started = time.perf_counter()
-    result = translate_document(document, engine, glossary)
-    seconds = time.perf_counter() - started
-    hyps = [p.translation for p in result.paragraphs]
-    refs = read_paragraphs(SEED_REF)
-    sources = [p.text for p in document.paragraphs]
-    labels = {"hypothesis": "seed", "references": [str(SEED_REF)], "source": str(SEED)}
-    report, scores = scored(
-        hyps, refs, sources, glossary, labels, sentences=len(document.sentences()), seconds=seconds
-    )
-    write_text_atomic(folder / "seed.jsonl", result.jsonl())
-    write_text_atomic(folder / "seed-report.md", render(report, "markdown"))
-    return scores
-
-
-TABLE_HEADER = (
-    "| variant | options | sample BLEU | sample chrF++ | len ratio | terms | s/sent | "
-    "seed BLEU | seed chrF++ | seed terms | command |\n"
-    "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |"
-)
-
-
-def table_row(row: VariantRow) -> str:
-    s, d = row.sample, row.seed
-    opts = " ".join(f"{k}={v}" for k, v in row.options.items()) or "–"
-    seed = f"{d.bleu:.1f} | {d.chrf:.1f} | {d.term_accuracy}" if d else "– | – | –"
-    return (
-        f"| {row.variant} | {opts} | {s.bleu:.1f} | {s.chrf:.1f} | {s.length_ratio:.3f} | "
-        f"{s.term_accuracy} | {s.seconds_per_sentence:.2f} | {seed} | `{row.command}` |"
-    )
 
 
 def run(args: argparse.Namespace) -> int:

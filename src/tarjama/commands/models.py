@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     from tarjama.engines import resolve_engine_name
-    from tarjama.engines.marian import DEFAULT_MODEL, locate_model
+    from tarjama.engines.marian import DEFAULT_MODEL
     from tarjama.models.embedded import QWEN_CODER_1_5B, cache_dir, parts_installed
+    from tarjama.models.provenance import locate_model
 
     modules = ("transformers", "torch", "llama_cpp", "ctranslate2")
     has = {m: importlib.util.find_spec(m) is not None for m in modules}

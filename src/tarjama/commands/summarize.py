@@ -16,16 +16,27 @@ and into the output.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tarjama.commands.translate import add_engine_options, check_output_path, engine_options, load_glossary
+from tarjama.commands.common import (
+    add_engine_options,
+    add_run_options,
+    check_output_path,
+    engine_options,
+    format_from_suffix,
+    glossary_path,
+    load_glossary,
+    progress_for,
+    write_output,
+)
 from tarjama.document import read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
-from tarjama.textio import write_text_atomic
+
+if TYPE_CHECKING:
+    from tarjama.engines.base import Engine
 
 FORMATS = ("txt", "md", "jsonl", "html")
 _SUFFIXES = {
@@ -61,49 +72,46 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="reference summary (Arabic or English, by its script) to score with ROUGE; repeatable",
     )
     p.add_argument("--strip-clitics", action="store_true", help="ROUGE: strip Arabic clitics before matching")
-    p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
-    p.add_argument(
-        "--progress", action=argparse.BooleanOptionalAction, default=None,
-        help="progress bar on stderr when the whole document is translated (default: when a terminal)",
-    )
+    add_run_options(p)
     p.set_defaults(func=run)
 
 
 def output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    if args.output:
-        return _SUFFIXES.get(Path(args.output).suffix.lower(), "txt")
-    return "txt"
+    return args.format or format_from_suffix(args.output, _SUFFIXES) or "txt"
 
 
-def _writer_llm(engine: Any, args: argparse.Namespace, options: dict[str, Any]) -> tuple[Any, Any]:
+def _writer_llm(
+    engine: Engine | None, args: argparse.Namespace, options: dict[str, Any]
+) -> tuple[Any, Engine]:
     """The LLM that writes the abstractive summary, and the engine that owns it.
 
-    The translating engine is reused when it is the GGUF engine; otherwise the embedded model
-    (or ``--model`` when it names a .gguf file) is loaded for writing only.
+    The translating engine is reused when it has a completion model (the GGUF engine);
+    otherwise the embedded model (or ``--model`` when it names a .gguf file) is loaded for
+    writing only.
     """
-    if engine is not None and hasattr(engine, "llm"):
-        return engine.llm, engine
+    if engine is not None and (llm := engine.completion_model()) is not None:
+        return llm, engine
     model = args.model if args.model and (args.engine in (None, "gguf")) else None
     writer = load_engine("gguf", model, **options)
-    if not hasattr(writer, "llm"):
+    llm = writer.completion_model()
+    if llm is None:
         raise TarjamaError("--abstractive needs the gguf engine's LLM; install tarjama[offline]")
-    return writer.llm, writer
+    return llm, writer
 
 
 def run(args: argparse.Namespace) -> int:
+    from tarjama.record import read_translation
+    from tarjama.report.summary import provenance, render
     from tarjama.scoring.summary import score_summary
     from tarjama.summary.core import summarize
     from tarjama.summary.rank import summary_length
-    from tarjama.summary.render import provenance, render
-    from tarjama.summary.translations import read_translation_file
+    from tarjama.summary.translations import check_translation
     from tarjama.textio import read_text
 
     fmt = output_format(args)
     out = Path(args.output) if args.output else None
     if out is not None:
-        check_output_path(out)
+        check_output_path(out, [args.input, args.translation, glossary_path(args), *args.ref_summary])
     if args.sentences is not None and args.sentences < 1:
         raise TarjamaError(f"--sentences {args.sentences}: give a positive number of sentences")
     if args.ratio is not None and not 0 < args.ratio <= 1:
@@ -112,7 +120,11 @@ def run(args: argparse.Namespace) -> int:
     references = [(r, read_text(r)) for r in args.ref_summary]
     document = read_document(args.input)
     glossary = load_glossary(args)
-    translation = read_translation_file(args.translation, document) if args.translation else None
+    translation = (
+        check_translation(read_translation(args.translation, need_sentences=True), document)
+        if args.translation
+        else None
+    )
     total = len(document.sentences())
     n = summary_length(total, args.sentences, args.ratio)
     options = engine_options(args)
@@ -124,12 +136,11 @@ def run(args: argparse.Namespace) -> int:
         llm = None
         if args.abstractive:
             llm, writer_engine = _writer_llm(engine, args, options)
-        progress = sys.stderr.isatty() if args.progress is None else args.progress
         summary = summarize(
             document, n, glossary=glossary, translation=translation, engine=engine,
             abstractive=args.abstractive, llm=llm,
             writer=writer_engine.identity.to_dict() if writer_engine is not None else None,
-            progress=progress,
+            progress=progress_for(args),
         )
     finally:
         for e in {id(x): x for x in (engine, writer_engine) if x is not None}.values():
@@ -140,14 +151,7 @@ def run(args: argparse.Namespace) -> int:
         )
 
     text = render(summary, fmt)
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_text_atomic(out, text)
-        if fmt != "jsonl":
-            meta = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
-            write_text_atomic(out.with_name(out.name + ".meta.json"), meta)
+    write_output(out, text, None if fmt == "jsonl" or out is None else summary.to_dict())
     print(f"tarjama: summary {provenance(summary)}", file=sys.stderr)
     for note in summary.notes:
         print(f"tarjama: {note}", file=sys.stderr)

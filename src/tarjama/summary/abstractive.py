@@ -19,9 +19,12 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from tarjama.arabic import arabic_share
 from tarjama.engines import degeneracy
+from tarjama.engines.base import CompletionModel
+from tarjama.engines.prompting import chatml_turn
 from tarjama.summary.names import NameCheck, check
 
 SYSTEM = (
@@ -37,16 +40,6 @@ WORDS_PER_SENTENCE = 30
 _CONTEXT_MARGIN = 16
 
 
-class CompletionModel(Protocol):
-    """What the summary writer needs from an LLM: llama-cpp-python's completion call."""
-
-    def create_completion(self, prompt: str, **kwargs: Any) -> dict[str, Any]: ...
-
-
-def _turn(role: str, text: str) -> str:
-    return f"<|im_start|>{role}\n{text}<|im_end|>\n"
-
-
 def build_prompt(article: Sequence[str], terms: Sequence[str], sentences: int) -> str:
     """The ChatML prompt: instruction, glossary English of the terms present, the article's paragraphs."""
     system = SYSTEM.format(n=sentences, words=sentences * WORDS_PER_SENTENCE)
@@ -54,7 +47,7 @@ def build_prompt(article: Sequence[str], terms: Sequence[str], sentences: int) -
     if terms:
         glossary = "Glossary (write these names exactly so):\n" + "\n".join(f"- {t}" for t in terms) + "\n\n"
     user = glossary + "Article:\n" + "\n\n".join(p.strip() for p in article if p.strip())
-    return _turn("system", system) + _turn("user", user) + "<|im_start|>assistant\n"
+    return chatml_turn("system", system) + chatml_turn("user", user) + "<|im_start|>assistant\n"
 
 
 def prompt_version() -> str:
@@ -115,7 +108,7 @@ def problems(text: str) -> list[str]:
         found.append("empty output")
     elif degeneracy.find_loop(text) is not None:
         found.append("repetition loop")
-    if text.strip() and degeneracy.arabic_share(text) > 0.2:
+    if text.strip() and arabic_share(text) > 0.2:
         found.append("not English")
     return found
 

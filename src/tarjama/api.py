@@ -1,0 +1,225 @@
+"""The public Python API: translate, score and summarise from your own code.
+
+These names are the stable surface of tarjama (``from tarjama import Translator, …``);
+everything else may move between versions. The command line is a thin layer over them.
+
+>>> from tarjama import Glossary, Translator
+>>> glossary = Glossary.load("references/glossary.tsv")
+>>> with Translator.load(engine="marian", model=tiny_model, glossary=glossary) as translator:
+...     doc = translator.translate("وقعت وكالة الفضاء الأوروبية اتفاقية مع جاكسا.")
+>>> len(doc.paragraphs), doc.paragraphs[0].sentences[0].terms.expected
+(1, ['European Space Agency', 'JAXA'])
+>>> doc.engine.engine
+'marian'
+>>> record = next(doc.records())            # one JSONL record per paragraph
+>>> sorted(record)[:4]
+['engine', 'glossary', 'index', 'seconds']
+
+(``tiny_model`` is a model folder; with the embedded model installed, ``Translator.load()``
+with no arguments picks it.) Scores come from ``score``, which takes plain lists:
+
+>>> report = score(["The agency signed."], [["The agency signed it."]])
+>>> [m.name for m in report.corpus]
+['BLEU', 'chrF2++', 'chrF2', 'TER']
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tarjama.document import Document, parse_text, read_document
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
+from tarjama.glossary import Glossary
+from tarjama.pipeline import (
+    assemble,
+    build_requests,
+    glossary_info,
+    segment_key,
+    translate_document,
+    translate_requests,
+)
+from tarjama.record import TermOutcome, TranslatedDocument
+
+if TYPE_CHECKING:
+    from tarjama.progress import Progress
+    from tarjama.record import TranslationFile
+    from tarjama.scoring.core import ScoreReport
+    from tarjama.summary.core import Summary
+
+__all__ = ["Translator", "score", "summarize"]
+
+
+class Translator:
+    """An engine and a glossary, ready to translate Arabic documents into English.
+
+    The engine sees each sentence with its glossary terms as hints; every expected term is
+    then checked in the English, repaired where possible and recorded in the result.
+    """
+
+    def __init__(
+        self, engine: Engine, glossary: Glossary | None = None, *, batch_size: int | None = None
+    ) -> None:
+        self.engine = engine
+        self.glossary = glossary
+        self.batch_size = batch_size or engine.preferred_call_size
+
+    @classmethod
+    def load(
+        cls,
+        engine: str | None = None,
+        model: str | None = None,
+        *,
+        glossary: Glossary | str | os.PathLike[str] | None = None,
+        batch_size: int | None = None,
+        **options: Any,
+    ) -> Translator:
+        """Load ``engine`` (``marian``, ``gguf``, ``ctranslate2``; None: chosen automatically).
+
+        ``model`` is a model folder, a ``.gguf`` file or a hub id in the local cache;
+        ``glossary`` a loaded ``Glossary`` or a TSV path (None: no glossary); ``options`` are
+        engine settings (for the embedded model, the fields of ``EmbeddedConfig``).
+        """
+        from tarjama.engines import load_engine
+
+        if glossary is not None and not isinstance(glossary, Glossary):
+            glossary = Glossary.load(glossary)
+        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size)
+
+    @property
+    def identity(self) -> EngineIdentity:
+        """Exactly what produces the translations (engine, model, hash, decoding settings)."""
+        return self.engine.identity
+
+    def translate(
+        self, text: str, *, format: str = "txt", progress: Progress | None = None
+    ) -> TranslatedDocument:
+        """Translate ``text`` (paragraphs separated by blank lines; ``format="md"`` for Markdown)."""
+        return self.translate_document(parse_text(text, format), progress=progress)
+
+    def translate_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        journal: Path | None = None,
+        progress: Progress | None = None,
+    ) -> TranslatedDocument:
+        """Translate a UTF-8 text or Markdown file (format from its suffix)."""
+        return self.translate_document(read_document(path), journal=journal, progress=progress)
+
+    def translate_document(
+        self, document: Document, *, journal: Path | None = None, progress: Progress | None = None
+    ) -> TranslatedDocument:
+        """Translate a parsed document; ``journal`` makes an interrupted run resumable."""
+        return translate_document(
+            document, self.engine, self.glossary, batch_size=self.batch_size, journal_path=journal,
+            progress=progress,
+        )
+
+    def translate_batch(self, texts: Iterable[str], *, format: str = "txt") -> list[TranslatedDocument]:
+        """Translate several texts together: engine calls are filled across documents, and a
+        sentence repeated anywhere (same source and terms) is translated once.
+
+        Each result's ``seconds`` is the wall time of the whole batch.
+        """
+        started = time.perf_counter()
+        documents = [parse_text(t, format) for t in texts]
+        prepared = [build_requests(d, self.glossary) for d in documents]
+        work: dict[str, tuple[Any, Any]] = {}
+        for doc_prepared in prepared:
+            for p in doc_prepared:
+                work.setdefault(segment_key(self.engine, p.request), (p.request, p.expected))
+        keys = list(work)
+        results: dict[str, tuple[SegmentTranslation, TermOutcome | None]] = {}
+        for b in range(0, len(keys), self.batch_size):
+            chunk = keys[b : b + self.batch_size]
+            done, outcomes = translate_requests(
+                self.engine, [work[k][0] for k in chunk], [work[k][1] for k in chunk], self.glossary
+            )
+            results.update(zip(chunk, zip(done, outcomes, strict=True), strict=True))
+        seconds = time.perf_counter() - started
+        out: list[TranslatedDocument] = []
+        seen: set[str] = set()
+        for document, doc_prepared in zip(documents, prepared, strict=True):
+            doc_keys = [segment_key(self.engine, p.request) for p in doc_prepared]
+            cached = []  # a repeat of a sentence translated earlier in the batch is a reuse
+            for k in doc_keys:
+                cached.append(k in seen)
+                seen.add(k)
+            out.append(
+                assemble(
+                    document, doc_prepared,
+                    [_copy(results[k][0]) for k in doc_keys], [results[k][1] for k in doc_keys], cached,
+                    engine=self.identity, glossary=glossary_info(self.glossary), seconds=seconds,
+                )
+            )
+        return out
+
+    def close(self) -> None:
+        """Release the model."""
+        self.engine.close()
+
+    def __enter__(self) -> Translator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _copy(result: SegmentTranslation) -> SegmentTranslation:
+    return SegmentTranslation(result.text, list(result.notes), result.seconds)
+
+
+def score(
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    sources: Sequence[str] | None = None,
+    *,
+    glossary: Glossary | str | os.PathLike[str] | None = None,
+    baseline: Sequence[str] | None = None,
+) -> ScoreReport:
+    """Corpus and per-segment BLEU, chrF++, chrF and TER (with sacrebleu signatures).
+
+    ``references`` holds one list per reference set, each aligned with ``hypotheses``. With
+    ``sources`` and ``glossary`` the report adds term accuracy; with ``baseline`` (another
+    system's output) a paired bootstrap comparison.
+    """
+    from tarjama.scoring.core import score_texts
+
+    return score_texts(hypotheses, references, sources, glossary=glossary, baseline=baseline)
+
+
+def summarize(
+    text: str | Document,
+    sentences: int = 3,
+    *,
+    translator: Translator | None = None,
+    translation: TranslationFile | str | os.PathLike[str] | None = None,
+    glossary: Glossary | None = None,
+    abstractive: bool = False,
+) -> Summary:
+    """An aligned Arabic/English summary: the key sentences of ``text`` with their English.
+
+    The English comes from ``translation`` (a ``tarjama translate --format jsonl`` file of the
+    same text) or from ``translator``, which translates only the chosen sentences.
+    ``abstractive`` adds an English summary written by the translator's LLM, kept only if every
+    name and number in it is supported by the article.
+    """
+    from tarjama.record import read_translation
+    from tarjama.summary.core import summarize as run
+    from tarjama.summary.translations import check_translation
+
+    document = text if isinstance(text, Document) else parse_text(text)
+    glossary = glossary if glossary is not None else (translator.glossary if translator else None)
+    if translation is not None and not hasattr(translation, "paragraphs"):
+        translation = read_translation(translation, need_sentences=True)
+    checked = check_translation(translation, document) if translation is not None else None
+    engine = translator.engine if translator is not None else None
+    llm = engine.completion_model() if engine is not None and abstractive else None
+    return run(
+        document, sentences, glossary=glossary, translation=checked, engine=engine, abstractive=abstractive,
+        llm=llm, writer=engine.identity.to_dict() if llm is not None and engine is not None else None,
+    )

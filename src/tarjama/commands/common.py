@@ -1,0 +1,131 @@
+"""What the commands share: engine and glossary options, output paths and output writing.
+
+Every command that translates takes the same ``--engine``, ``--model``, ``--engine-option``,
+``--glossary``/``--no-glossary`` (``add_engine_options``) and, where it runs long, the same
+``--batch-size``, ``--threads`` and ``--progress`` (``add_run_options``). Every command that
+writes a file checks the path before any work (``check_output_path``: the folder exists and
+is writable, the path is not a folder and not one of the command's inputs) and writes through
+``write_output`` (atomic, with an optional ``.meta.json`` sidecar, or standard output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tarjama.errors import TarjamaError
+from tarjama.glossary import DEFAULT_PATH
+from tarjama.textio import check_writable, write_text_atomic
+
+if TYPE_CHECKING:
+    from tarjama.glossary import Glossary
+    from tarjama.progress import Progress
+
+
+def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -> None:
+    """--engine, --model, --engine-option and --glossary/--no-glossary."""
+    from tarjama.engines import ENGINES
+
+    p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
+    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    p.add_argument(
+        "--engine-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="gguf engine setting, repeatable, e.g. parallel=4 or variant=cached (see engines/variants.py)",
+    )
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_PATH} if present)")
+    g.add_argument(
+        "--no-glossary", action="store_true", help=no_glossary_help or "no term hints, enforcement or checks"
+    )
+
+
+def add_run_options(
+    p: argparse.ArgumentParser,
+    *,
+    batch_help: str | None = None,
+    progress_help: str = "progress on stderr (default: a bar on a terminal, a line per paragraph otherwise)",
+) -> None:
+    """--batch-size (when ``batch_help`` is given), --threads and --progress/--no-progress."""
+    if batch_help is not None:
+        p.add_argument("--batch-size", type=int, help=batch_help)
+    p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=progress_help)
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for ``load_engine`` from --threads and --engine-option."""
+    from tarjama.engines.variants import parse_options
+
+    options: dict[str, Any] = dict(parse_options(args.engine_option))
+    if getattr(args, "threads", None):
+        options["threads"] = args.threads
+    return options
+
+
+def glossary_path(args: argparse.Namespace) -> Path | None:
+    """The glossary the command uses: --glossary, else the default file if present, else none."""
+    if getattr(args, "no_glossary", False):
+        return None
+    if args.glossary is not None:
+        return Path(args.glossary)
+    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+
+
+def load_glossary(args: argparse.Namespace) -> Glossary | None:
+    path = glossary_path(args)
+    if path is None:
+        return None
+    from tarjama.glossary import Glossary
+
+    return Glossary.load(path)
+
+
+def progress_for(args: argparse.Namespace) -> Progress | None:
+    """The progress reporter for --progress/--no-progress (see ``tarjama.progress``)."""
+    from tarjama.progress import for_stream
+
+    return for_stream(sys.stderr, enabled=args.progress)
+
+
+def check_output_path(path: Path, inputs: Iterable[str | os.PathLike[str] | None] = ()) -> None:
+    """Fail before any work if ``path`` could not be written or would replace one of ``inputs``."""
+    if path.is_dir():
+        raise TarjamaError(f"{path}: is a directory; give a file path with -o")
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given)
+        if source.exists() and path.exists() and os.path.samefile(source, path):
+            raise TarjamaError(
+                f"{path}: is the input file {source}; writing there would destroy it; choose another -o path"
+            )
+    check_writable(path)
+
+
+def meta_path(path: Path) -> Path:
+    """The ``.meta.json`` sidecar of an output file."""
+    return path.with_name(path.name + ".meta.json")
+
+
+def write_output(path: Path | None, text: str, meta: dict[str, Any] | None = None) -> None:
+    """``text`` to ``path`` atomically (with ``meta`` as its ``.meta.json`` sidecar), or to stdout."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_text_atomic(path, text)
+    if meta is not None:
+        write_text_atomic(meta_path(path), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+
+
+def format_from_suffix(path: str | None, suffixes: dict[str, str]) -> str | None:
+    """The format an output path's suffix names, or None."""
+    return suffixes.get(Path(path).suffix.lower()) if path else None

@@ -20,10 +20,11 @@ pytest.importorskip("ctranslate2")
 from tarjama.cli import main
 from tarjama.engines import load_engine
 from tarjama.engines.base import TranslationRequest
-from tarjama.engines.ctranslate2 import PROVENANCE_FILE, CTranslate2Engine
+from tarjama.engines.ctranslate2 import CTranslate2Engine
 from tarjama.engines.marian import MarianEngine
 from tarjama.engines.splitting import join_pieces, split_note, split_to_fit
 from tarjama.errors import ModelUnavailableError
+from tarjama.models.convert import PROVENANCE_FILE
 
 SENTENCES = [
     "أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة مع اليابان.",

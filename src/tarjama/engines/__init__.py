@@ -49,7 +49,8 @@ def resolve_engine_name(model: str | None = None) -> str:
             return "ctranslate2"  # a folder made by `tarjama models convert`
         return "marian"
     if _has("transformers") and _has("torch"):
-        from tarjama.engines.marian import DEFAULT_MODEL, locate_model
+        from tarjama.engines.marian import DEFAULT_MODEL
+        from tarjama.models.provenance import locate_model
 
         if locate_model(DEFAULT_MODEL) is not None:
             return "marian"

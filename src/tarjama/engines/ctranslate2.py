@@ -16,7 +16,6 @@ shared helper and carry the same note.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -26,40 +25,11 @@ from typing import Any
 from tarjama.engines.base import EngineIdentity
 from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
+from tarjama.models.convert import read_provenance
+from tarjama.models.provenance import sha256_file
 
-# Written by ``tarjama models convert`` beside model.bin: where the model came from.
-PROVENANCE_FILE = "tarjama-conversion.json"
 # OPUS-MT's position table; used when the folder says nothing about the limit.
 DEFAULT_MAX_POSITIONS = 512
-# Files the conversion copies from the Marian folder so the converted folder is self-contained.
-TOKENIZER_FILES = (
-    "source.spm",
-    "target.spm",
-    "vocab.json",
-    "target_vocab.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(8 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_provenance(folder: Path) -> dict[str, Any]:
-    """The conversion record of ``folder``, or an empty dict for folders converted elsewhere."""
-    path = folder / PROVENANCE_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _max_positions(folder: Path, provenance: dict[str, Any]) -> int:

@@ -10,50 +10,15 @@ separately and joined, and the output carries a note saying so.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from tarjama.engines.base import EngineIdentity
 from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
+from tarjama.models.provenance import hub_revision, locate_model, weights_sha256
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
-_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-
-
-def locate_model(model: str) -> Path | None:
-    """A local folder for ``model`` (a path, or a hub id already in the HF cache), else None."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        return path
-    if model.count("/") != 1 or path.exists():
-        return None
-    try:
-        from huggingface_hub import snapshot_download
-    except ImportError:
-        return None
-    try:
-        return Path(snapshot_download(model, local_files_only=True))
-    except Exception:
-        return None
-
-
-def _weights_sha256(folder: Path) -> str | None:
-    for name in _WEIGHT_FILES:
-        f = folder / name
-        if f.is_file():
-            digest = hashlib.sha256()
-            with open(f, "rb") as fh:
-                while chunk := fh.read(8 << 20):
-                    digest.update(chunk)
-            return digest.hexdigest()
-    return None
-
-
-def _hub_revision(folder: Path) -> str | None:
-    # HF cache layout: models--org--name/snapshots/<commit>/
-    return folder.name if folder.parent.name == "snapshots" else None
 
 
 class MarianEngine(Seq2SeqEngine):
@@ -101,8 +66,8 @@ class MarianEngine(Seq2SeqEngine):
         self._identity = EngineIdentity(
             engine=self.name,
             model=model if not Path(model).expanduser().is_dir() else str(folder.resolve()),
-            revision=_hub_revision(folder),
-            sha256=_weights_sha256(folder),
+            revision=hub_revision(folder),
+            sha256=weights_sha256(folder),
             params={
                 "num_beams": num_beams,
                 "batch_size": batch_size,

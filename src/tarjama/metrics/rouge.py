@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from tarjama.metrics.base import Metric
 from tarjama.metrics.tokenize import tokenize
 
 MEASURES = ("ROUGE-1", "ROUGE-2", "ROUGE-L")
@@ -92,3 +93,15 @@ def rouge(
     hyp = tokenize(hypothesis, strip_clitics=strip_clitics)
     per_ref = [rouge_tokens(hyp, tokenize(r, strip_clitics=strip_clitics)) for r in refs]
     return [max((scores[k] for scores in per_ref), key=lambda s: s.f1) for k in range(len(MEASURES))]
+
+
+class RougeMetric(Metric):
+    """The registry's entry for ROUGE-1/2/L of summaries."""
+
+    name = "ROUGE"
+    kind = "summary"
+
+    def compute(
+        self, hypothesis: str, references: str | Sequence[str], *, strip_clitics: bool = False
+    ) -> list[RougeScore]:
+        return rouge(hypothesis, references, strip_clitics=strip_clitics)

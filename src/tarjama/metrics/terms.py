@@ -7,7 +7,7 @@ occurrence can satisfy only one source occurrence, so per segment and term
 ``correct = min(source occurrences, hypothesis occurrences)``.
 
 Source occurrences come from ``Glossary.match`` (clitic-aware, longest match); hypothesis
-occurrences from ``glossary.enforce.count_term`` (canonical English, whole words, case as
+occurrences from ``tarjama.terms.count_term`` (canonical English, whole words, case as
 in the glossary; possessives count, plurals do not). Two deliberate differences from the
 WMT script: word boundaries are regex boundaries rather than whitespace tokens (so "ESA's"
 and "(ESA)" count), and there is no lemmatised fallback. Entries that share an English form
@@ -23,7 +23,8 @@ from typing import Any
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, GlossaryEntry
-from tarjama.glossary.enforce import count_term
+from tarjama.metrics.base import Metric
+from tarjama.terms import count_term
 
 
 @dataclass
@@ -77,3 +78,13 @@ def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: G
         result.total += total
     result.per_term = {en: (c, t) for en, (c, t) in per_term.items()}
     return result
+
+
+class TermAccuracyMetric(Metric):
+    """The registry's entry for term accuracy (reported in percent)."""
+
+    name = "Term accuracy"
+    kind = "terms"
+
+    def compute(self, sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary) -> TermAccuracy:
+        return term_accuracy(sources, hypotheses, glossary)

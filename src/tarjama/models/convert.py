@@ -17,9 +17,21 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from tarjama.errors import TarjamaError
 
+# Written beside model.bin: where the model came from (read by the ctranslate2 engine).
+PROVENANCE_FILE = "tarjama-conversion.json"
+# Files the conversion copies from the Marian folder so the converted folder is self-contained.
+TOKENIZER_FILES = (
+    "source.spm",
+    "target.spm",
+    "vocab.json",
+    "target_vocab.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
 # What CTranslate2 can store weights as; int8 is the fast CPU default.
 QUANTIZATIONS = (
     "int8",
@@ -55,8 +67,20 @@ class Conversion:
         return record
 
 
+def read_provenance(folder: Path) -> dict[str, Any]:
+    """The conversion record of ``folder``, or an empty dict for folders converted elsewhere."""
+    path = folder / PROVENANCE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _source_folder(source: str) -> Path:
-    from tarjama.engines.marian import locate_model
+    from tarjama.models.provenance import locate_model
 
     folder = locate_model(source)
     if folder is None:
@@ -107,8 +131,7 @@ def convert_marian(source: str, out: Path, quantization: str = "int8", force: bo
             f"converting needs ctranslate2, transformers and torch ({exc.name} is missing); "
             "pip install 'tarjama[marian,ctranslate2]'"
         ) from None
-    from tarjama.engines.ctranslate2 import PROVENANCE_FILE, TOKENIZER_FILES, sha256_file
-    from tarjama.engines.marian import _hub_revision, _weights_sha256
+    from tarjama.models.provenance import hub_revision, sha256_file, weights_sha256
 
     start = time.perf_counter()
     folder = _source_folder(source)
@@ -135,8 +158,8 @@ def convert_marian(source: str, out: Path, quantization: str = "int8", force: bo
         result = Conversion(
             source=source,
             source_folder=str(folder.resolve()),
-            source_revision=_hub_revision(folder),
-            source_sha256=_weights_sha256(folder),
+            source_revision=hub_revision(folder),
+            source_sha256=weights_sha256(folder),
             output=str(out),
             quantization=quantization,
             model_sha256=sha256_file(tmp / "model.bin"),

@@ -11,16 +11,16 @@ again before every load, so a corrupted cache is refused instead of producing ga
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import importlib.metadata
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tarjama.errors import ModelUnavailableError, TarjamaError
+from tarjama.models.provenance import sha256_file
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -90,16 +90,6 @@ def parts_installed(spec: EmbeddedModel = QWEN_CODER_1_5B) -> bool:
     except importlib.metadata.PackageNotFoundError:
         return False
     return True
-
-
-def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            if progress:
-                progress(len(chunk))
-    return digest.hexdigest()
 
 
 def verify(path: Path, size: int, sha256: str) -> None:

@@ -1,4 +1,4 @@
-"""Inline stylesheet and script for the HTML report.
+"""The one inline stylesheet and script of every HTML page tarjama writes (score, summary).
 
 They live in Python strings rather than package data files so the report is one
 self-contained file without any packaging configuration, and with no external assets
@@ -70,6 +70,9 @@ mark.term.missed, .swatch.missed { background: var(--missed); border-bottom: 2px
   background: var(--missed); color: var(--bad); font-size: 13px; }
 mark.term.linked { outline: 2px solid var(--accent); }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+td[dir=rtl] { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", serif;
+  font-size: 17px; line-height: 1.8; text-align: right; }
+.rejected { border-left: 4px solid var(--bad); padding-left: 1rem; }
 @media (max-width: 760px) {
   .colhead, .cols { grid-template-columns: 1fr; }
   .col.ar { border-left: 0; padding-left: 0; }

@@ -4,24 +4,20 @@ Each paragraph shows the English hypothesis (and references) on the left and the
 source on the right, in its own ``dir="rtl" lang="ar"`` column so the browser's bidi
 algorithm orders it correctly. Glossary terms are ``<mark class="term" data-term=…>`` on
 both sides; a source term whose English is absent from the hypothesis is
-``class="term missed"``. Every piece of input text goes through ``html.escape``.
+``class="term missed"``. Every piece of input text goes through ``escape.html``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from tarjama.report.assets import CSS, SCRIPT
+from tarjama.report.escape import html as e
 from tarjama.scoring.core import ScoreReport
 from tarjama.scoring.terms import TermMark
 
 # Per-paragraph chrF++ below this is flagged, to draw the eye to weak paragraphs.
 LOW_CHRF = 40.0
-
-
-def e(value: object) -> str:
-    return escape(str(value), quote=True)
 
 
 def highlight(text: str, marks: Sequence[TermMark]) -> str:

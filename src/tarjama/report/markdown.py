@@ -2,26 +2,16 @@
 
 Sections: headline table (metric, score, sacrebleu signature), per-paragraph table, term
 accuracy with missed terms, the paired bootstrap comparison when there is one, and ROUGE of a
-summary when one was scored too. Cell text is escaped so a ``|`` or newline in a translation
-cannot break a table.
+summary when one was scored too. Cell text goes through ``escape.md_cell`` so a ``|`` or
+newline in a translation cannot break a table.
 """
 
 from __future__ import annotations
 
+from tarjama.report.escape import clip
+from tarjama.report.escape import md_cell as cell
 from tarjama.scoring.bootstrap import Interval
 from tarjama.scoring.core import ScoreReport
-
-SNIPPET = 60
-
-
-def cell(text: object) -> str:
-    """Text made safe for a Markdown table cell."""
-    s = str(text).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(s.split())
-
-
-def clip(text: str, width: int = SNIPPET) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def render_markdown(report: ScoreReport, width: int = 1) -> str:

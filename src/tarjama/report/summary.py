@@ -1,4 +1,4 @@
-"""Rendering a ``Summary``: plain text, Markdown, JSONL and a self-contained HTML page.
+"""Rendering a ``Summary`` (``tarjama summarize``): text, Markdown, JSONL and a self-contained page.
 
 Every format shows the same aligned pairs — each Arabic key point with its English
 counterpart, labelled ``¶paragraph.sentence`` (1-based) — in source order. Markdown and
@@ -9,24 +9,18 @@ reason it was rejected, and ROUGE when references were given. JSONL is the machi
 
 from __future__ import annotations
 
-from html import escape
-
+from tarjama.engines.base import describe_identity
+from tarjama.report.assets import CSS
+from tarjama.report.escape import html as e
+from tarjama.report.escape import md_cell
 from tarjama.summary.core import Summary
 
 FORMATS = ("txt", "md", "jsonl", "html")
 
 
-def _engine_label(engine: dict) -> str:
-    if not engine:
-        return "unknown engine"
-    sha = engine.get("sha256")
-    pin = engine.get("revision") or (f"sha256:{sha[:12]}" if sha else "unpinned")
-    return f"{engine.get('engine', '?')}:{engine.get('model', '?')}@{pin}"
-
-
 def provenance(summary: Summary) -> str:
     """One line: how many sentences, how chosen, where the English came from."""
-    engines = ", ".join(_engine_label(e) for e in summary.engines())
+    engines = ", ".join(describe_identity(e) for e in summary.engines())
     source = (
         f"English from {summary.translation_path} ({engines})"
         if summary.translation_path
@@ -50,29 +44,24 @@ def render_txt(summary: Summary) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md(text: object) -> str:
-    """Text made safe for a Markdown table cell."""
-    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
-
-
 def render_md(summary: Summary, width: int = 1) -> str:
-    out = [f"# Summary: `{_md(summary.input_path or 'input')}`", "", provenance(summary) + ".", ""]
+    out = [f"# Summary: `{md_cell(summary.input_path or 'input')}`", "", provenance(summary) + ".", ""]
     out += ["## Key points", "", "| # | Where | العربية | English |", "|---:|---|---|---|"]
     for p in summary.points:
-        out.append(f"| {p.number} | {p.ranked.label} | {_md(p.source)} | {_md(p.english)} |")
+        out.append(f"| {p.number} | {p.ranked.label} | {md_cell(p.source)} | {md_cell(p.english)} |")
     if summary.abstract is not None:
         a = summary.abstract
-        writer = _engine_label(summary.writer or {})
+        writer = describe_identity(summary.writer or {})
         if a.accepted:
             out += ["", "## English summary", ""]
             out += [f"Written by {writer} from the translation; names checked.", ""]
             out.append(a.text)
         else:
-            out += ["", "## Generated summary rejected", "", f"Reason: {_md(a.reason)}.", ""]
+            out += ["", "## Generated summary rejected", "", f"Reason: {md_cell(a.reason)}.", ""]
             out.append("The extractive summary above is used instead. The rejected text, for the record:")
-            out += ["", "> " + _md(a.text or "(empty)")]
+            out += ["", "> " + md_cell(a.text or "(empty)")]
     if summary.notes:
-        out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in summary.notes]
+        out += ["", "## Notes", ""] + [f"- {md_cell(n)}" for n in summary.notes]
     out += ["", "## Why these sentences", ""]
     w = summary.ranking.weights
     out.append(
@@ -84,7 +73,7 @@ def render_md(summary: Summary, width: int = 1) -> str:
     for s in sorted(summary.ranking.sentences, key=lambda s: (-s.final, s.position)):
         out.append(
             f"| {s.label} | {s.centrality:.3f} | {s.position_prior:.3f} | {s.term_weight:.3f} | "
-            f"{s.final:.3f} | {_md(s.decision)} | {_md(', '.join(s.terms)) or '—'} |"
+            f"{s.final:.3f} | {md_cell(s.decision)} | {md_cell(', '.join(s.terms)) or '—'} |"
         )
     if summary.rouge is not None:
         from tarjama.report.rouge import markdown_section
@@ -93,18 +82,8 @@ def render_md(summary: Summary, width: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;padding:.4rem .6rem;
-vertical-align:top}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-td[dir=rtl]{font-family:"Noto Naskh Arabic","Amiri",serif;font-size:1.1em;line-height:1.7}
-.meta{color:#555}.rejected{border-left:4px solid #b00;padding-left:1rem}
-"""
-
-
 def render_html(summary: Summary, width: int = 1) -> str:
     """A standalone page; English on the left, Arabic on the right in its own RTL cell."""
-    e = escape
     rows = "".join(
         f'<tr data-position="{p.ranked.position}"><td class="num">{p.number}</td><td>{e(p.ranked.label)}</td>'
         f'<td lang="en">{e(p.english)}</td><td dir="rtl" lang="ar">{e(p.source)}</td></tr>'
@@ -114,7 +93,7 @@ def render_html(summary: Summary, width: int = 1) -> str:
         "<!DOCTYPE html>",
         '<html lang="en">',
         '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Summary — {e(summary.input_path or 'input')}</title><style>{_CSS}</style></head>",
+        f"<title>Summary — {e(summary.input_path or 'input')}</title><style>{CSS}</style></head>",
         "<body><main>",
         f"<h1>Summary of <code>{e(summary.input_path or 'input')}</code></h1>",
         f'<p class="meta">{e(provenance(summary))}</p>',

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tarjama.scoring.metrics import LOWER_IS_BETTER, corpus_metrics, ref_streams
+from tarjama.metrics import translation_metrics
 
 DEFAULT_SAMPLES = 1000
 DEFAULT_SEED = 12345  # sacrebleu's default, so the resamples are the ones sacrebleu draws
@@ -109,9 +109,10 @@ def paired_bootstrap(
     if len(system) != len(baseline):
         raise ValueError(f"systems differ in length: {len(system)} vs {len(baseline)}")
     idxs = resample_indices(len(system), n_samples, seed)
-    streams = ref_streams(refs)
+    streams = [list(r) for r in refs]
     results = []
-    for name, metric in corpus_metrics().items():
+    for registered in translation_metrics():
+        name, metric = registered.name, registered.corpus_metric()
         sys_stats = np.array(metric._extract_corpus_statistics(list(system), streams), dtype="float32")
         bl_stats = np.array(metric._extract_corpus_statistics(list(baseline), streams), dtype="float32")
         sys_score = float(metric._compute_score_from_stats(sys_stats.sum(0)).score)
@@ -139,7 +140,7 @@ def paired_bootstrap(
                 delta_ci=interval(deltas),
                 p_value=min(p_value, 1.0),
                 signature=signature.format(),
-                lower_is_better=name in LOWER_IS_BETTER,
+                lower_is_better=registered.lower_is_better,
             )
         )
     return results

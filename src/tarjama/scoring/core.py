@@ -16,15 +16,10 @@ import sacrebleu
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
+from tarjama.metrics import MetricScore
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_bootstrap
 from tarjama.scoring.inputs import ParagraphFile, check_aligned, read_paragraph_file, source_paragraphs
-from tarjama.scoring.metrics import (
-    MetricScore,
-    SegmentScore,
-    score_corpus,
-    score_segments,
-    segment_signatures,
-)
+from tarjama.scoring.metrics import SegmentScore, score_corpus, score_segments, segment_signatures
 from tarjama.scoring.summary import SummaryScores
 from tarjama.scoring.terms import TermReport, term_report
 

@@ -1,0 +1,92 @@
+"""The small base every metric shares: a score with its signature, and the ``Metric`` class.
+
+A metric is one module with one ``Metric`` subclass, registered in ``tarjama.metrics.METRICS``
+(as sacrebleu's ``METRICS``); the score command, the bootstrap test and the reports iterate
+the registry instead of naming metrics. ``kind`` says what a metric compares:
+
+* ``translation``: hypotheses against reference translations (BLEU, chrF++, chrF, TER), each
+  a sacrebleu metric: ``corpus`` gives the corpus score with sacrebleu's signature, ``segment``
+  the per-paragraph score (``None`` when a metric is reported for the corpus only);
+* ``terms``: glossary term accuracy (sources, hypotheses and a glossary);
+* ``summary``: ROUGE of a summary against reference summaries;
+* ``post-edit``: HTER, the edit rate from a machine translation to its human post-edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sacrebleu.metrics.base import Metric as SacreBLEUMetric
+
+
+@dataclass(frozen=True)
+class MetricScore:
+    """One corpus score with the sacrebleu signature that makes it reproducible."""
+
+    name: str
+    score: float
+    signature: str
+    verbose: str  # sacrebleu's detail string, e.g. BLEU's n-gram precisions and BP
+    lower_is_better: bool = False
+
+    def formatted(self, width: int = 1) -> str:
+        return f"{self.score:.{width}f}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "score": self.score,
+            "signature": self.signature,
+            "verbose": self.verbose,
+            "lower_is_better": self.lower_is_better,
+        }
+
+
+class Metric:
+    """A registered metric: its report name, what it compares, and which way is better."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str] = "translation"
+    lower_is_better: ClassVar[bool] = False
+
+
+class SacreMetric(Metric):
+    """A metric computed by sacrebleu: one configured object for the corpus, one per segment."""
+
+    def corpus_metric(self) -> SacreBLEUMetric:
+        raise NotImplementedError
+
+    def segment_metric(self) -> SacreBLEUMetric | None:
+        """The per-segment variant, or None when the metric is reported for the corpus only."""
+        return None
+
+    def corpus(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> MetricScore:
+        """The corpus score of ``hypotheses`` against one or more reference *sets*."""
+        metric = self.corpus_metric()
+        score = metric.corpus_score(list(hypotheses), [list(r) for r in references])
+        return MetricScore(
+            name=self.name,
+            score=float(score.score),
+            signature=metric.get_signature().format(),
+            verbose=_verbose(score),
+            lower_is_better=self.lower_is_better,
+        )
+
+    def segment_signature(self, n_refs: int) -> str | None:
+        metric = self.segment_metric()
+        if metric is None:
+            return None
+        # sentence_score never caches references, so sacrebleu does not know the count yet;
+        # set it the way its _cache_references would.
+        metric.num_refs = n_refs
+        return metric.get_signature().format()
+
+
+def _verbose(score: Any) -> str:
+    # BLEU and TER expose extra detail after the score in format(); keep just that part.
+    text = score.format(width=1, score_only=False)
+    _, _, rest = text.partition(" = ")
+    _, _, detail = rest.partition(" ")
+    return detail.strip()

@@ -159,5 +159,5 @@ def test_a_file_that_is_not_a_memory_is_refused(tmp_path: Path) -> None:
 
     bad = tmp_path / "m.sqlite"
     bad.write_text("not a database", encoding="utf-8")
-    with pytest.raises(TarjamaError, match="cannot use as a translation memory"):
+    with pytest.raises(TarjamaError, match="damaged or not a database"):
         TranslationMemory(bad)

@@ -45,6 +45,7 @@ from tarjama.pipeline import (
 from tarjama.record import TermOutcome, TranslatedDocument
 
 if TYPE_CHECKING:
+    from tarjama.memory import TranslationMemory
     from tarjama.progress import Progress
     from tarjama.record import TranslationFile
     from tarjama.scoring.core import ScoreReport
@@ -106,17 +107,27 @@ class Translator:
         *,
         journal: Path | None = None,
         progress: Progress | None = None,
+        memory: TranslationMemory | None = None,
     ) -> TranslatedDocument:
         """Translate a UTF-8 text or Markdown file (format from its suffix)."""
-        return self.translate_document(read_document(path), journal=journal, progress=progress)
+        return self.translate_document(read_document(path), journal=journal, progress=progress, memory=memory)
 
     def translate_document(
-        self, document: Document, *, journal: Path | None = None, progress: Progress | None = None
+        self,
+        document: Document,
+        *,
+        journal: Path | None = None,
+        progress: Progress | None = None,
+        memory: TranslationMemory | None = None,
     ) -> TranslatedDocument:
-        """Translate a parsed document; ``journal`` makes an interrupted run resumable."""
+        """Translate a parsed document.
+
+        ``journal`` makes an interrupted run resumable; sentences a person approved in
+        ``memory`` (same source and glossary) are taken from it as they are (``origin: human``).
+        """
         return translate_document(
             document, self.engine, self.glossary, batch_size=self.batch_size, journal_path=journal,
-            progress=progress,
+            progress=progress, memory=memory,
         )
 
     def translate_batch(self, texts: Iterable[str], *, format: str = "txt") -> list[TranslatedDocument]:

@@ -1,9 +1,11 @@
 """The translation pipeline: document → segments → glossary matches → engine → enforcement → document.
 
 ``translate_document`` drives one document through every stage and returns a
-``TranslatedDocument`` (``tarjama.record``). Finished sentences are appended to an optional
-journal as they come, so an interrupted run resumes where it stopped instead of translating
-everything again; a ``Progress`` hears about every finished sentence.
+``TranslatedDocument`` (``tarjama.record``). A sentence a person approved in the translation
+memory (same source, same glossary) is taken from there and never sent to the engine; it is
+recorded with ``origin: human``. Finished sentences are appended to an optional journal as
+they come, so an interrupted run resumes where it stopped instead of translating everything
+again; a ``Progress`` hears about every finished sentence.
 
 The stages are public so that ``tarjama batch`` and ``tarjama summarize`` share this exact
 code path: ``build_requests`` (segments + glossary hints), ``translate_requests`` (engine call
@@ -29,6 +31,7 @@ from tarjama.record import ParagraphResult, SentenceResult, TermOutcome, Transla
 if TYPE_CHECKING:
     from tarjama.document import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
+    from tarjama.memory import Approval, TranslationMemory
     from tarjama.progress import Progress
 
 
@@ -78,6 +81,20 @@ def translate_requests(
     retry = None if engine.handles_term_hints else engine.translate
     outcomes: list[TermOutcome | None] = list(enforce(requests, results, expected, retry))
     return results, outcomes
+
+
+def human_translation(
+    approval: Approval, expected: Sequence[GlossaryEntry], glossary: Glossary | None
+) -> tuple[SegmentTranslation, TermOutcome | None]:
+    """An approved translation as a segment result: used as it is, its terms only checked."""
+    from tarjama.terms import check_terms
+
+    who = f" by {approval.editor}" if approval.editor else ""
+    result = SegmentTranslation(approval.translation, [f"approved translation{who} from the memory"], 0.0)
+    if glossary is None:
+        return result, None
+    missing = [e.en for e in check_terms(approval.translation, expected)]
+    return result, TermOutcome(expected=[e.en for e in expected], missing=missing)
 
 
 def segment_key(engine: Engine, request: TranslationRequest) -> str:
@@ -142,11 +159,13 @@ def translate_document(
     batch_size: int | None = None,
     journal_path: Path | None = None,
     progress: Progress | None = None,
+    memory: TranslationMemory | None = None,
 ) -> TranslatedDocument:
     """Translate every translatable segment of ``document`` and reassemble the paragraphs.
 
     ``batch_size`` segments go to the engine per call (default: the engine's
-    ``preferred_call_size``); each finished call is written to the journal.
+    ``preferred_call_size``); each finished call is written to the journal. Approved
+    translations in ``memory`` (scoped to this glossary here) replace machine translation.
     """
     batch_size = batch_size or engine.preferred_call_size
     started = time.perf_counter()
@@ -161,9 +180,17 @@ def translate_document(
     translations: list[SegmentTranslation | None] = [None] * len(prepared)
     outcomes: list[TermOutcome | None] = [None] * len(prepared)
     cached = [False] * len(prepared)
+    origins = ["machine"] * len(prepared)
+    if memory is not None:
+        memory.scope(None, gloss_info and gloss_info["sha256"])
+        approved = memory.approved_many(p.request.key() for p in prepared)
+        for i, p in enumerate(prepared):
+            if (approval := approved.get(p.request.key())) is not None:
+                translations[i], outcomes[i] = human_translation(approval, p.expected, glossary)
+                cached[i], origins[i] = True, "human"
     if journal:
         for i, key in enumerate(keys):
-            if (hit := journal.get(key)) is not None:
+            if translations[i] is None and (hit := journal.get(key)) is not None:
                 translations[i], outcomes[i] = hit
                 cached[i] = True
     todo = [i for i in range(len(prepared)) if translations[i] is None]
@@ -194,6 +221,7 @@ def translate_document(
         done_all,
         outcomes,
         cached,
+        origins=origins,
         engine=engine.identity,
         glossary=gloss_info,
         seconds=time.perf_counter() - started,
@@ -207,6 +235,7 @@ def assemble(
     outcomes: Sequence[TermOutcome | None],
     cached: Sequence[bool],
     *,
+    origins: Sequence[str] | None = None,
     engine: EngineIdentity,
     glossary: dict[str, str] | None,
     seconds: float,
@@ -224,6 +253,7 @@ def assemble(
             notes=list(tr.notes),
             seconds=tr.seconds,
             terms=outcomes[k],
+            origin=origins[k] if origins is not None else "machine",
             cached=cached[k],
         )
     paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]

@@ -2,8 +2,8 @@
 
 * ``inputs`` finds the documents (folders, globs, path lists), maps each to its output path
   and reads the four formats (txt, md, jsonl field, tsv column) into translatable units;
-* ``memory`` is the SQLite translation memory that makes re-runs and repeated sentences free
-  and makes a killed run resumable;
+* the SQLite translation memory (``tarjama.memory``) makes re-runs and repeated sentences
+  free, makes a killed run resumable, and brings in human-approved translations;
 * ``shard`` splits the work between machines by a stable hash of each relative path;
 * ``runner`` batches uncached segments across documents, writes outputs atomically and one
   provenance record per document, and isolates failures to the document that caused them.
@@ -12,9 +12,9 @@
 """
 
 from tarjama.batch.inputs import InputFile, discover, output_path
-from tarjama.batch.memory import TranslationMemory
 from tarjama.batch.runner import BatchOptions, BatchRunner, BatchSummary, Failure, plan
 from tarjama.batch.shard import parse_shard, select_shard
+from tarjama.memory import TranslationMemory
 
 __all__ = [
     "BatchOptions",

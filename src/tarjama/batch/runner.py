@@ -33,10 +33,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, Source, output_path, read_source
-from tarjama.batch.memory import MemoryEntry, TranslationMemory
 from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
 from tarjama.errors import TarjamaError
-from tarjama.pipeline import PreparedSegment, assemble, build_requests, glossary_info, translate_requests
+from tarjama.memory import MemoryEntry, TranslationMemory
+from tarjama.pipeline import (
+    PreparedSegment,
+    assemble,
+    build_requests,
+    glossary_info,
+    human_translation,
+    translate_requests,
+)
 from tarjama.textio import write_text_atomic
 
 if TYPE_CHECKING:
@@ -155,6 +162,23 @@ def _load(
     return source, prepared, keys
 
 
+def known_translations(
+    memory: TranslationMemory,
+    keys: Sequence[str],
+    requests: dict[str, PreparedSegment],
+    glossary: Glossary | None,
+) -> dict[str, MemoryEntry]:
+    """What the memory already has for ``keys``: a human approval, else this engine's translation."""
+    by_approval_key = {requests[k].request.key(): k for k in keys}
+    found: dict[str, MemoryEntry] = {}
+    for approval_key, approval in memory.approved_many(by_approval_key).items():
+        key = by_approval_key[approval_key]
+        result, outcome = human_translation(approval, requests[key].expected, glossary)
+        found[key] = MemoryEntry(result.text, result.notes, outcome, 0.0, origin="human")
+    found.update(memory.get_many(k for k in keys if k not in found))
+    return found
+
+
 def plan(
     items: Sequence[InputFile],
     options: BatchOptions,
@@ -168,13 +192,16 @@ def plan(
         entry = PlanEntry(item, output_path(item, options.out_dir, options.lang))
         try:
             # No engine is loaded here: keys as for an engine that does not read context.
-            _source, _prepared, keys = _load(item, options, glossary, with_context=False)
+            _source, prepared, keys = _load(item, options, glossary, with_context=False)
         except TarjamaError as exc:
             entry.error = str(exc)
             entries.append(entry)
             continue
         flat = [k for unit in keys for k in unit]
-        known = memory.get_many(k for k in flat if k not in seen) if memory else {}
+        requests = {k: p for unit_k, unit_p in zip(keys, prepared, strict=True)
+                    for k, p in zip(unit_k, unit_p, strict=True)}
+        fresh = [k for k in flat if k not in seen]
+        known = known_translations(memory, fresh, requests, glossary) if memory else {}
         entry.segments = len(flat)
         for k in flat:
             if k in seen or k in known:
@@ -265,11 +292,11 @@ class BatchRunner:
             self._record_failure(str(item.path), item.format, output, [str(exc)], started)
             return
         distinct = list(dict.fromkeys(k for unit in keys for k in unit))
-        unknown = [k for k in distinct if not self._known(k)]
-        self.resolved.update(self.memory.get_many(unknown))
         requests: dict[str, PreparedSegment] = {}
         for unit_p, unit_k in zip(prepared, keys, strict=True):
             requests.update(zip(unit_k, unit_p, strict=True))
+        unknown = [k for k in distinct if not self._known(k)]
+        self.resolved.update(known_translations(self.memory, unknown, requests, self.glossary))
         owned = []
         for k in distinct:
             self.refs[k] += 1
@@ -382,6 +409,7 @@ class BatchRunner:
                 translations,
                 [e.terms for e in entries],
                 cached,
+                origins=[e.origin for e in entries],
                 engine=self.identity,
                 glossary=self.gloss_info,
                 seconds=0.0,

@@ -17,14 +17,12 @@ import time
 from pathlib import Path
 
 from tarjama.batch.inputs import discover, read_path_list
-from tarjama.batch.memory import TranslationMemory
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.commands.common import add_engine_options, add_run_options, engine_options, load_glossary
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
-
-MEMORY_NAME = ".tarjama-memory.sqlite"
+from tarjama.memory import MEMORY_NAME, TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction) -> None:

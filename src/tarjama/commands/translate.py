@@ -28,6 +28,7 @@ from tarjama.commands.common import (
 from tarjama.document import detect_format, read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
+from tarjama.memory import MEMORY_NAME, TranslationMemory
 from tarjama.record import TranslatedDocument
 
 FORMATS = ("txt", "md", "jsonl")
@@ -41,7 +42,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_engine_options(p)
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else input's)")
     add_run_options(p, batch_help="segments per engine call (default: 8; gguf: 4 × parallel = 64)")
+    p.add_argument(
+        "--memory",
+        type=Path,
+        help=f"translation memory whose approved translations replace machine output (default: {MEMORY_NAME} "
+        "beside the -o file, when it exists)",
+    )
     p.set_defaults(func=run)
+
+
+def memory_path(args: argparse.Namespace, out: Path | None) -> Path | None:
+    """--memory, else the memory beside the output file when there is one."""
+    if args.memory is not None:
+        if not args.memory.is_file():
+            raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
+        return args.memory
+    beside = out.parent / MEMORY_NAME if out is not None else None
+    return beside if beside is not None and beside.is_file() else None
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -58,8 +75,11 @@ def summary_line(result: TranslatedDocument) -> str:
     if result.glossary is not None:
         found, expected = result.term_totals()
         line += f" · glossary terms {found}/{expected}"
-    if meta["resumed_sentences"]:
-        line += f" · {meta['resumed_sentences']} sentences resumed from journal"
+    human = sum(1 for s in result.sentences() if s.origin == "human")
+    if human:
+        line += f" · {human} approved translations from the memory"
+    if meta["resumed_sentences"] - human:
+        line += f" · {meta['resumed_sentences'] - human} sentences resumed from journal"
     if meta["notes"]:
         line += f" · {len(meta['notes'])} sentences with notes (see the JSONL or .meta.json)"
     return line
@@ -74,10 +94,18 @@ def run(args: argparse.Namespace) -> int:
         raise TarjamaError(f"--batch-size must be at least 1, got {args.batch_size}")
     document = read_document(args.input)
     glossary = load_glossary(args)
-    engine = load_engine(args.engine, args.model, **engine_options(args))
+    mem_path = memory_path(args, out)
+    memory = TranslationMemory(mem_path, readonly=True) if mem_path is not None else None
     journal = out.with_name(f".{out.name}.tarjama-journal") if out else None
-    with Translator(engine, glossary, batch_size=args.batch_size) as translator:
-        result = translator.translate_document(document, journal=journal, progress=progress_for(args))
+    try:
+        engine = load_engine(args.engine, args.model, **engine_options(args))
+        with Translator(engine, glossary, batch_size=args.batch_size) as translator:
+            result = translator.translate_document(
+                document, journal=journal, progress=progress_for(args), memory=memory
+            )
+    finally:
+        if memory is not None:
+            memory.close()
     text = result.jsonl() if fmt == "jsonl" else result.text()
     write_output(out, text, None if fmt == "jsonl" or out is None else result.metadata())
     if journal is not None and journal.exists():

@@ -1,0 +1,366 @@
+"""The translation memory: every finished segment, and every human-approved translation, in SQLite.
+
+Two kinds of rows:
+
+* **machine translations** (table ``segments``), keyed by the engine (SHA-256 of
+  ``engine.identity.to_dict()``, so another model, revision or decoding setting never reuses
+  one), the glossary (``Glossary.digest()``, or ``"none"``) and the segment
+  (``TranslationRequest.key``: SHA-256 of its exact source text and term hints, plus its
+  context for engines that read context). A row keeps the final translation after glossary
+  enforcement, its notes and its term record, so a hit is exactly what a fresh translation
+  by that engine would have produced;
+* **human approvals** (table ``approvals``), keyed by the glossary and the segment alone (a
+  person's translation does not depend on the engine): the approved English, who approved
+  it and when, and the machine text it replaced. Approvals are only ever added; the latest
+  one of a segment is the one used, and it outranks any machine translation in every later
+  ``translate`` and ``batch`` run with the same glossary.
+
+Writers commit after every batch or approval. The database runs in WAL mode: a commit is one
+append to the log, readers (a ``--dry-run``, another shard, the review server) do not block
+the writer, and a process killed at any point loses at most the batch in flight.
+``synchronous=NORMAL`` is enough for that: it survives a killed process; only a power cut can
+drop the last commits, and then those segments are simply translated again.
+
+A file of an older schema is migrated in place when opened for writing (schema 1 had no
+approvals); opened read-only it is used as it is. A damaged file (``PRAGMA quick_check`` on
+open, or any database error later) is refused with one line saying how to recover.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tarjama.engines.base import TranslationRequest
+from tarjama.errors import TarjamaError
+from tarjama.record import TermOutcome
+
+SCHEMA_VERSION = 2
+NO_GLOSSARY = "none"
+MEMORY_NAME = ".tarjama-memory.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (
+    engine TEXT NOT NULL,        -- sha256 of the engine identity
+    glossary TEXT NOT NULL,      -- Glossary.digest(), or 'none'
+    key TEXT NOT NULL,           -- TranslationRequest.key()
+    source TEXT NOT NULL,
+    hints TEXT NOT NULL,         -- JSON [[source, target, kind], ...]
+    translation TEXT NOT NULL,
+    notes TEXT NOT NULL,         -- JSON list of strings
+    terms TEXT,                  -- JSON term record, NULL without glossary
+    seconds REAL NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (engine, glossary, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS engines (
+    engine TEXT PRIMARY KEY,     -- sha256 of the identity
+    identity TEXT NOT NULL       -- the identity itself, JSON
+);
+-- What each --engine/--model pair resolved to last time, so --dry-run can count cached
+-- segments without loading a model to learn its identity.
+CREATE TABLE IF NOT EXISTS requested (
+    engine_arg TEXT NOT NULL,
+    model_arg TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    used REAL NOT NULL,
+    PRIMARY KEY (engine_arg, model_arg)
+) WITHOUT ROWID;
+-- Human-approved translations (schema 2): append-only; the latest per (glossary, key) is used.
+CREATE TABLE IF NOT EXISTS approvals (
+    id INTEGER PRIMARY KEY,
+    glossary TEXT NOT NULL,
+    key TEXT NOT NULL,           -- TranslationRequest.key() without context
+    source TEXT NOT NULL,
+    hints TEXT NOT NULL,
+    translation TEXT NOT NULL,   -- the approved English
+    editor TEXT NOT NULL,        -- who approved it ('' when not given)
+    approved REAL NOT NULL,      -- when (Unix time)
+    machine TEXT,                -- the machine translation it replaced, when known
+    engine TEXT,                 -- the engine identity (JSON) of that machine translation
+    via TEXT NOT NULL,           -- how it arrived: 'review', 'tmx', …
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS approvals_segment ON approvals (glossary, key, id);
+"""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def engine_hash(identity: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def hints_of(request: TranslationRequest) -> list[list[str]]:
+    return [[h.source, h.target, h.kind] for h in request.hints]
+
+
+@dataclass
+class MemoryEntry:
+    """A translation from the memory: a machine translation, or a human approval (``origin``)."""
+
+    translation: str
+    notes: list[str] = field(default_factory=list)
+    terms: TermOutcome | None = None
+    seconds: float = 0.0
+    origin: str = "machine"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A human-approved translation of one segment."""
+
+    key: str
+    source: str
+    translation: str
+    editor: str
+    approved: float
+    machine: str | None = None
+    engine: dict[str, Any] | None = None
+    via: str = "review"
+    note: str = ""
+    hints: tuple[tuple[str, str, str], ...] = ()
+
+
+def _guarded(method: F) -> F:
+    """Turn a database error inside ``method`` into one line saying how to recover."""
+
+    @functools.wraps(method)
+    def wrapper(self: TranslationMemory, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class TranslationMemory:
+    """The memory file, opened for one engine and glossary scope at a time (see ``scope``)."""
+
+    def __init__(self, path: Path, *, readonly: bool = False, check: bool = True) -> None:
+        self.path = path
+        self.readonly = readonly
+        try:
+            if readonly:
+                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, timeout=30)
+            if check:
+                result = self._db.execute("PRAGMA quick_check").fetchone()
+                if result is None or result[0] != "ok":
+                    raise sqlite3.DatabaseError(result[0] if result else "quick_check returned nothing")
+            version = self._version()
+            if version is not None and version > SCHEMA_VERSION:
+                raise TarjamaError(
+                    f"{path}: translation memory schema {version} is newer than this tarjama's "
+                    f"{SCHEMA_VERSION}; upgrade tarjama or give another --memory"
+                )
+            if not readonly:
+                # WAL: cheap per-batch commits and readers that never block the writer.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                # Migration in place: schema 1 files gain the approvals table above.
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
+                self._db.commit()
+            elif version is None:
+                raise TarjamaError(f"{path}: not a tarjama translation memory (no schema record); "
+                                   "give another --memory")
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+        self.has_approvals = self._table_exists("approvals")
+        self.engine = ""
+        self.glossary = NO_GLOSSARY
+
+    def damaged(self, exc: BaseException) -> TarjamaError:
+        """The one-line error for a memory file SQLite cannot use."""
+        return TarjamaError(
+            f"{self.path}: the translation memory is damaged or not a database ({exc}); move it aside "
+            f"(mv {self.path} {self.path}.damaged) and run again: outputs are correct without it, "
+            "only what it held is translated again"
+        )
+
+    def _version(self) -> int | None:
+        if not self._table_exists("meta"):
+            return None
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        try:
+            return int(row[0]) if row else None
+        except ValueError:
+            return None
+
+    def _table_exists(self, name: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+        return row.fetchone() is not None
+
+    # -- scope ---------------------------------------------------------------------------
+
+    @_guarded
+    def scope(self, identity: dict[str, Any] | None, glossary_digest: str | None) -> None:
+        """Use rows of this engine identity and glossary from now on (and record the identity).
+
+        ``identity`` None scopes to the glossary only (approvals need no engine).
+        """
+        self.engine = engine_hash(identity) if identity is not None else ""
+        self.glossary = glossary_digest or NO_GLOSSARY
+        if identity is not None and not self.readonly:
+            self._db.execute(
+                "INSERT OR IGNORE INTO engines VALUES (?, ?)",
+                (self.engine, json.dumps(identity, sort_keys=True, ensure_ascii=False)),
+            )
+            self._db.commit()
+
+    @_guarded
+    def remember_request(self, engine_arg: str, model_arg: str) -> None:
+        """Note which identity this ``--engine``/``--model`` pair resolved to (for ``--dry-run``)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO requested VALUES (?, ?, ?, ?)",
+            (engine_arg, model_arg, self.engine, time.time()),
+        )
+        self._db.commit()
+
+    @_guarded
+    def scope_from_request(self, engine_arg: str, model_arg: str, glossary_digest: str | None) -> bool:
+        """Scope to what this pair resolved to last time; False if it was never used."""
+        row = self._db.execute(
+            "SELECT engine FROM requested WHERE engine_arg = ? AND model_arg = ?", (engine_arg, model_arg)
+        ).fetchone()
+        if row is None:
+            return False
+        self.engine, self.glossary = row[0], glossary_digest or NO_GLOSSARY
+        return True
+
+    # -- machine translations ---------------------------------------------------------------
+
+    @_guarded
+    def get_many(self, keys: Iterable[str]) -> dict[str, MemoryEntry]:
+        """This engine's translations of those of ``keys`` that are in the memory."""
+        found: dict[str, MemoryEntry] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                # Only the '?' placeholders are formatted into the statement.
+                f"SELECT key, translation, notes, terms, seconds FROM segments "
+                f"WHERE engine = ? AND glossary = ? AND key IN ({marks})",
+                (self.engine, self.glossary, *chunk),
+            )
+            for key, translation, notes, terms, seconds in rows:
+                outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
+                found[key] = MemoryEntry(translation, json.loads(notes), outcome, seconds)
+        return found
+
+    @_guarded
+    def put_many(self, items: Sequence[tuple[str, TranslationRequest, MemoryEntry]]) -> None:
+        """Store finished machine translations and commit: after this returns they survive a kill."""
+        now = time.time()
+        self._db.executemany(
+            "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    self.engine,
+                    self.glossary,
+                    key,
+                    request.source,
+                    json.dumps(hints_of(request), ensure_ascii=False),
+                    entry.translation,
+                    json.dumps(entry.notes, ensure_ascii=False),
+                    None if entry.terms is None else json.dumps(entry.terms.to_dict(), ensure_ascii=False),
+                    entry.seconds,
+                    now,
+                )
+                for key, request, entry in items
+                if entry.origin == "machine"
+            ],
+        )
+        self._db.commit()
+
+    @_guarded
+    def count(self) -> int:
+        """Machine rows in the current scope."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM segments WHERE engine = ? AND glossary = ?", (self.engine, self.glossary)
+        ).fetchone()
+        return int(row[0])
+
+    # -- human approvals --------------------------------------------------------------------
+
+    @_guarded
+    def approve(self, request: TranslationRequest, approval: Approval) -> None:
+        """Record a human translation of ``request`` (current glossary scope) and commit at once."""
+        if self.readonly:
+            raise TarjamaError(f"{self.path}: opened read-only; cannot store an approval")
+        self._db.execute(
+            "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, machine, "
+            "engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.glossary,
+                request.key(),
+                request.source,
+                json.dumps(hints_of(request), ensure_ascii=False),
+                approval.translation,
+                approval.editor,
+                approval.approved,
+                approval.machine,
+                None if approval.engine is None else json.dumps(approval.engine, sort_keys=True),
+                approval.via,
+                approval.note,
+            ),
+        )
+        self._db.commit()
+
+    @_guarded
+    def approved_many(self, keys: Iterable[str]) -> dict[str, Approval]:
+        """The latest approval of each of ``keys`` in the current glossary scope."""
+        if not self.has_approvals:
+            return {}
+        found: dict[str, Approval] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
+                f"FROM approvals WHERE glossary = ? AND key IN ({marks}) ORDER BY id",
+                (self.glossary, *chunk),
+            )
+            for key, source, translation, editor, approved, machine, engine, via, note, hints in rows:
+                found[key] = Approval(  # later rows (higher id) replace earlier ones
+                    key, source, translation, editor, approved, machine,
+                    json.loads(engine) if engine else None, via, note,
+                    tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
+                )
+        return found
+
+    @_guarded
+    def approvals(self, glossary: str | None = None) -> list[Approval]:
+        """Every approval (of one glossary scope, when given), oldest first, history included."""
+        if not self.has_approvals:
+            return []
+        query = ("SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
+                 "FROM approvals")
+        rows = self._db.execute(query + (" WHERE glossary = ? ORDER BY id" if glossary else " ORDER BY id"),
+                                (glossary,) if glossary else ())
+        return [
+            Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
+                     tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
+            for k, s, t, e, a, m, eng, v, n, hints in rows
+        ]
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+
+def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:
+    # Stay well below SQLite's limit on bound parameters.
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]

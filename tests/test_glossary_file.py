@@ -208,3 +208,27 @@ def test_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         run("add", "-g", path, "--ar", "تسوكوبا", "--en", "Tsukuba", "--kind", "place")
     assert path.read_bytes() == GOOD.encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.tsv"]  # no temporary file left behind
+
+
+def test_concurrent_adds_from_several_processes_all_land(tmp_path: Path) -> None:
+    """Two processes adding ten entries each to one glossary: all twenty rows are there."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "g.tsv"
+    path.write_text("ar\ten\tkind\tnote\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from tarjama.cli import main\n"
+        "for i in range(10):\n"
+        "    code = main(['glossary', 'add', '-g', sys.argv[1], '--ar', f'اسم{sys.argv[2]}ا{i}',"
+        " '--en', f'Name {sys.argv[2]}-{i}', '--kind', 'person'])\n"
+        "    assert code == 0\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(path), tag], stdout=subprocess.DEVNULL)
+        for tag in ("a", "b")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    entries = Glossary.load(path).entries
+    assert sorted(e.en for e in entries) == sorted(f"Name {t}-{i}" for t in "ab" for i in range(10))

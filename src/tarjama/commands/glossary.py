@@ -1,7 +1,8 @@
 """``tarjama glossary``: list, add, remove, lint, import and export glossary entries.
 
-Every write goes through ``GlossaryFile`` (comments, blank lines and row order are kept; add
-appends a row, remove deletes rows) and is atomic. A file that does not parse is refused with
+Every write goes through ``tarjama.glossary.tsv.edit`` (locked against other processes, read
+afresh, comments, blank lines and row order kept; add appends a row, remove deletes rows) and
+is atomic. A file that does not parse is refused with
 its line number and left byte-for-byte as it was.
 """
 
@@ -16,7 +17,7 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.formats import FORMATS, format_of, read_entries, write_entries
 from tarjama.glossary.lint import lint_file
-from tarjama.glossary.tsv import GlossaryFile
+from tarjama.glossary.tsv import edit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,16 +73,6 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _open(path: Path) -> tuple[GlossaryFile, list[GlossaryEntry]]:
-    """Parse ``path`` for editing; refuse (without writing) if any row is unusable."""
-    gfile = GlossaryFile.read(path)
-    entries, problems = gfile.entries()
-    fatal = [p for p in problems if p.fatal]
-    if fatal:
-        raise TarjamaError(f"{path}:{fatal[0].line}: {fatal[0].message}; the file was not changed")
-    return gfile, entries
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     for e in Glossary.load(args.glossary).entries:
         if args.kind in (None, e.kind):
@@ -100,37 +91,38 @@ def _clashes(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> str | None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     path: Path = args.glossary
-    gfile, entries = _open(path) if path.exists() else (GlossaryFile.new(path), [])
     forms = [f.strip() for arg in args.ar for f in arg.split("|")]
     variants = [v.strip() for v in args.variant]
     entry = GlossaryEntry(forms, args.en.strip(), args.kind, args.note.strip(), variants)
-    clash = _clashes(entry, entries)
-    if clash:
-        raise TarjamaError(f"{path}: {clash}; edit or remove that entry instead of adding a second one")
-    line = gfile.append(entry)
-    gfile.save()
+    with edit(path, create=True) as (gfile, entries):
+        clash = _clashes(entry, entries)
+        if clash:
+            raise TarjamaError(f"{path}: {clash}; edit or remove that entry instead of adding a second one")
+        line = gfile.append(entry)
     print(f"{path}:{line}: added {entry.en!r}")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     path: Path = args.glossary
-    gfile, entries = _open(path)
-    if args.line is not None:
-        doomed = [e for e in entries if e.line == args.line]
-    elif args.en is not None:
-        doomed = [e for e in entries if e.en == args.en.strip()]
-    else:
-        form = normalize(args.ar)
-        doomed = [e for e in entries if form in {normalize(f) for f in e.ar_forms}]
-    if not doomed:
-        what = f"line {args.line}" if args.line is not None else repr(args.en or args.ar)
-        raise TarjamaError(f"{path}: no entry matches {what}; see `tarjama glossary list`")
-    gfile.remove_lines({e.line for e in doomed})
-    gfile.save()
+    with edit(path) as (gfile, entries):
+        doomed = _doomed(args, entries)
+        if not doomed:
+            what = f"line {args.line}" if args.line is not None else repr(args.en or args.ar)
+            raise TarjamaError(f"{path}: no entry matches {what}; see `tarjama glossary list`")
+        gfile.remove_lines({e.line for e in doomed})
     for e in doomed:
         print(f"{path}:{e.line}: removed {e.en!r} ({' | '.join(e.ar_forms)})")
     return 0
+
+
+def _doomed(args: argparse.Namespace, entries: list[GlossaryEntry]) -> list[GlossaryEntry]:
+    if args.line is not None:
+        return [e for e in entries if e.line == args.line]
+    if args.en is not None:
+        return [e for e in entries if e.en == args.en.strip()]
+    form = normalize(args.ar)
+    return [e for e in entries if form in {normalize(f) for f in e.ar_forms}]
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -147,21 +139,19 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.glossary
     incoming = read_entries(args.source, format_of(args.source, args.format))
-    gfile, entries = _open(path) if path.exists() else (GlossaryFile.new(path), [])
     added = skipped = 0
-    for entry in incoming:
-        if entry in entries:
-            skipped += 1
-            continue
-        clash = _clashes(entry, entries)
-        if clash:
-            raise TarjamaError(f"{args.source}: entry {entry.line} ({entry.en!r}): {clash}; "
-                               f"nothing was imported and {path} was not changed")
-        gfile.append(entry)
-        entries.append(entry)
-        added += 1
-    if added:
-        gfile.save()
+    with edit(path, create=True) as (gfile, entries):
+        for entry in incoming:
+            if entry in entries:
+                skipped += 1
+                continue
+            clash = _clashes(entry, entries)
+            if clash:
+                raise TarjamaError(f"{args.source}: entry {entry.line} ({entry.en!r}): {clash}; "
+                                   f"nothing was imported and {path} was not changed")
+            gfile.append(entry)
+            entries.append(entry)
+            added += 1
     print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source}"
           + (f", skipped {skipped} already present" if skipped else ""))
     return 0

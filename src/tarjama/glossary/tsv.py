@@ -13,12 +13,18 @@ canonical English; ``en_variants`` (optional column) lists English forms to rewr
 Fields are split on tabs only — no quoting — so what you see in an editor is what is read.
 A file is edited as a list of lines so that comments, blank lines and order survive; a file
 with a fatal problem is refused with its line number and left as it was.
+
+Every read-modify-write goes through ``edit``: it holds an exclusive lock (``flock`` on the
+glossary's folder) while it reads the file afresh, lets the caller change it, and writes it
+back atomically, so two processes adding entries at once both land.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,3 +155,62 @@ def _parse_header(cells: list[str], path: str | os.PathLike[str], line: int) -> 
         raise TarjamaError(f"{path}:{line}: header lacks column(s) {', '.join(missing)}; the header must be "
                            f"'{HEADER.replace(chr(9), '<TAB>')}' (en_variants optional)")
     return columns
+
+
+# How long an edit waits for another process's edit of a glossary in the same folder.
+LOCK_TIMEOUT = 60.0
+
+
+@contextlib.contextmanager
+def _folder_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on the glossary's folder: no lock file is left beside the glossary,
+    and the lock survives the atomic rename that replaces the file itself."""
+    import fcntl
+    import time
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise TarjamaError(f"{path}: cannot open its folder to lock the glossary ({exc.strerror})") from None
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TarjamaError(
+                        f"{path}: another process has been editing a glossary in {folder} for "
+                        f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextlib.contextmanager
+def edit(
+    path: str | os.PathLike[str], *, create: bool = False
+) -> Iterator[tuple[GlossaryFile, list[GlossaryEntry]]]:
+    """Lock ``path``, read it afresh, yield (file, entries), write it back if the caller changed it.
+
+    ``create`` starts a new file when there is none. A file with a fatal problem is refused
+    (its line named) and left as it was. Nothing is written when the body raises.
+    """
+    path = Path(path)
+    with _folder_lock(path):
+        if path.exists() or not create:
+            gfile = GlossaryFile.read(path)
+            entries, problems = gfile.entries()
+            fatal = [p for p in problems if p.fatal]
+            if fatal:
+                raise TarjamaError(f"{path}:{fatal[0].line}: {fatal[0].message}; the file was not changed")
+        else:
+            gfile, entries = GlossaryFile.new(path), []
+        before = gfile.render()
+        yield gfile, entries
+        if gfile.render() != before:
+            gfile.save()

@@ -75,11 +75,12 @@ class Sentence:
     confidence: Confidence | None = None
     # Set by the workspace against the current glossary (``attach``).
     request: TranslationRequest = field(default_factory=lambda: TranslationRequest(""))
+    key: str = ""  # request.key(): the approval key
     expected: list[GlossaryEntry] = field(default_factory=list)
     approval: Approval | None = None
 
     def attach(self, request: TranslationRequest, expected: list[GlossaryEntry]) -> None:
-        self.request, self.expected = request, expected
+        self.request, self.key, self.expected = request, request.key(), expected
 
     @property
     def current(self) -> str | None:

@@ -229,7 +229,7 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
             Mount("/static", app=StaticFiles(directory=STATIC)),
         ],
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     return Guard(app, access)
 
 

@@ -2,8 +2,9 @@
 
 The document page counts the seconds a sentence is being edited (its editor active, the tab
 visible, a key or the mouse used in the last minute) and sends them with the approval. Each
-approval appends one line to ``.tarjama-review.jsonl`` in the memory's folder, flushed and
-fsynced after the approval itself is committed to the memory::
+approval appends one line to ``.tarjama-review.jsonl`` in the memory's folder, written
+through to the operating system after the approval itself is committed to the memory (like
+the memory's commits, it survives a killed process; a power cut may drop the last lines)::
 
     {"at": 1767000000.0, "document": "a/b.en.txt", "key": "…", "editor": "amal", "seconds": 41.5}
 
@@ -52,8 +53,6 @@ class TimeLog:
         with self._lock:
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write(line)
-                fh.flush()
-                os.fsync(fh.fileno())
             self._seconds[name] += seconds
 
     def seconds(self, document: Path) -> float:

@@ -207,10 +207,10 @@ class _Scope:
     glossary: Glossary | None
     stamp: tuple[int, int, int] | None
     error: str | None = None
+    digest: str | None = None
 
-    @property
-    def digest(self) -> str | None:
-        return self.glossary.digest() if self.glossary is not None else None
+    def __post_init__(self) -> None:
+        self.digest = self.glossary.digest() if self.glossary is not None else None
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -330,14 +330,18 @@ class Workspace:
         for doc in self._reviewable():
             for s in doc.sentences:
                 s.attach(*segment_request(s.source, self.glossary))
-                self._by_key.setdefault((doc.memory_path, s.request.key()), []).append((doc, s))
+                self._by_key.setdefault((doc.memory_path, s.key), []).append((doc, s))
         for doc in self._reviewable():
             self._sync(doc)
 
-    def _sync(self, doc: ReviewDocument) -> bool:
-        """Take the memory's latest approvals of ``doc``'s sentences; True when any changed."""
+    def _sync(self, doc: ReviewDocument, sentences: list[Sentence] | None = None) -> bool:
+        """Take the memory's latest approvals of ``doc``'s sentences (or of ``sentences``); True on a change.
+
+        Other processes (another server, a TMX import) may have approved some since.
+        """
         digest = self.digest
-        keys = [s.request.key() for s in doc.sentences]
+        sentences = doc.sentences if sentences is None else sentences
+        keys = [s.key for s in sentences]
 
         def read(m: TranslationMemory) -> dict[str, Approval]:
             m.scope(None, digest)
@@ -345,8 +349,8 @@ class Workspace:
 
         approved = self.stores[doc.memory_path].call(read)
         changed = False
-        for s in doc.sentences:
-            new = approved.get(s.request.key())
+        for s in sentences:
+            new = approved.get(s.key)
             if not _same(new, s.approval):
                 self._set_approval(doc, s, new)
                 changed = True
@@ -379,7 +383,7 @@ class Workspace:
             return 0
         old = self._scope.digest
         self._scope = _Scope(glossary, stamp)
-        if glossary.digest() == old:
+        if self._scope.digest == old:
             return 0
         carried = sum(self._carry_over(store, old, glossary) for store in self.stores.values()) if old else 0
         self._attach()
@@ -552,10 +556,10 @@ class Workspace:
             self._refresh()
             doc = self.document(number)
             s = self._sentence(doc, sentence)
-            self._sync(doc)
+            self._sync(doc, [s])
             before = s.approval
             approval = Approval(
-                key=s.request.key(), source=s.source, translation=text, editor=editor, approved=time.time(),
+                key=s.key, source=s.source, translation=text, editor=editor, approved=time.time(),
                 machine=s.machine, engine=doc.engine, via="review",
             )
             request, digest = s.request, self.digest

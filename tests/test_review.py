@@ -426,3 +426,21 @@ def test_translate_keeps_its_own_content_unchanged_when_nothing_was_approved(tmp
     path.write_text(translate(source, glossary).jsonl(), encoding="utf-8")
     with Workspace.open([path], glossary=glossary) as ws:
         assert ws.reviewed_text(0) == path.read_text(encoding="utf-8")
+
+
+def test_a_reviewed_translate_jsonl_is_what_translate_writes_next(tmp_path: Path) -> None:
+    source = tmp_path / "a.ar.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    glossary = write_glossary(tmp_path)
+    path = tmp_path / "a.en.jsonl"
+    path.write_text(translate(source, glossary).jsonl(), encoding="utf-8")
+    with Workspace.open([path], glossary=glossary) as ws:
+        ws.approve(0, 1, "The team will study Mars next year.", editor="amal")
+        ws.approve(0, 4, "Both agencies work on electric propulsion for spacecraft.")
+        exported = ws.export(0).path.read_text(encoding="utf-8")
+    memory = TranslationMemory(tmp_path / MEMORY_NAME, readonly=True)
+    try:
+        again = translate_document(read_document(source), Parrot(), Glossary.load(glossary), memory=memory)
+    finally:
+        memory.close()
+    assert exported == again.jsonl()

@@ -237,12 +237,22 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
 
 
 def bind(host: str, port: int | None) -> socket.socket:
-    """A listening socket on ``host``; ``port`` None tries DEFAULT_PORT, then any free port."""
+    """A listening socket on ``host``; ``port`` None tries DEFAULT_PORT, then any free port.
+
+    The socket is made with ``IPPROTO_TCP`` explicitly: asyncio turns Nagle's algorithm off
+    (``TCP_NODELAY``) only on connections of such a socket, and with Nagle on, every response
+    (headers, then body) waits about 40 ms for the client's delayed acknowledgement.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for candidate in ([DEFAULT_PORT, 0] if port is None else [port]):
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
-            return socket.create_server((host.strip("[]"), candidate), family=family)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host.strip("[]"), candidate))
+            sock.listen(128)
+            return sock
         except OSError as exc:
+            sock.close()
             last = exc
     if port is not None:
         raise TarjamaError(f"cannot listen on {host}:{port} ({last.strerror}); choose another --port") \

@@ -78,6 +78,10 @@ def test_mt_service_formats_keep_every_source_form_and_its_target(
     back = Glossary.load(target).entries
     assert forms_to_english(back) == forms_to_english(original.entries)
     assert {e.kind for e in back} == {"organisation"}
+    merged = tmp_path / "merged.tsv"  # back into the glossary it came from: nothing to add
+    merged.write_bytes(SHIPPED.read_bytes())
+    assert run("import", "-g", merged, exported, "--format", fmt) == 0
+    assert merged.read_bytes() == SHIPPED.read_bytes()
     if fmt == "google":  # the description column carries the note
         notes = {e.en: e.note for e in original.entries}
         assert all(e.note == notes[e.en] for e in back)

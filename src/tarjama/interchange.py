@@ -6,13 +6,15 @@ lives here once:
 
 * **Language codes** (``language_side``): ``ar``, ``ar-XX`` (any region or script subtag,
   ``-`` or ``_``), ``arb`` (ISO 639-3 Standard Arabic) and ``ara`` are Arabic; ``en``,
-  ``en-XX`` and ``eng`` are English; case never matters. ``pick_sides`` refuses a file with no
-  Arabic or no English side with one line naming the languages it has.
+  ``en-XX`` and ``eng`` are English; case never matters (``is_language_code`` tells any
+  tag-shaped code). ``pick_sides`` refuses a file with no Arabic or no English side with one
+  line naming the languages it has.
 * **Safe XML** (``parse_xml``): parsed with defusedxml over the standard library's expat.
   A DOCTYPE naming an external DTD is fine (TBX 2008 files carry one; it is never fetched),
   but any entity declaration — internal (billion laughs) or external (file or network
   reads) — and any parameter entity refuse the whole file; nothing is ever expanded or
-  fetched. Malformed markup is one line with the line and column.
+  fetched. Malformed markup is one line with the line and column. ``xml_unsafe`` names a
+  character XML 1.0 cannot carry (a control character), for writers to refuse or skip.
 * **Spreadsheet cells** (``formula_leading``, ``neutralise_cell``, ``restore_cell``): a cell
   that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a
   formula by spreadsheet programs (CSV injection, OWASP). CSV exports prefix such a cell

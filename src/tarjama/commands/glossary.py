@@ -100,6 +100,16 @@ def _clashes(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> str | None:
     return None
 
 
+def _already_mapped(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> bool:
+    """True when every source form of ``entry`` is already in the glossary with the same English.
+
+    Formats that carry only source → target pairs (DeepL, Google) bring back entries without
+    their kind, note or variants; importing them into the glossary they came from adds nothing.
+    """
+    taken = {normalize(f): e.en for e in entries for f in e.ar_forms}
+    return all(taken.get(normalize(f)) == entry.en for f in entry.ar_forms)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     path: Path = args.glossary
     forms = [f.strip() for arg in args.ar for f in arg.split("|")]
@@ -155,7 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     added = skipped = 0
     with edit(path, create=True) as (gfile, entries):
         for entry in incoming:
-            if entry in entries:
+            if entry in entries or _already_mapped(entry, entries):
                 skipped += 1
                 continue
             clash = _clashes(entry, entries)
@@ -165,7 +175,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             gfile.append(entry)
             entries.append(entry)
             added += 1
-    print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source} ({name})"
+    label = FORMATS[name].label
+    print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source} ({label})"
           + (f", skipped {skipped} already present" if skipped else ""))
     if imported.into_note:
         print(f"{args.source}: kept in the note column: {describe_counts(imported.into_note)}",
@@ -184,7 +195,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_output_path(args.dest, [args.glossary])
     entries = Glossary.load(args.glossary).entries
     report = fmt.write(entries, args.dest)
-    what = f"TBX {'2008' if args.tbx_version == 2 else '2019'}" if name == "tbx" else name
+    what = f"TBX {'2008' if args.tbx_version == 2 else '2019'}" if name == "tbx" else fmt.label
     rows = "" if report.records == len(entries) else f" as {report.records} rows"
     print(f"{args.dest}: wrote {len(entries)} entries{rows} ({what})")
     if report.left_out:

@@ -55,6 +55,7 @@ class GlossaryFormat(abc.ABC):
     """One exchange format (see the package docstring for the list)."""
 
     name: ClassVar[str]
+    label: ClassVar[str]  # how messages name it
     suffixes: ClassVar[tuple[str, ...]]
     summary: ClassVar[str]
 

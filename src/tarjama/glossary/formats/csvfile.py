@@ -53,6 +53,7 @@ def csv_records(text: str, path: str | os.PathLike[str], delimiter: str = ",") -
 
 class CsvFormat(GlossaryFormat):
     name = "csv"
+    label = "CSV"
     suffixes = (".csv",)
     summary = "CSV with the glossary's columns (spreadsheets)"
 

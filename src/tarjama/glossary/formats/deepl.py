@@ -48,6 +48,7 @@ def _is_header(cells: list[str]) -> bool:
 
 class DeeplFormat(GlossaryFormat):
     name = "deepl"
+    label = "DeepL"
     suffixes = (".tsv",)
     summary = "DeepL glossary (also Google's unidirectional): source<TAB>target, or source,target in .csv"
 

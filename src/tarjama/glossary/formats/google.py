@@ -32,6 +32,7 @@ from tarjama.textio import read_text, write_text_atomic
 
 class GoogleFormat(GlossaryFormat):
     name = "google"
+    label = "Google equivalent term sets"
     suffixes = ()
     summary = "Google Cloud Translation equivalent term sets: CSV with a language-code header (ar,en)"
 

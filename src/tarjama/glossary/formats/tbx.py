@@ -340,6 +340,7 @@ def _q(d: Dialect, tag: str) -> str:
 
 class TbxFormat(GlossaryFormat):
     name = "tbx"
+    label = "TBX"
     suffixes = (".tbx",)
     summary = "TBX-Basic: TBX 2008 <martif> or TBX 2019 <tbx> (read both; write --tbx-version 2|3)"
 

@@ -62,6 +62,7 @@ def _check_archive(path: str | os.PathLike[str]) -> None:
 
 class XlsxFormat(GlossaryFormat):
     name = "xlsx"
+    label = "XLSX"
     suffixes = (".xlsx",)
     summary = "Excel workbook, header row, Arabic column right to left"
 

@@ -219,13 +219,13 @@ def summarize(
     ``abstractive`` adds an English summary written by the translator's LLM, kept only if every
     name and number in it is supported by the article.
     """
-    from tarjama.record import read_translation
+    from tarjama.record import TranslationFile, read_translation
     from tarjama.summary.core import summarize as run
     from tarjama.summary.translations import check_translation
 
     document = text if isinstance(text, Document) else parse_text(text)
     glossary = glossary if glossary is not None else (translator.glossary if translator else None)
-    if translation is not None and not hasattr(translation, "paragraphs"):
+    if translation is not None and not isinstance(translation, TranslationFile):
         translation = read_translation(translation, need_sentences=True)
     checked = check_translation(translation, document) if translation is not None else None
     engine = translator.engine if translator is not None else None

@@ -21,6 +21,9 @@ the writer, and a process killed at any point loses at most the batch in flight.
 ``synchronous=NORMAL`` is enough for that: it survives a killed process; only a power cut can
 drop the last commits, and then those segments are simply translated again.
 
+``machine_rows``, ``approval_rows`` and ``add_records`` read and add whole memories; TMX
+export and import (``tarjama memory export|import``) are built on them in ``tarjama.tmx``.
+
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
 approvals); opened read-only it is used as it is. A damaged file (``PRAGMA quick_check`` on
 open, or any database error later) is refused with one line saying how to recover.
@@ -128,6 +131,23 @@ class Approval:
     via: str = "review"
     note: str = ""
     hints: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MachineRow:
+    """One machine translation as stored, with the identity of the engine that made it."""
+
+    engine: str                              # sha256 of the identity
+    identity: dict[str, Any] | None          # None when the memory lost it
+    glossary: str
+    key: str
+    source: str
+    hints: tuple[tuple[str, str, str], ...]
+    translation: str
+    notes: list[str]
+    terms: dict[str, Any] | None
+    seconds: float
+    created: float
 
 
 def _guarded(method: F) -> F:
@@ -374,6 +394,92 @@ class TranslationMemory:
                      tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
             for k, s, t, e, a, m, eng, v, n, hints in rows
         ]
+
+    # -- whole-memory reading and bulk import (TMX export/import: tarjama.tmx) ----------------
+
+    @_guarded
+    def machine_rows(self) -> list[MachineRow]:
+        """Every machine translation, of every engine and glossary, with its engine identity."""
+        rows = self._db.execute(
+            "SELECT s.engine, e.identity, s.glossary, s.key, s.source, s.hints, s.translation, s.notes, "
+            "s.terms, s.seconds, s.created FROM segments s LEFT JOIN engines e ON e.engine = s.engine "
+            "ORDER BY s.created, s.engine, s.glossary, s.key"
+        )
+        return [
+            MachineRow(eng, json.loads(ident) if ident else None, gl, key, src,
+                       tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
+                       tr, json.loads(notes), json.loads(terms) if terms else None, secs, created)
+            for eng, ident, gl, key, src, hints, tr, notes, terms, secs, created in rows
+        ]
+
+    @_guarded
+    def approval_rows(self) -> list[tuple[str, Approval]]:
+        """Every approval with its glossary digest, oldest first (history included)."""
+        if not self.has_approvals:
+            return []
+        rows = self._db.execute(
+            "SELECT glossary, key, source, translation, editor, approved, machine, engine, via, note, hints "
+            "FROM approvals ORDER BY id"
+        )
+        return [
+            (g, Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
+                         tuple(tuple(h) for h in json.loads(hints))))  # type: ignore[misc]
+            for g, k, s, t, e, a, m, eng, v, n, hints in rows
+        ]
+
+    @_guarded
+    def machine_translation(self, engine: str, glossary: str, key: str) -> str | None:
+        """The machine translation stored under exactly this engine hash, glossary and key."""
+        row = self._db.execute(
+            "SELECT translation FROM segments WHERE engine = ? AND glossary = ? AND key = ?",
+            (engine, glossary, key),
+        ).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def add_records(
+        self, machine: Sequence[MachineRow], approvals: Sequence[tuple[str, Approval]]
+    ) -> tuple[int, int]:
+        """Add rows from another memory in one transaction; return (machine added, approvals added).
+
+        A machine row whose engine, glossary and key are already present is kept as it is; an
+        approval identical to one already recorded (glossary, key, translation, editor, time)
+        is not added twice, so importing the same file again changes nothing.
+        """
+        if self.readonly:
+            raise TarjamaError(f"{self.path}: opened read-only; cannot import into it")
+        added_machine = added_approvals = 0
+        with self._db:
+            for row in machine:
+                if row.identity is not None:
+                    identity = json.dumps(row.identity, sort_keys=True, ensure_ascii=False)
+                    self._db.execute("INSERT OR IGNORE INTO engines VALUES (?, ?)", (row.engine, identity))
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row.engine, row.glossary, row.key, row.source,
+                     json.dumps([list(h) for h in row.hints], ensure_ascii=False), row.translation,
+                     json.dumps(row.notes, ensure_ascii=False),
+                     None if row.terms is None else json.dumps(row.terms, ensure_ascii=False),
+                     row.seconds, row.created),
+                )
+                added_machine += cursor.rowcount
+            for glossary, a in approvals:
+                present = self._db.execute(
+                    "SELECT 1 FROM approvals WHERE glossary = ? AND key = ? AND translation = ? "
+                    "AND editor = ? AND approved = ?", (glossary, a.key, a.translation, a.editor, a.approved),
+                ).fetchone()
+                if present:
+                    continue
+                self._db.execute(
+                    "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, "
+                    "machine, engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (glossary, a.key, a.source, json.dumps([list(h) for h in a.hints], ensure_ascii=False),
+                     a.translation, a.editor, a.approved, a.machine,
+                     None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note),
+                )
+                added_approvals += 1
+        self.has_approvals = self._table_exists("approvals")
+        return added_machine, added_approvals
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -69,7 +69,7 @@ def glossary_info(glossary: Glossary | None) -> dict[str, str] | None:
     """What is recorded about the glossary beside every output (None when it is off)."""
     if glossary is None:
         return None
-    return {"sha256": glossary.digest(), "path": str(getattr(glossary, "path", ""))}
+    return {"sha256": glossary.digest(), "path": str(glossary.path or "")}
 
 
 def translate_requests(

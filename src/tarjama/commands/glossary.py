@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from tarjama.arabic import normalize
+from tarjama.commands.common import check_output_path
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
-from tarjama.glossary.formats import FORMATS, format_of, read_entries, write_entries
+from tarjama.glossary.formats import FORMATS, Options, describe_counts, detect, make
 from tarjama.glossary.lint import lint_file
 from tarjama.glossary.tsv import edit
 
@@ -57,14 +58,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = actions.add_parser("lint", parents=[common], help="report problems, one per line (exit 1 if any)")
     p.set_defaults(func=cmd_lint)
 
-    p = actions.add_parser("import", parents=[common], help="append entries from CSV or TBX-Basic")
-    p.add_argument("source", type=Path, help="a .csv or .tbx file")
-    p.add_argument("--format", choices=FORMATS, help="default: from the file suffix")
+    formats = "; ".join(f"{name}: {cls.summary}" for name, cls in FORMATS.items())
+    p = actions.add_parser("import", parents=[common], help="append entries from another tool's file",
+                           description=f"Formats — {formats}.")
+    p.add_argument("source", type=Path, help="a .csv, .xlsx, .tbx or .tsv file")
+    p.add_argument("--format", choices=list(FORMATS),
+                   help="default: from the suffix (.csv is told apart by its first row)")
+    p.add_argument("--kind", choices=KINDS, default="concept",
+                   help="kind of entries whose file gives none (default: concept)")
     p.set_defaults(func=cmd_import)
 
-    p = actions.add_parser("export", parents=[common], help="write the entries as CSV or TBX-Basic")
-    p.add_argument("dest", type=Path, help="a .csv or .tbx file")
-    p.add_argument("--format", choices=FORMATS, help="default: from the file suffix")
+    p = actions.add_parser("export", parents=[common], help="write the entries for another tool",
+                           description=f"Formats — {formats}.")
+    p.add_argument("dest", type=Path, help="a .csv, .xlsx, .tbx or .tsv file")
+    p.add_argument("--format", choices=list(FORMATS),
+                   help="default: from the suffix (.csv → csv, .tsv → deepl)")
+    p.add_argument("--tbx-version", type=int, choices=(2, 3), default=3,
+                   help="TBX written: 2 = TBX-Basic 2008 <martif> (most CAT tools), "
+                   "3 = TBX 2019 <tbx> (default)")
     p.set_defaults(func=cmd_export)
 
 
@@ -87,6 +98,16 @@ def _clashes(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> str | None:
         if other is not None:
             return f"source form {form!r} is already on line {other.line} (→ {other.en!r})"
     return None
+
+
+def _already_mapped(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> bool:
+    """True when every source form of ``entry`` is already in the glossary with the same English.
+
+    Formats that carry only source → target pairs (DeepL, Google) bring back entries without
+    their kind, note or variants; importing them into the glossary they came from adds nothing.
+    """
+    taken = {normalize(f): e.en for e in entries for f in e.ar_forms}
+    return all(taken.get(normalize(f)) == entry.en for f in entry.ar_forms)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -138,11 +159,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.glossary
-    incoming = read_entries(args.source, format_of(args.source, args.format))
+    name = detect(args.source, args.format, writing=False)
+    imported = make(name, Options(kind=args.kind)).read(args.source)
+    incoming = imported.entries
     added = skipped = 0
     with edit(path, create=True) as (gfile, entries):
         for entry in incoming:
-            if entry in entries:
+            if entry in entries or _already_mapped(entry, entries):
                 skipped += 1
                 continue
             clash = _clashes(entry, entries)
@@ -152,13 +175,32 @@ def cmd_import(args: argparse.Namespace) -> int:
             gfile.append(entry)
             entries.append(entry)
             added += 1
-    print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source}"
+    label = FORMATS[name].label
+    print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source} ({label})"
           + (f", skipped {skipped} already present" if skipped else ""))
+    if imported.into_note:
+        print(f"{args.source}: kept in the note column: {describe_counts(imported.into_note)}",
+              file=sys.stderr)
+    if imported.skipped:
+        print(f"{args.source}: not imported: {describe_counts(imported.skipped)}", file=sys.stderr)
+    if imported.dropped:
+        print(f"{args.source}: dropped (no column in the glossary): {describe_counts(imported.dropped)}",
+              file=sys.stderr)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    name = detect(args.dest, args.format, writing=True)
+    fmt = make(name, Options(tbx_version=args.tbx_version))
+    check_output_path(args.dest, [args.glossary])
     entries = Glossary.load(args.glossary).entries
-    write_entries(entries, args.dest, format_of(args.dest, args.format))
-    print(f"{args.dest}: wrote {len(entries)} entries")
+    report = fmt.write(entries, args.dest)
+    what = f"TBX {'2008' if args.tbx_version == 2 else '2019'}" if name == "tbx" else fmt.label
+    rows = "" if report.records == len(entries) else f" as {report.records} rows"
+    print(f"{args.dest}: wrote {len(entries)} entries{rows} ({what})")
+    if report.left_out:
+        print(f"{args.dest}: left out ({what} cannot hold them): {describe_counts(report.left_out)}",
+              file=sys.stderr)
+    for warning in report.warnings:
+        print(f"{args.dest}: {warning}", file=sys.stderr)
     return 0

@@ -19,6 +19,10 @@ Findings (code — meaning):
   fine: the longer English contains "Apophis".)
 * ``variant-conflict`` — one English variant rewritten to two canonical forms, or a variant
   equal to another entry's canonical form.
+* ``formula`` — a cell that starts with ``=``, ``+``, ``-`` or ``@``: a spreadsheet opening the
+  file runs it as a formula (CSV injection). The TSV is kept as written and tarjama's CSV and
+  XLSX exports neutralise such cells (``tarjama.interchange``), but the file itself is often
+  opened in a spreadsheet, so the cell is reported; reword it (e.g. "minus …") if you can.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from tarjama.arabic import normalize
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher
 from tarjama.glossary.tsv import GlossaryFile
+from tarjama.interchange import formula_leading
 from tarjama.terms import contains
 
 
@@ -94,6 +99,18 @@ def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
             normalised.setdefault(norm, (form, e))
     found += _shadowed(entries)
     found += _variant_conflicts(entries)
+    found += _formula_cells(entries)
+    return found
+
+
+def _formula_cells(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    found = []
+    for e in entries:
+        for column, cell in e.values().items():
+            if formula_leading(cell):
+                found.append((e.line, "formula", f"column {column} starts with {cell[0]!r} ({cell!r}): a "
+                              "spreadsheet opening this file would run it as a formula; tarjama's CSV and "
+                              "XLSX exports neutralise it, but reword it if you can"))
     return found
 
 

@@ -16,9 +16,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from tarjama.errors import TarjamaError
+from tarjama.glossary import Glossary
+from tarjama.glossary.matcher import TermMatch
+from tarjama.metrics.terms import TermAccuracy, term_accuracy
 from tarjama.terms import term_spans
 
 
@@ -63,7 +64,7 @@ class TermReport:
     correct: int
     total: int
     score: float | None  # percent; None when the sources contain no glossary term
-    accuracy: Any
+    accuracy: TermAccuracy
     paragraphs: list[ParagraphTerms]
 
     def formatted(self, width: int = 1) -> str:
@@ -76,7 +77,7 @@ class TermReport:
         return [(i, term) for i, p in enumerate(self.paragraphs) for term in p.missed]
 
     def to_dict(self) -> dict[str, object]:
-        detail = self.accuracy.to_dict() if hasattr(self.accuracy, "to_dict") else {}
+        detail = self.accuracy.to_dict()
         return {
             "glossary": self.glossary_path,
             "correct": self.correct,
@@ -88,17 +89,8 @@ class TermReport:
         }
 
 
-def load_glossary(path: str | Path) -> Any:
-    """``tarjama.glossary.Glossary.load`` (its errors are already TarjamaErrors)."""
-    try:
-        from tarjama.glossary import Glossary
-    except ImportError as exc:  # the glossary subsystem is a separate part of the package
-        raise TarjamaError(f"{path}: glossary support is unavailable in this install ({exc})") from None
-    return Glossary.load(path)
-
-
 def paragraph_terms(
-    glossary: Any,
+    glossary: Glossary,
     source: str,
     hypothesis: str,
     references: Sequence[str],
@@ -113,7 +105,7 @@ def paragraph_terms(
     matches = sorted(glossary.match(source), key=lambda m: (m.start, -(m.end - m.start)))
     result = ParagraphTerms(references=[[] for _ in references])
     # Entries sharing one English form are pooled, as term_accuracy pools them.
-    by_term: dict[str, list[Any]] = {}
+    by_term: dict[str, list[TermMatch]] = {}
     for m in matches:
         by_term.setdefault(m.entry.en, []).append(m)
     missing_counts = Counter(missing) if missing is not None else None
@@ -138,7 +130,7 @@ def paragraph_terms(
 
 
 def term_report(
-    glossary: str | Path | Any,
+    glossary: str | Path | Glossary,
     sources: Sequence[str],
     hypotheses: Sequence[str],
     refs: Sequence[Sequence[str]],
@@ -147,12 +139,10 @@ def term_report(
 
     ``glossary`` is a path or an already loaded ``Glossary``.
     """
-    from tarjama.metrics.terms import term_accuracy
-
     if isinstance(glossary, (str, Path)):
-        glossary_path, glossary = str(glossary), load_glossary(glossary)
+        glossary_path, glossary = str(glossary), Glossary.load(glossary)
     else:
-        glossary_path = str(getattr(glossary, "path", None) or "glossary")
+        glossary_path = str(glossary.path or "glossary")
     accuracy = term_accuracy(list(sources), list(hypotheses), glossary)
     paragraphs = [
         paragraph_terms(glossary, src, hyp, [r[i] for r in refs], missing=accuracy.per_segment[i][2])

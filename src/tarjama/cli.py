@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "tarjama.commands.score",
     "tarjama.commands.glossary",
     "tarjama.commands.memory",
+    "tarjama.commands.review",
     "tarjama.commands.models",
     "tarjama.commands.eval",
 )

@@ -281,6 +281,26 @@ class TranslationMemory:
         return found
 
     @_guarded
+    def machine_by_source(self, sources: Iterable[str]) -> dict[str, MemoryEntry]:
+        """This engine's latest translation of each of ``sources``, whatever its hints and context.
+
+        For a reader that can no longer rebuild a segment's exact key (the glossary changed
+        since the run); ``get_many`` is the exact lookup.
+        """
+        found: dict[str, MemoryEntry] = {}
+        for chunk in _chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, translation, notes, terms, seconds FROM segments "
+                f"WHERE engine = ? AND glossary = ? AND source IN ({marks}) ORDER BY created",
+                (self.engine, self.glossary, *chunk),
+            )
+            for source, translation, notes, terms, seconds in rows:
+                outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
+                found[source] = MemoryEntry(translation, json.loads(notes), outcome, seconds)  # latest wins
+        return found
+
+    @_guarded
     def put_many(self, items: Sequence[tuple[str, TranslationRequest, MemoryEntry]]) -> None:
         """Store finished machine translations and commit: after this returns they survive a kill."""
         now = time.time()

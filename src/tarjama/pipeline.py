@@ -46,15 +46,22 @@ class PreparedSegment:
     expected: list[GlossaryEntry]
 
 
+def segment_request(
+    text: str, glossary: Glossary | None, context: str = ""
+) -> tuple[TranslationRequest, list[GlossaryEntry]]:
+    """The engine request for one segment's text (with its term hints) and the entries it expects."""
+    matches = glossary.match(text) if glossary else []
+    hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
+    return TranslationRequest(text, hints, context), [m.entry for m in matches]
+
+
 def build_requests(document: Document, glossary: Glossary | None) -> list[PreparedSegment]:
     """Engine requests for every translatable segment, in document order, with term hints."""
     prepared: list[PreparedSegment] = []
     for para, seg in document.sentences():
-        matches = glossary.match(seg.content) if glossary else []
-        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
         context = " ".join(s.content for s in para.sentences if s.index < seg.index)
-        request = TranslationRequest(seg.content, hints, context)
-        prepared.append(PreparedSegment(para, seg, request, [m.entry for m in matches]))
+        request, expected = segment_request(seg.content, glossary, context)
+        prepared.append(PreparedSegment(para, seg, request, expected))
     return prepared
 
 

@@ -92,6 +92,10 @@ class DocumentRecord:
     failures: list[str] = field(default_factory=list)
     shard: str | None = None
     finished: str = ""
+    # The JSONL field or TSV column translated (jsonl and tsv inputs only): what a reader of
+    # this record (``tarjama review``) needs to read the source again the same way.
+    field: str | None = None
+    column: str | None = None
 
 
 @dataclass
@@ -371,6 +375,8 @@ class BatchRunner:
             units=len(job.source.units),
             segments=sum(len(u) for u in job.keys),
             shard=self.options.shard,
+            field=self.options.field_name if job.item.format == "jsonl" else None,
+            column=self.options.column if job.item.format == "tsv" else None,
         )
         if not failures:
             try:

@@ -58,6 +58,15 @@ def lint_file(path: str | os.PathLike[str]) -> list[Finding]:
     return [Finding(str(path), line, code, msg) for line, code, msg in sorted(set(found))]
 
 
+def lint_entries(entries: list[GlossaryEntry], path: str | os.PathLike[str] = "glossary") -> list[Finding]:
+    """The cross-entry findings (duplicates, conflicts, shadowing, variants) for ``entries`` as given.
+
+    For checking an edit before it is written: lint the entries with the new one added, each
+    carrying the line it would have, and compare with the findings of the file as it is.
+    """
+    return [Finding(str(path), line, code, msg) for line, code, msg in sorted(set(_cross_checks(entries)))]
+
+
 def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     rows: dict[tuple, GlossaryEntry] = {}

@@ -1,0 +1,641 @@
+"""A review session: documents, translation memories and glossary, and every action on them.
+
+No web code here: ``tarjama.review.server`` calls these methods and renders what they return;
+the tests call them directly.
+
+* **State**: the documents (``review.documents``), one ``MemoryStore`` per memory file, the
+  glossary (read again whenever its file changes on disk, whoever changed it), the fuzzy
+  suggestion index and the time logs. One lock serialises every change and every read of
+  sentence state; ``snapshot`` hands the server an immutable view of a document to render.
+* **Approve** appends a human translation to the document's memory (``TranslationMemory.approve``:
+  who, when, the machine text it replaced, the engine) and it is committed before the call
+  returns; the same sentence in every other document of that memory shows it at once.
+  Another server on the same memory is seen on the next page load (``sync``).
+* **Glossary scope**: the memory scopes approvals by the glossary's digest, so every glossary
+  edit would orphan them. After a change, each approval of the old digest is carried over to
+  the new one (appended, noted "carried over") when the change leaves the sentence's term
+  hints alone, or when its English already holds every term the new glossary expects there;
+  any other sentence needs review again, its earlier approval offered as a 100 % suggestion.
+* **Add to glossary** validates the row like every glossary reader (``entry_from_values``)
+  and lints the entries with the new one against the entries without it
+  (``glossary.lint.lint_entries``); any new finding (conflict, duplicate, shadowing, variant
+  clash) refuses the entry and nothing is written. The write is ``glossary.tsv.edit``: locked,
+  read afresh, atomic — as ``tarjama glossary add``.
+* **Needs review**: not approved, and the record flags it (``needs_review`` or an ``error``
+  finding of the fidelity checks), or a glossary term is missing from its English, or it has
+  no English at all.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tarjama.errors import TarjamaError
+from tarjama.glossary import KINDS, Glossary, GlossaryEntry
+from tarjama.glossary.entry import Problem, entry_from_values
+from tarjama.glossary.lint import lint_entries
+from tarjama.glossary.tsv import edit
+from tarjama.memory import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory
+from tarjama.metrics.base import MetricScore
+from tarjama.metrics.hter import HTER
+from tarjama.pipeline import human_translation, segment_request
+from tarjama.record import Confidence, Finding, TermOutcome
+from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch_documents, jsonl_document
+from tarjama.review.suggest import Suggestion, SuggestionIndex
+from tarjama.review.timelog import TimeLog
+from tarjama.scoring.terms import TermMark, paragraph_terms
+from tarjama.terms import check_terms
+from tarjama.textio import write_text_atomic
+
+T = TypeVar("T")
+MAX_EDITOR = 80
+MAX_TEXT = 20_000
+
+
+class ReviewError(TarjamaError):
+    """A request the session refuses; ``status`` is the HTTP status the server answers with."""
+
+    def __init__(self, message: str, status: int = 400, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.details = list(details)
+
+
+class MemoryStore:
+    """One translation memory file, used from one thread of its own.
+
+    A SQLite connection belongs to the thread that opened it, and the server answers requests
+    from a pool of threads; so every call on the memory runs on this store's thread, in order.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.log = TimeLog(path.parent)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tarjama-memory")
+        self._memory: TranslationMemory | None = None
+        try:
+            self._memory = self._thread.submit(TranslationMemory, path).result()
+        except BaseException:
+            self._thread.shutdown()
+            raise
+
+    def call(self, fn: Callable[[TranslationMemory], T]) -> T:
+        assert self._memory is not None
+        memory = self._memory
+        return self._thread.submit(fn, memory).result()
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._thread.submit(self._memory.close).result()
+            self._memory = None
+        self._thread.shutdown()
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What a page shows of one sentence (immutable: rendered outside the lock)."""
+
+    number: int
+    label: str
+    source: str
+    text: str  # the current English ("" when there is none)
+    machine: str | None
+    status: str  # "approved", "review" or "machine"
+    reasons: tuple[str, ...]  # why it needs review
+    source_marks: tuple[TermMark, ...]
+    target_marks: tuple[TermMark, ...]
+    missing: tuple[str, ...]  # expected English terms absent from the English
+    findings: tuple[Finding, ...]
+    confidence: Confidence | None
+    notes: tuple[str, ...]
+    editor: str | None  # of the approval
+    approved: float | None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.status == "review"
+
+
+@dataclass(frozen=True)
+class Stats:
+    sentences: int
+    review: int
+    approved: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.approved / self.sentences) if self.sentences else 100
+
+    def to_dict(self) -> dict[str, int]:
+        return {"sentences": self.sentences, "review": self.review, "approved": self.approved,
+                "percent": self.percent}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    number: int
+    name: str
+    kind: str
+    format: str
+    engine: str
+    problem: str | None
+    stats: Stats
+    minutes: float
+    export_name: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document as a page shows it: sentences needing review first, each group in document order."""
+
+    info: DocumentInfo
+    views: tuple[SentenceView, ...]
+    glossary: str | None  # the glossary's path, None when the session has none
+    glossary_error: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The post-editing report of one document."""
+
+    hter: MetricScore | None  # TER of the machine text against its approved post-edit
+    approved: int
+    edited: int  # approved with changes
+    compared: int  # approved sentences whose machine text is known (what HTER covers)
+    minutes: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hter": None if self.hter is None else round(self.hter.score, 2),
+            "signature": None if self.hter is None else self.hter.signature,
+            "approved": self.approved, "edited": self.edited, "compared": self.compared,
+            "minutes": round(self.minutes, 1),
+        }
+
+
+@dataclass(frozen=True)
+class Approved:
+    view: SentenceView
+    stats: Stats
+    overrode: Approval | None  # someone else's approval this one replaced since the page loaded
+
+
+@dataclass(frozen=True)
+class TermAdded:
+    line: int
+    entry: GlossaryEntry
+    carried: int  # approvals carried over to the new glossary
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    name: str  # relative to the document's folder
+    size: int
+
+
+@dataclass
+class _Scope:
+    """The glossary as this session last read it."""
+
+    glossary: Glossary | None
+    stamp: tuple[int, int, int] | None
+    error: str | None = None
+    digest: str | None = None
+
+    def __post_init__(self) -> None:
+        self.digest = self.glossary.digest() if self.glossary is not None else None
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class Workspace:
+    """A review session over the documents of one or more PATHs (see the module docstring)."""
+
+    def __init__(self, glossary_path: Path | None) -> None:
+        self.lock = threading.RLock()
+        self.glossary_path = glossary_path
+        glossary = Glossary.load(glossary_path) if glossary_path is not None else None
+        self._scope = _Scope(glossary, _stamp(glossary_path) if glossary_path else None)
+        self.documents: list[ReviewDocument] = []
+        self.stores: dict[Path, MemoryStore] = {}
+        self.suggestions = SuggestionIndex()
+        self._views: dict[tuple[int, int], SentenceView] = {}
+        # Every sentence of a memory by its approval key: one approval shows in all of them.
+        self._by_key: dict[tuple[Path, str], list[tuple[ReviewDocument, Sentence]]] = {}
+        self._reports: dict[int, tuple[int, Report]] = {}
+        self._versions: dict[int, int] = {}
+
+    # -- opening and closing --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        paths: Iterable[str | Path],
+        *,
+        memory: Path | None = None,
+        glossary: Path | None = None,
+        field_name: str = "text",
+        column: str = "text",
+    ) -> Workspace:
+        """A session over ``paths`` (batch output folders and translate JSONL files)."""
+        ws = cls(glossary)
+        try:
+            for given in paths:
+                ws._add_path(Path(given), memory, field_name, column)
+            if not ws.documents:
+                raise TarjamaError("no documents to review: the given folders' provenance.jsonl lists no "
+                                   "finished document")
+            with ws.lock:
+                ws._attach()
+                ws._load_suggestions()
+        except BaseException:
+            ws.close()
+            raise
+        return ws
+
+    def _add_path(self, path: Path, memory: Path | None, field_name: str, column: str) -> None:
+        hint = "give a tarjama batch output folder (its --out-dir) or tarjama translate --format jsonl files"
+        seen = {d.output for d in self.documents if d.problem is None}
+        if path.is_dir():
+            if not (path / PROVENANCE).is_file():
+                raise TarjamaError(f"{path}: no {PROVENANCE} in this folder; {hint}")
+            mem = memory or path / MEMORY_NAME
+            if not mem.is_file():
+                raise TarjamaError(f"{mem}: no translation memory there; name the memory tarjama batch used "
+                                   "with --memory")
+            store = self._store(mem)
+            first = len(self.documents)
+            docs = store.call(lambda m: batch_documents(
+                path, m, store.path, self._scope.glossary, first_number=first, field_name=field_name,
+                column=column))
+            self.documents += [d for d in docs if d.output not in seen or d.problem is not None]
+        elif path.is_file():
+            store = self._store(memory or path.parent / MEMORY_NAME)
+            doc = jsonl_document(path, store.path, number=len(self.documents))
+            if doc.output not in seen:
+                self.documents.append(doc)
+        else:
+            raise TarjamaError(f"{path}: no such file or folder; {hint}")
+        for k, doc in enumerate(self.documents):
+            doc.number = k
+
+    def _store(self, path: Path) -> MemoryStore:
+        resolved = path.resolve()
+        if resolved not in self.stores:
+            self.stores[resolved] = MemoryStore(resolved)
+        return self.stores[resolved]
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            store.close()
+        self.stores.clear()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state against the current glossary ------------------------------------------------
+
+    @property
+    def digest(self) -> str | None:
+        return self._scope.digest
+
+    @property
+    def glossary(self) -> Glossary | None:
+        return self._scope.glossary
+
+    def _reviewable(self) -> list[ReviewDocument]:
+        return [d for d in self.documents if d.problem is None]
+
+    def _attach(self) -> None:
+        """Requests, term hints and approvals of every sentence under the current glossary."""
+        self._views.clear()
+        self._reports.clear()
+        self._by_key.clear()
+        for doc in self._reviewable():
+            for s in doc.sentences:
+                s.attach(*segment_request(s.source, self.glossary))
+                self._by_key.setdefault((doc.memory_path, s.key), []).append((doc, s))
+        for doc in self._reviewable():
+            self._sync(doc)
+
+    def _sync(self, doc: ReviewDocument, sentences: list[Sentence] | None = None) -> bool:
+        """Take the memory's latest approvals of ``doc``'s sentences (or of ``sentences``); True on a change.
+
+        Other processes (another server, a TMX import) may have approved some since.
+        """
+        digest = self.digest
+        sentences = doc.sentences if sentences is None else sentences
+        keys = [s.key for s in sentences]
+
+        def read(m: TranslationMemory) -> dict[str, Approval]:
+            m.scope(None, digest)
+            return m.approved_many(keys)
+
+        approved = self.stores[doc.memory_path].call(read)
+        changed = False
+        for s in sentences:
+            new = approved.get(s.key)
+            if not _same(new, s.approval):
+                self._set_approval(doc, s, new)
+                changed = True
+        return changed
+
+    def _set_approval(self, doc: ReviewDocument, s: Sentence, approval: Approval | None) -> None:
+        s.approval = approval
+        if approval is not None and s.machine is None and approval.machine is not None:
+            s.machine = approval.machine
+        self._views.pop((doc.number, s.number), None)
+        self._versions[doc.number] = self._versions.get(doc.number, 0) + 1
+
+    def refresh(self) -> None:
+        """Read the glossary again if its file changed on disk; carry approvals over to it."""
+        with self.lock:
+            self._refresh()
+
+    def _refresh(self) -> int:
+        path = self.glossary_path
+        if path is None:
+            return 0
+        stamp = _stamp(path)
+        if stamp == self._scope.stamp:
+            return 0
+        try:
+            glossary = Glossary.load(path)
+        except TarjamaError as exc:
+            # A half-edited file: keep working with the last good version and say so.
+            self._scope.stamp, self._scope.error = stamp, str(exc)
+            return 0
+        old = self._scope.digest
+        self._scope = _Scope(glossary, stamp)
+        if self._scope.digest == old:
+            return 0
+        carried = sum(self._carry_over(store, old, glossary) for store in self.stores.values()) if old else 0
+        self._attach()
+        self._load_suggestions()
+        return carried
+
+    def _carry_over(self, store: MemoryStore, old: str, glossary: Glossary) -> int:
+        new = glossary.digest()
+
+        def work(m: TranslationMemory) -> int:
+            latest: dict[str, Approval] = {}
+            for a in m.approvals(old or NO_GLOSSARY):
+                latest[a.key] = a
+            moves = []
+            for a in latest.values():
+                request, expected = segment_request(a.source, glossary)
+                if request.key() != a.key and check_terms(a.translation, expected):
+                    continue  # the new glossary expects a term this approval lacks: review again
+                moves.append((request, a))
+            m.scope(None, new)
+            there = m.approved_many(r.key() for r, _ in moves)
+            count = 0
+            for request, a in moves:
+                current = there.get(request.key())
+                if current is not None and current.approved >= a.approved:
+                    continue
+                moved = f"carried over from glossary {old[:12]} to {new[:12]}"
+                note = f"{a.note}; {moved}" if a.note else moved
+                m.approve(request, replace(a, key=request.key(), note=note))
+                count += 1
+            return count
+
+        return store.call(work)
+
+    def _load_suggestions(self) -> None:
+        index = SuggestionIndex()
+        for store in self.stores.values():
+            approvals = store.call(lambda m: m.approvals())
+            index.add_many((a.source, a.translation, a.editor, a.approved) for a in approvals)
+        self.suggestions = index
+
+    # -- reading -------------------------------------------------------------------------
+
+    def document(self, number: int) -> ReviewDocument:
+        if not 0 <= number < len(self.documents):
+            raise ReviewError(f"no document {number}; the list has {len(self.documents)}", 404)
+        doc = self.documents[number]
+        if doc.problem is not None:
+            raise ReviewError(f"{doc.name} cannot be reviewed: {doc.problem}", 409)
+        return doc
+
+    def _sentence(self, doc: ReviewDocument, number: int) -> Sentence:
+        if not 0 <= number < len(doc.sentences):
+            raise ReviewError(f"{doc.name} has no sentence {number}", 404)
+        return doc.sentences[number]
+
+    def view(self, doc: ReviewDocument, s: Sentence) -> SentenceView:
+        key = (doc.number, s.number)
+        cached = self._views.get(key)
+        if cached is None:
+            cached = self._views[key] = self._make_view(s)
+        return cached
+
+    def _make_view(self, s: Sentence) -> SentenceView:
+        text = s.current or ""
+        source_marks: tuple[TermMark, ...] = ()
+        target_marks: tuple[TermMark, ...] = ()
+        missing: tuple[str, ...] = ()
+        if self.glossary is not None and s.expected:
+            terms = paragraph_terms(self.glossary, s.source, text, [])
+            source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
+            missing = tuple(dict.fromkeys(terms.missed))
+        reasons: list[str] = []
+        if s.approval is None:
+            if not text:
+                reasons.append("no translation in the memory")
+            if s.needs_review:
+                reasons.append("flagged by the checks")
+            elif any(f.severity == "error" for f in s.findings):
+                reasons.append("check error")
+            if missing:
+                reasons.append("missing term" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
+        status = "approved" if s.approval is not None else ("review" if reasons else "machine")
+        return SentenceView(
+            number=s.number, label=s.label, source=s.source, text=text, machine=s.machine, status=status,
+            reasons=tuple(reasons), source_marks=source_marks, target_marks=target_marks, missing=missing,
+            findings=tuple(s.findings), confidence=s.confidence, notes=tuple(s.notes),
+            editor=s.approval.editor if s.approval else None,
+            approved=s.approval.approved if s.approval else None,
+        )
+
+    def _stats(self, doc: ReviewDocument) -> Stats:
+        views = [self.view(doc, s) for s in doc.sentences]
+        review = sum(v.needs_review for v in views)
+        return Stats(len(views), review, sum(v.status == "approved" for v in views))
+
+    def _info(self, doc: ReviewDocument) -> DocumentInfo:
+        ok = doc.problem is None
+        stats = self._stats(doc) if ok else Stats(0, 0, 0)
+        minutes = self.stores[doc.memory_path].log.seconds(doc.output) / 60 if ok else 0.0
+        return DocumentInfo(doc.number, doc.name, doc.kind, doc.format, doc.engine_name, doc.problem, stats,
+                            minutes, doc.export_path().name if ok else "")
+
+    def documents_info(self) -> list[DocumentInfo]:
+        with self.lock:
+            self._refresh()
+            return [self._info(d) for d in self.documents]
+
+    def snapshot(self, number: int, *, order: str = "review") -> Snapshot:
+        """A document's sentences as the page shows them (``order``: "review" first, or "document")."""
+        with self.lock:
+            self._refresh()
+            doc = self.document(number)
+            self._sync(doc)
+            views = [self.view(doc, s) for s in doc.sentences]
+            if order == "review":
+                views.sort(key=lambda v: (not v.needs_review, v.number))
+            glossary = str(self.glossary_path) if self.glossary_path else None
+            return Snapshot(self._info(doc), tuple(views), glossary, self._scope.error)
+
+    def suggest(self, number: int, sentence: int) -> list[Suggestion]:
+        with self.lock:
+            doc = self.document(number)
+            s = self._sentence(doc, sentence)
+            source, current = s.source, s.current
+        return self.suggestions.suggest(source, exclude=current)
+
+    def report(self, number: int) -> Report:
+        """HTER, sentences approved and edited, minutes spent (cached until the next approval)."""
+        with self.lock:
+            doc = self.document(number)
+            version = self._versions.get(number, 0)
+            cached = self._reports.get(number)
+            if cached is not None and cached[0] == version:
+                return replace(cached[1], minutes=self.stores[doc.memory_path].log.seconds(doc.output) / 60)
+            pairs = [(s.machine, s.approval.translation) for s in doc.sentences
+                     if s.approval is not None and s.machine is not None]
+            approved = sum(1 for s in doc.sentences if s.approval is not None)
+            minutes = self.stores[doc.memory_path].log.seconds(doc.output) / 60
+        hter = HTER().post_edit([m for m, _ in pairs], [e for _, e in pairs]) if pairs else None
+        report = Report(hter, approved, sum(1 for m, e in pairs if m != e), len(pairs), minutes)
+        with self.lock:
+            self._reports[number] = (version, report)
+        return report
+
+    # -- actions -------------------------------------------------------------------------
+
+    def approve(
+        self,
+        number: int,
+        sentence: int,
+        translation: str,
+        *,
+        editor: str = "",
+        seconds: float = 0.0,
+        base: str | None = None,
+    ) -> Approved:
+        """Store ``translation`` as the approved English of a sentence; committed when this returns.
+
+        ``base`` is the English the editor started from; when someone else's approval has
+        replaced it meanwhile, the result says whose (both stay in the memory's history).
+        """
+        text = " ".join(str(translation).split())
+        if not text:
+            raise ReviewError("the English is empty; type the translation before approving", 422)
+        if len(text) > MAX_TEXT:
+            raise ReviewError(f"the English is longer than {MAX_TEXT} characters; is this one sentence?", 422)
+        editor = " ".join(str(editor).split())[:MAX_EDITOR]
+        with self.lock:
+            self._refresh()
+            doc = self.document(number)
+            s = self._sentence(doc, sentence)
+            self._sync(doc, [s])
+            before = s.approval
+            approval = Approval(
+                key=s.key, source=s.source, translation=text, editor=editor, approved=time.time(),
+                machine=s.machine, engine=doc.engine, via="review",
+            )
+            request, digest = s.request, self.digest
+            store = self.stores[doc.memory_path]
+
+            def commit(m: TranslationMemory) -> None:
+                m.scope(None, digest)
+                m.approve(request, approval)
+
+            store.call(commit)
+            store.log.add(doc.output, approval.key, editor, seconds)
+            for other_doc, t in self._by_key.get((doc.memory_path, approval.key), []):
+                self._set_approval(other_doc, t, approval)
+            self.suggestions.add(s.source, text, editor, approval.approved)
+            replaced = before is not None and base is not None and before.translation != base
+            overrode = before if replaced else None
+            return Approved(self.view(doc, s), self._stats(doc), overrode)
+
+    def add_term(self, ar: str, en: str, kind: str, note: str = "") -> TermAdded:
+        """Append a linted glossary entry (see the module docstring); nothing is written on a finding."""
+        if self.glossary_path is None:
+            raise ReviewError("this session has no glossary; start tarjama review with --glossary FILE", 409)
+        if kind not in KINDS:
+            raise ReviewError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", 422)
+        values = {"ar": str(ar), "en": str(en), "kind": kind, "note": str(note), "en_variants": ""}
+        with self.lock:
+            self._refresh()
+            with edit(self.glossary_path) as (gfile, entries):
+                line = len(gfile.lines) + 1
+                problems: list[Problem] = []
+                entry = entry_from_values(values, line, problems)
+                if entry is None:
+                    raise ReviewError("the entry is not valid; nothing was written", 422,
+                                      [p.message for p in problems if p.fatal])
+                before = set(lint_entries(entries, self.glossary_path))
+                new = [f for f in lint_entries([*entries, entry], self.glossary_path) if f not in before]
+                if new:
+                    raise ReviewError(f"{self.glossary_path}: lint found {len(new)} problem(s) with this "
+                                      "entry; nothing was written", 422, [str(f) for f in new])
+                line = gfile.append(entry)
+            carried = self._refresh()
+            return TermAdded(line, entry, carried)
+
+    def reviewed_text(self, number: int) -> str:
+        """The document in its output format, approved sentences in place."""
+        with self.lock:
+            doc = self.document(number)
+            self._sync(doc)
+            empty = [s.label for s in doc.sentences if s.current is None]
+            if empty:
+                shown = ", ".join(empty[:5]) + ("…" if len(empty) > 5 else "")
+                raise ReviewError(f"{doc.name}: {len(empty)} sentence(s) have no English yet ({shown}); "
+                                  "translate or approve them first", 409)
+            glossary = self.glossary
+
+            def human(s: Sentence) -> tuple[str, TermOutcome | None]:
+                assert s.approval is not None
+                result, terms = human_translation(s.approval, s.expected, glossary)
+                return result.notes[0], terms
+
+            return doc.render([s.current or "" for s in doc.sentences], human)
+
+    def export(self, number: int) -> Exported:
+        """Write the reviewed document beside its output (atomically, never over an input)."""
+        text = self.reviewed_text(number)
+        doc = self.document(number)
+        path = doc.export_path()
+        if path.resolve() in {p.resolve() for p in doc.inputs()} or (
+            self.glossary_path is not None and path.resolve() == self.glossary_path.resolve()
+        ):
+            raise ReviewError(f"{path}: is one of the inputs; not written", 409)
+        write_text_atomic(path, text)
+        return Exported(path, path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
+
+
+def _same(a: Approval | None, b: Approval | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.translation, a.editor, a.approved, a.note) == (b.translation, b.editor, b.approved, b.note)

@@ -50,15 +50,15 @@ class LoadSampler(threading.Thread):
         super().__init__(daemon=True)
         self.every = every
         self.samples: list[float] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.samples.append(os.getloadavg()[0])
-            self._stop.wait(self.every)
+            self._halt.wait(self.every)
 
     def stop(self) -> list[float]:
-        self._stop.set()
+        self._halt.set()
         self.join()
         return self.samples
 

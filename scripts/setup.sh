@@ -141,10 +141,12 @@ step_done "model assembled and verified (1.1 GB, SHA-256)" "$t"
 if [ -n "$build_pid" ]; then
   t=$(now)
   last=""
+  next=$((SECONDS + 10))
   while kill -0 "$build_pid" 2>/dev/null; do
     sleep 1
-    # ninja prints "[done/total] ..." per file: show the progress every 15 s.
-    if [ $((SECONDS % 15)) -eq 0 ]; then
+    # ninja prints "[done/total] ..." per file: show the progress every 15 s when it moved.
+    if [ "$SECONDS" -ge "$next" ]; then
+      next=$((SECONDS + 15))
       progress=$(grep -o '^ *\[[0-9]*/[0-9]*\]' "$build_log" 2>/dev/null | tail -n 1 | tr -d '[] ' || true)
       if [ -n "$progress" ] && [ "$progress" != "$last" ]; then
         last=$progress

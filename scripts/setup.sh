@@ -52,8 +52,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 wheel_dir=""
+t=$(now)
 if llama_ok; then
-  say "llama-cpp-python $LLAMA_CPP_PYTHON already installed"
+  step_done "llama-cpp-python $LLAMA_CPP_PYTHON already installed" "$t"
 else
   # Only libllama and ggml: no multimodal library (-DLLAVA_BUILD=OFF), no llama.cpp common
   # library (see the .cmake file). Tests, tools, examples and the server are off anyway. CMAKE_ARGS
@@ -133,9 +134,26 @@ else
   step_done "Python packages (tarjama${extras}$([ "$profile" = test ] && echo ", torch"))" "$t"
 fi
 
+# The model file is verified (size and SHA-256) before every load anyway; here it is assembled
+# and verified once, and not hashed again while its size and mtime stay those recorded then.
 t=$(now)
-.venv/bin/tarjama models prepare >/dev/null
-step_done "model assembled and verified (1.1 GB, SHA-256)" "$t"
+model_stamp=.venv/.tarjama-model-verified
+models="${TARJAMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tarjama}/models/"
+if [ -f "$model_stamp" ] && read -r model_path model_stat <"$model_stamp" \
+  && [ "${model_path#"$models"}" != "$model_path" ] && [ -f "$model_path" ] \
+  && [ "$(stat -c '%s:%Y' "$model_path")" = "$model_stat" ]; then
+  step_done "model verified earlier, unchanged since ($model_path)" "$t"
+else
+  prepared=$(.venv/bin/tarjama models prepare)
+  # "<name>: <path> (<size> bytes, sha256 <hex> verified)"
+  model_path=${prepared#*: }
+  model_path=${model_path% (*}
+  if [ -f "$model_path" ]; then
+    printf '%s %s\n' "$model_path" "$(stat -c '%s:%Y' "$model_path")" >"$model_stamp.tmp"
+    mv "$model_stamp.tmp" "$model_stamp"
+  fi
+  step_done "model assembled and verified (1.1 GB, SHA-256)" "$t"
+fi
 
 # --- wait for the compiler, then install what it built --------------------------------------
 if [ -n "$build_pid" ]; then

@@ -11,9 +11,11 @@ step lasts from its ``[setup]`` line to the next one. The total is the wall time
 whole script, measured from outside.
 
 The machine's load average is sampled every 2 s during each run (other jobs on a shared
-machine slow the compiler down), and ``--floor`` measures, after the set-up, what the
-embedded model can do on this machine (this checkout's ``scripts/bench_seed.py --floor-only``
-run by the new environment), so that the seconds can be read against the machine's speed.
+machine slow the compiler down); the CPU seconds of the set-up and all it ran are counted
+(they depend far less on other jobs than the wall time does); and ``--floor`` measures,
+after the set-up, what the embedded model can do on this machine (this checkout's
+``scripts/bench_seed.py --floor-only`` run by the new environment), so that the seconds can
+be read against the machine's speed.
 
     python3 scripts/bench_setup.py [--profile offline|test] [--runs 1] [--rev HEAD] \
         [--pypi-only] [--floor] [--keep]
@@ -101,8 +103,11 @@ def one_run(args: argparse.Namespace, sha: str, index: int) -> dict:
         line = line.rstrip("\n")
         lines.append((t, line))
         print(f"{t:7.1f}  {line}", flush=True)
-    code = proc.wait()
+    # wait4: this child's rusage, which includes every descendant it waited for (the compiler too)
+    _, status, usage = os.wait4(proc.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
     total = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
     load = sampler.stop()
     if code != 0:
         sys.exit(f"setup.sh failed with status {code} (folder kept: {tmp})")
@@ -119,7 +124,7 @@ def one_run(args: argparse.Namespace, sha: str, index: int) -> dict:
         print(f"kept: {tmp}", flush=True)
     else:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"steps": steps_of(lines, total), "total": total, "load": load, "floor": floor}
+    return {"steps": steps_of(lines, total), "total": total, "cpu": cpu, "load": load, "floor": floor}
 
 
 def steps_of(lines: list[tuple[float, str]], total: float) -> dict[str, float]:
@@ -174,6 +179,8 @@ def main() -> int:
         for r in runs
     )
     print(f"| load average (1 min) during the run, min / mean / max | {loads} |")
+    cpus = " | ".join(f"{r['cpu']:.0f}" for r in runs)
+    print(f"| CPU seconds (user + sys) of the set-up and everything it ran | {cpus} |")
     for i, r in enumerate(runs):
         if r["floor"]:
             print()

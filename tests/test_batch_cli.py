@@ -137,8 +137,9 @@ def test_rerun_costs_nothing_and_dry_run_loads_no_model(
     assert main([*argv, "--dry-run"]) == 0
     stdout = capsys.readouterr().out
     line = f"{tmp_path / 'in' / 'sub0' / 'doc000.txt'} → {out / 'sub0' / 'doc000.en.txt'}"
-    assert f"{line}  (3 segments, 3 cached)" in stdout
-    assert "5 documents (0 unreadable), 15 segments, 12 cached, 3 to translate" in stdout
+    assert f"{line}  (3 segments, 3 cached, 0 repeats)" in stdout
+    assert "5 documents (0 unreadable), 15 segments, 12 cached, 0 repeats within this run" in stdout
+    assert ", 3 to translate;" in stdout
     assert "no model loaded" in stdout
     assert not (out / "new").exists()
 

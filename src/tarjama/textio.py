@@ -6,7 +6,10 @@ feed and carriage return (NUL, ESC, form feed, …) or DEL is refused with its l
 offset (``CONTROL_RE`` is the one definition; glossary cells and batch fields use it too).
 
 Writing is atomic: content goes to a temporary file in the target folder and is renamed
-over the destination, so a crash never leaves a half-written file that looks finished.
+over the destination, so a crash never leaves a half-written file that looks finished. A
+temporary file is hidden and named after its destination and the writing process
+(``.NAME.PID.xxxx.tmp``); one left by a process that no longer exists (killed mid-write) is
+removed by the next atomic write into that folder.
 Append-only logs (the translate journal, a batch's ``provenance.jsonl``) are written with
 ``LineLog``: each record is one ``write`` of one whole line to a file opened with
 ``O_APPEND``, so a killed process leaves complete lines only; a file whose last line was
@@ -126,6 +129,34 @@ def read_text(
     return text
 
 
+_TEMP_RE = re.compile(r"^\..+\.(\d+)\.[^.]+\.(?:tmp|probe)$")
+_swept: set[str] = set()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def sweep_stale_temps(folder: Path) -> None:
+    """Remove temporary files of atomic writes whose process is gone (once per folder and process)."""
+    key = str(folder.resolve())
+    if key in _swept:
+        return
+    _swept.add(key)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _TEMP_RE.match(entry.name)
+            if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def sibling_temp(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
     """A new temporary file beside ``path`` (descriptor, name), or one clear error.
 
@@ -134,8 +165,9 @@ def sibling_temp(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise TarjamaError(f"{path}: output folder {folder} does not exist; create it or choose another path")
+    sweep_stale_temps(folder)
     try:
-        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=folder)
+        return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=suffix, dir=folder)
     except PermissionError:
         raise TarjamaError(f"{path}: output folder {folder} is not writable; choose another path") from None
     except OSError as exc:

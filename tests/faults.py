@@ -103,7 +103,8 @@ class ChildResult:
     code: int | None  # exit code when it was not killed
     io_calls: int = 0  # I/O calls it made (when it finished)
     c_calls: int = 0  # calls of any C function it made
-    own_io: list[list[Any]] = field(default_factory=list)  # [n, module file] of tarjama's own I/O calls
+    # [n, module file] of the I/O calls tarjama's code made (itself or through a helper it called)
+    own_io: list[list[Any]] = field(default_factory=list)
 
 
 IO_MODULES = frozenset({"posix", "_io", "io"})
@@ -143,8 +144,13 @@ def _hook(kill_at: KillPoint | None, counter: list[int], own: list[int]):
         counter[1] += 1
         if is_io_call(arg):
             counter[0] += 1
-            if frame.f_code.co_filename.startswith(PACKAGE):
-                own.append([counter[0], os.path.basename(frame.f_code.co_filename)])
+            # Made by tarjama's code, directly or through a helper it called (pathlib, tempfile).
+            caller, depth = frame, 0
+            while caller is not None and depth < 4:
+                if caller.f_code.co_filename.startswith(PACKAGE):
+                    own.append([counter[0], os.path.basename(caller.f_code.co_filename)])
+                    break
+                caller, depth = caller.f_back, depth + 1
             if kill_at is not None and kill_at.kind == "io" and counter[0] == kill_at.n:
                 os.kill(os.getpid(), signal.SIGKILL)
         if kill_at is not None and kill_at.kind == "any" and counter[1] == kill_at.n:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
@@ -185,6 +185,7 @@ CELL = TEXT.map(lambda t: " ".join(t.replace("|", " ").split()))
 
 @FUZZ
 @given(st.lists(CELL, min_size=1, max_size=3), CELL, st.sampled_from(["organisation", "place"]), CELL)
+@example(forms=["#"], en="Hash", kind="place", note="")  # read back as a comment line before the fix
 def test_a_glossary_entry_is_refused_or_reads_back_identical(
     tmp_path_factory: pytest.TempPathFactory, forms: list[str], en: str, kind: str, note: str
 ) -> None:
@@ -205,11 +206,17 @@ def test_a_glossary_entry_is_refused_or_reads_back_identical(
 def test_jsonl_batch_input_round_trips_every_record(tmp_path_factory: pytest.TempPathFactory, records):
     path = tmp_path_factory.mktemp("jsonl") / "feed.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    # JSON escapes C0 controls (\u0000), so only a field's own control character, or a raw DEL
+    # anywhere in the file, is refused; a raw U+2028 or U+0085 must not split a record.
+    refused = any(CONTROL_RE.search(r["text"]) for r in records) or any(
+        "\x7f" in r["text"] + r["other"] for r in records
+    )
     try:
         source = read_source(InputFile(path, "feed.jsonl", "jsonl"))
     except TarjamaError as exc:
-        assert "feed.jsonl:" in str(exc)  # a control character or an empty file, by line
+        assert refused and "feed.jsonl" in str(exc) and "control character" in str(exc), str(exc)
         return
+    assert not refused
     # Written back with each field unchanged, every record is the record it was.
     out = source.render([r["text"] for r in records])
     assert [json.loads(line) for line in out.split("\n") if line] == records

@@ -69,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
     if args.shard is not None:  # --shard '' is a mistake, not "all documents"
         k, n = parse_shard(args.shard)
         items = select_shard(items, k, n)
-    memory_path = args.memory or inside(args.out_dir / MEMORY_NAME, args.out_dir)
+    memory_path = args.memory or args.out_dir / MEMORY_NAME
+    if args.memory is None:
+        inside(memory_path, args.out_dir)  # the default memory may not be a link out of --out-dir
     options = BatchOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,

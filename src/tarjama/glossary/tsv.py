@@ -40,7 +40,7 @@ from tarjama.glossary.entry import (
     Problem,
     entry_from_values,
 )
-from tarjama.textio import read_text, write_text_atomic
+from tarjama.textio import control_error, find_control, read_text, write_text_atomic
 
 
 @dataclass
@@ -71,11 +71,16 @@ class GlossaryFile:
             lines.pop()
             endings.pop()
         header_line, columns, rows = 0, [], []
-        for number, line in enumerate(lines, start=1):
+        offset = 0
+        for number, (line, end) in enumerate(zip(lines, endings, strict=True), start=1):
+            start, offset = offset, offset + len(line) + len(end)
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             cells = line.split("\t")
             if not header_line:
+                # Cells report their control characters by column; the header has no such place.
+                if (i := find_control(line)) is not None:
+                    raise control_error(str(path), text, start + i)
                 header_line, columns = number, _parse_header(cells, path, number)
             else:
                 rows.append(Row(number, cells))

@@ -25,6 +25,7 @@ import random
 import signal
 import sqlite3
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ IO_CALLS = frozenset({
 })  # fmt: skip
 LOG_ENV = "TARJAMA_FAULT_ENGINE_LOG"
 SEED_ENV = "TARJAMA_FAULT_SEED"
+DELAY_ENV = "TARJAMA_FAULT_ENGINE_DELAY"
+BARRIER_ENV = "TARJAMA_FAULT_ENGINE_BARRIER"
 
 
 def _delimit(source: str) -> str:
@@ -61,6 +64,13 @@ class LoggingEngine(Engine):
 
     def __init__(self, **_options: object) -> None:
         self.log = os.environ[LOG_ENV]
+        if barrier := os.environ.get(BARRIER_ENV):
+            # FOLDER:N — start translating only when N engines have been created: runs overlap.
+            folder, count = barrier.rsplit(":", 1)
+            Path(folder, f"ready-{os.getpid()}").touch()
+            deadline = time.monotonic() + 10
+            while len(list(Path(folder).glob("ready-*"))) < int(count) and time.monotonic() < deadline:
+                time.sleep(0.005)
 
     @property
     def identity(self) -> EngineIdentity:
@@ -69,6 +79,7 @@ class LoggingEngine(Engine):
     def translate(
         self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
     ) -> list[SegmentTranslation]:
+        time.sleep(float(os.environ.get(DELAY_ENV, "0")))  # a slower engine, to make runs overlap
         out = []
         for i, r in enumerate(requests):
             terms = " ".join(h.target for h in r.hints)

@@ -299,3 +299,17 @@ def test_markdown_report_shows_html_in_the_text_and_runs_none(work: Path, capsys
     report = (work / "report.md").read_text(encoding="utf-8")
     assert "<script" not in report and "<img" not in report
     assert "&lt;script&gt;alert(1)" in report
+
+
+def test_the_python_api_refuses_control_characters_too() -> None:
+    from tarjama import Translator, summarize
+    from tarjama.errors import TarjamaError
+    from test_fuzz import Echo
+
+    with Translator(Echo(), None) as translator:
+        with pytest.raises(TarjamaError, match=r"^text: control character U\+0000 \(NUL\) at line 2, byte 4"):
+            translator.translate("abc\n\x00")
+        with pytest.raises(TarjamaError, match=r"^text 2: control character U\+001B \(ESC\) at line 1, "):
+            translator.translate_batch(["ok", "\x1b[0m"])
+    with pytest.raises(TarjamaError, match=r"^text: control character U\+007F \(DEL\)"):
+        summarize("جملة.\x7f", translator=None)

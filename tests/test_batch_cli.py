@@ -94,6 +94,17 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_translates_nothing_twice(
     assert 3 <= committed < total
     written_before = {p for p in out.rglob("*.en.txt")}
     assert len(written_before) < len(docs)
+    # Whatever the kill left is complete: each output has its two paragraphs, each provenance
+    # line is a whole record, the memory passes its integrity check.
+    for path in written_before:
+        assert len([p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]) == 2
+    provenance = out / "provenance.jsonl"
+    if provenance.exists():
+        data = provenance.read_text(encoding="utf-8")
+        assert data == "" or data.endswith("\n")
+        assert all(json.loads(line)["status"] == "done" for line in data.splitlines())
+    with sqlite3.connect(out / ".tarjama-memory.sqlite") as db:
+        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
     assert (
         main(["batch", str(tmp_path / "in"), "--out-dir", str(out), *model_args, "--batch-size", "16"]) == 0

@@ -3,7 +3,8 @@ non-zero exit, no traceback, nothing destroyed.
 
 The cases run in-process through ``tarjama.cli.main`` (an exception other than tarjama's own
 would fail the test itself); a few run as real processes, where a traceback or a
-``BrokenPipeError`` would show on stderr. No model is loaded: every refusal comes before one.
+``BrokenPipeError`` would show on stderr. No model is loaded: every refusal comes before one,
+and every engine is replaced by one that fails the test if it is ever created.
 """
 
 from __future__ import annotations
@@ -24,9 +25,21 @@ ARABIC = "أعلنت وكالة الفضاء الأوروبية عن مهمة ج
 ENGLISH = "The European Space Agency announced a new mission.\n\nIt said the probe will launch next year.\n"
 
 
+class Unreachable:
+    """Stands in for every engine: a refusal that comes after the model is loaded fails loudly."""
+
+    def __init__(self, **_options: object) -> None:
+        raise AssertionError("an engine was created: the refusal came after the model load")
+
+
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder with good and bad inputs; the tests run in it."""
+    from tarjama.engines import ENGINES
+
+    for name in list(ENGINES):
+        monkeypatch.setitem(ENGINES, name, "test_cli_bad_input:Unreachable")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.txt").write_text(ARABIC, encoding="utf-8")
     (tmp_path / "ref.txt").write_text(ENGLISH, encoding="utf-8")
@@ -53,8 +66,8 @@ def one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, err
 
 
-TRANSLATE = ["--engine", "marian", "--model", "Helsinki-NLP/opus-mt-ar-en", "--no-progress"]
-SUMMARIZE = ["--engine", "marian", "--model", "Helsinki-NLP/opus-mt-ar-en"]
+TRANSLATE = ["--engine", "marian", "--no-progress"]
+SUMMARIZE = ["--engine", "marian"]
 
 # (argv, what the one line must say). Paths are relative to the ``work`` folder.
 CASES = [
@@ -127,7 +140,7 @@ CASES = [
     # models
     (["translate", "in.txt", "--model", "./no/such/dir"], "--model ./no/such/dir: no such file or folder"),
     (["translate", "in.txt", "--model", "/no/such/model.gguf"], "--model /no/such/model.gguf: no such file"),
-    (["translate", "in.txt", "--engine", "nonesuch", *TRANSLATE[2:]], "unknown engine 'nonesuch'"),
+    (["translate", "in.txt", "--engine", "nonesuch"], "unknown engine 'nonesuch'"),
 ]
 
 

@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 .venv/bin/ruff check src tests scripts
-.venv/bin/python -m pytest
+.venv/bin/python -m pytest --fail-on-skip
 .venv/bin/python scripts/ci_report.py

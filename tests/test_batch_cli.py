@@ -94,6 +94,17 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_translates_nothing_twice(
     assert 3 <= committed < total
     written_before = {p for p in out.rglob("*.en.txt")}
     assert len(written_before) < len(docs)
+    # Whatever the kill left is complete: each output has its two paragraphs, each provenance
+    # line is a whole record, the memory passes its integrity check.
+    for path in written_before:
+        assert len([p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]) == 2
+    provenance = out / "provenance.jsonl"
+    if provenance.exists():
+        data = provenance.read_text(encoding="utf-8")
+        assert data == "" or data.endswith("\n")
+        assert all(json.loads(line)["status"] == "done" for line in data.splitlines())
+    with sqlite3.connect(out / ".tarjama-memory.sqlite") as db:
+        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
     assert (
         main(["batch", str(tmp_path / "in"), "--out-dir", str(out), *model_args, "--batch-size", "16"]) == 0
@@ -137,8 +148,9 @@ def test_rerun_costs_nothing_and_dry_run_loads_no_model(
     assert main([*argv, "--dry-run"]) == 0
     stdout = capsys.readouterr().out
     line = f"{tmp_path / 'in' / 'sub0' / 'doc000.txt'} → {out / 'sub0' / 'doc000.en.txt'}"
-    assert f"{line}  (3 segments, 3 cached)" in stdout
-    assert "5 documents (0 unreadable), 15 segments, 12 cached, 3 to translate" in stdout
+    assert f"{line}  (3 segments, 3 cached, 0 repeats)" in stdout
+    assert "5 documents (0 unreadable), 15 segments, 12 cached, 0 repeats within this run" in stdout
+    assert ", 3 to translate;" in stdout
     assert "no model loaded" in stdout
     assert not (out / "new").exists()
 

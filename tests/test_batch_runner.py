@@ -137,11 +137,14 @@ def test_plan_counts_cached_segments_without_an_engine(tmp_path: Path) -> None:
     out = tmp_path / "out"
     options = BatchOptions(out_dir=out)
     items = discover([str(tmp_path / "in")], out).files
-    assert [(e.segments, e.cached) for e in plan(items, options, None, None)] == [(3, 0), (2, 1), (3, 0)]
+    # Without a memory nothing is cached; b repeats a sentence of a: a repeat, not "cached".
+    plain = plan(items, options, None, None)
+    assert [(e.segments, e.cached, e.repeats) for e in plain] == [(3, 0, 0), (2, 0, 1), (3, 0, 0)]
     run_batch(tmp_path / "in", out, Scripted())
     memory = TranslationMemory(out / ".memory.sqlite", readonly=True)
     memory.scope(Scripted().identity.to_dict(), None)
-    assert [(e.segments, e.cached) for e in plan(items, options, None, memory)] == [(3, 3), (2, 2), (3, 3)]
+    again = plan(items, options, None, memory)
+    assert [(e.segments, e.cached, e.repeats) for e in again] == [(3, 3, 0), (2, 1, 1), (3, 3, 0)]
     memory.close()
 
 

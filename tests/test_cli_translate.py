@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,33 @@ def test_output_equal_to_the_input_is_refused(
         code, _, err = run(["translate", str(src), "-o", str(target), *marian_args], capsys)
         assert code == 2 and len(err.strip().splitlines()) == 1 and "is the input file" in err
     assert src.read_text(encoding="utf-8") == "فقرة.\n"
+
+
+def test_stderr_holds_only_tarjamas_own_lines_when_it_is_a_log(tmp_path: Path, tiny_marian: Path) -> None:
+    """No weight-loading bar and no transformers warning in a log: one summary line."""
+    from conftest import ROOT
+
+    src = tmp_path / "in.txt"
+    src.write_text("نص قصير.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+    env.update(PYTHONPATH=str(ROOT / "src"), HF_HUB_OFFLINE="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tarjama", "translate", str(src), "--engine", "marian", "--model",
+         str(tiny_marian), "--no-glossary", "--no-progress", "-o", str(tmp_path / "out.txt")],
+        capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tarjama: 1 paragraphs, 1 sentences"), proc.stderr
+
+
+def test_a_sentence_longer_than_the_model_is_split_without_a_transformers_warning(
+    tiny_marian: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from tarjama.engines.marian import MarianEngine
+
+    engine = MarianEngine(str(tiny_marian), num_beams=1)
+    long = "بدأت وكالة الفضاء الأوروبية العمل في المدار " * 12
+    capfd.readouterr()
+    assert engine._token_count(long) > engine.max_input_tokens  # tarjama splits it; nothing to warn about
+    assert "Token indices sequence length" not in capfd.readouterr().err

@@ -1,4 +1,12 @@
-"""The real embedded model on the seed article (slow: about a minute on 2 cores)."""
+"""The real embedded model on the seed article (slow: about a minute on 2 cores).
+
+Besides names and determinism, the seed's quality has floors, well below what the model
+measures (chrF++ 57.3, term accuracy 100 % in ``references/baseline.json``; the CI report's
+gate holds it to 2 points): a broken prompt, a lost glossary or a garbled decode fails here
+even without the CI report. A sentence translated alone and inside a batch must give the same
+text, or differ only as ``references/embedded-variants.md`` documents (float rounding from the
+sentences that share a decode call): the same names and numbers, mostly the same words.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED
+from tarjama.api import score
 from tarjama.arabic import arabic_share
 from tarjama.cli import main
+from tarjama.scoring.inputs import read_paragraphs
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +42,12 @@ def embedded_available() -> None:
         pytest.skip("embedded model not installed (bash scripts/setup.sh offline)")
 
 
+REFERENCE = ROOT / "references" / "esa-jaxa-partnership.en.txt"
+# Floors, not targets: 7 chrF++ points and 5 % of the terms below what the model measures.
+CHRF_FLOOR = 50.0
+TERMS_FLOOR = 95.0
+
+
 def latin_names(text: str) -> set[str]:
     return set(re.findall(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", text))
 
@@ -49,6 +65,13 @@ def test_seed_with_embedded_model(embedded_available, tmp_path: Path, monkeypatc
     missing = sorted(latin_names(SEED.read_text(encoding="utf-8")) - latin_names(english))
     assert missing == [], f"Latin-script names missing from the output: {missing}\n{english}"
     assert "gguf:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M@sha256:cc324af070c2" in err
+    report = score(
+        [r["translation"] for r in records], [read_paragraphs(REFERENCE)], [r["source"] for r in records],
+        glossary=ROOT / "references" / "glossary.tsv",
+    )
+    chrf, terms = report.metric("chrF2++").score, report.terms.score
+    assert chrf >= CHRF_FLOOR, f"seed chrF++ {chrf:.1f} < {CHRF_FLOOR}\n{english}"
+    assert terms >= TERMS_FLOOR, f"seed term accuracy {terms:.1f} % < {TERMS_FLOOR} %: {report.terms.missed}"
 
 
 def test_decoding_is_deterministic(embedded_available) -> None:
@@ -68,3 +91,37 @@ def test_decoding_is_deterministic(embedded_available) -> None:
     assert [r.text for r in engine.translate(many)] == together
     assert all(t and arabic_share(t) < 0.2 for t in together), together
     engine.close()
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
+
+
+def test_a_sentence_alone_and_inside_a_batch(embedded_available) -> None:
+    from sacrebleu.metrics import CHRF
+
+    from tarjama.document import parse_text
+    from tarjama.engines.gguf import GGUFEngine
+    from tarjama.glossary import Glossary
+    from tarjama.pipeline import build_requests
+
+    glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
+    prepared = build_requests(parse_text(SEED.read_text(encoding="utf-8")), glossary)
+    batch = [p.request for p in prepared[:8]]
+    engine = GGUFEngine()
+    try:
+        together = [r.text for r in engine.translate(batch)]
+        for i in (2, 5):  # sentences with names and a date
+            alone = engine.translate([batch[i]])[0].text
+            if alone == together[i]:
+                continue
+            # The documented difference: rounding from other sentences in the decode call.
+            source = batch[i].source
+            for text in (alone, together[i]):
+                assert arabic_share(text) < 0.01, text
+                assert latin_names(source) <= latin_names(text), (source, text)
+            assert numbers(alone) == numbers(together[i]), (alone, together[i])
+            similarity = CHRF(word_order=2).sentence_score(alone, [together[i]]).score
+            assert similarity >= 60, f"alone and batched differ beyond rounding: {alone!r} / {together[i]!r}"
+    finally:
+        engine.close()

@@ -165,7 +165,8 @@ def test_missing_file_fails_with_one_line(files: dict[str, str], capsys: pytest.
 
 def test_bad_width_is_refused(files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["score", files["hyp"], "--ref", files["ref"], "-w", "42"], capsys)
-    assert code == 2 and "--width 42" in err
+    assert code == 2 and "argument --width/-w: expected a whole number from 0 to 10, got 42" in err
+    assert err.count("\n") == 1
 
 
 def test_ref_is_required(files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -124,8 +124,8 @@ def test_html_and_txt_outputs(files: dict[str, str], capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--ratio", "0"], "--ratio 0.0: give a share"),
-        (["--sentences", "0"], "--sentences 0: give a positive number"),
+        (["--ratio", "0"], "argument --ratio: expected a number above 0 and at most 1, got 0"),
+        (["--sentences", "0"], "argument --sentences/-n: expected a whole number at least 1, got 0"),
         (["--translation", "/nonexistent.jsonl"], "/nonexistent.jsonl: file not found"),
         (["--ref-summary", "/nonexistent.txt"], "/nonexistent.txt: file not found"),
     ],

@@ -43,6 +43,7 @@ from tarjama.pipeline import (
     translate_requests,
 )
 from tarjama.record import TermOutcome, TranslatedDocument
+from tarjama.textio import check_controls
 
 if TYPE_CHECKING:
     from tarjama.memory import TranslationMemory
@@ -98,7 +99,12 @@ class Translator:
     def translate(
         self, text: str, *, format: str = "txt", progress: Progress | None = None
     ) -> TranslatedDocument:
-        """Translate ``text`` (paragraphs separated by blank lines; ``format="md"`` for Markdown)."""
+        """Translate ``text`` (paragraphs separated by blank lines; ``format="md"`` for Markdown).
+
+        Text with a control character (NUL, ESC, …; ``tarjama.textio.CONTROL_RE``) is refused
+        with a ``TarjamaError`` naming its line and byte, as a file with one would be.
+        """
+        check_controls(text, "text")
         return self.translate_document(parse_text(text, format), progress=progress)
 
     def translate_file(
@@ -137,6 +143,9 @@ class Translator:
         Each result's ``seconds`` is the wall time of the whole batch.
         """
         started = time.perf_counter()
+        texts = list(texts)
+        for i, t in enumerate(texts, start=1):
+            check_controls(t, f"text {i}")
         documents = [parse_text(t, format) for t in texts]
         prepared = [build_requests(d, self.glossary) for d in documents]
         work: dict[str, tuple[Any, Any]] = {}
@@ -223,6 +232,8 @@ def summarize(
     from tarjama.summary.core import summarize as run
     from tarjama.summary.translations import check_translation
 
+    if not isinstance(text, Document):
+        check_controls(text, "text")
     document = text if isinstance(text, Document) else parse_text(text)
     glossary = glossary if glossary is not None else (translator.glossary if translator else None)
     if translation is not None and not isinstance(translation, TranslationFile):

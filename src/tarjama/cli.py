@@ -3,16 +3,31 @@
 Each command lives in its own module of ``tarjama.commands`` exposing ``register(subparsers)``;
 the parser it adds sets ``func`` to a callable taking the parsed arguments and returning an
 exit code. What the commands share (engine and glossary options, output paths, output
-writing) is in ``tarjama.commands.common``. A ``TarjamaError`` becomes one line on stderr and
-a non-zero exit.
+writing, checked numeric option types) is in ``tarjama.commands.common``.
+
+The rules every command follows here:
+
+* a ``TarjamaError`` becomes one line on stderr (``tarjama: error: …``) and its exit code;
+* a usage error (unknown option, bad number, missing argument) is one line too, naming the
+  command and pointing at its ``--help``, exit 2 — not argparse's usage block;
+* a closed standard output (``tarjama glossary list | head -1``) ends the command quietly
+  with exit status 141, as a Unix tool killed by SIGPIPE; the atomic writers leave every
+  file as it was or complete;
+* Ctrl-C is one line and exit 130;
+* when stderr is not a terminal, the progress bars of the libraries underneath (transformers'
+  weight loading, hub downloads) are off: logs get tarjama's own progress lines only.
+
+Anything else escaping a command is a bug and shows its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
@@ -30,30 +45,82 @@ COMMAND_MODULES = (
     "tarjama.commands.eval",
 )
 
+# Exit status of a command whose standard output was closed (128 + SIGPIPE), as a shell shows it.
+EXIT_BROKEN_PIPE = 141
+
+
+class UsageError(Exception):
+    """A command line argparse refused; carries the one line to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line that says where the full usage is."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message}; see `{self.prog} --help`")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tarjama",
         description="Arabic⇄English translation with glossary enforcement and evaluation.",
     )
     parser.add_argument("--version", action="version", version=f"tarjama {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser, required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
+def one_line(message: str) -> str:
+    """A message as one line, whatever a file name or a library put in it."""
+    return " ".join(message.splitlines()) if "\n" in message or "\r" in message else message
+
+
+def _quiet_libraries() -> None:
+    """Library progress bars off when stderr is a log, before any library is imported."""
+    if not sys.stderr.isatty():
+        # huggingface_hub and transformers (weight loading) both read this at import.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _stdout_closed() -> int:
+    """Standard output went away (its reader exited): stop quietly, like a tool killed by SIGPIPE."""
     try:
-        return int(args.func(args) or 0)
-    except TarjamaError as exc:
-        print(f"tarjama: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        # Whatever is still buffered cannot be delivered; point stdout at /dev/null so that the
+        # interpreter's final flush does not print "Exception ignored … BrokenPipeError".
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            print(one_line(exc.message), file=sys.stderr)
+            return 2
+        except SystemExit as exc:  # --help and --version print, then exit 0
+            return exc.code if isinstance(exc.code, int) else 0
+        _quiet_libraries()
+        try:
+            code = int(args.func(args) or 0)  # every command and action sets func
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
+            return code
+        except TarjamaError as exc:
+            print(f"tarjama: error: {one_line(str(exc))}", file=sys.stderr)
+            return exc.exit_code
+    except BrokenPipeError:
+        return _stdout_closed()
     except KeyboardInterrupt:
         print("tarjama: interrupted", file=sys.stderr)
         return 130

@@ -49,6 +49,8 @@ from tarjama.record import TermOutcome
 SCHEMA_VERSION = 2
 NO_GLOSSARY = "none"
 MEMORY_NAME = ".tarjama-memory.sqlite"
+# How long a statement waits for another process's write to the same memory (seconds).
+BUSY_TIMEOUT = 30.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (
@@ -171,10 +173,11 @@ class TranslationMemory:
         self.readonly = readonly
         try:
             if readonly:
-                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(path, timeout=30)
+                self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
             if check:
                 result = self._db.execute("PRAGMA quick_check").fetchone()
                 if result is None or result[0] != "ok":
@@ -204,7 +207,13 @@ class TranslationMemory:
         self.glossary = NO_GLOSSARY
 
     def damaged(self, exc: BaseException) -> TarjamaError:
-        """The one-line error for a memory file SQLite cannot use."""
+        """The one-line error for a memory file SQLite cannot use (or, busy, cannot use now)."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return TarjamaError(
+                f"{self.path}: the translation memory stayed locked by another process for "
+                f"{BUSY_TIMEOUT:.0f} s ({exc}); let the other run finish and run again, or give another "
+                "--memory"
+            )
         return TarjamaError(
             f"{self.path}: the translation memory is damaged or not a database ({exc}); move it aside "
             f"(mv {self.path} {self.path}.damaged) and run again: outputs are correct without it, "

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.document import Document, Paragraph, rebuild_paragraph
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 from tarjama.record import ParagraphResult, SentenceResult, TermOutcome, TranslatedDocument
+from tarjama.textio import LineLog, numbered_lines
 
 if TYPE_CHECKING:
     from tarjama.document import Segment
@@ -112,21 +112,21 @@ def segment_key(engine: Engine, request: TranslationRequest) -> str:
 class Journal:
     """Append-only record of finished sentences, keyed by engine, glossary and segment.
 
-    Each line is flushed and fsynced, so after a crash every sentence written is reusable;
-    a torn last line is ignored.
+    Each record is one whole line written and fsynced in one call (``textio.LineLog``), so
+    after a crash every sentence written is reusable; a torn last line (a power cut) is cut
+    off before the next append, and a line that does not parse is ignored.
     """
 
     def __init__(self, path: Path, scope: str) -> None:
         self.path = path
         self.scope = scope
         self.entries: dict[str, dict[str, Any]] = {}
-        if path.exists():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                with contextlib.suppress(ValueError, KeyError, TypeError):
-                    rec = json.loads(line)
-                    if rec["scope"] == scope:
-                        self.entries[rec["key"]] = rec
-        self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._log = LineLog(path)
+        for _number, line in numbered_lines(path.read_text(encoding="utf-8", errors="replace")):
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                rec = json.loads(line)
+                if rec["scope"] == scope:
+                    self.entries[rec["key"]] = rec
 
     def get(self, key: str) -> tuple[SegmentTranslation, TermOutcome | None] | None:
         rec = self.entries.get(key)
@@ -150,12 +150,10 @@ class Journal:
             "seconds": result.seconds,
             "terms": None if terms is None else terms.to_dict(),
         }
-        self._fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        self._log.append(json.dumps(rec, ensure_ascii=False))
 
     def close(self) -> None:
-        self._fh.close()
+        self._log.close()
 
 
 def translate_document(

@@ -30,7 +30,7 @@ from typing import Any
 from tarjama.document import Document
 from tarjama.engines.base import EngineIdentity
 from tarjama.errors import TarjamaError
-from tarjama.textio import read_text
+from tarjama.textio import numbered_lines, read_text
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -307,7 +307,7 @@ def read_translation(
     engines: list[dict[str, Any]] = []
     has_sources = True
     expected_index: int | None = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in numbered_lines(text):
         if not line.strip():
             continue
         at = f"{where}:{lineno}"

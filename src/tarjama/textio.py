@@ -1,21 +1,88 @@
 """Reading and writing text files safely.
 
 Reading decodes strict UTF-8 and, on failure, reports the exact line and byte offset of
-the first bad byte. Writing is atomic: content goes to a temporary file in the target
-folder and is renamed over the destination, so a crash never leaves a half-written file
-that looks finished.
+the first bad byte. Text never holds control characters: a C0 control other than tab, line
+feed and carriage return (NUL, ESC, form feed, …) or DEL is refused with its line and byte
+offset (``CONTROL_RE`` is the one definition; glossary cells and batch fields use it too).
+
+Writing is atomic: content goes to a temporary file in the target folder and is renamed
+over the destination, so a crash never leaves a half-written file that looks finished. A
+temporary file is hidden and named after its destination and the writing process
+(``.NAME.PID.xxxx.tmp``); one left by a process that no longer exists (killed mid-write) is
+removed by the next atomic write into that folder.
+Append-only logs (the translate journal, a batch's ``provenance.jsonl``) are written with
+``LineLog``: each record is one ``write`` of one whole line to a file opened with
+``O_APPEND``, so a killed process leaves complete lines only; a file whose last line was
+torn some other way (a power cut) is cut back to its last complete line before the next
+append, so a new record never joins a torn one. JSON Lines are split on line feeds only
+(``numbered_lines``): U+2028, U+0085 and the like are text inside a record, not line ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from tarjama.errors import TarjamaError
+
+# C0 controls other than tab, line feed and carriage return, and DEL: never part of a text.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_name(char: str) -> str:
+    """``U+0000 (NUL)``: a control character as people can look it up."""
+    names = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 11: "VERTICAL TAB", 12: "FORM FEED", 27: "ESC", 127: "DEL"}
+    return f"U+{ord(char):04X} ({names.get(ord(char), unicodedata.name(char, 'control'))})"
+
+
+def find_control(text: str) -> int | None:
+    """Index of the first control character of ``text`` (see ``CONTROL_RE``), or None."""
+    m = CONTROL_RE.search(text)
+    return m.start() if m else None
+
+
+def control_error(where: str, text: str, index: int, *, byte_base: int = 0, what: str = "") -> TarjamaError:
+    """The one-line refusal of a control character at ``text[index]``: line, byte offset, how to fix.
+
+    ``byte_base`` is the byte offset of ``text[0]`` in the file (a byte-order mark before it);
+    ``what`` names the part of a record the text is (e.g. ``field 'text'``) when it is not a whole file.
+    """
+    line = text.count("\n", 0, index) + 1
+    line_start = text.rfind("\n", 0, index) + 1
+    byte = byte_base + len(text[:index].encode("utf-8"))
+    column = len(text[line_start:index].encode("utf-8")) + 1
+    count = len(CONTROL_RE.findall(text))
+    more = f" ({count} control characters in all)" if count > 1 else ""
+    inside = f" in {what}" if what else ""
+    return TarjamaError(
+        f"{where}: control character {control_name(text[index])}{inside} at line {line}, byte {byte} "
+        f"(column byte {column}){more}; text must not hold control characters other than tab and line "
+        "breaks: remove them (e.g. tr -d '\\000-\\010\\013\\014\\016-\\037\\177') or check that this "
+        "is the right file"
+    )
+
+
+def check_controls(text: str, where: str, *, byte_base: int = 0, what: str = "") -> None:
+    """Raise ``control_error`` for the first control character of ``text``, if any."""
+    index = find_control(text)
+    if index is not None:
+        raise control_error(where, text, index, byte_base=byte_base, what=what)
+
+
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of a JSON Lines or TSV text, split on line feeds only (CR LF too).
+
+    ``str.splitlines`` also splits at U+2028, U+0085, form feeds and more, which JSON writers
+    leave raw inside strings; a record or row must never be cut there.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, line.removesuffix("\r")
 
 
 def decode_utf8(data: bytes, path: str | os.PathLike[str]) -> str:
@@ -34,8 +101,15 @@ def decode_utf8(data: bytes, path: str | os.PathLike[str]) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
-    """Read a UTF-8 text file; errors are one clear line (missing, unreadable, bad bytes, empty)."""
+def read_text(
+    path: str | os.PathLike[str], *, allow_empty: bool = False, allow_controls: bool = False
+) -> str:
+    """Read a UTF-8 text file; errors are one clear line (missing, unreadable, bad bytes, controls, empty).
+
+    ``allow_controls`` leaves control characters to a reader that reports them itself, with
+    more context (the glossary: its cells are validated by ``glossary.entry``, and lint lists
+    every one).
+    """
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -48,9 +122,39 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str
     except OSError as exc:
         raise TarjamaError(f"{p}: cannot read ({exc.strerror})") from None
     text = decode_utf8(data, p)
+    if not allow_controls:
+        check_controls(text, str(p), byte_base=3 if data.startswith(b"\xef\xbb\xbf") else 0)
     if not allow_empty and not text.strip():
         raise TarjamaError(f"{p}: file is empty (no text to process); give a file with content")
     return text
+
+
+_TEMP_RE = re.compile(r"^\..+\.(\d+)\.[^.]+\.(?:tmp|probe)$")
+_swept: set[str] = set()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def sweep_stale_temps(folder: Path) -> None:
+    """Remove temporary files of atomic writes whose process is gone (once per folder and process)."""
+    key = str(folder.resolve())
+    if key in _swept:
+        return
+    _swept.add(key)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _TEMP_RE.match(entry.name)
+            if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def sibling_temp(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
@@ -61,8 +165,9 @@ def sibling_temp(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise TarjamaError(f"{path}: output folder {folder} does not exist; create it or choose another path")
+    sweep_stale_temps(folder)
     try:
-        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=folder)
+        return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=suffix, dir=folder)
     except PermissionError:
         raise TarjamaError(f"{path}: output folder {folder} is not writable; choose another path") from None
     except OSError as exc:
@@ -112,3 +217,60 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically."""
     with atomic_writer(path) as fh:
         fh.write(text)
+
+
+def repair_log(path: str | os.PathLike[str]) -> None:
+    """Cut an append-only log back to its last complete line (a torn tail is never a record)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            return
+        if os.pread(fd, 1, size - 1) == b"\n":
+            return
+        # Walk back to the last line feed, a block at a time.
+        end = size
+        while end > 0:
+            start = max(0, end - 65536)
+            block = os.pread(fd, end - start, start)
+            cut = block.rfind(b"\n")
+            if cut >= 0:
+                os.ftruncate(fd, start + cut + 1)
+                return
+            end = start
+        os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
+
+
+class LineLog:
+    """An append-only file of whole lines (see the module docstring); ``append`` is one ``write``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        repair_log(self.path)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+
+    def append(self, line: str, *, sync: bool = True) -> None:
+        data = line.rstrip("\n").encode("utf-8") + b"\n"
+        if b"\n" in data[:-1]:
+            raise ValueError("a log record must be one line")
+        written = os.write(self._fd, data)
+        while written < len(data):  # a regular file takes the whole write; this is belt and braces
+            written += os.write(self._fd, data[written:])
+        if sync:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> LineLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

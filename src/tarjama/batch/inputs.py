@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tarjama.document import Document, parse_text
 from tarjama.errors import TarjamaError
-from tarjama.textio import read_text
+from tarjama.textio import check_controls, numbered_lines, read_text
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl", ".tsv": "tsv"}
 _GLOB_MAGIC = set("*?[")
@@ -154,8 +154,25 @@ def output_path(item: InputFile, out_dir: Path, lang: str = "en") -> Path:
     return out_dir / rel.parent / f"{stem}.{lang}{suffix}"
 
 
+def inside(path: Path, out_dir: Path) -> Path:
+    """``path`` resolved (symlinks followed); refused unless it stays inside ``out_dir``.
+
+    A symlinked folder (or file) already under ``--out-dir`` must not carry a batch's writes
+    elsewhere on the disk.
+    """
+    root = out_dir.resolve()
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise TarjamaError(
+            f"{path}: resolves to {resolved}, outside --out-dir {root} (a symbolic link on the way); "
+            "nothing was written there: remove the link or choose another --out-dir"
+        )
+    return resolved
+
+
 def _refuse_clashes(files: Sequence[InputFile], out_dir: Path) -> None:
     seen: dict[Path, InputFile] = {}
+    inputs = {f.path.resolve(): f for f in files}
     for f in files:
         out = output_path(f, out_dir)
         if out in seen:
@@ -164,6 +181,11 @@ def _refuse_clashes(files: Sequence[InputFile], out_dir: Path) -> None:
                 "pass their common parent folder instead of each file, or run them separately"
             )
         seen[out] = f
+        if (victim := inputs.get(out.resolve())) is not None:
+            raise TarjamaError(
+                f"{f.path} would be written to {out}, which is the input {victim.path}; writing there "
+                "would destroy it: choose another --out-dir"
+            )
 
 
 # ----------------------------------------------------------------------------- formats
@@ -244,7 +266,7 @@ def read_source(item: InputFile, *, field_name: str = "text", column: str = "tex
 def _read_jsonl(path: Path, text: str, field_name: str) -> JsonlSource:
     records: list[dict[str, object]] = []
     units: list[Unit] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in numbered_lines(text):
         if not line.strip():
             continue
         try:
@@ -266,13 +288,18 @@ def _read_jsonl(path: Path, text: str, field_name: str) -> JsonlSource:
                 f"{path}:{number}: record has {what} field {field_name!r} (fields: {keys}); "
                 "name the field to translate with --field"
             )
+        # A JSON escape (\u0000) smuggles in what the raw file may not hold.
+        check_controls(value, f"{path}:{number}", what=f"field {field_name!r}")
         records.append(record)
         units.append(Unit(parse_text(value, "txt", path=f"{path}:{number}"), number))
     return JsonlSource(records=records, field_name=field_name, units=units)
 
 
 def _read_tsv(path: Path, text: str, column: str) -> TsvSource:
-    lines = text.splitlines()
+    # Rows end at line feeds only: U+2028 or a form feed inside a cell is not a row break.
+    lines = [line for _n, line in numbered_lines(text)]
+    if lines and lines[-1] == "":
+        lines.pop()
     header = lines[0]
     names = header.split("\t")
     if column not in names:

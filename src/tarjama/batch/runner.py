@@ -21,7 +21,6 @@ document; every failure is kept with its reason for the end-of-run summary.
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from collections import Counter
@@ -32,7 +31,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama.batch.inputs import InputFile, Source, output_path, read_source
+from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
 from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
 from tarjama.errors import TarjamaError
 from tarjama.memory import MemoryEntry, TranslationMemory
@@ -44,7 +43,7 @@ from tarjama.pipeline import (
     human_translation,
     translate_requests,
 )
-from tarjama.textio import write_text_atomic
+from tarjama.textio import LineLog, write_text_atomic
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary, GlossaryEntry
@@ -153,8 +152,13 @@ class PlanEntry:
     item: InputFile
     output: Path
     segments: int = 0
-    cached: int = 0  # in the memory, or repeated earlier in the batch
+    cached: int = 0  # in the memory (a machine translation or a human approval)
+    repeats: int = 0  # repeated earlier in this run (in this document or an earlier one): free
     error: str | None = None
+
+    @property
+    def to_translate(self) -> int:
+        return self.segments - self.cached - self.repeats
 
 
 def _load(
@@ -208,7 +212,9 @@ def plan(
         known = known_translations(memory, fresh, requests, glossary) if memory else {}
         entry.segments = len(flat)
         for k in flat:
-            if k in seen or k in known:
+            if k in seen:
+                entry.repeats += 1
+            elif k in known:
                 entry.cached += 1
             seen.add(k)
         entries.append(entry)
@@ -263,8 +269,10 @@ class BatchRunner:
         from tqdm import tqdm
 
         enabled = self.options.progress
+        provenance = self.options.out_dir / PROVENANCE
+        inside(provenance, self.options.out_dir)
         with (
-            open(self.options.out_dir / PROVENANCE, "a", encoding="utf-8") as self._provenance,
+            LineLog(provenance) as self._provenance,
             tqdm(
                 total=self.summary.documents, unit="doc", desc="documents", disable=not enabled, position=0
             ) as self._docs_bar,
@@ -424,6 +432,7 @@ class BatchRunner:
             f, e = result.term_totals()
             found, expected = found + f, expected + e
             notes += sum(1 for t in translations if t.notes)
+        inside(job.output, self.options.out_dir)
         job.output.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(job.output, job.source.render(texts))
         record.translated = len(job.owned)
@@ -466,9 +475,7 @@ class BatchRunner:
 
     def _append(self, record: DocumentRecord) -> None:
         record.finished = datetime.now(UTC).isoformat(timespec="seconds")
-        self._provenance.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-        self._provenance.flush()
-        os.fsync(self._provenance.fileno())
+        self._provenance.append(json.dumps(asdict(record), ensure_ascii=False))
 
 
 def _describe(exc: BaseException) -> str:

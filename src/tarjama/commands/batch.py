@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from tarjama.batch.inputs import discover, read_path_list
+from tarjama.batch.inputs import discover, inside, read_path_list
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.commands.common import add_engine_options, add_run_options, engine_options, load_glossary
@@ -59,8 +59,6 @@ def _model_arg(model: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.batch_size is not None and args.batch_size < 1:
-        raise TarjamaError(f"--batch-size must be at least 1, got {args.batch_size}")
     inputs = list(args.inputs)
     if args.files_from:
         inputs += read_path_list(args.files_from)
@@ -68,10 +66,12 @@ def run(args: argparse.Namespace) -> int:
         raise TarjamaError("no inputs: give folders, files or glob patterns, or --files-from LIST")
     found = discover(inputs, args.out_dir)
     items = found.files
-    if args.shard:
+    if args.shard is not None:  # --shard '' is a mistake, not "all documents"
         k, n = parse_shard(args.shard)
         items = select_shard(items, k, n)
     memory_path = args.memory or args.out_dir / MEMORY_NAME
+    if args.memory is None:
+        inside(memory_path, args.out_dir)  # the default memory may not be a link out of --out-dir
     options = BatchOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             todo = None
             if options.progress:
                 # A first pass gives the segment bar a total, hence an ETA; parsing is cheap.
-                todo = sum(e.segments - e.cached for e in plan(items, options, glossary, memory))
+                todo = sum(e.to_translate for e in plan(items, options, glossary, memory))
             summary = runner.run(items, found.problems, segments_to_translate=todo)
         finally:
             engine.close()
@@ -126,7 +126,7 @@ def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path
     finally:
         if memory:
             memory.close()
-    segments = cached = failed = 0
+    segments = cached = repeats = failed = 0
     for _given, reason in problems:
         print(f"FAILED: {reason}")
         failed += 1
@@ -135,10 +135,11 @@ def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path
             print(f"FAILED: {e.error}")
             failed += 1
             continue
-        print(f"{e.item.path} → {e.output}  ({e.segments} segments, {e.cached} cached)")
-        segments, cached = segments + e.segments, cached + e.cached
+        print(f"{e.item.path} → {e.output}  ({e.segments} segments, {e.cached} cached, {e.repeats} repeats)")
+        segments, cached, repeats = segments + e.segments, cached + e.cached, repeats + e.repeats
     print(
         f"dry run: {len(entries) + len(problems)} documents ({failed} unreadable), {segments} segments, "
-        f"{cached} cached, {segments - cached} to translate; {memo}; no model loaded"
+        f"{cached} cached, {repeats} repeats within this run (translated once), "
+        f"{segments - cached - repeats} to translate; {memo}; no model loaded"
     )
     return 1 if failed else 0

@@ -14,7 +14,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,44 @@ from tarjama.textio import check_writable, write_text_atomic
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary
     from tarjama.progress import Progress
+
+
+def int_in(low: int, high: int | None = None, what: str = "a whole number") -> Callable[[str], int]:
+    """An argparse ``type``: an integer from ``low`` to ``high``; anything else is a usage error.
+
+    Numeric options are checked where they are parsed, so ``--threads -3`` is one line from
+    argparse instead of an error (or a traceback) from deep inside an engine.
+    """
+    span = f"from {low} to {high}" if high is not None else f"at least {low}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} {span}, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {what} {span}, got {value}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in its messages
+    return parse
+
+
+def share(text: str) -> float:
+    """An argparse ``type``: a number above 0 and at most 1."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text!r}") from None
+    if not 0 < value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text}")
+    return value
+
+
+# The most CPU threads an engine may be asked for; far above any machine tarjama runs on.
+MAX_THREADS = 1024
+# The most segments per engine call; a larger call only holds more work in memory at once.
+MAX_BATCH = 100_000
 
 
 def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -> None:
@@ -55,8 +93,11 @@ def add_run_options(
 ) -> None:
     """--batch-size (when ``batch_help`` is given), --threads and --progress/--no-progress."""
     if batch_help is not None:
-        p.add_argument("--batch-size", type=int, help=batch_help)
-    p.add_argument("--threads", type=int, help="CPU threads for the engine (default: all cores)")
+        p.add_argument("--batch-size", type=int_in(1, MAX_BATCH), metavar="N", help=batch_help)
+    p.add_argument(
+        "--threads", type=int_in(1, MAX_THREADS), metavar="N",
+        help="CPU threads for the engine (default: all cores)",
+    )
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=progress_help)
 
 
@@ -95,19 +136,36 @@ def progress_for(args: argparse.Namespace) -> Progress | None:
     return for_stream(sys.stderr, enabled=args.progress)
 
 
-def check_output_path(path: Path, inputs: Iterable[str | os.PathLike[str] | None] = ()) -> None:
-    """Fail before any work if ``path`` could not be written or would replace one of ``inputs``."""
+def check_output_path(
+    path: Path, inputs: Iterable[str | os.PathLike[str] | None] = (), *, option: str = "-o"
+) -> None:
+    """Fail before any work if ``path`` could not be written or would replace one of ``inputs``.
+
+    ``inputs`` are every file the command reads (input, references, source, glossary,
+    translations…); a path that is one of them after symbolic links (or as a hard link) is
+    refused, whatever it is called.
+    """
     if path.is_dir():
-        raise TarjamaError(f"{path}: is a directory; give a file path with -o")
+        raise TarjamaError(f"{path}: is a directory; give a file path with {option}")
+    refuse_inputs(path, inputs, option=option)
+    check_writable(path)
+
+
+def refuse_inputs(
+    path: Path, inputs: Iterable[str | os.PathLike[str] | None], *, option: str = "-o"
+) -> None:
+    """Refuse ``path`` when it is one of ``inputs`` (after symbolic links, or as a hard link)."""
+    if not path.exists():
+        return
     for given in inputs:
         if given is None:
             continue
         source = Path(given)
-        if source.exists() and path.exists() and os.path.samefile(source, path):
+        if source.exists() and os.path.samefile(source, path):
             raise TarjamaError(
-                f"{path}: is the input file {source}; writing there would destroy it; choose another -o path"
+                f"{path}: is the input file {source}; writing there would destroy it; "
+                f"choose another {option} path"
             )
-    check_writable(path)
 
 
 def meta_path(path: Path) -> Path:

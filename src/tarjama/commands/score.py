@@ -16,9 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tarjama.commands.common import check_output_path, int_in, meta_path, refuse_inputs
 from tarjama.errors import TarjamaError
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from tarjama.textio import write_text_atomic
+
+# The most bootstrap resamples: the index matrix holds samples × paragraphs integers.
+MAX_SAMPLES = 100_000
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -64,13 +68,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--report-dir", metavar="DIR", help="also write report.md, report.json and report.html here"
     )
-    p.add_argument("--width", "-w", type=int, default=1, help="decimals shown for scores (default: 1)")
     p.add_argument(
-        "--bootstrap-samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
-        help=f"resamples for --compare (default: {DEFAULT_SAMPLES})",
+        "--width", "-w", type=int_in(0, 10), default=1, metavar="N",
+        help="decimals shown for scores (default: 1)",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED,
+        "--bootstrap-samples", type=int_in(1, MAX_SAMPLES), default=DEFAULT_SAMPLES, metavar="N",
+        help=f"resamples for --compare (default: {DEFAULT_SAMPLES}; at most {MAX_SAMPLES:,})",
+    )
+    p.add_argument(
+        "--seed", type=int_in(0, 2**63 - 1), default=DEFAULT_SEED, metavar="N",
         help=f"random seed for --compare, recorded in the report (default: {DEFAULT_SEED})",
     )
     p.set_defaults(func=run)
@@ -82,10 +89,6 @@ def run(args: argparse.Namespace) -> int:
     from tarjama.report import FILE_NAMES, FORMATS, format_for_path, render
     from tarjama.scoring.core import score_files
 
-    if not 0 <= args.width <= 10:
-        raise TarjamaError(f"--width {args.width}: give a number of decimals from 0 to 10")
-    if args.bootstrap_samples < 1:
-        raise TarjamaError(f"--bootstrap-samples {args.bootstrap_samples}: give a positive number")
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "markdown"
     report_dir = Path(args.report_dir) if args.report_dir else None
     if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
@@ -99,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
         raise TarjamaError("--ref given without HYP; name the translation to score before the options")
     if bool(args.summary) != bool(args.summary_ref):
         raise TarjamaError("--summary and --summary-ref go together: a summary and its reference summaries")
+    # Every file the command reads, a summary's .meta.json sidecar included: never an output.
+    inputs = [args.hyp, *(args.ref or []), args.src, args.glossary, args.compare, *args.summary_ref]
+    if args.summary is not None:
+        inputs += [args.summary, meta_path(Path(args.summary))]
+    if args.output:
+        check_output_path(Path(args.output), inputs)
+    if report_dir is not None:
+        for name in FILE_NAMES.values():
+            refuse_inputs(report_dir / name, inputs, option="--report-dir")
 
     summary = None
     if args.summary is not None:

@@ -27,8 +27,11 @@ from tarjama.commands.common import (
     engine_options,
     format_from_suffix,
     glossary_path,
+    int_in,
     load_glossary,
+    meta_path,
     progress_for,
+    share,
     write_output,
 )
 from tarjama.document import read_document
@@ -57,8 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("input", help="UTF-8 Arabic text or Markdown file")
     n = p.add_mutually_exclusive_group()
-    n.add_argument("--sentences", "-n", type=int, metavar="N", help="number of key sentences (default: 3)")
-    n.add_argument("--ratio", type=float, metavar="R", help="share of the document's sentences, 0 < R ≤ 1")
+    n.add_argument(
+        "--sentences", "-n", type=int_in(1), metavar="N", help="number of key sentences (default: 3)"
+    )
+    n.add_argument("--ratio", type=share, metavar="R", help="share of the document's sentences, 0 < R ≤ 1")
     p.add_argument("--abstractive", action="store_true", help="also write an English summary with the LLM")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else txt)")
@@ -111,11 +116,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(args)
     out = Path(args.output) if args.output else None
     if out is not None:
-        check_output_path(out, [args.input, args.translation, glossary_path(args), *args.ref_summary])
-    if args.sentences is not None and args.sentences < 1:
-        raise TarjamaError(f"--sentences {args.sentences}: give a positive number of sentences")
-    if args.ratio is not None and not 0 < args.ratio <= 1:
-        raise TarjamaError(f"--ratio {args.ratio}: give a share of the sentences above 0 and at most 1")
+        inputs = [args.input, args.translation, glossary_path(args), *args.ref_summary]
+        check_output_path(out, inputs)
+        if fmt != "jsonl":
+            check_output_path(meta_path(out), inputs)
     # Read every input before loading any model, so a bad path fails in a moment.
     references = [(r, read_text(r)) for r in args.ref_summary]
     document = read_document(args.input)

@@ -22,6 +22,7 @@ from tarjama.commands.common import (
     format_from_suffix,
     glossary_path,
     load_glossary,
+    meta_path,
     progress_for,
     write_output,
 )
@@ -89,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(args)
     out = Path(args.output) if args.output else None
     if out is not None:
-        check_output_path(out, [args.input, glossary_path(args)])
-    if args.batch_size is not None and args.batch_size < 1:
-        raise TarjamaError(f"--batch-size must be at least 1, got {args.batch_size}")
+        inputs = [args.input, glossary_path(args), args.memory]
+        check_output_path(out, inputs)
+        if fmt != "jsonl":
+            check_output_path(meta_path(out), inputs)
     document = read_document(args.input)
     glossary = load_glossary(args)
     mem_path = memory_path(args, out)

@@ -66,8 +66,27 @@ def resolve_engine_name(model: str | None = None) -> str:
     )
 
 
+def looks_like_path(model: str) -> bool:
+    """True when ``--model`` names a file or folder rather than a hub id (``namespace/name``).
+
+    A hub id has at most one ``/`` and never starts with ``/``, ``.`` or ``~``; a model file
+    ends in ``.gguf``.
+    """
+    return (
+        model.startswith(("/", ".", "~"))
+        or model.count("/") > 1
+        or "\\" in model
+        or model.lower().endswith(".gguf")
+    )
+
+
 def load_engine(name: str | None = None, model: str | None = None, **options: object) -> Engine:
     """Instantiate engine ``name`` (resolved automatically when None) with ``model``."""
+    if model and looks_like_path(model) and not Path(model).expanduser().exists():
+        raise ModelUnavailableError(
+            f"--model {model}: no such file or folder; check the path (a Hugging Face model id has the "
+            "form namespace/name, e.g. Helsinki-NLP/opus-mt-ar-en)"
+        )
     name = name or resolve_engine_name(model)
     if name not in ENGINES:
         raise TarjamaError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")

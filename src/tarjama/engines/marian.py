@@ -98,7 +98,9 @@ class MarianEngine(Seq2SeqEngine):
         return self._identity
 
     def _token_count(self, text: str) -> int:
-        return len(self.tokenizer(text)["input_ids"])
+        # Counting is how long input gets split; transformers' "longer than the maximum" warning
+        # would say the opposite of what happens.
+        return len(self.tokenizer(text, verbose=False)["input_ids"])
 
 
     def _generate(self, texts: list[str]) -> list[str]:

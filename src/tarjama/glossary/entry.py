@@ -4,8 +4,9 @@ A row holds one or more source forms (Arabic or Latin script) separated by ``|``
 English, a kind, a note and optional English variants. ``entry_from_values`` validates one
 record's cells wherever they come from (the TSV file, a CSV or TBX import, ``glossary add``).
 *Fatal* problems (an empty ar/en/kind, an empty item between ``|``, an unknown kind, a tab or
-line break in a cell) reject the row; the others (stray spaces, bidi controls) are cleaned and
-reported by ``tarjama glossary lint``.
+line break in a cell, a control character such as NUL — ``tarjama.textio.CONTROL_RE``) reject
+the row; the others (stray spaces, bidi controls) are cleaned and reported by
+``tarjama glossary lint``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from tarjama.arabic import BIDI_CONTROLS, normalize
+from tarjama.textio import CONTROL_RE, control_name
 
 KINDS = ("organisation", "person", "mission", "programme", "place", "body", "concept")
 COLUMNS = ("ar", "en", "kind", "note", "en_variants")
@@ -70,6 +72,12 @@ def entry_from_values(values: dict[str, str], line: int, problems: list[Problem]
             problems.append(Problem(line, "bidi", f"column {col} contains bidi control character(s) {names}; "
                                     "delete them (they are invisible and travel into every copy)"))
             raw = BIDI_RE.sub("", raw)
+        control = CONTROL_RE.search(raw)
+        if control:
+            problems.append(Problem(line, "control", f"column {col} contains the control character "
+                                    f"{control_name(control.group())} at character {control.start() + 1}; "
+                                    "delete it (it is invisible and no text holds it)", fatal=True))
+            fatal = True
         if "\t" in raw or "\n" in raw or "\r" in raw:
             problems.append(Problem(line, "columns", f"column {col} contains a tab or line break; "
                                     "remove it (fields are tab-separated, one row per line)", fatal=True))

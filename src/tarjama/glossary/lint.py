@@ -2,8 +2,9 @@
 
 Findings (code — meaning):
 
-* ``columns``, ``empty``, ``kind`` — a row that ``Glossary.load`` rejects: wrong number of
-  fields, an empty ar/en/kind or an empty item between ``|``, an unknown kind;
+* ``columns``, ``empty``, ``kind``, ``control`` — a row that ``Glossary.load`` rejects: wrong
+  number of fields, an empty ar/en/kind or an empty item between ``|``, an unknown kind, a
+  control character (NUL, ESC, …) in a cell;
 * ``stray-tab``, ``space``, ``bidi`` — trailing tabs; leading, trailing, doubled or no-break
   spaces; invisible bidi controls (U+200E/F, U+202A–E, U+2066–9). Load cleans these, but
   they make the file lie about its content, so they are reported;

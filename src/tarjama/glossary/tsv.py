@@ -11,8 +11,10 @@ The file is edited by hand and in spreadsheets::
 Arabic forms as written in running text, with ال when the name carries it. ``en`` is the
 canonical English; ``en_variants`` (optional column) lists English forms to rewrite to it.
 Fields are split on tabs only — no quoting — so what you see in an editor is what is read.
-A file is edited as a list of lines so that comments, blank lines and order survive; a file
-with a fatal problem is refused with its line number and left as it was.
+A file is edited as a list of lines, each with its own line ending (LF or CR LF, even mixed),
+so that comments, blank lines, order and endings survive byte for byte; a new row takes the
+file's usual ending. A file with a fatal problem is refused with its line number and left as
+it was.
 
 Every read-modify-write goes through ``edit``: it holds an exclusive lock (``flock`` on the
 glossary's folder) while it reads the file afresh, lets the caller change it, and writes it
@@ -38,7 +40,7 @@ from tarjama.glossary.entry import (
     Problem,
     entry_from_values,
 )
-from tarjama.textio import read_text, write_text_atomic
+from tarjama.textio import control_error, find_control, read_text, write_text_atomic
 
 
 @dataclass
@@ -53,8 +55,8 @@ class GlossaryFile:
 
     path: Path
     lines: list[str]
-    newline: str
-    final_newline: bool
+    endings: list[str]  # the line ending after each line ("" after a last line without one)
+    newline: str  # the ending a new line gets: CR LF when the file has any, else LF
     header_line: int
     columns: list[str]
     rows: list[Row]
@@ -63,33 +65,40 @@ class GlossaryFile:
     def parse(cls, text: str, path: str | os.PathLike[str]) -> GlossaryFile:
         """Split ``text`` into lines and rows; raise TarjamaError for a missing or bad header."""
         newline = "\r\n" if "\r\n" in text else "\n"
-        final_newline = text.endswith("\n")
-        lines = re.split(r"\r?\n", text[:-1] if final_newline else text)
-        if final_newline and text.endswith("\r\n"):
-            lines[-1] = lines[-1].removesuffix("\r")
+        parts = re.split(r"(\r?\n)", text)
+        lines, endings = parts[0::2], [*parts[1::2], ""]
+        if len(lines) > 1 and lines[-1] == "":  # the text ends with a line ending
+            lines.pop()
+            endings.pop()
         header_line, columns, rows = 0, [], []
-        for number, line in enumerate(lines, start=1):
+        offset = 0
+        for number, (line, end) in enumerate(zip(lines, endings, strict=True), start=1):
+            start, offset = offset, offset + len(line) + len(end)
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             cells = line.split("\t")
             if not header_line:
+                # Cells report their control characters by column; the header has no such place.
+                if (i := find_control(line)) is not None:
+                    raise control_error(str(path), text, start + i)
                 header_line, columns = number, _parse_header(cells, path, number)
             else:
                 rows.append(Row(number, cells))
         if not header_line:
             raise TarjamaError(f"{path}: no header line; the first line that is not a comment must be "
                                f"'{HEADER.replace(chr(9), '<TAB>')}'")
-        return cls(Path(path), lines, newline, final_newline, header_line, columns, rows)
+        return cls(Path(path), lines, endings, newline, header_line, columns, rows)
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> GlossaryFile:
-        return cls.parse(read_text(path), path)
+        # Control characters are reported per cell, with the column, by entry validation.
+        return cls.parse(read_text(path, allow_controls=True), path)
 
     @classmethod
     def new(cls, path: str | os.PathLike[str]) -> GlossaryFile:
         comment = "# tarjama glossary: Arabic source forms → canonical English (`tarjama glossary --help`)"
         lines = [comment, HEADER]
-        return cls(Path(path), lines, "\n", True, 2, list(COLUMNS), [])
+        return cls(Path(path), lines, ["\n", "\n"], "\n", 2, list(COLUMNS), [])
 
     def entries(self) -> tuple[list[GlossaryEntry], list[Problem]]:
         """All valid entries, and every problem found (fatal or not), in file order."""
@@ -113,7 +122,7 @@ class GlossaryFile:
         return entries, problems
 
     def render(self) -> str:
-        return self.newline.join(self.lines) + (self.newline if self.final_newline else "")
+        return "".join(line + end for line, end in zip(self.lines, self.endings, strict=True))
 
     def save(self) -> None:
         write_text_atomic(self.path, self.render())
@@ -128,16 +137,26 @@ class GlossaryFile:
         problems: list[Problem] = []
         if entry_from_values(values, entry.line, problems) is None or problems:
             raise TarjamaError(f"{self.path}: cannot add {entry.en!r}: {problems[0].message}")
-        return "\t".join(values[col] for col in self.columns).rstrip("\t")
+        row = "\t".join(values[col] for col in self.columns).rstrip("\t")
+        if row.lstrip().startswith("#"):
+            # Written as it is, the row would read back as a comment: the entry would vanish.
+            raise TarjamaError(f"{self.path}: cannot add {entry.en!r}: its row would start with '#', which "
+                               "marks a comment line in the glossary; put another source form first")
+        return row
 
     def append(self, entry: GlossaryEntry) -> int:
         """Append ``entry`` as a new last row; return its line number."""
-        self.lines.append(self.row_text(entry))
-        self.final_newline = True
+        row = self.row_text(entry)
+        if self.endings and not self.endings[-1]:
+            self.endings[-1] = self.newline
+        self.lines.append(row)
+        self.endings.append(self.newline)
         return len(self.lines)
 
     def remove_lines(self, numbers: set[int]) -> None:
-        self.lines = [line for i, line in enumerate(self.lines, start=1) if i not in numbers]
+        pairs = enumerate(zip(self.lines, self.endings, strict=True), start=1)
+        kept = [pair for i, pair in pairs if i not in numbers]
+        self.lines, self.endings = [line for line, _ in kept], [end for _, end in kept]
 
 
 def _parse_header(cells: list[str], path: str | os.PathLike[str], line: int) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tarjama.engines.base import describe_identity
 from tarjama.report.assets import CSS
 from tarjama.report.escape import html as e
-from tarjama.report.escape import md_cell
+from tarjama.report.escape import md_cell, md_text
 from tarjama.summary.core import Summary
 
 FORMATS = ("txt", "md", "jsonl", "html")
@@ -55,7 +55,7 @@ def render_md(summary: Summary, width: int = 1) -> str:
         if a.accepted:
             out += ["", "## English summary", ""]
             out += [f"Written by {writer} from the translation; names checked.", ""]
-            out.append(a.text)
+            out.append(md_text(a.text))
         else:
             out += ["", "## Generated summary rejected", "", f"Reason: {md_cell(a.reason)}.", ""]
             out.append("The extractive summary above is used instead. The rejected text, for the record:")

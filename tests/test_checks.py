@@ -90,9 +90,12 @@ def test_latin_names_must_be_kept() -> None:
 def test_transliterated_names_are_supported_and_invented_ones_are_warned() -> None:
     source = "وقال هاكامادا إن الفريق مستعد."
     assert NameCheck().run(source, "Iwao Hakamada said the team was ready.") == [] or all(
-        "Hakamada" not in m for m in messages(NameCheck().run(source, "Iwao Hakamada said the team was ready."))
+        "Hakamada" not in m
+        for m in messages(NameCheck().run(source, "Iwao Hakamada said the team was ready."))
     )
-    flags = NameCheck().run("وقال الوزير إن الفريق مستعد.", "Minister Mohammed Al-Suwaidi said the team was ready.")
+    flags = NameCheck().run(
+        "وقال الوزير إن الفريق مستعد.", "Minister Mohammed Al-Suwaidi said the team was ready."
+    )
     assert [f.finding.severity for f in flags] == ["warning"]
     assert "Mohammed Al-Suwaidi" in flags[0].finding.message
 
@@ -110,9 +113,13 @@ def test_country_names_come_from_cldr_and_nisbas_are_derived() -> None:
 
 
 def test_countries_with_clitics() -> None:
-    found = {m.text: set(m.codes) for m in arabic_mentions("وقعت والصين وللصينيين وبالكويت والألمانية اتفاقا")}
+    found = {
+        m.text: set(m.codes) for m in arabic_mentions("وقعت والصين وللصينيين وبالكويت والألمانية اتفاقا")
+    }
     assert found == {"الصين": {"CN"}, "صينيين": {"CN"}, "الكويت": {"KW"}, "الألمانية": {"DE"}}
-    assert [m.text for m in english_mentions("Michael Jordan visited Kuwait's Latin America office")] == ["Kuwait"]
+    assert [m.text for m in english_mentions("Michael Jordan visited Kuwait's Latin America office")] == [
+        "Kuwait"
+    ]
 
 
 def test_seed_chinese_company_is_an_invented_nationality() -> None:
@@ -133,7 +140,9 @@ def test_a_country_of_the_source_missing_from_the_english() -> None:
 
 def test_glossary_english_is_not_an_invented_country() -> None:
     hint = TermHint("جاكسا", "Japan Aerospace Exploration Agency", "org", 5, 10)
-    flags = CountryCheck().run("وقعت جاكسا اتفاقا.", "The Japan Aerospace Exploration Agency signed a deal.", [hint])
+    flags = CountryCheck().run(
+        "وقعت جاكسا اتفاقا.", "The Japan Aerospace Exploration Agency signed a deal.", [hint]
+    )
     assert flags == []
 
 
@@ -278,6 +287,8 @@ def test_journal_keeps_findings_and_confidence(tmp_path) -> None:
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_every_check_is_quiet_on_a_faithful_translation(name: str) -> None:
     source = "وقعت وكالة الفضاء اليابانية (JAXA) اتفاقية مع الصين في 20 نوفمبر 2023 بقيمة 1.2 مليار دولار."
-    english = ("The Japanese space agency (JAXA) signed an agreement with China on 20 November 2023 worth "
-               "$1.2 billion.")
+    english = (
+        "The Japanese space agency (JAXA) signed an agreement with China on 20 November 2023 worth "
+        "$1.2 billion."
+    )
     assert errors(CHECKS[name]().run(source, english)) == []

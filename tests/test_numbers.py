@@ -128,8 +128,9 @@ def test_english(text: str, expected: list) -> None:
 
 
 def test_compare_matches_across_languages_and_reports_both_directions() -> None:
-    missing, extra = compare(arabic_quantities("في ثلاثينيات القرن الحادي والعشرين"),
-                             english_quantities("in the 1970s"))
+    missing, extra = compare(
+        arabic_quantities("في ثلاثينيات القرن الحادي والعشرين"), english_quantities("in the 1970s")
+    )
     assert [q.english() for q in missing] == ["2030s"]
     assert [q.text for q in extra] == ["1970s"]
     same = compare(arabic_quantities("1.2 مليار دولار عام 2029"), english_quantities("$1.2 billion in 2029"))

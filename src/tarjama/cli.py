@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "tarjama.commands.batch",
     "tarjama.commands.summarize",
     "tarjama.commands.score",
+    "tarjama.commands.check",
     "tarjama.commands.glossary",
     "tarjama.commands.models",
     "tarjama.commands.eval",

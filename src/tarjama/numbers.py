@@ -222,8 +222,29 @@ _EN_HIJRI_RE = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(f"(?P<h{m}>{p})" for m, p in _EN_HIJRI) + r")(?![A-Za-z])", re.IGNORECASE
 )
 # Words after which a capitalised May or March is a month.
-_EN_DATE_CUES = {"in", "of", "since", "until", "till", "by", "from", "early", "late", "mid", "last", "next",
-                 "on", "during", "before", "after", "this", "through", "between", "and", "to"}
+_EN_DATE_CUES = {
+    "in",
+    "of",
+    "since",
+    "until",
+    "till",
+    "by",
+    "from",
+    "early",
+    "late",
+    "mid",
+    "last",
+    "next",
+    "on",
+    "during",
+    "before",
+    "after",
+    "this",
+    "through",
+    "between",
+    "and",
+    "to",
+}
 _EN_TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:(?P<suffix>st|nd|rd|th|'?s|bn|tn|m)(?![A-Za-z])|(?=[A-Za-z])|(?![A-Za-z]))"
@@ -249,8 +270,16 @@ def _english_tokens(text: str) -> list[_Tok]:
     out = []
     for m in _EN_TOKEN.finditer(text):
         if m.group("num"):
-            out.append(_Tok("num", m.group(0), m.start(), m.end(), _digit_value(m.group("num")),
-                            (m.group("suffix") or "").lower()))
+            out.append(
+                _Tok(
+                    "num",
+                    m.group(0),
+                    m.start(),
+                    m.end(),
+                    _digit_value(m.group("num")),
+                    (m.group("suffix") or "").lower(),
+                )
+            )
         elif m.group("abbr"):
             out.append(_Tok("abbr", m.group(0), m.start(), m.end(), Fraction(int(m.group("yy")))))
         elif m.group("word"):
@@ -286,8 +315,14 @@ def _expand_ranges_and_times(text: str, toks: list[_Tok]) -> None:
         if tok.kind != "num" or tok.value is None:
             continue
         prev = toks[k - 2] if k >= 2 and toks[k - 1].kind == "hyphen" else None
-        if (prev is not None and prev.kind == "num" and prev.value is not None and prev.value.denominator == 1
-                and 1000 <= prev.value <= 2999 and re.fullmatch(r"\d\d", tok.text)):
+        if (
+            prev is not None
+            and prev.kind == "num"
+            and prev.value is not None
+            and prev.value.denominator == 1
+            and 1000 <= prev.value <= 2999
+            and re.fullmatch(r"\d\d", tok.text)
+        ):
             tok.value = Fraction(int(prev.value) // 100 * 100 + int(tok.text))
         after = text[tok.end : tok.end + 5].lower().lstrip()
         if re.fullmatch(r"\d{1,2}[.:]\d\d", tok.text) and after.startswith(("am", "pm", "a.m", "p.m")):
@@ -308,14 +343,16 @@ def _english_item(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | None,
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     word = _lower(tok)
     if tok.kind == "abbr":
-        return Quantity("decade", tok.value or Fraction(0), tok.start, tok.end, tok.text,
-                        century_known=False), i + 1
+        return Quantity(
+            "decade", tok.value or Fraction(0), tok.start, tok.end, tok.text, century_known=False
+        ), i + 1
     if tok.kind == "num":
         value = tok.value or Fraction(0)
         if tok.suffix in ("s", "'s") and value.denominator == 1 and value % 10 == 0:
             known = value >= 1000
-            return Quantity("decade", value if known else value % 100, tok.start, tok.end, tok.text,
-                            century_known=known), i + 1
+            return Quantity(
+                "decade", value if known else value % 100, tok.start, tok.end, tok.text, century_known=known
+            ), i + 1
         return _english_number(text, toks, i)
     if tok.kind != "word":
         return None, i + 1
@@ -326,13 +363,19 @@ def _english_item(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | None,
         hard = _english_month_ok(tok, prev, nxt, word)
         return Quantity("month", Fraction(_EN_MONTHS[word]), tok.start, tok.end, tok.text, hard=hard), i + 1
     if word in _EN_DECADES:
-        return Quantity("decade", Fraction(_EN_DECADES[word]), tok.start, tok.end, tok.text,
-                        century_known=False), i + 1
+        return Quantity(
+            "decade", Fraction(_EN_DECADES[word]), tok.start, tok.end, tok.text, century_known=False
+        ), i + 1
     if word in _EN_UNITS or word in _EN_TENS or word in _EN_SCALES or word in _EN_ORDINALS:
         return _english_number(text, toks, i)
     if word in ("a", "an") and _lower(nxt) in ("hundred", "thousand", "million", "billion", "trillion"):
         return _english_number(text, toks, i)
-    if word == "half" and _lower(nxt) in ("a", "an") and i + 2 < len(toks) and _lower(toks[i + 2]) in _EN_SCALES:
+    if (
+        word == "half"
+        and _lower(nxt) in ("a", "an")
+        and i + 2 < len(toks)
+        and _lower(toks[i + 2]) in _EN_SCALES
+    ):
         half, j = _english_number(text, toks, i + 1)
         if half is not None:
             value = half.value / 2
@@ -342,15 +385,29 @@ def _english_item(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | None,
         return Quantity("number", value, tok.start, nxt.end, text[tok.start : nxt.end]), i + 2
     if word in ("half", "quarter"):
         # Soft: "the second half" of a match, "the third quarter" of a year.
-        return Quantity("number", Fraction(1, 2 if word == "half" else 4), tok.start, tok.end, tok.text,
-                        hard=False), i + 1
+        return Quantity(
+            "number", Fraction(1, 2 if word == "half" else 4), tok.start, tok.end, tok.text, hard=False
+        ), i + 1
     if word == "twice":
         return Quantity("number", Fraction(2), tok.start, tok.end, tok.text, hard=False), i + 1
     return None, i + 1
 
 
 def _english_month_ok(tok: _Tok, prev: _Tok | None, nxt: _Tok | None, word: str) -> bool:
-    if tok.text.lower() in ("mar", "jan", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "feb", "apr"):
+    if tok.text.lower() in (
+        "mar",
+        "jan",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "feb",
+        "apr",
+    ):
         return True  # an abbreviation is capitalised only as a month
     if word not in ("may", "march"):
         return True
@@ -382,8 +439,10 @@ def _english_number(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | Non
                 ordinal = True
                 break
             if tok.suffix in ("bn", "tn") or (tok.suffix == "m" and i > 0 and toks[i - 1].kind == "cur"):
-                total, current = current * (10**9 if tok.suffix == "bn" else 10**12 if tok.suffix == "tn"
-                                            else 10**6), None
+                total, current = (
+                    current * (10**9 if tok.suffix == "bn" else 10**12 if tok.suffix == "tn" else 10**6),
+                    None,
+                )
                 break
             continue
         if tok.kind == "hyphen":
@@ -435,8 +494,10 @@ def _english_number(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | Non
                     total, current = total + current * _EN_SCALES[_lower(toks[j])], None
                     done = j + 1
                 break
-            if words_only and (after in _EN_UNITS or after in _EN_TENS) and (
-                (current is not None and current % 100 == 0) or (total and current is None)
+            if (
+                words_only
+                and (after in _EN_UNITS or after in _EN_TENS)
+                and ((current is not None and current % 100 == 0) or (total and current is None))
             ):
                 current = current or Fraction(0)
                 j += 1
@@ -448,10 +509,12 @@ def _english_number(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | Non
     end = toks[done - 1].end
     # Fractions written as words: "two-thirds", "three quarters".
     k = done + 1 if done < len(toks) and toks[done].kind == "hyphen" else done
-    if k < len(toks) and words_only and not ordinal and _lower(toks[k]) in FRACTION_WORDS:
-        if not text[end : toks[k].start].strip(" -") and 1 < value < 10:
-            denominator = FRACTION_WORDS[_lower(toks[k])]
-            return Quantity("number", value / denominator, start, toks[k].end, text[start : toks[k].end]), k + 1
+    fraction = k < len(toks) and words_only and not ordinal and _lower(toks[k]) in FRACTION_WORDS
+    if fraction and not text[end : toks[k].start].strip(" -") and 1 < value < 10:
+        denominator = FRACTION_WORDS[_lower(toks[k])]
+        return Quantity(
+            "number", value / denominator, start, toks[k].end, text[start : toks[k].end]
+        ), k + 1
     if _lower(toks[i]) in ("a", "an") and value == 1:
         return None, done
     # one, first, second, zero as words: rarely a number a translation must keep.
@@ -484,8 +547,16 @@ _add("unit", 7, "سبع", "سبعه")
 _add("unit", 8, "ثماني", "ثمانيه", "ثمان")
 _add("unit", 9, "تسع", "تسعه")
 _add("ten", 10, "عشر", "عشره")
-for _tens, _v in (("عشر", 20), ("ثلاث", 30), ("اربع", 40), ("خمس", 50), ("ست", 60), ("سبع", 70),
-                  ("ثمان", 80), ("تسع", 90)):
+for _tens, _v in (
+    ("عشر", 20),
+    ("ثلاث", 30),
+    ("اربع", 40),
+    ("خمس", 50),
+    ("ست", 60),
+    ("سبع", 70),
+    ("ثمان", 80),
+    ("تسع", 90),
+):
     _add("tens", _v, _tens + "ون", _tens + "ين")
 _add("hundred", 100, "مائه", "مئه", "ماءه")
 _add("hundreds", 200, "مائتان", "مائتين", "مئتان", "مئتين", "مائتي", "مئتي")
@@ -509,15 +580,31 @@ _add("fraction", Fraction(2, 3), "ثلثا", "ثلثي")
 _add("first", 1, "اول", "اولي")
 _add("ordinal", 1, "حادي", "حاديه")
 _add("second", 2, "ثاني", "ثانيه")
-for _ord, _v in (("ثالث", 3), ("رابع", 4), ("خامس", 5), ("سادس", 6), ("سابع", 7), ("ثامن", 8), ("تاسع", 9),
-                 ("عاشر", 10)):
+for _ord, _v in (
+    ("ثالث", 3),
+    ("رابع", 4),
+    ("خامس", 5),
+    ("سادس", 6),
+    ("سابع", 7),
+    ("ثامن", 8),
+    ("تاسع", 9),
+    ("عاشر", 10),
+):
     _add("ordinal", _v, _ord, _ord + "ه")
 # The article form of these is a weekday (الاثنين Monday, الأحد Sunday), not a number.
 _WEEKDAY_WITH_ARTICLE = {"اثنين", "احد"}
 # Decades: عشرينيات/عشرينات … تسعينيات.
 _AR_DECADES: dict[str, int] = {}
-for _tens, _v in (("عشرين", 20), ("ثلاثين", 30), ("اربعين", 40), ("خمسين", 50), ("ستين", 60),
-                  ("سبعين", 70), ("ثمانين", 80), ("تسعين", 90)):
+for _tens, _v in (
+    ("عشرين", 20),
+    ("ثلاثين", 30),
+    ("اربعين", 40),
+    ("خمسين", 50),
+    ("ستين", 60),
+    ("سبعين", 70),
+    ("ثمانين", 80),
+    ("تسعين", 90),
+):
     _AR_DECADES[_tens + "يات"] = _v
     _AR_DECADES[_tens + "ات"] = _v
 _CENTURY = "قرن"
@@ -560,24 +647,70 @@ _DUALS.pop("بلدي", None)
 # Months (normalised view); a tuple is a two-word name. Ambiguous words need a date cue.
 _AR_MONTHS: dict[tuple[str, ...], int] = {}
 for _m, _forms in {
-    1: ["يناير", "جانفي", "كانون الثاني", "ينار"], 2: ["فبراير", "فيفري", "شباط", "فبرار"],
-    3: ["مارس", "اذار"], 4: ["ابريل", "افريل", "نيسان", "ابريل"], 5: ["مايو", "ماي", "ايار"],
-    6: ["يونيو", "يونيه", "جوان", "حزيران"], 7: ["يوليو", "يوليه", "جويليه", "تموز"],
-    8: ["اغسطس", "اغشت", "اوت", "اب"], 9: ["سبتمبر", "ايلول", "شتنبر"], 10: ["اكتوبر", "تشرين الاول"],
-    11: ["نوفمبر", "تشرين الثاني", "نونبر"], 12: ["ديسمبر", "كانون الاول", "دجنبر"],
-    101: ["محرم"], 102: ["صفر"], 103: ["ربيع الاول"], 104: ["ربيع الثاني", "ربيع الاخر"],
-    105: ["جمادي الاولي", "جمادي الاول"], 106: ["جمادي الاخره", "جمادي الثانيه", "جمادي الاخر"],
-    107: ["رجب"], 108: ["شعبان"], 109: ["رمضان"], 110: ["شوال"],
-    111: ["ذو القعده", "ذي القعده"], 112: ["ذو الحجه", "ذي الحجه"],
+    1: ["يناير", "جانفي", "كانون الثاني", "ينار"],
+    2: ["فبراير", "فيفري", "شباط", "فبرار"],
+    3: ["مارس", "اذار"],
+    4: ["ابريل", "افريل", "نيسان", "ابريل"],
+    5: ["مايو", "ماي", "ايار"],
+    6: ["يونيو", "يونيه", "جوان", "حزيران"],
+    7: ["يوليو", "يوليه", "جويليه", "تموز"],
+    8: ["اغسطس", "اغشت", "اوت", "اب"],
+    9: ["سبتمبر", "ايلول", "شتنبر"],
+    10: ["اكتوبر", "تشرين الاول"],
+    11: ["نوفمبر", "تشرين الثاني", "نونبر"],
+    12: ["ديسمبر", "كانون الاول", "دجنبر"],
+    101: ["محرم"],
+    102: ["صفر"],
+    103: ["ربيع الاول"],
+    104: ["ربيع الثاني", "ربيع الاخر"],
+    105: ["جمادي الاولي", "جمادي الاول"],
+    106: ["جمادي الاخره", "جمادي الثانيه", "جمادي الاخر"],
+    107: ["رجب"],
+    108: ["شعبان"],
+    109: ["رمضان"],
+    110: ["شوال"],
+    111: ["ذو القعده", "ذي القعده"],
+    112: ["ذو الحجه", "ذي الحجه"],
 }.items():
     for _form in _forms:
         _AR_MONTHS[tuple(_form.split())] = _m
-_AMBIGUOUS_MONTHS = {"مارس", "اب", "نيسان", "صفر", "رجب", "ماي", "اوت", "محرم", "شعبان", "رمضان", "ينار",
-                     "شوال", "تموز", "جوان"}
-_AR_DATE_CUES = {"شهر", "في", "منذ", "حتي", "خلال", "مطلع", "اوائل", "اواخر", "منتصف", "نهايه", "بدايه",
-                 "اول", "غره", "من", "الي", "اواسط", "شهري"}
+_AMBIGUOUS_MONTHS = {
+    "مارس",
+    "اب",
+    "نيسان",
+    "صفر",
+    "رجب",
+    "ماي",
+    "اوت",
+    "محرم",
+    "شعبان",
+    "رمضان",
+    "ينار",
+    "شوال",
+    "تموز",
+    "جوان",
+}
+_AR_DATE_CUES = {
+    "شهر",
+    "في",
+    "منذ",
+    "حتي",
+    "خلال",
+    "مطلع",
+    "اوائل",
+    "اواخر",
+    "منتصف",
+    "نهايه",
+    "بدايه",
+    "اول",
+    "غره",
+    "من",
+    "الي",
+    "اواسط",
+    "شهري",
+}
 _AR_TIME_WORDS = {"صباحا", "مساء", "مساءا", "ظهرا", "عصرا", "فجرا", "ليلا", "صباح", "بعد"}
-_PERCENT_WORDS = {("في", "المائه"), ("في", "المئه"), ("بالمائه", ), ("بالمئه", ), ("في", "الماءه")}
+_PERCENT_WORDS = {("في", "المائه"), ("في", "المئه"), ("بالمائه",), ("بالمئه",), ("في", "الماءه")}
 
 _AR_TOKEN = re.compile(rf"[{LETTERS}]+|\d+(?:[,٬.٫]\d+)*|[a-z]+|%|٪")
 # Latin-script stretches inside Arabic text (a book title, a quoted name): read as English.
@@ -799,8 +932,10 @@ def _arabic_number(toks: list[_ArTok], i: int, used: Sequence[bool]) -> tuple[Fr
             allowed = (
                 (last in ("unit", "ordinal", "second", "one", "first") and category == "tens")
                 or (last in ("hundred", "hundreds") and category in ("unit", "tens", "ten", "one"))
-                or (last in ("scale", "scales", "dual") and category in ("unit", "tens", "hundreds", "hundred",
-                                                                         "ten", "fraction", "one"))
+                or (
+                    last in ("scale", "scales", "dual")
+                    and category in ("unit", "tens", "hundreds", "hundred", "ten", "fraction", "one")
+                )
             )
             if not allowed:
                 break
@@ -812,8 +947,12 @@ def _arabic_number(toks: list[_ArTok], i: int, used: Sequence[bool]) -> tuple[Fr
                 continue
             current = (current or 0) + value if last not in ("scale", "scales", "dual") else value
         elif j > i:
-            if category == "ten" and last in ("unit", "ordinal", "second", "one", "first") and current is not None \
-                    and current < 10:
+            if (
+                category == "ten"
+                and last in ("unit", "ordinal", "second", "one", "first")
+                and current is not None
+                and current < 10
+            ):
                 current += 10
                 j += 1
                 words += 1
@@ -823,8 +962,16 @@ def _arabic_number(toks: list[_ArTok], i: int, used: Sequence[bool]) -> tuple[Fr
             if category == "hundred" and last in ("unit", "digit") and current is not None:
                 current *= 100
                 last = "hundreds"
-            elif category in ("scale", "scales") and last in ("unit", "ten", "teen", "tens", "hundreds",
-                                                               "hundred", "digit", "ordinal"):
+            elif category in ("scale", "scales") and last in (
+                "unit",
+                "ten",
+                "teen",
+                "tens",
+                "hundreds",
+                "hundred",
+                "digit",
+                "ordinal",
+            ):
                 total += (current or 1) * value
                 current = None
                 last_scale = value
@@ -838,8 +985,12 @@ def _arabic_number(toks: list[_ArTok], i: int, used: Sequence[bool]) -> tuple[Fr
         else:
             if category == "scales":
                 return None  # آلاف, ملايين without a count: vague
-            if category == "fraction" and j + 1 < len(toks) and _lex(toks[j + 1].view) is not None and \
-                    _lex(toks[j + 1].view)[0] in ("scale", "dual"):
+            if (
+                category == "fraction"
+                and j + 1 < len(toks)
+                and _lex(toks[j + 1].view) is not None
+                and _lex(toks[j + 1].view)[0] in ("scale", "dual")
+            ):
                 # نصف مليون: half a million
                 nxt = _lex(toks[j + 1].view)
                 assert nxt is not None

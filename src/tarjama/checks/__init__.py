@@ -83,10 +83,24 @@ def repair_request(request: TranslationRequest, flags: Sequence[Flag]) -> Transl
         taken.append((h.start, h.end))
     notes = tuple(dict.fromkeys(fix.note for fix in fixes if fix.note))
     avoid = tuple(dict.fromkeys(w for fix in fixes for w in fix.avoid))
-    return replace(request, hints=tuple(hints), strict_terms=True, notes=request.notes + notes,
-                   avoid=request.avoid + avoid)
+    return replace(
+        request,
+        hints=tuple(hints),
+        strict_terms=True,
+        notes=request.notes + notes,
+        avoid=request.avoid + avoid,
+    )
 
 
 __all__ = [
-    "CHECKS", "ERROR", "VERSION", "WARNING", "Check", "Checker", "Fix", "Flag", "errors", "repair_request",
+    "CHECKS",
+    "ERROR",
+    "VERSION",
+    "WARNING",
+    "Check",
+    "Checker",
+    "Fix",
+    "Flag",
+    "errors",
+    "repair_request",
 ]

@@ -88,9 +88,11 @@ EN_DEMONYM_ALIASES: dict[str, list[str]] = {
 # The countries of the United Kingdom (not in CLDR's territory list). The English nationality
 # "English" is left out: it is far more often the language.
 _CONSTITUENT = (
-    ("GB-WLS", ["Wales", "Welsh"], ["ويلز", "ويلزي", "ويلزية", "الويلزي", "الويلزية", "الويلزيون", "الويلزيين"]),
-    ("GB-SCT", ["Scotland", "Scottish", "Scots", "Scot"], ["اسكتلندا", "إسكتلندا", "اسكتلندي", "اسكتلندية",
-                                                          "إسكتلندي", "إسكتلندية", "الاسكتلنديون", "الاسكتلنديين"]),
+    ("GB-WLS", ["Wales", "Welsh"],
+     ["ويلز", "ويلزي", "ويلزية", "الويلزي", "الويلزية", "الويلزيون", "الويلزيين"]),
+    ("GB-SCT", ["Scotland", "Scottish", "Scots", "Scot"],
+     ["اسكتلندا", "إسكتلندا", "اسكتلندي", "اسكتلندية", "إسكتلندي", "إسكتلندية", "الاسكتلنديون",
+      "الاسكتلنديين"]),
     ("GB-ENG", ["England"], ["إنجلترا", "انجلترا", "إنكلترا", "انكلترا", "إنجلترة"]),
     ("GB-NIR", ["Northern Ireland"], ["أيرلندا الشمالية", "إيرلندا الشمالية"]),
 )  # fmt: skip
@@ -102,12 +104,38 @@ _EN_NOT_COUNTRY = re.compile(
     r"|\bFrench (?:fries|toast)\b|\bAmerican football\b"
 )
 # Country words that are also first names or US states: not a country next to another capital.
-_EN_AMBIGUOUS = {"Chad", "Jordan", "Georgia", "Jersey", "Israel", "Guinea", "Niger", "Mali", "Cuba", "Turkey",
-                 "Chile", "Peru", "Victoria"}
+_EN_AMBIGUOUS = {
+    "Chad",
+    "Jordan",
+    "Georgia",
+    "Jersey",
+    "Israel",
+    "Guinea",
+    "Niger",
+    "Mali",
+    "Cuba",
+    "Turkey",
+    "Chile",
+    "Peru",
+    "Victoria",
+}
 # Arabic forms left out: words that mostly mean something else.
 _AR_EXCLUDED = {"مالي", "عمان", "عُمان", "النيجر", "تشاد"}
-_AR_EXCLUDED_NISBAS = {"مالي", "مالية", "ماليون", "ماليين", "ماليات", "عماني", "عمانية", "عمانيون", "عمانيين",
-                       "ليبي", "بني", "عربي", "جورجي"}
+_AR_EXCLUDED_NISBAS = {
+    "مالي",
+    "مالية",
+    "ماليون",
+    "ماليين",
+    "ماليات",
+    "عماني",
+    "عمانية",
+    "عمانيون",
+    "عمانيين",
+    "ليبي",
+    "بني",
+    "عربي",
+    "جورجي",
+}
 # Peoples named by a broken plural (not derived by the nisba rule).
 _AR_PEOPLES = {
     "DE": ["الألمان"], "TR": ["الأتراك"], "RU": ["الروس"], "IN": ["الهنود"], "AF": ["الأفغان"],
@@ -143,7 +171,7 @@ class Lexicon:
 
 
 def _alternatives(name: str) -> list[str]:
-    """"Myanmar (Burma)" → Myanmar, Burma; "Congo - Kinshasa" → Congo - Kinshasa, Congo."""
+    """ "Myanmar (Burma)" → Myanmar, Burma; "Congo - Kinshasa" → Congo - Kinshasa, Congo."""
     out = [name]
     paren = re.match(r"^(.*?)\s*\((.*)\)\s*$", name)
     if paren:
@@ -171,8 +199,11 @@ def nisbas(name: str) -> list[str]:
         stem = head
     if len(words) > 1:
         return []  # جنوب السودان: جنوبي is "southern", not South Sudanese
-    return [stem + suffix for suffix in ("ي", "ية", "يون", "يين", "يات", "يا")
-            if stem + suffix not in _AR_EXCLUDED_NISBAS]
+    return [
+        stem + suffix
+        for suffix in ("ي", "ية", "يون", "يين", "يات", "يا")
+        if stem + suffix not in _AR_EXCLUDED_NISBAS
+    ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,7 +242,7 @@ def lexicon() -> Lexicon:
             lex.add_ar(form, code)
             for nisba in nisbas(form):
                 lex.add_ar(nisba, code)
-        name = (more_en[0] if code in ("US", "GB") else english[-1] if "(" in en_name else english[0])
+        name = more_en[0] if code in ("US", "GB") else english[-1] if "(" in en_name else english[0]
         lex.names[code] = (name, demonyms.get(code, [name])[0])
     for code, forms in _AR_PEOPLES.items():
         for form in forms:
@@ -239,7 +270,9 @@ def _arabic_matcher():  # type: ignore[no-untyped-def]
     from tarjama.glossary.entry import GlossaryEntry
     from tarjama.glossary.matcher import Matcher
 
-    entries = [GlossaryEntry([form], ",".join(sorted(codes)), "country") for form, codes in lexicon().arabic.items()]
+    entries = [
+        GlossaryEntry([form], ",".join(sorted(codes)), "country") for form, codes in lexicon().arabic.items()
+    ]
     return Matcher(entries)
 
 
@@ -316,12 +349,20 @@ class CountryCheck(Check):
             if m.codes & (src_codes | hint_codes) or m.codes in reported:
                 continue
             reported.add(m.codes)
-            flags.append(Flag(
-                Finding(self.name, f"{m.text}: the source names no such country or nationality",
-                        target=(m.start, m.end), severity=ERROR),
-                Fix(note=f"The Arabic does not say {m.text}: do not add a country or nationality.",
-                    avoid=(m.text,)),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{m.text}: the source names no such country or nationality",
+                        target=(m.start, m.end),
+                        severity=ERROR,
+                    ),
+                    Fix(
+                        note=f"The Arabic does not say {m.text}: do not add a country or nationality.",
+                        avoid=(m.text,),
+                    ),
+                )
+            )
         for m in src:
             if m.codes & tgt_codes or m.codes in reported:
                 continue
@@ -329,15 +370,24 @@ class CountryCheck(Check):
             code = sorted(m.codes)[0]
             name, demonym = lex.names.get(code, (code, code))
             english = demonym if _is_nisba(m.text) else name
-            flags.append(Flag(
-                Finding(self.name, f"{m.text} ({english}) is missing from the English",
-                        source=(m.start, m.end), severity=ERROR),
-                Fix(note=f"The Arabic says {english} ({m.text}).",
-                    hint=TermHint(m.text, english, "place", m.start, m.end)),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{m.text} ({english}) is missing from the English",
+                        source=(m.start, m.end),
+                        severity=ERROR,
+                    ),
+                    Fix(
+                        note=f"The Arabic says {english} ({m.text}).",
+                        hint=TermHint(m.text, english, "place", m.start, m.end),
+                    ),
+                )
+            )
         return flags
 
 
 def _is_nisba(surface: str) -> bool:
-    return (bool(re.search("(?:ي|ية|يون|يين|يات|يا|يًا)$", surface)) and not surface.endswith("يا")) or \
-        surface.endswith(("يون", "يين"))
+    return (
+        bool(re.search("(?:ي|ية|يون|يين|يات|يا|يًا)$", surface)) and not surface.endswith("يا")
+    ) or surface.endswith(("يون", "يين"))

@@ -39,15 +39,27 @@ class LengthCheck(Check):
             return []
         ratio = size(target) / max(1, size(source))
         if ratio < LOW:
-            return [Flag(
-                Finding(self.name, f"possible omission: the English has {ratio:.2f}× the source's letters "
-                        f"(human translations: {LOW}–{HIGH}×)", severity=ERROR),
-                Fix(note="Translate every part of the Arabic sentence; leave nothing out."),
-            )]
+            return [
+                Flag(
+                    Finding(
+                        self.name,
+                        f"possible omission: the English has {ratio:.2f}× the source's letters "
+                        f"(human translations: {LOW}–{HIGH}×)",
+                        severity=ERROR,
+                    ),
+                    Fix(note="Translate every part of the Arabic sentence; leave nothing out."),
+                )
+            ]
         if ratio > HIGH:
-            return [Flag(
-                Finding(self.name, f"possible addition: the English has {ratio:.2f}× the source's letters "
-                        f"(human translations: {LOW}–{HIGH}×)", severity=ERROR),
-                Fix(note="Translate only what the Arabic says; add no explanation or detail."),
-            )]
+            return [
+                Flag(
+                    Finding(
+                        self.name,
+                        f"possible addition: the English has {ratio:.2f}× the source's letters "
+                        f"(human translations: {LOW}–{HIGH}×)",
+                        severity=ERROR,
+                    ),
+                    Fix(note="Translate only what the Arabic says; add no explanation or detail."),
+                )
+            ]
         return []

@@ -46,21 +46,35 @@ class NameCheck(Check):
             seen.add(name)
             if phrase_pattern(name, ignore_case=True).search(target):
                 continue
-            flags.append(Flag(
-                Finding(self.name, f"name {name} is missing from the English", source=m.span(), severity=ERROR),
-                Fix(note=f"Keep the name {name} exactly as written.",
-                    hint=TermHint(name, name, "name", m.start(), m.end())),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name, f"name {name} is missing from the English", source=m.span(), severity=ERROR
+                    ),
+                    Fix(
+                        note=f"Keep the name {name} exactly as written.",
+                        hint=TermHint(name, name, "name", m.start(), m.end()),
+                    ),
+                )
+            )
         countries = english_country_spans(target)
         for run in invented_names(source, target, [h.target for h in hints]):
             at = target.find(run)
             span = (at, at + len(run))
             if at < 0 or any(a < span[1] and span[0] < b for a, b in countries):
                 continue
-            flags.append(Flag(
-                Finding(self.name, f"possible invention: name {run} is not in the source", target=span,
-                        severity=WARNING),
-                Fix(note=f"The Arabic names no {run}: add no names, places or facts it does not have.",
-                    avoid=tuple(w for w in run.split() if len(w) > 2)),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"possible invention: name {run} is not in the source",
+                        target=span,
+                        severity=WARNING,
+                    ),
+                    Fix(
+                        note=f"The Arabic names no {run}: add no names, places or facts it does not have.",
+                        avoid=tuple(w for w in run.split() if len(w) > 2),
+                    ),
+                )
+            )
         return flags

@@ -40,17 +40,29 @@ class NumberCheck(Check):
             instead = [x for x in extra if x.kind == q.kind]
             note = f"The Arabic says {q.english()} ({q.text})"
             note += f", not {', '.join(x.text for x in instead)}." if instead else "."
-            flags.append(Flag(
-                Finding(self.name, f"{_what(q)} {q.english()} ({q.text}) is missing from the English",
-                        source=(q.start, q.end), severity=ERROR),
-                Fix(note=note, hint=TermHint(q.text, q.english(), "number", q.start, q.end)),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{_what(q)} {q.english()} ({q.text}) is missing from the English",
+                        source=(q.start, q.end),
+                        severity=ERROR,
+                    ),
+                    Fix(note=note, hint=TermHint(q.text, q.english(), "number", q.start, q.end)),
+                )
+            )
         for q in extra:
-            flags.append(Flag(
-                Finding(self.name, f"{_what(q)} {q.text} is not in the source", target=(q.start, q.end),
-                        severity=ERROR),
-                Fix(note=f"The Arabic does not say {q.text}; write only the numbers and dates it gives."),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{_what(q)} {q.text} is not in the source",
+                        target=(q.start, q.end),
+                        severity=ERROR,
+                    ),
+                    Fix(note=f"The Arabic does not say {q.text}; write only the numbers and dates it gives."),
+                )
+            )
         return flags
 
 

@@ -31,9 +31,16 @@ class UntranslatedCheck(Check):
         flags = []
         for start, end in runs:
             words = target[start:end]
-            flags.append(Flag(
-                Finding(self.name, f"Arabic left untranslated: {words}", source=span_of(source, words.split()[0]),
-                        target=(start, end), severity=ERROR),
-                Fix(note=f"Translate every Arabic word into English, including {words}."),
-            ))
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"Arabic left untranslated: {words}",
+                        source=span_of(source, words.split()[0]),
+                        target=(start, end),
+                        severity=ERROR,
+                    ),
+                    Fix(note=f"Translate every Arabic word into English, including {words}."),
+                )
+            )
         return flags

@@ -4,6 +4,10 @@
     python scripts/bench_fidelity.py --all --seed --out out/bench-fidelity     # all 659 + the seed
     python scripts/bench_fidelity.py --docs 10 --seed                          # the 146-sentence sample
     python scripts/bench_fidelity.py --length-band                             # the length check's band
+    python scripts/bench_fidelity.py --summarise out/bench-fidelity            # figures of a (partial) run
+
+The seed goes first, then the documents; every document's sentences and timings are appended
+to ``OUT/sentences.jsonl`` as it finishes, so an interrupted run can still be summarised.
 
 How "off" and "on" are measured in one run: for every engine call of the pipeline (the
 sentences of one document, ``translate_requests`` with glossary enforcement), the run times
@@ -198,10 +202,15 @@ def main() -> int:
         "--out", type=Path, default=ROOT / "out" / "bench-fidelity", help="folder for results"
     )
     parser.add_argument("--length-band", action="store_true", help="print the length check's band and exit")
+    parser.add_argument(
+        "--summarise", type=Path, metavar="OUT", help="summarise OUT/sentences.jsonl and exit"
+    )
     args = parser.parse_args()
     if args.length_band:
         length_band()
         return 0
+    if args.summarise:
+        return report(args.summarise, None)
     from tarjama.engines import load_engine
     from tarjama.glossary import Glossary
 
@@ -216,40 +225,75 @@ def main() -> int:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     load_start = os.getloadavg()
     engine = load_engine("gguf")
-    rows: list[dict] = []
-    off_s = on_s = 0.0
+    meta = {
+        "started": started,
+        "load_average_start": load_start,
+        "documents": len(docs),
+        "command": "python scripts/bench_fidelity.py " + " ".join(sys.argv[1:]),
+    }
     with open(args.out / "sentences.jsonl", "w", encoding="utf-8") as log:
-        for i, d in enumerate(docs):
-            doc_rows, off, on = run_document(engine, checker, d.source_text(), list(d.en), glossary, d.doc_id)
-            rows += doc_rows
-            off_s, on_s = off_s + off, on_s + on
-            for r in doc_rows:
-                log.write(json.dumps(r, ensure_ascii=False) + "\n")
-            log.flush()
-            print(
-                f"[{i + 1}/{len(docs)}] {d.doc_id}: {len(doc_rows)} sentences, "
-                f"off {off:.1f} s, on {on:.1f} s, "
-                f"load {os.getloadavg()[0]:.1f}",
-                file=sys.stderr,
-                flush=True,
-            )
-        seed_rows: list[dict] = []
+        log.write(json.dumps({"meta": meta}) + "\n")
+        work = []
         if args.seed:
             text = seed.SOURCE.read_text(encoding="utf-8")
             refs = [p.text for p in parse_text(seed.REFERENCE.read_text(encoding="utf-8")).paragraphs]
-            seed_rows, off, on = run_document(engine, checker, text, refs, glossary, "seed")
-            for r in seed_rows:
+            work.append(("seed", text, refs))
+        work += [(d.doc_id, d.source_text(), list(d.en)) for d in docs]
+        for i, (doc_id, text, refs) in enumerate(work):
+            doc_rows, off, on = run_document(engine, checker, text, refs, glossary, doc_id)
+            for r in doc_rows:
                 log.write(json.dumps(r, ensure_ascii=False) + "\n")
+            load = os.getloadavg()
+            log.write(
+                json.dumps(
+                    {
+                        "timing": {
+                            "doc": doc_id,
+                            "off": off,
+                            "on": on,
+                            "sentences": len(doc_rows),
+                            "load": load,
+                        }
+                    }
+                )
+                + "\n"
+            )
+            log.flush()
+            print(
+                f"[{i + 1}/{len(work)}] {doc_id}: {len(doc_rows)} sentences, off {off:.1f} s, on {on:.1f} s, "
+                f"load {load[0]:.1f}",
+                file=sys.stderr,
+                flush=True,
+            )
     engine.close()
-    summary = summarise(rows, off_s, on_s)
+    return report(args.out, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def report(out: Path, finished: str | None) -> int:
+    """Summarise OUT/sentences.jsonl (ntrex-dev rows; the seed's shown apart) into OUT/summary.json."""
+    rows, seed_rows, timings, meta = [], [], [], {}
+    for line in (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if "meta" in rec:
+            meta = rec["meta"]
+        elif "timing" in rec:
+            timings.append(rec["timing"])
+        elif rec["doc"] == "seed":
+            seed_rows.append(rec)
+        else:
+            rows.append(rec)
+    ntrex_t = [t for t in timings if t["doc"] != "seed"]
+    summary = summarise(rows, sum(t["off"] for t in ntrex_t), sum(t["on"] for t in ntrex_t)) if rows else {}
+    all_off, all_on = sum(t["off"] for t in timings), sum(t["on"] for t in timings)
+    summary.update(meta)
     summary.update(
         {
-            "started": started,
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "load_average_start": load_start,
-            "load_average_end": os.getloadavg(),
-            "documents": len(docs),
-            "command": "python scripts/bench_fidelity.py " + " ".join(sys.argv[1:]),
+            "finished": finished or "(partial run)",
+            "documents_done": len(ntrex_t),
+            "all_off_seconds": all_off,
+            "all_on_seconds": all_on,
+            "all_cost_ratio": all_on / all_off if all_off else None,
+            "load_averages": [t["load"][0] for t in timings],
         }
     )
     if seed_rows:
@@ -258,15 +302,14 @@ def main() -> int:
                 "source": r["source"],
                 "off": r["off"],
                 "on": r["on"],
-                "off_findings": [
-                    f["message"] for f in r["off_findings"] if f["check"] in ("numbers", "countries")
-                ],
+                "off_findings": [f["message"] for f in r["off_findings"]],
                 "on_findings": [f["message"] for f in r["on_findings"]],
+                "repaired": r["repaired"],
             }
             for r in seed_rows
-            if any(f["check"] in ("numbers", "countries") for f in r["off_findings"])
+            if r["off_findings"] or r["repair_tried"]
         ]
-    (args.out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps({k: v for k, v in summary.items() if k != "seed"}, indent=2))
     for s in summary.get("seed", []):
         print(

@@ -126,9 +126,10 @@ class MarianEngine(Seq2SeqEngine):
                     return_dict_in_generate=True,
                     bad_words_ids=bad_words,
                 )
+                # Beam search returns log-softmax scores already; greedy search raw logits.
                 scores = self.model.compute_transition_scores(
                     generated.sequences, generated.scores, getattr(generated, "beam_indices", None),
-                    normalize_logits=False,
+                    normalize_logits=self.num_beams == 1,
                 )
             sequences = generated.sequences[:, 1:]  # without the decoder start token
             texts_out = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)

@@ -293,6 +293,7 @@ def test_confidence_matches_marian_and_words_to_avoid(tiny_marian: Path, convert
     # The same tokens scored by the same weights (Marian leaves <pad> out of its softmax).
     assert ours.confidence.tokens == theirs.confidence.tokens
     assert ours.confidence.mean == pytest.approx(theirs.confidence.mean, abs=0.25)
-    word = next(w for w in ours.text.split() if w.isalpha() and len(engine.target_sp.encode(w, out_type=str)) == 1)
+    pieces = engine.target_sp.encode
+    word = next(w for w in ours.text.split() if w.isalpha() and len(pieces(w, out_type=str)) == 1)
     (avoided,) = engine.translate([TranslationRequest(request.source, avoid=(word,))])
     assert word not in avoided.text.split()

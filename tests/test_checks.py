@@ -292,3 +292,18 @@ def test_every_check_is_quiet_on_a_faithful_translation(name: str) -> None:
         "$1.2 billion."
     )
     assert errors(CHECKS[name]().run(source, english)) == []
+
+
+def test_an_engine_that_reads_no_notes_is_not_asked_again_for_nothing() -> None:
+    # A length finding has only a note; an engine without a prompt would decode the same again.
+    engine = Scripted("Mars.", "Mars.")
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    assert len(engine.requests) == 1 and s.needs_review
+    assert "not repaired: the engine cannot be told more than it was" in s.notes
+
+    class Instructed(Scripted):
+        follows_notes = True
+
+    engine = Instructed("Mars.", GOOD)
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    assert len(engine.requests) == 2 and s.translation == GOOD and not s.needs_review

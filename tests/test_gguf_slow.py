@@ -49,6 +49,11 @@ def test_seed_with_embedded_model(embedded_available, tmp_path: Path, monkeypatc
     missing = sorted(latin_names(SEED.read_text(encoding="utf-8")) - latin_names(english))
     assert missing == [], f"Latin-script names missing from the output: {missing}\n{english}"
     assert "gguf:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M@sha256:cc324af070c2" in err
+    # Checks ran (the default) and every sentence has the model's own confidence.
+    sentences = [s for r in records for s in r["sentences"]]
+    for s in sentences:
+        assert s["confidence"]["min"] <= s["confidence"]["mean"] <= 0 < s["confidence"]["tokens"]
+    assert records[0]["engine"]["params"]["checks"] and "need review" in err
 
 
 def test_decoding_is_deterministic(embedded_available) -> None:

@@ -123,9 +123,19 @@ def check_and_repair(
     from tarjama.checks import errors, repair_request
 
     flags = [checks.run(r.source, res.text, r.hints) for r, res in zip(requests, results, strict=True)]
-    todo = [i for i, f in enumerate(flags) if errors(f)]
+    repairs = {i: repair_request(requests[i], f) for i, f in enumerate(flags) if errors(f)}
+    # An engine that reads no instructions gets a repair only when it changes its input or
+    # what it may write; otherwise it would decode the same translation again.
+    todo = [
+        i for i, r in repairs.items()
+        if engine.follows_notes or r.avoid or len(r.hints) > len(requests[i].hints)
+        or (r.strict_terms and not requests[i].strict_terms and requests[i].hints)
+    ]
+    for i in repairs:
+        if i not in todo:
+            results[i].notes.append("not repaired: the engine cannot be told more than it was")
     if todo:
-        second = engine.translate([repair_request(requests[i], flags[i]) for i in todo])
+        second = engine.translate([repairs[i] for i in todo])
         for i, candidate in zip(todo, second, strict=True):
             text, outcome = _enforced(candidate.text, expected[i], outcomes[i])
             new_flags = checks.run(requests[i].source, text, requests[i].hints)

@@ -10,8 +10,9 @@ translation.
 What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
 ``handles_term_hints`` (it checks and retries glossary terms itself), ``uses_context``
 (earlier sentences of the paragraph change its output, so they are part of a segment's key),
-``completion_model()`` (a raw LLM for generated summaries) and ``exclude_documents()`` (keep
-documents out of retrieved examples).
+``follows_notes`` (it puts a request's ``notes`` in its prompt), ``completion_model()`` (a raw
+LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
+examples).
 
 A request may also carry **constraints** from a repair (``tarjama.checks``): ``notes``, lines an
 engine that reads instructions puts in its prompt, and ``avoid``, words the output must not
@@ -138,6 +139,8 @@ class Engine(abc.ABC):
     preferred_call_size: int = 8
     # True when the request's context (earlier sentences of the paragraph) changes the output.
     uses_context: bool = False
+    # True when the engine reads instructions (a request's ``notes``): an LLM with a prompt.
+    follows_notes: ClassVar[bool] = False
 
     @property
     @abc.abstractmethod

@@ -81,6 +81,7 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
 class GGUFEngine(Engine):
     name = "gguf"
     handles_term_hints = True
+    follows_notes = True
 
     def __init__(
         self,

@@ -134,3 +134,31 @@ def test_score_lists_the_sentences_that_need_review(tmp_path: Path, capsys) -> N
     page = capsys.readouterr().out
     assert 'class="para review"' in page and '<mark class="flag"' in page
     assert ">1970s</mark>" in page and ">ثلاثينيات القرن الحادي والعشرين</mark>" in page
+
+
+def test_translate_and_batch_check_by_default_and_no_checks_turns_it_off(
+    tiny_marian: Path, tmp_path: Path, capsys
+) -> None:
+    src = tmp_path / "decade.ar.txt"
+    src.write_text(SEED_DECADE + "\n", encoding="utf-8")
+    engine = ["--engine", "marian", "--model", str(tiny_marian), "--no-glossary"]
+    checked, plain = tmp_path / "checked.jsonl", tmp_path / "plain.jsonl"
+    assert main(["translate", str(src), "-o", str(checked), *engine]) == 0
+    err = capsys.readouterr().err
+    (record,) = [json.loads(line) for line in checked.read_text(encoding="utf-8").splitlines()]
+    (sentence,) = record["sentences"]
+    # A random model cannot write "2030s": the sentence is flagged, with the model's confidence.
+    assert sentence["needs_review"] and any(c["check"] == "numbers" for c in sentence["checks"])
+    assert sentence["confidence"]["mean"] <= 0 and record["engine"]["params"]["checks"]
+    assert "1 sentences need review" in err
+    assert main(["translate", str(src), "-o", str(plain), *engine, "--no-checks"]) == 0
+    err = capsys.readouterr().err
+    (record,) = [json.loads(line) for line in plain.read_text(encoding="utf-8").splitlines()]
+    assert "checks" not in record["engine"]["params"] and "need review" not in err
+    assert "checks" not in record["sentences"][0] and "confidence" in record["sentences"][0]
+    out = tmp_path / "batch"
+    assert main(["batch", str(src), "--out-dir", str(out), *engine]) == 0
+    assert "1 segments need review" in capsys.readouterr().err
+    provenance = (out / "provenance.jsonl").read_text(encoding="utf-8").splitlines()
+    (prov,) = [json.loads(line) for line in provenance]
+    assert prov["needs_review"] == 1

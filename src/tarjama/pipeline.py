@@ -46,7 +46,7 @@ from tarjama.record import (
 )
 
 if TYPE_CHECKING:
-    from tarjama.checks import Checker
+    from tarjama.checks import Checker, Flag
     from tarjama.document import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
     from tarjama.memory import Approval, TranslationMemory
@@ -172,11 +172,13 @@ def _enforced(
     return text, TermOutcome(list(current.expected), missing, rewrites, current.retried)
 
 
-def _rank(flags: Sequence[object], outcome: TermOutcome | None, confidence: Confidence | None) -> tuple:
+def _rank(
+    flags: Sequence[Flag], outcome: TermOutcome | None, confidence: Confidence | None
+) -> tuple[int, float]:
     """Fewer errors and missing terms first, then higher confidence (unknown counts lowest)."""
     from tarjama.checks import errors
 
-    problems = len(errors(flags)) + (len(outcome.missing) if outcome is not None else 0)  # type: ignore[arg-type]
+    problems = len(errors(flags)) + (len(outcome.missing) if outcome is not None else 0)
     return (problems, -(confidence.mean if confidence is not None else float("-inf")))
 
 

@@ -154,6 +154,8 @@ class Lexicon:
     arabic: dict[str, set[str]] = field(default_factory=dict)
     # What to write for a country in English: code → (name, demonym).
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Arabic forms that are nationality words (nisbas, peoples), not country names.
+    nationalities: set[str] = field(default_factory=set)
 
     def add_en(self, form: str, code: str) -> None:
         form = form.strip()
@@ -242,11 +244,13 @@ def lexicon() -> Lexicon:
             lex.add_ar(form, code)
             for nisba in nisbas(form):
                 lex.add_ar(nisba, code)
+                lex.nationalities |= {nisba, "ال" + nisba}
         name = more_en[0] if code in ("US", "GB") else english[-1] if "(" in en_name else english[0]
         lex.names[code] = (name, demonyms.get(code, [name])[0])
     for code, forms in _AR_PEOPLES.items():
         for form in forms:
             lex.add_ar(form, code)
+            lex.nationalities.add(form)
     for code, english, arabic in _CONSTITUENT:
         for form in english:
             lex.english[form] = {code}
@@ -271,7 +275,10 @@ def _arabic_matcher():  # type: ignore[no-untyped-def]
     from tarjama.glossary.matcher import Matcher
 
     entries = [
-        GlossaryEntry([form], ",".join(sorted(codes)), "country") for form, codes in lexicon().arabic.items()
+        GlossaryEntry(
+            [form], ",".join(sorted(codes)), "nationality" if form in lexicon().nationalities else "country"
+        )
+        for form, codes in lexicon().arabic.items()
     ]
     return Matcher(entries)
 
@@ -284,6 +291,7 @@ class Mention:
     end: int
     text: str
     codes: frozenset[str]
+    nationality: bool = False  # a nationality word (صيني, Chinese) rather than a country name
 
 
 def english_mentions(text: str) -> list[Mention]:
@@ -319,7 +327,7 @@ def _next_to_name(text: str, start: int, end: int) -> bool:
 def arabic_mentions(text: str) -> list[Mention]:
     """Country and nationality words in Arabic ``text``, clitics allowed (the glossary's matcher)."""
     return [
-        Mention(m.start, m.end, m.surface, frozenset(m.entry.en.split(",")))
+        Mention(m.start, m.end, m.surface, frozenset(m.entry.en.split(",")), m.entry.kind == "nationality")
         for m in _arabic_matcher().match(text)
     ]
 
@@ -369,7 +377,7 @@ class CountryCheck(Check):
             reported.add(m.codes)
             code = sorted(m.codes)[0]
             name, demonym = lex.names.get(code, (code, code))
-            english = demonym if _is_nisba(m.text) else name
+            english = demonym if m.nationality else name
             flags.append(
                 Flag(
                     Finding(
@@ -385,9 +393,3 @@ class CountryCheck(Check):
                 )
             )
         return flags
-
-
-def _is_nisba(surface: str) -> bool:
-    return (
-        bool(re.search("(?:ي|ية|يون|يين|يات|يا|يًا)$", surface)) and not surface.endswith("يا")
-    ) or surface.endswith(("يون", "يين"))

@@ -5,6 +5,7 @@
     python scripts/bench_fidelity.py --docs 10 --seed                          # the 146-sentence sample
     python scripts/bench_fidelity.py --length-band                             # the length check's band
     python scripts/bench_fidelity.py --summarise out/bench-fidelity            # figures of a (partial) run
+    python scripts/bench_fidelity.py --references                              # checks on human translations
 
 The seed goes first, then the documents; every document's sentences and timings are appended
 to ``OUT/sentences.jsonl`` as it finishes, so an interrupted run can still be summarised.
@@ -51,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tarjama.checks import Checker  # noqa: E402
+from tarjama.checks import Checker, errors  # noqa: E402
 from tarjama.checks.countries import english_mentions  # noqa: E402
 from tarjama.datasets import ntrex, seed  # noqa: E402
 from tarjama.document import parse_text  # noqa: E402
@@ -85,6 +86,28 @@ def country_error(reference: str, hypothesis: str) -> bool:
     ref_codes = set().union(*(m.codes for m in ref)) if ref else set()
     hyp_codes = set().union(*(m.codes for m in hyp)) if hyp else set()
     return any(not (m.codes & ref_codes) for m in hyp) or any(not (m.codes & hyp_codes) for m in ref)
+
+
+def on_references() -> None:
+    """The checks on ntrex-dev's human references: how often each reports an error (false alarms,
+    unless the reference itself is unfaithful), and their cost per sentence."""
+    path = ntrex.default_path()
+    if path is None:
+        raise SystemExit("ntrex-dev not found (set TARJAMA_NTREX)")
+    pairs = [(ar, en) for d in ntrex.read_ntrex(path) for ar, en in zip(d.ar, d.en, strict=True)]
+    checker = Checker()
+    checker.run("نص", "text")  # build the lexicons first
+    fired: dict[str, int] = {name: 0 for name in checker.names}
+    any_error = 0
+    start = time.perf_counter()
+    for ar, en in pairs:
+        names = {f.finding.check for f in errors(checker.run(ar, en))}
+        any_error += bool(names)
+        for name in names:
+            fired[name] += 1
+    ms = (time.perf_counter() - start) / len(pairs) * 1000
+    print(f"{len(pairs)} reference sentences; with an error finding: {any_error}; per check: {fired}; "
+          f"{ms:.1f} ms per sentence (load {os.getloadavg()[0]:.1f})")
 
 
 def length_band() -> None:
@@ -202,6 +225,7 @@ def main() -> int:
         "--out", type=Path, default=ROOT / "out" / "bench-fidelity", help="folder for results"
     )
     parser.add_argument("--length-band", action="store_true", help="print the length check's band and exit")
+    parser.add_argument("--references", action="store_true", help="run the checks on the references and exit")
     parser.add_argument(
         "--summarise", type=Path, metavar="OUT", help="summarise OUT/sentences.jsonl and exit"
     )
@@ -211,6 +235,9 @@ def main() -> int:
         return 0
     if args.summarise:
         return report(args.summarise, None)
+    if args.references:
+        on_references()
+        return 0
     from tarjama.engines import load_engine
     from tarjama.glossary import Glossary
 

@@ -59,7 +59,9 @@ def memory_rows(out: Path) -> int:
 
 @pytest.fixture
 def model_args(tiny_marian: Path) -> list[str]:
-    return ["--engine", "marian", "--model", str(tiny_marian), "--no-glossary"]
+    # Checks off: a random model's output would be repaired, which changes the engine calls
+    # these tests count and slows the kill -9 test's first commits (checks: test_check_cli.py).
+    return ["--engine", "marian", "--model", str(tiny_marian), "--no-glossary", "--no-checks"]
 
 
 def test_kill_9_mid_run_then_resume_loses_nothing_and_translates_nothing_twice(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from tarjama.engines.batching import BatchedGenerator, ContextFullError, Feed, Job, Output
+from tarjama.engines.batching import BatchedGenerator, ContextFullError, Feed, Job, Output, token_logprob
 
 VOCAB = 40
 END = 0
@@ -74,12 +74,15 @@ class FakeBackend:
 
 def reference(job: Job) -> Output:
     """Greedy decoding of one job alone, straight from the fake model."""
-    hist, out = list(job.tokens), []
+    hist, out, logprobs = list(job.tokens), [], []
     while True:
-        row = fake_logits(hist).copy()
+        raw = fake_logits(hist)
+        row = raw.copy()
         for t, b in (job.logit_bias or {}).items():
             row[t] += b
         tok = int(np.argmax(row))
+        # The confidence is the unbiased model's probability of the chosen token.
+        logprobs.append(token_logprob(raw, tok))
         if tok == END:
             break
         out.append(tok)
@@ -87,10 +90,10 @@ def reference(job: Job) -> Output:
         text = "".join(ALPHABET[t] for t in out)
         hits = [text.find(s) for s in job.stop if s in text]
         if hits:
-            return Output(text[: min(hits)], False, len(out))
+            return Output(text[: min(hits)], False, len(out), tuple(logprobs))
         if len(out) >= job.max_tokens:
-            return Output(text, True, len(out))
-    return Output("".join(ALPHABET[t] for t in out), False, len(out))
+            return Output(text, True, len(out), tuple(logprobs))
+    return Output("".join(ALPHABET[t] for t in out), False, len(out), tuple(logprobs))
 
 
 PREFIX = (5, 6, 7, 8, 9, 10, 11, 12, 13)
@@ -217,3 +220,22 @@ def test_a_failing_flow_leaves_no_sequence_behind() -> None:
     assert set(backend.seqs) == {0}
     work = jobs(3)
     assert gen.run([single(j) for j in work]) == [reference(j) for j in work]
+
+
+def test_token_logprob_is_the_log_softmax() -> None:
+    rng = np.random.default_rng(7)
+    row = (rng.normal(size=5000) * 4).astype(np.float32)
+    exact = row.astype(np.float64) - np.log(np.exp(row.astype(np.float64) - row.max()).sum()) - row.max()
+    for token in (0, int(np.argmax(row)), 4999):
+        assert token_logprob(row, token) == pytest.approx(float(exact[token]), abs=1e-5)
+    assert token_logprob(row, int(np.argmax(row))) <= 0
+
+
+def test_outputs_carry_the_chosen_tokens_log_probabilities() -> None:
+    gen = BatchedGenerator(FakeBackend(parallel=3, n_batch=7), 3)
+    gen.set_prefix(PREFIX)
+    for job, out in zip(jobs(5), gen.run([single(j) for j in jobs(5)]), strict=True):
+        # One per generated token, plus the end token when the output ended on its own.
+        assert len(out.logprobs) == out.n_tokens + (0 if out.truncated else 1)
+        assert all(lp <= 0 for lp in out.logprobs)
+        assert out.logprobs == reference(job).logprobs

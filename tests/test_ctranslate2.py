@@ -279,3 +279,21 @@ def test_padded_vocabulary_converts(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert rc == 0
     engine = CTranslate2Engine(str(tmp_path / "ct2"), num_beams=1)
     assert len(engine.translate([TranslationRequest(SENTENCES[0])])) == 1
+
+
+def test_confidence_matches_marian_and_words_to_avoid(tiny_marian: Path, converted: dict[str, Path]) -> None:
+    marian = MarianEngine(str(tiny_marian), num_beams=1)
+    engine = CTranslate2Engine(str(converted["tiny-f32"]), num_beams=1)
+    request = TranslationRequest(SENTENCES[0])
+    (ours,) = engine.translate([request])
+    (theirs,) = marian.translate([request])
+    assert ours.text == theirs.text
+    assert ours.confidence is not None and theirs.confidence is not None
+    assert ours.confidence.min <= ours.confidence.mean <= 0
+    # The same tokens scored by the same weights (Marian leaves <pad> out of its softmax).
+    assert ours.confidence.tokens == theirs.confidence.tokens
+    assert ours.confidence.mean == pytest.approx(theirs.confidence.mean, abs=0.25)
+    pieces = engine.target_sp.encode
+    word = next(w for w in ours.text.split() if w.isalpha() and len(pieces(w, out_type=str)) == 1)
+    (avoided,) = engine.translate([TranslationRequest(request.source, avoid=(word,))])
+    assert word not in avoided.text.split()

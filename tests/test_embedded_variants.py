@@ -209,3 +209,38 @@ def test_eval_scores_a_sample_and_the_seed_end_to_end(tmp_path, monkeypatch) -> 
     seed = evaluate_seed(Oracle(), None, tmp_path)
     assert seed.sentences == 20 and seed.bleu < 5
     assert (tmp_path / "seed.jsonl").is_file() and (tmp_path / "seed-report.md").is_file()
+
+
+class _OneWordTokenizer:
+    """Stands in for llama.cpp's tokenizer: a lone word is one token, anything else one per character."""
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]:
+        s = text.decode("utf-8")
+        if s.strip() and " " not in s.strip():
+            return [100_000 + sum(map(ord, s))]
+        return [ord(c) for c in s]
+
+
+def test_a_repair_request_reaches_the_prompt_and_the_logit_bias_and_confidence_comes_back() -> None:
+    from tarjama.engines.base import TranslationRequest
+    from tarjama.engines.batching import Output
+    from tarjama.engines.gguf import GGUFEngine
+    from tarjama.engines.prompting import PromptSpec
+    from tarjama.record import Confidence
+
+    engine = GGUFEngine.__new__(GGUFEngine)  # no model: the flow's first attempt, driven by hand
+    engine.config, engine.spec, engine.pool, engine.exclude_docs = EmbeddedConfig(), PromptSpec(), None, ()
+    engine.repeat_penalty, engine.retry_repeat_penalty = 1.0, 1.3
+    engine.llm = _OneWordTokenizer()
+    note = "The Arabic does not say Chinese: do not add a country or nationality."
+    request = TranslationRequest("شركة ispace", notes=(note,), avoid=("Chinese",))
+    flow = engine._flow(request)
+    (job,) = next(flow)
+    assert note in "".join(chr(t) for t in job.tokens if t < 100_000)
+    assert job.logit_bias is not None and set(job.logit_bias.values()) == {-100.0}
+    assert len(job.logit_bias) == 2  # "Chinese" and " Chinese"
+    with pytest.raises(StopIteration) as stop:
+        flow.send([Output("The company ispace.", False, 4, (-0.1, -0.5, -0.2, -0.05))])
+    result = stop.value.value
+    assert result.text == "The company ispace."
+    assert result.confidence == Confidence(pytest.approx(-0.2125), -0.5, 4)

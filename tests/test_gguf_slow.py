@@ -72,6 +72,11 @@ def test_seed_with_embedded_model(embedded_available, tmp_path: Path, monkeypatc
     chrf, terms = report.metric("chrF2++").score, report.terms.score
     assert chrf >= CHRF_FLOOR, f"seed chrF++ {chrf:.1f} < {CHRF_FLOOR}\n{english}"
     assert terms >= TERMS_FLOOR, f"seed term accuracy {terms:.1f} % < {TERMS_FLOOR} %: {report.terms.missed}"
+    # Checks ran (the default) and every sentence has the model's own confidence.
+    sentences = [s for r in records for s in r["sentences"]]
+    for s in sentences:
+        assert s["confidence"]["min"] <= s["confidence"]["mean"] <= 0 < s["confidence"]["tokens"]
+    assert records[0]["engine"]["params"]["checks"] and "need review" in err
 
 
 def test_decoding_is_deterministic(embedded_available) -> None:

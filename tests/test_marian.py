@@ -114,9 +114,9 @@ def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, t
     seen: list[str] = []
     real_generate = engine._generate
 
-    def spy(texts: list[str]) -> list[str]:
+    def spy(texts: list[str], avoid: tuple[str, ...] = ()) -> list:
         seen.extend(texts)
-        return real_generate(texts)
+        return real_generate(texts, avoid)
 
     engine._generate = spy  # type: ignore[method-assign]
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
@@ -130,3 +130,19 @@ def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, t
     assert missing == {t for t in ("Mars", "JAXA") if t not in sentence["translation"]}
     if missing:
         assert any("glossary terms missing" in n for n in sentence["notes"])
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_confidence_and_words_to_avoid(tiny_marian: Path, beams: int) -> None:
+    engine = MarianEngine(str(tiny_marian), num_beams=beams)
+    request = TranslationRequest("أعلنت وكالة الفضاء الأوروبية عن شراكة.")
+    (first,) = engine.translate([request])
+    c = first.confidence
+    assert c is not None and c.min <= c.mean <= 0 and c.tokens > 0
+    # Scores of the tokens chosen: the output's own tokens plus the end token.
+    assert c.tokens == len(engine.tokenizer(text_target=first.text)["input_ids"]) or c.tokens > 1
+    # A word the model wrote that is one target piece (then no other spelling of it exists).
+    word = next(w for w in first.text.split() if w.isalpha()
+                and len(engine.tokenizer(text_target=w, add_special_tokens=False)["input_ids"]) == 1)
+    (second,) = engine.translate([TranslationRequest(request.source, avoid=(word,))])
+    assert word not in second.text.split()

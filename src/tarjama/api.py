@@ -37,6 +37,7 @@ from tarjama.glossary import Glossary
 from tarjama.pipeline import (
     assemble,
     build_requests,
+    checked_identity,
     glossary_info,
     segment_key,
     translate_document,
@@ -46,6 +47,7 @@ from tarjama.record import TermOutcome, TranslatedDocument
 from tarjama.textio import check_controls
 
 if TYPE_CHECKING:
+    from tarjama.checks import Checker
     from tarjama.memory import TranslationMemory
     from tarjama.progress import Progress
     from tarjama.record import TranslationFile
@@ -59,15 +61,29 @@ class Translator:
     """An engine and a glossary, ready to translate Arabic documents into English.
 
     The engine sees each sentence with its glossary terms as hints; every expected term is
-    then checked in the English, repaired where possible and recorded in the result.
+    then checked in the English, repaired where possible and recorded in the result. Then the
+    fidelity checks (``tarjama.checks``: numbers, names, countries, length, untranslated text)
+    compare each sentence with its source; a sentence with an error is translated once more
+    with the findings as constraints, and what still fails is marked ``needs_review``.
+    ``checks=False`` turns checks and repair off; a ``Checker`` chooses which checks run.
     """
 
     def __init__(
-        self, engine: Engine, glossary: Glossary | None = None, *, batch_size: int | None = None
+        self,
+        engine: Engine,
+        glossary: Glossary | None = None,
+        *,
+        batch_size: int | None = None,
+        checks: bool | Checker = True,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
         self.batch_size = batch_size or engine.preferred_call_size
+        if checks is True:
+            from tarjama.checks import Checker
+
+            checks = Checker()
+        self.checks: Checker | None = checks or None
 
     @classmethod
     def load(
@@ -77,6 +93,7 @@ class Translator:
         *,
         glossary: Glossary | str | os.PathLike[str] | None = None,
         batch_size: int | None = None,
+        checks: bool | Checker = True,
         **options: Any,
     ) -> Translator:
         """Load ``engine`` (``marian``, ``gguf``, ``ctranslate2``; None: chosen automatically).
@@ -89,12 +106,12 @@ class Translator:
 
         if glossary is not None and not isinstance(glossary, Glossary):
             glossary = Glossary.load(glossary)
-        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size)
+        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks)
 
     @property
     def identity(self) -> EngineIdentity:
-        """Exactly what produces the translations (engine, model, hash, decoding settings)."""
-        return self.engine.identity
+        """Exactly what produces the translations (engine, model, hash, decoding settings, checks)."""
+        return checked_identity(self.engine.identity, self.checks)
 
     def translate(
         self, text: str, *, format: str = "txt", progress: Progress | None = None
@@ -133,7 +150,7 @@ class Translator:
         """
         return translate_document(
             document, self.engine, self.glossary, batch_size=self.batch_size, journal_path=journal,
-            progress=progress, memory=memory,
+            progress=progress, memory=memory, checks=self.checks,
         )
 
     def translate_batch(self, texts: Iterable[str], *, format: str = "txt") -> list[TranslatedDocument]:
@@ -157,7 +174,8 @@ class Translator:
         for b in range(0, len(keys), self.batch_size):
             chunk = keys[b : b + self.batch_size]
             done, outcomes = translate_requests(
-                self.engine, [work[k][0] for k in chunk], [work[k][1] for k in chunk], self.glossary
+                self.engine, [work[k][0] for k in chunk], [work[k][1] for k in chunk], self.glossary,
+                checks=self.checks,
             )
             results.update(zip(chunk, zip(done, outcomes, strict=True), strict=True))
         seconds = time.perf_counter() - started
@@ -190,7 +208,8 @@ class Translator:
 
 
 def _copy(result: SegmentTranslation) -> SegmentTranslation:
-    return SegmentTranslation(result.text, list(result.notes), result.seconds)
+    findings = None if result.findings is None else list(result.findings)
+    return SegmentTranslation(result.text, list(result.notes), result.seconds, result.confidence, findings)
 
 
 def score(

@@ -79,6 +79,11 @@ def has_arabic_word(text: str) -> bool:
     return _ARABIC_WORD_RUN.search(text) is not None
 
 
+def arabic_word_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds Arabic words (the runs ``has_arabic_word`` looks for)."""
+    return [m.span() for m in _ARABIC_WORD_RUN.finditer(text)]
+
+
 def western_digits(text: str) -> str:
     """``text`` with Arabic-Indic and extended (Persian) digits as ASCII digits (same length)."""
     return text.translate(_DIGIT_TABLE)

@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "tarjama.commands.batch",
     "tarjama.commands.summarize",
     "tarjama.commands.score",
+    "tarjama.commands.check",
     "tarjama.commands.glossary",
     "tarjama.commands.memory",
     "tarjama.commands.review",

@@ -1,4 +1,4 @@
-"""The translation pipeline: document → segments → glossary matches → engine → enforcement → document.
+"""The translation pipeline: document → segments → glossary → engine → enforcement → checks → document.
 
 ``translate_document`` drives one document through every stage and returns a
 ``TranslatedDocument`` (``tarjama.record``). A sentence a person approved in the translation
@@ -9,7 +9,17 @@ again; a ``Progress`` hears about every finished sentence.
 
 The stages are public so that ``tarjama batch`` and ``tarjama summarize`` share this exact
 code path: ``build_requests`` (segments + glossary hints), ``translate_requests`` (engine call
-+ glossary enforcement) and ``assemble`` (results back into a ``TranslatedDocument``).
++ glossary enforcement + checks) and ``assemble`` (results back into a ``TranslatedDocument``).
+
+**Checks and repair** (``check_and_repair``, when a ``Checker`` is given): every sentence is
+checked against its source (``tarjama.checks``). A sentence with an error is translated once
+more, by the same engine, with the findings turned into constraints (``checks.repair_request``:
+hints written into the model's input, notes for an LLM's prompt, words to avoid); the
+candidate with the fewest errors (missing glossary terms counted too), then the highest
+confidence, is kept — ties keep the first translation. What still fails is recorded
+(``findings``; ``needs_review`` in the record) with a note; nothing is dropped silently.
+Checked output is recorded with the checks in its engine identity (``checked_identity``), so a
+journal or translation memory never mixes checked and unchecked translations.
 """
 
 from __future__ import annotations
@@ -19,16 +29,24 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.document import Document, Paragraph, rebuild_paragraph
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
-from tarjama.record import ParagraphResult, SentenceResult, TermOutcome, TranslatedDocument
+from tarjama.record import (
+    Confidence,
+    Finding,
+    ParagraphResult,
+    SentenceResult,
+    TermOutcome,
+    TranslatedDocument,
+)
 from tarjama.textio import LineLog, numbered_lines
 
 if TYPE_CHECKING:
+    from tarjama.checks import Checker, Flag
     from tarjama.document import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
     from tarjama.memory import Approval, TranslationMemory
@@ -78,16 +96,104 @@ def translate_requests(
     expected: Sequence[Sequence[GlossaryEntry]],
     glossary: Glossary | None,
     done: Callable[[int], None] | None = None,
+    *,
+    checks: Checker | None = None,
 ) -> tuple[list[SegmentTranslation], list[TermOutcome | None]]:
-    """One engine call, then glossary enforcement; returns translations and term outcomes."""
-    results = engine.translate(requests, done=done)
-    if not glossary:
-        return results, [None] * len(requests)
-    from tarjama.enforcement import enforce
+    """One engine call, glossary enforcement, then (with ``checks``) checks and repair.
 
-    retry = None if engine.handles_term_hints else engine.translate
-    outcomes: list[TermOutcome | None] = list(enforce(requests, results, expected, retry))
+    Returns translations (with ``findings`` when checked) and term outcomes.
+    """
+    results = engine.translate(requests, done=done)
+    outcomes: list[TermOutcome | None] = [None] * len(requests)
+    if glossary:
+        from tarjama.enforcement import enforce
+
+        retry = None if engine.handles_term_hints else engine.translate
+        outcomes = list(enforce(requests, results, expected, retry))
+    if checks is not None:
+        check_and_repair(engine, requests, results, outcomes, expected, checks)
     return results, outcomes
+
+
+def check_and_repair(
+    engine: Engine,
+    requests: Sequence[TranslationRequest],
+    results: Sequence[SegmentTranslation],
+    outcomes: Sequence[TermOutcome | None],
+    expected: Sequence[Sequence[GlossaryEntry]],
+    checks: Checker,
+) -> None:
+    """The checks stage (module docstring): check, repair what has errors once, record findings.
+
+    ``results`` and ``outcomes`` are updated in place; one engine call for all the repairs.
+    """
+    from tarjama.checks import errors, repair_request
+
+    flags = [checks.run(r.source, res.text, r.hints) for r, res in zip(requests, results, strict=True)]
+    repairs = {i: repair_request(requests[i], f) for i, f in enumerate(flags) if errors(f)}
+    # An engine that reads no instructions gets a repair only when it changes its input or
+    # what it may write; otherwise it would decode the same translation again.
+    todo = [
+        i for i, r in repairs.items()
+        if engine.follows_notes or r.avoid or len(r.hints) > len(requests[i].hints)
+        or (r.strict_terms and not requests[i].strict_terms and requests[i].hints)
+    ]
+    for i in repairs:
+        if i not in todo:
+            results[i].notes.append("not repaired: the engine cannot be told more than it was")
+    if todo:
+        second = engine.translate([repairs[i] for i in todo])
+        for i, candidate in zip(todo, second, strict=True):
+            text, outcome = _enforced(candidate.text, expected[i], outcomes[i])
+            new_flags = checks.run(requests[i].source, text, requests[i].hints)
+            first, result = flags[i], results[i]
+            reasons = "; ".join(f.finding.message for f in errors(first))
+            if _rank(new_flags, outcome, candidate.confidence) < _rank(first, outcomes[i], result.confidence):
+                result.text, result.confidence = text, candidate.confidence
+                result.notes = [n for n in result.notes if not n.startswith("glossary terms missing")]
+                result.notes += [*candidate.notes, f"repaired after checks ({reasons})"]
+                if outcome is not None and outcomes[i] is not None:
+                    current = outcomes[i]
+                    assert current is not None
+                    current.missing, current.rewrites = outcome.missing, outcome.rewrites
+                    if outcome.missing:
+                        result.notes.append(f"glossary terms missing: {', '.join(outcome.missing)}")
+                flags[i] = new_flags
+            else:
+                result.notes.append(f"repair tried after checks ({reasons}); the first translation was kept")
+            result.seconds += candidate.seconds
+    for result, f in zip(results, flags, strict=True):
+        result.findings = [flag.finding for flag in f]
+
+
+def _enforced(
+    text: str, entries: Sequence[GlossaryEntry], current: TermOutcome | None
+) -> tuple[str, TermOutcome | None]:
+    """A repair candidate after the glossary's variant rewrite, with its missing terms."""
+    if current is None or not entries:
+        return text, current
+    from tarjama.terms import check_terms, rewrite_variants
+
+    text, rewrites = rewrite_variants(text, entries)
+    missing = [e.en for e in check_terms(text, entries)]
+    return text, TermOutcome(list(current.expected), missing, rewrites, current.retried)
+
+
+def _rank(
+    flags: Sequence[Flag], outcome: TermOutcome | None, confidence: Confidence | None
+) -> tuple[int, float]:
+    """Fewer errors and missing terms first, then higher confidence (unknown counts lowest)."""
+    from tarjama.checks import errors
+
+    problems = len(errors(flags)) + (len(outcome.missing) if outcome is not None else 0)
+    return (problems, -(confidence.mean if confidence is not None else float("-inf")))
+
+
+def checked_identity(identity: EngineIdentity, checks: Checker | None) -> EngineIdentity:
+    """The identity recorded for output of ``identity``'s engine with ``checks`` (None: unchanged)."""
+    if checks is None:
+        return identity
+    return replace(identity, params={**identity.params, "checks": checks.describe()})
 
 
 def human_translation(
@@ -133,9 +239,15 @@ class Journal:
         if rec is None:
             return None
         terms = rec.get("terms")
+        confidence = rec.get("confidence")
+        findings = rec.get("checks")
         try:
             return (
-                SegmentTranslation(str(rec["text"]), [str(n) for n in rec["notes"]], float(rec["seconds"])),
+                SegmentTranslation(
+                    str(rec["text"]), [str(n) for n in rec["notes"]], float(rec["seconds"]),
+                    Confidence.from_dict(confidence) if isinstance(confidence, dict) else None,
+                    [Finding.from_dict(f) for f in findings] if isinstance(findings, list) else None,
+                ),
                 TermOutcome.from_dict(terms) if isinstance(terms, dict) else None,
             )
         except (KeyError, TypeError, ValueError):
@@ -149,6 +261,8 @@ class Journal:
             "notes": result.notes,
             "seconds": result.seconds,
             "terms": None if terms is None else terms.to_dict(),
+            "confidence": None if result.confidence is None else result.confidence.to_dict(),
+            "checks": None if result.findings is None else [f.to_dict() for f in result.findings],
         }
         self._log.append(json.dumps(rec, ensure_ascii=False))
 
@@ -165,19 +279,22 @@ def translate_document(
     journal_path: Path | None = None,
     progress: Progress | None = None,
     memory: TranslationMemory | None = None,
+    checks: Checker | None = None,
 ) -> TranslatedDocument:
     """Translate every translatable segment of ``document`` and reassemble the paragraphs.
 
     ``batch_size`` segments go to the engine per call (default: the engine's
     ``preferred_call_size``); each finished call is written to the journal. Approved
     translations in ``memory`` (scoped to this glossary here) replace machine translation.
+    ``checks`` runs the checks stage (and its repairs) after enforcement.
     """
     batch_size = batch_size or engine.preferred_call_size
     started = time.perf_counter()
     prepared = build_requests(document, glossary)
     gloss_info = glossary_info(glossary)
+    identity = checked_identity(engine.identity, checks)
     scope = hashlib.sha256(
-        json.dumps([engine.identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
+        json.dumps([identity.to_dict(), gloss_info and gloss_info["sha256"]], sort_keys=True).encode()
     ).hexdigest()
     keys = [segment_key(engine, p.request) for p in prepared]
     journal = Journal(journal_path, scope) if journal_path else None
@@ -207,7 +324,7 @@ def translate_document(
             done = (lambda j, idx=idx: progress.done(idx[j])) if progress is not None else None
             requests = [prepared[i].request for i in idx]
             expected = [prepared[i].expected for i in idx]
-            results, terms = translate_requests(engine, requests, expected, glossary, done)
+            results, terms = translate_requests(engine, requests, expected, glossary, done, checks=checks)
             for i, res, t in zip(idx, results, terms, strict=True):
                 translations[i], outcomes[i] = res, t
                 if journal:
@@ -227,7 +344,7 @@ def translate_document(
         outcomes,
         cached,
         origins=origins,
-        engine=engine.identity,
+        engine=identity,
         glossary=gloss_info,
         seconds=time.perf_counter() - started,
     )
@@ -251,6 +368,7 @@ def assemble(
     for k, (prep, tr) in enumerate(zip(prepared, translations, strict=True)):
         para, seg = prep.paragraph, prep.segment
         counts[para.index] = counts.get(para.index, 0) + 1
+        findings = list(tr.findings or [])
         by_segment[(para.index, seg.index)] = SentenceResult(
             index=counts[para.index] - 1,
             source=seg.content,
@@ -258,6 +376,9 @@ def assemble(
             notes=list(tr.notes),
             seconds=tr.seconds,
             terms=outcomes[k],
+            findings=findings,
+            needs_review=any(f.severity == "error" for f in findings),
+            confidence=tr.confidence,
             origin=origins[k] if origins is not None else "machine",
             cached=cached[k],
         )

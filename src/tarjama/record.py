@@ -12,7 +12,12 @@ The JSONL format (``tarjama translate --format jsonl``) has one record per parag
                                               "rewrites": [], "retried": false}}],
      "engine": {...}, "seconds": 1.2, "glossary": {...}, "terms": {...}}
 
-``verbatim: true`` marks a paragraph copied unchanged (Markdown front matter, code).
+A sentence may also have ``checks`` (what the fidelity checks found: ``check``, ``message``,
+``source`` and ``target`` character spans in the sentence's source and translation or null,
+``severity`` error|warning), ``needs_review: true`` (an error remains: a person should read
+it) and ``confidence`` (``mean`` and ``min`` token log-probability of the engine's output,
+``tokens`` scored). ``verbatim: true`` marks a paragraph copied unchanged (Markdown front
+matter, code).
 ``glossary`` and the per-paragraph ``terms`` totals are present only when a glossary was
 used; a sentence's ``terms`` is its ``TermOutcome``. Readers accept records from other tools
 as long as each has a string ``translation``; ``index`` (when present) must count up from
@@ -22,15 +27,17 @@ the first record's, one per paragraph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tarjama.document import Document
-from tarjama.engines.base import EngineIdentity
 from tarjama.errors import TarjamaError
 from tarjama.textio import numbered_lines, read_text
+
+if TYPE_CHECKING:
+    from tarjama.engines.base import EngineIdentity
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -107,17 +114,43 @@ class Finding:
 
 @dataclass(frozen=True)
 class Confidence:
-    """How sure the engine was of its output: mean and lowest token log-probability (≤ 0)."""
+    """How sure the engine was of its output: mean and lowest token log-probability (≤ 0).
+
+    ``mean`` is the sentence's confidence score (reports sort and the benchmark correlates by
+    it); ``min`` points at the single least certain token; ``tokens`` is how many were scored.
+    """
 
     mean: float
     min: float
+    tokens: int = 0
 
-    def to_dict(self) -> dict[str, float]:
-        return {"mean": round(self.mean, 4), "min": round(self.min, 4)}
+    def to_dict(self) -> dict[str, float | int]:
+        data: dict[str, float | int] = {"mean": round(self.mean, 4), "min": round(self.min, 4)}
+        if self.tokens:
+            data["tokens"] = self.tokens
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Confidence:
-        return cls(float(data["mean"]), float(data["min"]))
+        return cls(float(data["mean"]), float(data["min"]), int(data.get("tokens") or 0))
+
+    @classmethod
+    def of(cls, logprobs: Iterable[float]) -> Confidence | None:
+        """The confidence of a sequence of chosen-token log-probabilities (None when empty)."""
+        values = [float(v) for v in logprobs]
+        if not values:
+            return None
+        return cls(sum(values) / len(values), min(values), len(values))
+
+    @classmethod
+    def combine(cls, parts: Iterable[Confidence | None]) -> Confidence | None:
+        """One confidence for pieces translated separately: token-weighted mean, lowest minimum."""
+        known = [p for p in parts if p is not None]
+        if not known:
+            return None
+        tokens = sum(max(p.tokens, 1) for p in known)
+        mean = sum(p.mean * max(p.tokens, 1) for p in known) / tokens
+        return cls(mean, min(p.min for p in known), sum(p.tokens for p in known))
 
 
 # Where a sentence's English came from.
@@ -255,6 +288,20 @@ class TranslatedDocument:
                 for p in self.paragraphs
                 for s in p.sentences
                 if s.notes
+            ],
+            "needs_review": sum(s.needs_review for s in sentences),
+            "checks": [
+                {"paragraph": p.index, "sentence": s.index, "needs_review": s.needs_review,
+                 "checks": [f.to_dict() for f in s.findings]}
+                for p in self.paragraphs
+                for s in p.sentences
+                if s.findings
+            ],
+            "confidence": [
+                {"paragraph": p.index, "sentence": s.index, **s.confidence.to_dict()}
+                for p in self.paragraphs
+                for s in p.sentences
+                if s.confidence is not None
             ],
         }
 

@@ -39,6 +39,7 @@ from tarjama.pipeline import (
     PreparedSegment,
     assemble,
     build_requests,
+    checked_identity,
     glossary_info,
     human_translation,
     translate_requests,
@@ -46,6 +47,7 @@ from tarjama.pipeline import (
 from tarjama.textio import LineLog, write_text_atomic
 
 if TYPE_CHECKING:
+    from tarjama.checks import Checker
     from tarjama.glossary import Glossary, GlossaryEntry
 
 PROVENANCE = "provenance.jsonl"
@@ -61,6 +63,7 @@ class BatchOptions:
     progress: bool = False
     shard: str | None = None  # "K/N" as given, recorded in provenance
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    checks: bool = False  # fidelity checks and repair after enforcement (the CLI: on unless --no-checks)
 
 
 @dataclass
@@ -88,6 +91,7 @@ class DocumentRecord:
     engine_seconds: float = 0.0
     terms: dict[str, Any] = field(default_factory=dict)
     notes: int = 0  # segments with notes (splits, retries, repairs)
+    needs_review: int = 0  # segments the fidelity checks still find errors in
     failures: list[str] = field(default_factory=list)
     shard: str | None = None
     finished: str = ""
@@ -107,6 +111,7 @@ class BatchSummary:
     cache_hits: int = 0
     terms_found: int = 0
     terms_expected: int = 0
+    needs_review: int | None = None  # None: checks off
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
 
@@ -127,6 +132,8 @@ class BatchSummary:
             f"in {self.seconds:.1f} s ({self.segments_per_second:.2f} segments/s) · {self.engine} · "
             f"term accuracy {accuracy}"
         )
+        if self.needs_review is not None:
+            head += f" · {self.needs_review} segments need review"
         return [head] + [f"tarjama batch: failed: {f.reason}" for f in self.failures]
 
 
@@ -239,7 +246,13 @@ class BatchRunner:
         self.glossary = glossary
         self.memory = memory
         self.options = options
-        self.identity = engine.identity
+        self.checks: Checker | None = None
+        if options.checks:
+            from tarjama.checks import Checker
+
+            self.checks = Checker()
+        # Checked output has the checks in its identity: memory rows never mix the two.
+        self.identity = checked_identity(engine.identity, self.checks)
         self.gloss_info = glossary_info(glossary)
         memory.scope(self.identity.to_dict(), self.gloss_info and self.gloss_info["sha256"])
         # Segments waiting for the engine, in arrival order: key → (request, expected terms).
@@ -249,7 +262,7 @@ class BatchRunner:
         self.refs: Counter[str] = Counter()
         self.failed: dict[str, str] = {}
         self.jobs: list[_Job] = []
-        self.summary = BatchSummary(engine=self.identity.describe())
+        self.summary = BatchSummary(engine=self.identity.describe(), needs_review=0 if self.checks else None)
         self._docs_bar: Any = None
         self._segments_bar: Any = None
 
@@ -347,7 +360,9 @@ class BatchRunner:
         self, keys: list[str], work: list[tuple[TranslationRequest, list[GlossaryEntry]]]
     ) -> list[tuple[str, TranslationRequest, MemoryEntry]]:
         requests = [w[0] for w in work]
-        results, terms = translate_requests(self.engine, requests, [w[1] for w in work], self.glossary)
+        results, terms = translate_requests(
+            self.engine, requests, [w[1] for w in work], self.glossary, checks=self.checks
+        )
         return [
             (k, req, MemoryEntry(res.text, list(res.notes), t, res.seconds))
             for k, req, res, t in zip(keys, requests, results, terms, strict=True)
@@ -404,15 +419,23 @@ class BatchRunner:
         self.summary.cache_hits += record.cache_hits
         self.summary.terms_found += record.terms.get("found", 0)
         self.summary.terms_expected += record.terms.get("expected", 0)
+        if self.summary.needs_review is not None:
+            self.summary.needs_review += record.needs_review
         self._docs_bar.update(1)
 
     def _write(self, job: _Job, record: DocumentRecord) -> None:
         owned = set(job.owned)
         texts = []
-        found = expected = notes = 0
+        found = expected = notes = review = 0
         for unit, unit_prep, unit_keys in zip(job.source.units, job.prepared, job.keys, strict=True):
             entries = [self.resolved[k] for k in unit_keys]
             translations = [SegmentTranslation(e.translation, list(e.notes), e.seconds) for e in entries]
+            if self.checks is not None:
+                # The memory keeps the checked text, not the findings: checks are cheap and
+                # deterministic, so they are found again (approved human text is not checked).
+                for t, e, prep in zip(translations, entries, unit_prep, strict=True):
+                    if e.origin == "machine":
+                        t.findings = self.checks.findings(prep.request.source, t.text, prep.request.hints)
             cached = []
             for k in unit_keys:
                 cached.append(k not in owned)
@@ -429,6 +452,7 @@ class BatchRunner:
                 seconds=0.0,
             )
             texts.append(result.text())
+            review += sum(s.needs_review for s in result.sentences())
             f, e = result.term_totals()
             found, expected = found + f, expected + e
             notes += sum(1 for t in translations if t.notes)
@@ -444,6 +468,7 @@ class BatchRunner:
             "accuracy": round(found / expected, 4) if expected else None,
         }
         record.notes = notes
+        record.needs_review = review
 
     def _release(self, job: _Job) -> None:
         for k in job.distinct:

@@ -19,7 +19,13 @@ from pathlib import Path
 from tarjama.batch.inputs import discover, inside, read_path_list
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
-from tarjama.commands.common import add_engine_options, add_run_options, engine_options, load_glossary
+from tarjama.commands.common import (
+    add_check_options,
+    add_engine_options,
+    add_run_options,
+    engine_options,
+    load_glossary,
+)
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory import MEMORY_NAME, TranslationMemory
@@ -45,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         batch_help="segments per engine call (default: 16; gguf: 4 × parallel = 64)",
         progress_help="progress bars on stderr (default: when stderr is a terminal)",
     )
+    add_check_options(p)
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
     p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
     p.set_defaults(func=run)
@@ -80,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang,
         progress=sys.stderr.isatty() if args.progress is None else args.progress,
         shard=args.shard,
+        checks=not args.no_checks,
     )
     glossary = load_glossary(args)
     digest = glossary.digest() if glossary else None

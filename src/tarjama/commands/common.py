@@ -23,6 +23,7 @@ from tarjama.glossary import DEFAULT_PATH
 from tarjama.textio import check_writable, write_text_atomic
 
 if TYPE_CHECKING:
+    from tarjama.checks import Checker
     from tarjama.glossary import Glossary
     from tarjama.progress import Progress
 
@@ -99,6 +100,23 @@ def add_run_options(
         help="CPU threads for the engine (default: all cores)",
     )
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=progress_help)
+
+
+def add_check_options(p: argparse.ArgumentParser) -> None:
+    """--no-checks: no fidelity checks and no repair (for comparison)."""
+    p.add_argument(
+        "--no-checks", action="store_true",
+        help="no fidelity checks (numbers, names, countries, length, untranslated) and no repair",
+    )
+
+
+def checker(args: argparse.Namespace) -> Checker | bool:
+    """The checks a translating command runs: all of them, or none with --no-checks."""
+    if getattr(args, "no_checks", False):
+        return False
+    from tarjama.checks import Checker
+
+    return Checker()
 
 
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from tarjama.api import Translator
 from tarjama.commands.common import (
+    add_check_options,
     add_engine_options,
     add_run_options,
     check_output_path,
+    checker,
     engine_options,
     format_from_suffix,
     glossary_path,
@@ -43,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_engine_options(p)
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else input's)")
     add_run_options(p, batch_help="segments per engine call (default: 8; gguf: 4 × parallel = 64)")
+    add_check_options(p)
     p.add_argument(
         "--memory",
         type=Path,
@@ -83,6 +86,8 @@ def summary_line(result: TranslatedDocument) -> str:
         line += f" · {meta['resumed_sentences'] - human} sentences resumed from journal"
     if meta["notes"]:
         line += f" · {len(meta['notes'])} sentences with notes (see the JSONL or .meta.json)"
+    if "checks" in result.engine.params:
+        line += f" · {meta['needs_review']} sentences need review"
     return line
 
 
@@ -101,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     journal = out.with_name(f".{out.name}.tarjama-journal") if out else None
     try:
         engine = load_engine(args.engine, args.model, **engine_options(args))
-        with Translator(engine, glossary, batch_size=args.batch_size) as translator:
+        with Translator(engine, glossary, batch_size=args.batch_size, checks=checker(args)) as translator:
             result = translator.translate_document(
                 document, journal=journal, progress=progress_for(args), memory=memory
             )

@@ -10,8 +10,17 @@ translation.
 What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
 ``handles_term_hints`` (it checks and retries glossary terms itself), ``uses_context``
 (earlier sentences of the paragraph change its output, so they are part of a segment's key),
-``completion_model()`` (a raw LLM for generated summaries) and ``exclude_documents()`` (keep
-documents out of retrieved examples).
+``follows_notes`` (it puts a request's ``notes`` in its prompt), ``completion_model()`` (a raw
+LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
+examples).
+
+A request may also carry **constraints** from a repair (``tarjama.checks``): ``notes``, lines an
+engine that reads instructions puts in its prompt, and ``avoid``, words the output must not
+contain, which engines that can suppress words do (logit bias, ``bad_words_ids``,
+``suppress_sequences``); the hints of such a request are written into the model's input as
+for a glossary retry (``strict_terms``). Engines never see the checks themselves. An engine
+that can score its output returns its ``Confidence`` (mean and lowest log-probability of the
+tokens it chose) with each translation.
 """
 
 from __future__ import annotations
@@ -21,7 +30,12 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from tarjama.record import Confidence
+
+if TYPE_CHECKING:
+    from tarjama.record import Finding
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,10 @@ class SegmentTranslation:
     # Things the reader must know about this output: splits, repairs, fallbacks.
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # How sure the engine was of the tokens it chose (None: the engine cannot say).
+    confidence: Confidence | None = None
+    # What the pipeline's fidelity checks found (None: not checked); engines leave it alone.
+    findings: list[Finding] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,9 @@ class TranslationRequest:
     context: str = ""
     # Set when a first attempt missed glossary terms: engines should insist on them.
     strict_terms: bool = False
+    # A repair's constraints (see the module docstring): prompt lines and words to avoid.
+    notes: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
 
     def key(self, *, with_context: bool = False) -> str:
         """What makes two segments the same translation job: SHA-256 of the exact source and hints.
@@ -88,6 +109,8 @@ class TranslationRequest:
         payload: list[Any] = [self.source, [[h.source, h.target, h.kind] for h in self.hints]]
         if with_context:
             payload.append(self.context)
+        if self.notes or self.avoid:
+            payload.append([list(self.notes), list(self.avoid)])
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
@@ -116,6 +139,8 @@ class Engine(abc.ABC):
     preferred_call_size: int = 8
     # True when the request's context (earlier sentences of the paragraph) changes the output.
     uses_context: bool = False
+    # True when the engine reads instructions (a request's ``notes``): an LLM with a prompt.
+    follows_notes: ClassVar[bool] = False
 
     @property
     @abc.abstractmethod

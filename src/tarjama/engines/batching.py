@@ -16,6 +16,10 @@ tested without a model:
 - a request is admitted only when its suffix and its token limit fit the free KV cells;
 - jobs with the same prompt (the candidates of one request) evaluate it once: the later ones
   copy the first one's cells;
+- each chosen token's log-probability under the model (log-softmax of the raw logits, before
+  any bias or penalty; the end token included) is kept, so the engine can say how confident
+  it was (``Output.logprobs``): one ``logsumexp`` over the vocabulary per generated token,
+  about 0.1 ms against a decode step of tens of milliseconds;
 - callers describe their work as *flows*: generators that yield a list of ``Job``s (one, or
   several candidates), receive the matching ``Output``s, and may yield again (a retry)
   before returning their result. The engine's retry logic thus reads as straight-line code.
@@ -28,6 +32,7 @@ cache; the same input always produces the same schedule, hence the same text.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +65,8 @@ class Output:
     text: str
     truncated: bool  # stopped by max_tokens, not by an end token or stop string
     n_tokens: int
+    # Log-probability of each chosen token (the end token too) under the unmodified model.
+    logprobs: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class _Active:
     need: int  # KV cells reserved
     out: list[int] = field(default_factory=list)
     rng: np.random.Generator | None = None
+    logprobs: list[float] = field(default_factory=list)
 
     @property
     def prefilling(self) -> bool:
@@ -127,6 +135,7 @@ class BatchedGenerator:
         self.prefix: tuple[int, ...] = ()
         # Counters for benchmarks: prompt tokens evaluated, reused from the prefix, generated.
         self.stats = {"prompt_evaluated": 0, "prompt_reused": 0, "generated": 0, "steps": 0}
+        self._buf = np.empty(backend.n_vocab, dtype=np.float32)
 
     def set_prefix(self, tokens: Sequence[int]) -> None:
         """Evaluate ``tokens`` once into the prefix sequence (replacing any earlier prefix)."""
@@ -248,6 +257,7 @@ class BatchedGenerator:
         for seq, row in logits.items():
             a = active[seq]
             token = self._pick(a, row)
+            a.logprobs.append(token_logprob(row, token, self._buf))
             if self.backend.is_end(token):
                 finished.append(a)
                 continue
@@ -288,7 +298,22 @@ class BatchedGenerator:
         if stopped:
             text = text[:cut]
         truncated = not stopped and len(a.out) >= a.job.max_tokens
-        return Output(text, truncated, len(a.out))
+        return Output(text, truncated, len(a.out), tuple(a.logprobs))
+
+
+def token_logprob(row: np.ndarray, token: int, buf: np.ndarray | None = None) -> float:
+    """log softmax(row)[token], computed stably: the model's own probability of ``token``.
+
+    ``buf`` (float32, the row's size) saves an allocation per token; exp runs in float32 (SIMD),
+    the sum in float64.
+    """
+    row = np.asarray(row, dtype=np.float32)
+    if buf is None or buf.shape != row.shape:
+        buf = np.empty_like(row)
+    top = row.max()
+    np.subtract(row, top, out=buf)
+    np.exp(buf, out=buf)
+    return float(row[token] - top) - math.log(float(buf.sum(dtype=np.float64)))
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

@@ -11,7 +11,8 @@ token for token on the same weights (float32).
 Decoding limits mirror the ``marian`` engine: the same batches, the same output budget per
 batch, and one step fewer for CTranslate2 because transformers forces ``</s>`` into the last
 step (``forced_eos_token_id`` of OPUS-MT models). Over-long segments are split with the
-shared helper and carry the same note.
+shared helper and carry the same note. Each output's confidence is the mean and minimum
+log-probability of its tokens, from ``score_batch`` on the chosen hypothesis.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
 from tarjama.models.provenance import sha256_file
+from tarjama.record import Confidence
 
 # OPUS-MT's position table; used when the folder says nothing about the limit.
 DEFAULT_MAX_POSITIONS = 512
@@ -163,8 +165,15 @@ class CTranslate2Engine(Seq2SeqEngine):
         return len(self.tokenize(text))
 
 
-    def _generate(self, texts: list[str]) -> list[str]:
-        out: list[str] = []
+    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+        """Beam search, then each chosen output scored by the model (``score_batch``).
+
+        ``score_batch`` gives the log-probability of every target token (the end token
+        included) under the same weights: the mean and minimum are the output's confidence.
+        ``avoid`` words are suppressed as target-token sequences (``suppress_sequences``).
+        """
+        out: list[tuple[str, Confidence | None]] = []
+        suppress = self._suppress(avoid)
         for i in range(0, len(texts), self.batch_size):
             batch = [self.tokenize(t) for t in texts[i : i + self.batch_size]]
             longest = max(len(b) for b in batch)
@@ -178,10 +187,23 @@ class CTranslate2Engine(Seq2SeqEngine):
                 max_decoding_length=max(1, budget - 1),
                 # Never truncate silently: pieces already fit the limit (see splitting).
                 max_input_length=0,
+                suppress_sequences=suppress,
             )
-            out.extend(self.detokenize(r.hypotheses[0]) for r in results)
+            hypotheses = [r.hypotheses[0] for r in results]
+            scored = self.translator.score_batch(batch, [list(h) for h in hypotheses], max_input_length=0)
+            for hyp, score in zip(hypotheses, scored, strict=True):
+                out.append((self.detokenize(hyp), Confidence.of(score.log_probs)))
         return out
 
+    def _suppress(self, avoid: Sequence[str]) -> list[list[str]] | None:
+        if not avoid:
+            return None
+        sequences: list[list[str]] = []
+        for word in avoid:
+            pieces = self.target_sp.encode(word, out_type=str)
+            if pieces and pieces not in sequences:
+                sequences.append(pieces)
+        return sequences or None
 
     def close(self) -> None:
         translator = getattr(self, "translator", None)

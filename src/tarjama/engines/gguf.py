@@ -58,6 +58,7 @@ from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
 from tarjama.models.provenance import sha256_file
+from tarjama.record import Confidence
 from tarjama.terms import Term
 
 EMBEDDED_ID = QWEN_CODER_1_5B.name
@@ -80,6 +81,7 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
 class GGUFEngine(Engine):
     name = "gguf"
     handles_term_hints = True
+    follows_notes = True
 
     def __init__(
         self,
@@ -235,10 +237,10 @@ class GGUFEngine(Engine):
         ]
 
     @staticmethod
-    def _choose(outputs: Sequence[Output]) -> tuple[str, bool]:
+    def _choose(outputs: Sequence[Output]) -> tuple[str, bool, Confidence | None]:
         texts = [o.text.strip() for o in outputs]
         best = mbr_choice(texts) if len(texts) > 1 else 0
-        return texts[best], outputs[best].truncated
+        return texts[best], outputs[best].truncated, Confidence.of(outputs[best].logprobs)
 
     def _ban(self, words: Sequence[str]) -> dict[int, float]:
         """Logit bias that forbids each word, where the word is a single token (with or without a space).
@@ -277,9 +279,10 @@ class GGUFEngine(Engine):
         first = request
         if self.config.inject and request.hints:
             first = replace(request, source=inject_terms(request.source, request.hints))
-        text, truncated = self._choose((yield self._jobs(
+        # A repair's constraints (``request.notes``, ``request.avoid``) apply to every attempt.
+        text, truncated, confidence = self._choose((yield self._jobs(
             first, strict=request.strict_terms, repeat_penalty=self.repeat_penalty,
-            candidates=self.config.candidates,
+            candidates=self.config.candidates, notes=request.notes, banned=request.avoid,
         )))
         issues = self._issues(request, text, truncated, required)
         if issues:
@@ -288,20 +291,22 @@ class GGUFEngine(Engine):
             outputs = yield self._jobs(
                 plan.request, strict=True,
                 repeat_penalty=self.retry_repeat_penalty if plan.degenerate else self.repeat_penalty,
-                banned=plan.banned, notes=plan.notes, candidates=self.config.retry_candidates,
+                banned=(*plan.banned, *request.avoid), notes=(*request.notes, *plan.notes),
+                candidates=self.config.retry_candidates,
             )
             checked = [(o.text.strip(), self._issues(request, o.text.strip(), o.truncated, required))
                        for o in outputs]
             candidate, candidate_issues = retry.choose(checked)
             if len(candidate_issues) < len(issues) or not candidate_issues:
-                text, issues = candidate, candidate_issues
+                chosen = next(o for o, c in zip(outputs, checked, strict=True) if c[0] == candidate)
+                text, issues, confidence = candidate, candidate_issues, Confidence.of(chosen.logprobs)
             text, issues, repairs = retry.finish(
                 request, text, issues, lambda t: self._issues(request, t, False, required)
             )
             notes += repairs
             if issues:
                 notes.append(f"unrepaired: {', '.join(map(str, issues))}")
-        return SegmentTranslation(text, notes, time.perf_counter() - start)
+        return SegmentTranslation(text, notes, time.perf_counter() - start, confidence)
 
     def translate(
         self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None

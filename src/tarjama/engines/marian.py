@@ -3,7 +3,8 @@
 The model is a local folder or a Hugging Face model id (default ``Helsinki-NLP/opus-mt-ar-en``)
 resolved through the hub's own conventions: ``HF_HOME``/``HF_HUB_CACHE`` for the cache,
 ``HF_HUB_OFFLINE=1`` to never touch the network. Segments are translated in batches with
-beam search. A segment longer than the model's input limit is never truncated silently:
+beam search; each output's confidence (mean and lowest token log-probability) comes from the
+scores ``generate`` returns. A segment longer than the model's input limit is never truncated silently:
 it is split at safe boundaries (clause punctuation, then spaces), the pieces are translated
 separately and joined, and the output carries a note saying so.
 """
@@ -11,12 +12,14 @@ separately and joined, and the output carries a note saying so.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from tarjama.engines.base import EngineIdentity
 from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.provenance import hub_revision, locate_model, weights_sha256
+from tarjama.record import Confidence
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 
@@ -103,8 +106,15 @@ class MarianEngine(Seq2SeqEngine):
         return len(self.tokenizer(text, verbose=False)["input_ids"])
 
 
-    def _generate(self, texts: list[str]) -> list[str]:
-        out: list[str] = []
+    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+        """Beam search; each output's confidence from the scores ``generate`` returns.
+
+        ``compute_transition_scores`` gives the log-probability of every chosen token along the
+        winning beam; padding after a finished output is left out (the end token counts).
+        """
+        out: list[tuple[str, Confidence | None]] = []
+        bad_words = self._bad_words(avoid)
+        pad = self.model.config.pad_token_id
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
             enc = self.tokenizer(batch, return_tensors="pt", padding=True)
@@ -114,7 +124,32 @@ class MarianEngine(Seq2SeqEngine):
                     num_beams=self.num_beams,
                     do_sample=False,
                     max_new_tokens=min(self.max_output_tokens, 2 * enc["input_ids"].shape[1] + 16),
+                    output_scores=True,
+                    return_dict_in_generate=True,
+                    bad_words_ids=bad_words,
                 )
-            out.extend(self.tokenizer.batch_decode(generated, skip_special_tokens=True))
+                # Beam search returns log-softmax scores already; greedy search raw logits.
+                scores = self.model.compute_transition_scores(
+                    generated.sequences, generated.scores, getattr(generated, "beam_indices", None),
+                    normalize_logits=self.num_beams == 1,
+                )
+            sequences = generated.sequences[:, 1:]  # without the decoder start token
+            texts_out = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+            for row, text in enumerate(texts_out):
+                keep = (sequences[row] != pad).tolist()
+                logprobs = [float(v) for v, k in zip(scores[row].tolist(), keep, strict=False) if k]
+                logprobs = [v for v in logprobs if v == v and v > float("-inf")]  # NaN/-inf: not scored
+                out.append((text, Confidence.of(logprobs)))
         return out
 
+    def _bad_words(self, avoid: Sequence[str]) -> list[list[int]] | None:
+        """Target-side token sequences of each word to avoid, with and without a leading space."""
+        if not avoid:
+            return None
+        sequences: list[list[int]] = []
+        for word in avoid:
+            for form in (word, f" {word}"):
+                ids = self.tokenizer(text_target=form, add_special_tokens=False)["input_ids"]
+                if ids and ids not in sequences:
+                    sequences.append(ids)
+        return sequences or None

@@ -4,7 +4,9 @@ A segment longer than a model's input limit is never truncated silently: it is c
 safest boundary (clause punctuation, then before the conjunction و, then any space, and
 characters only as a last resort), the pieces are translated separately and joined, and the
 output carries a note saying so. ``Seq2SeqEngine`` holds the translate loop the engines
-share; they differ only in how they count tokens and run the model.
+share; they differ only in how they count tokens and run the model. A segment's confidence is
+that of its pieces combined (token-weighted mean, lowest minimum). Requests that carry words
+to avoid (a repair's ``avoid``) are decoded in their own batch, with those words suppressed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from tarjama.engines.base import Engine, SegmentDone, SegmentTranslation, TranslationRequest
 from tarjama.engines.injection import model_input
+from tarjama.record import Confidence
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
 SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
@@ -46,7 +49,11 @@ def split_note(pieces: int, limit: int) -> str:
 
 
 def join_pieces(
-    plans: Sequence[Sequence[str]], outputs: Sequence[str], limit: int, seconds: float
+    plans: Sequence[Sequence[str]],
+    outputs: Sequence[str],
+    limit: int,
+    seconds: float,
+    confidences: Sequence[Confidence | None] | None = None,
 ) -> list[SegmentTranslation]:
     """One ``SegmentTranslation`` per plan from the flat ``outputs`` of all its pieces.
 
@@ -61,9 +68,12 @@ def join_pieces(
     k = 0
     for plan in plans:
         parts = outputs[k : k + len(plan)]
+        confidence = Confidence.combine(confidences[k : k + len(plan)]) if confidences is not None else None
         k += len(plan)
         notes = [split_note(len(plan), limit)] if len(plan) > 1 else []
-        results.append(SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan)))
+        results.append(
+            SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan), confidence)
+        )
     return results
 
 
@@ -81,8 +91,13 @@ class Seq2SeqEngine(Engine):
         """Input tokens the model would see for ``text`` (including end-of-sentence)."""
 
     @abc.abstractmethod
-    def _generate(self, texts: list[str]) -> list[str]:
-        """Translations of ``texts``, in order; every text fits the input limit."""
+    def _generate(
+        self, texts: list[str], avoid: Sequence[str] = ()
+    ) -> list[tuple[str, Confidence | None]]:
+        """Translations of ``texts`` with their confidence, in order; every text fits the input limit.
+
+        ``avoid``: words the translations must not contain.
+        """
 
     def _pieces(self, text: str) -> list[str]:
         return split_to_fit(text, self._token_count, self.max_input_tokens)
@@ -92,9 +107,19 @@ class Seq2SeqEngine(Engine):
     ) -> list[SegmentTranslation]:
         start = time.perf_counter()
         plans = [self._pieces(model_input(r)) for r in requests]
+        owners = [r.avoid for r, plan in zip(requests, plans, strict=True) for _ in plan]
         flat = [p for plan in plans for p in plan]
-        outputs = self._generate(flat) if flat else []
-        results = join_pieces(plans, outputs, self.max_input_tokens, time.perf_counter() - start)
+        generated: list[tuple[str, Confidence | None] | None] = [None] * len(flat)
+        # One decoding per distinct set of words to avoid (usually just the empty one).
+        for avoid in dict.fromkeys(owners):
+            idx = [i for i, a in enumerate(owners) if a == avoid]
+            for i, out in zip(idx, self._generate([flat[i] for i in idx], avoid), strict=True):
+                generated[i] = out
+        done_pieces = [g for g in generated if g is not None]
+        results = join_pieces(
+            plans, [g[0] for g in done_pieces], self.max_input_tokens, time.perf_counter() - start,
+            [g[1] for g in done_pieces],
+        )
         if done is not None:
             for i in range(len(results)):
                 done(i)

@@ -69,6 +69,17 @@ mark.term.missed, .swatch.missed { background: var(--missed); border-bottom: 2px
 .missed-list .missed-term { display: inline-block; margin: 0 6px 4px 0; padding: 0 8px; border-radius: 999px;
   background: var(--missed); color: var(--bad); font-size: 13px; }
 mark.term.linked { outline: 2px solid var(--accent); }
+mark.flag { background: #ffe2cc; border-bottom: 2px solid #d4570f; padding: 0 2px; border-radius: 3px;
+  color: inherit; cursor: help; }
+article.para.review { border-left: 4px solid #d4570f; }
+.pill.review { background: #ffe2cc; color: #8a3508; font-weight: 600; }
+ul.reasons { list-style: none; margin: 0 0 8px; padding: 6px 10px; background: #fff6ef; border-radius: 6px;
+  font-size: 13px; }
+ul.reasons li { margin: 2px 0; }
+ul.reasons li.warning { color: var(--muted); }
+ul.reasons .where { font-weight: 700; color: var(--accent); margin-right: 4px; }
+ul.reasons .check { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; background: #f3d3bd;
+  border-radius: 999px; padding: 0 6px; margin-right: 4px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 td[dir=rtl] { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", serif;
   font-size: 17px; line-height: 1.8; text-align: right; }

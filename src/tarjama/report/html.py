@@ -4,7 +4,11 @@ Each paragraph shows the English hypothesis (and references) on the left and the
 source on the right, in its own ``dir="rtl" lang="ar"`` column so the browser's bidi
 algorithm orders it correctly. Glossary terms are ``<mark class="term" data-term=…>`` on
 both sides; a source term whose English is absent from the hypothesis is
-``class="term missed"``. Every piece of input text goes through ``escape.html``.
+``class="term missed"``. When the hypothesis is a tarjama JSONL whose sentences carry fidelity
+findings (``tarjama.checks``), a paragraph with a sentence that needs review is
+``article.para.review``: its reasons are listed under the hypothesis and the evidence of each
+finding is ``<mark class="flag">`` in both columns. Every piece of input text goes through
+``escape.html``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Sequence
 
 from tarjama.report.assets import CSS, SCRIPT
 from tarjama.report.escape import html as e
-from tarjama.scoring.core import ScoreReport
+from tarjama.scoring.core import ReviewItem, ScoreReport
 from tarjama.scoring.terms import TermMark
 
 # Per-paragraph chrF++ below this is flagged, to draw the eye to weak paragraphs.
@@ -35,6 +39,37 @@ def highlight(text: str, marks: Sequence[TermMark]) -> str:
         pos = m.end
     out.append(e(text[pos:]))
     return "".join(out)
+
+
+def mark_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """``text`` escaped, each ``(start, end, title)`` span wrapped in ``<mark class="flag">``.
+
+    The evidence of a fidelity finding (``tarjama.checks``), in the source or the translation;
+    overlapping spans are merged into the first one.
+    """
+    out: list[str] = []
+    pos = 0
+    for start, end, title in sorted(spans):
+        if start < pos or end > len(text) or start >= end:
+            continue
+        out.append(e(text[pos:start]))
+        out.append(f'<mark class="flag" title="{e(title)}">{e(text[start:end])}</mark>')
+        pos = end
+    out.append(e(text[pos:]))
+    return "".join(out)
+
+
+def review_html(items: Sequence[ReviewItem]) -> str:
+    """The reasons a paragraph's flagged sentences need review, one line per finding."""
+    if not items:
+        return ""
+    lines = "".join(
+        f'<li class="{e(f.severity)}" data-check="{e(f.check)}"><span class="where">{e(item.label)}</span> '
+        f'<span class="check">{e(f.check)}</span> {e(f.message)}</li>'
+        for item in items
+        for f in item.findings
+    )
+    return f'<ul class="reasons"><span class="tag">Fidelity checks</span>{lines}</ul>'
 
 
 def render_html(report: ScoreReport, width: int = 1) -> str:
@@ -168,13 +203,20 @@ def _paragraphs(report: ScoreReport, width: int) -> str:
             )
         if terms is not None and terms.missed:
             pills.append(f'<span class="pill missed">{len(terms.missed)} missed term(s)</span>')
-        hyp_html = highlight(report.hypotheses[i], terms.hypothesis if terms else [])
+        flagged = report.review_items(i)
+        if any(item.needs_review for item in flagged):
+            count = sum(it.needs_review for it in flagged)
+            pills.append(f'<span class="pill review">{count} to review</span>')
+        hyp_spans = [span for item in flagged for span in item.target_spans]
+        hyp_html = (mark_spans(report.hypotheses[i], hyp_spans) if hyp_spans
+                    else highlight(report.hypotheses[i], terms.hypothesis if terms else []))
         en = [f'<p class="hyp"><span class="tag">Hypothesis</span>{hyp_html}</p>']
         if terms is not None and terms.missed:
             names = "".join(f'<span class="missed-term">{e(t)}</span>' for t in dict.fromkeys(terms.missed))
             en.append(
                 f'<p class="missed-list"><span class="tag">Missed terms (expected English)</span>{names}</p>'
             )
+        en.append(review_html(flagged))
         for k, ref in enumerate(report.references):
             label = "Reference" if len(report.references) == 1 else f"Reference {k + 1}"
             ref_html = highlight(ref[i], terms.references[k] if terms else [])
@@ -182,10 +224,14 @@ def _paragraphs(report: ScoreReport, width: int) -> str:
         cols = f'<div class="col en" lang="en">{"".join(en)}</div>'
         if has_src:
             assert report.sources is not None
-            src_html = highlight(report.sources[i], terms.source if terms else [])
+            src_spans = [span for item in flagged for span in item.source_spans]
+            src_html = (mark_spans(report.sources[i], src_spans) if src_spans
+                        else highlight(report.sources[i], terms.source if terms else []))
             cols += f'<div class="col ar" dir="rtl" lang="ar"><p>{src_html}</p></div>'
+        review = " review" if any(item.needs_review for item in flagged) else ""
         articles.append(
-            f'<article class="para" id="p{i + 1}"><div class="para-head"><span class="pnum">¶ {i + 1}</span>'
+            f'<article class="para{review}" id="p{i + 1}"><div class="para-head">'
+            f'<span class="pnum">¶ {i + 1}</span>'
             f'{"".join(pills)}</div><div class="cols">{cols}</div></article>'
         )
     cls = "paragraphs" if has_src else "paragraphs single"

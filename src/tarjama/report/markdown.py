@@ -1,8 +1,9 @@
 """Markdown score report, meant for CI logs and pull-request comments.
 
 Sections: headline table (metric, score, sacrebleu signature), per-paragraph table, term
-accuracy with missed terms, the paired bootstrap comparison when there is one, and ROUGE of a
-summary when one was scored too. Cell text goes through ``escape.md_cell`` so a ``|`` or
+accuracy with missed terms, the sentences the fidelity checks flagged (a tarjama JSONL
+hypothesis made with checks), the paired bootstrap comparison when there is one, and ROUGE of
+a summary when one was scored too. Cell text goes through ``escape.md_cell`` so a ``|`` or
 newline in a translation cannot break a table.
 """
 
@@ -64,6 +65,16 @@ def render_markdown(report: ScoreReport, width: int = 1) -> str:
             out += [f"| {i + 1} | {cell(term)} |" for i, term in missed]
         else:
             out += ["", "No missed terms."]
+
+    if report.review:
+        flagged = [r for r in report.review if r.needs_review]
+        out += ["", "## Needs review (fidelity checks)", ""]
+        out.append(f"{len(flagged)} sentence(s) still have errors after checks and repair; "
+                   f"{len(report.review) - len(flagged)} more have warnings only.")
+        out += ["", "| Sentence | Severity | Check | Finding |", "|---|---|---|---|"]
+        for item in report.review:
+            for f in item.findings:
+                out.append(f"| {item.label} | {cell(f.severity)} | {cell(f.check)} | {cell(f.message)} |")
 
     if report.comparison is not None:
         c = report.comparison

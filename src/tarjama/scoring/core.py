@@ -17,8 +17,15 @@ import sacrebleu
 from tarjama import __version__
 from tarjama.errors import TarjamaError
 from tarjama.metrics import MetricScore
+from tarjama.record import Finding, TranslationFile, read_translation
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_bootstrap
-from tarjama.scoring.inputs import ParagraphFile, check_aligned, read_paragraph_file, source_paragraphs
+from tarjama.scoring.inputs import (
+    ParagraphFile,
+    check_aligned,
+    flatten,
+    read_paragraph_file,
+    source_paragraphs,
+)
 from tarjama.scoring.metrics import SegmentScore, score_corpus, score_segments, segment_signatures
 from tarjama.scoring.summary import SummaryScores
 from tarjama.scoring.terms import TermReport, term_report
@@ -45,6 +52,64 @@ class Comparison:
 
 
 @dataclass
+class ReviewItem:
+    """A sentence of the hypothesis with fidelity findings (from its tarjama JSONL record).
+
+    Spans are in the paragraph's scoring text (``hypotheses[paragraph]``, ``sources[paragraph]``),
+    each ``(start, end, message)``.
+    """
+
+    paragraph: int
+    sentence: int
+    findings: list[Finding]
+    needs_review: bool
+    source_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    target_spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"¶{self.paragraph + 1}.{self.sentence + 1}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"paragraph": self.paragraph, "sentence": self.sentence, "needs_review": self.needs_review,
+                "checks": [f.to_dict() for f in self.findings]}
+
+
+def review_items(
+    tf: TranslationFile, hypotheses: Sequence[str], sources: Sequence[str] | None
+) -> list[ReviewItem]:
+    """The sentences of a translation file with findings, their evidence mapped into paragraphs."""
+    items: list[ReviewItem] = []
+    for i, para in enumerate(tf.paragraphs):
+        hyp_pos = src_pos = 0
+        for s in para.sentences:
+            target = flatten(s.translation)
+            t_at = hypotheses[i].find(target, hyp_pos) if target else -1
+            if t_at >= 0:
+                hyp_pos = t_at + len(target)
+            source = flatten(s.source)
+            s_at = sources[i].find(source, src_pos) if sources is not None and source else -1
+            if s_at >= 0:
+                src_pos = s_at + len(source)
+            if not s.findings:
+                continue
+            item = ReviewItem(i, s.index, list(s.findings), s.needs_review)
+            for f in s.findings:
+                # Flattening only turns line breaks into spaces: offsets within a sentence hold
+                # unless the sentence itself had a line break (then the evidence is not marked).
+                if f.target and t_at >= 0 and target == s.translation.strip():
+                    lead = len(s.translation) - len(s.translation.lstrip())
+                    start, end = t_at + f.target[0] - lead, t_at + f.target[1] - lead
+                    item.target_spans.append((start, end, f.message))
+                if f.source and s_at >= 0 and source == s.source.strip():
+                    lead = len(s.source) - len(s.source.lstrip())
+                    start, end = s_at + f.source[0] - lead, s_at + f.source[1] - lead
+                    item.source_spans.append((start, end, f.message))
+            items.append(item)
+    return items
+
+
+@dataclass
 class ScoreReport:
     """Everything a report shows. Paragraph indices are 0-based; renderers show them 1-based."""
 
@@ -62,9 +127,14 @@ class ScoreReport:
     comparison: Comparison | None = None
     # ROUGE of a summary of the same document (``tarjama score --summary``), when asked for.
     summary: SummaryScores | None = None
+    # Sentences with fidelity findings (a tarjama JSONL hypothesis made with checks on).
+    review: list[ReviewItem] = field(default_factory=list)
     versions: dict[str, str] = field(
         default_factory=lambda: {"tarjama": __version__, "sacrebleu": sacrebleu.__version__}
     )
+
+    def review_items(self, paragraph: int) -> list[ReviewItem]:
+        return [r for r in self.review if r.paragraph == paragraph]
 
     def metric(self, name: str) -> MetricScore:
         for m in self.corpus:
@@ -104,6 +174,8 @@ class ScoreReport:
         }
         if self.summary is not None:
             data["summary"] = self.summary.to_dict()
+        if self.review:
+            data["needs_review"] = [r.to_dict() for r in self.review if r.needs_review]
         return data
 
 
@@ -193,7 +265,7 @@ def score_files(
             "(or score a JSONL hypothesis, which carries its sources)"
         )
     check_aligned(hyp_file, others)
-    return score_texts(
+    report = score_texts(
         hyp_file.paragraphs,
         [f.paragraphs for f in ref_files],
         sources,
@@ -209,3 +281,6 @@ def score_files(
             "engines": hyp_file.engines,
         },
     )
+    if hyp_file.kind == "jsonl":
+        report.review = review_items(read_translation(hyp), report.hypotheses, report.sources)
+    return report

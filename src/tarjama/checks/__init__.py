@@ -1,0 +1,106 @@
+"""Fidelity checks: one module per check over a small base (``base``), and the registry ``CHECKS``.
+
+=============  =================================================================================
+name           module
+=============  =================================================================================
+numbers        ``numbers``: numbers, years, decades and months (``tarjama.numbers`` reads both sides)
+names          ``names``: Latin-script names kept; invented names (a warning)
+countries      ``countries``: countries and nationalities, CLDR names (Babel) and derived nisbas
+length         ``length``: omission or addition, by the length band of human translations
+untranslated   ``untranslated``: Arabic words left in the English
+=============  =================================================================================
+
+The pipeline (after glossary enforcement), ``tarjama check`` and the reports iterate the
+registry; a new check is a new module and one line here. ``Checker`` runs a selection of them
+and ``repair_request`` turns the fixes of a sentence's flags into the one more request a
+repair sends to the engine: the notes for an LLM's prompt, the hints written into every
+engine's input (set ``strict_terms``, as a glossary retry does), and the words to avoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag
+from tarjama.checks.countries import CountryCheck
+from tarjama.checks.length import LengthCheck
+from tarjama.checks.names import NameCheck
+from tarjama.checks.numbers import NumberCheck
+from tarjama.checks.untranslated import UntranslatedCheck
+from tarjama.engines.base import TermHint, TranslationRequest
+from tarjama.errors import TarjamaError
+from tarjama.record import Finding
+
+CHECKS: dict[str, type[Check]] = {
+    cls.name: cls for cls in (NumberCheck, NameCheck, CountryCheck, LengthCheck, UntranslatedCheck)
+}
+# Bumped whenever a check's rules change what it finds: part of the identity of checked output.
+VERSION = 1
+
+
+class Checker:
+    """The checks to run (default: all of ``CHECKS``), in registry order."""
+
+    def __init__(self, names: Iterable[str] | None = None) -> None:
+        chosen = list(CHECKS) if names is None else list(dict.fromkeys(names))
+        unknown = [n for n in chosen if n not in CHECKS]
+        if unknown:
+            raise TarjamaError(f"unknown check {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+        self.checks = [CHECKS[n]() for n in CHECKS if n in chosen]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.checks]
+
+    def describe(self) -> str:
+        """What is recorded in the engine identity of checked output, e.g. ``numbers+names@1``."""
+        return "+".join(self.names) + f"@{VERSION}"
+
+    def run(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Flag]:
+        """Every flag of every check for ``target`` as a translation of ``source``."""
+        return [flag for check in self.checks for flag in check.run(source, target, hints)]
+
+    def findings(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Finding]:
+        return [f.finding for f in self.run(source, target, hints)]
+
+
+def errors(flags: Iterable[Flag]) -> list[Flag]:
+    """The flags that make a sentence need review (and ask for a repair)."""
+    return [f for f in flags if f.finding.severity == ERROR]
+
+
+def repair_request(request: TranslationRequest, flags: Sequence[Flag]) -> TranslationRequest:
+    """``request`` with the fixes of ``flags`` as constraints (module docstring)."""
+    fixes = [f.fix for f in flags if f.fix is not None]
+    taken = [(h.start, h.end) for h in request.hints if h.start >= 0]
+    hints = list(request.hints)
+    for fix in fixes:
+        h = fix.hint
+        if h is None or h.start < 0 or any(a < h.end and h.start < b for a, b in taken):
+            continue  # a glossary term already covers that span
+        hints.append(h)
+        taken.append((h.start, h.end))
+    notes = tuple(dict.fromkeys(fix.note for fix in fixes if fix.note))
+    avoid = tuple(dict.fromkeys(w for fix in fixes for w in fix.avoid))
+    return replace(
+        request,
+        hints=tuple(hints),
+        strict_terms=True,
+        notes=request.notes + notes,
+        avoid=request.avoid + avoid,
+    )
+
+
+__all__ = [
+    "CHECKS",
+    "ERROR",
+    "VERSION",
+    "WARNING",
+    "Check",
+    "Checker",
+    "Fix",
+    "Flag",
+    "errors",
+    "repair_request",
+]

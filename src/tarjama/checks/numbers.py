@@ -1,0 +1,70 @@
+"""Numbers and dates: every number, decade and month of the source in the English, and no other.
+
+Both sides are read by ``tarjama.numbers`` (digits of every script, Arabic and English number
+words, percentages, years and decades, the Gregorian months of both Arabic series and the
+Hijri months). A hard item of the source with no compatible item in the English is
+"missing"; a hard item of the English with none in the source is "not in the source". Both
+are errors. A glossary hint's English counts as source evidence (a glossary may translate a
+name that holds a number).
+
+The fix of a missing item writes its English ("2030s", "November", "1.2 billion") into the
+model's input in place of the Arabic words, and tells an LLM what the Arabic says; when the
+English put another item of the same kind in its place, the note names both ("The Arabic says
+2030s, not 1970s").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tarjama.checks.base import ERROR, Check, Fix, Flag
+from tarjama.engines.base import TermHint
+from tarjama.numbers import Quantity, arabic_quantities, compare, english_quantities
+from tarjama.record import Finding
+
+
+class NumberCheck(Check):
+    name = "numbers"
+    description = "numbers, years, decades and months of the source, and none it does not have"
+
+    def run(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Flag]:
+        src = arabic_quantities(source)
+        for h in hints:
+            src += english_quantities(h.target)
+        tgt = english_quantities(target)
+        missing, extra = compare(src, tgt)
+        # The glossary English of a hint has no span in the source: never report it missing.
+        missing = [q for q in missing if source[q.start : q.end] == q.text]
+        flags: list[Flag] = []
+        for q in missing:
+            instead = [x for x in extra if x.kind == q.kind]
+            note = f"The Arabic says {q.english()} ({q.text})"
+            note += f", not {', '.join(x.text for x in instead)}." if instead else "."
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{_what(q)} {q.english()} ({q.text}) is missing from the English",
+                        source=(q.start, q.end),
+                        severity=ERROR,
+                    ),
+                    Fix(note=note, hint=TermHint(q.text, q.english(), "number", q.start, q.end)),
+                )
+            )
+        for q in extra:
+            flags.append(
+                Flag(
+                    Finding(
+                        self.name,
+                        f"{_what(q)} {q.text} is not in the source",
+                        target=(q.start, q.end),
+                        severity=ERROR,
+                    ),
+                    Fix(note=f"The Arabic does not say {q.text}; write only the numbers and dates it gives."),
+                )
+            )
+        return flags
+
+
+def _what(q: Quantity) -> str:
+    return {"decade": "decade", "month": "month"}.get(q.kind, "number")

@@ -1,0 +1,309 @@
+"""The fidelity checks (``tarjama.checks``), the repair they drive in the pipeline, and the record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+
+from tarjama.checks import CHECKS, Checker, errors, repair_request
+from tarjama.checks.countries import CountryCheck, arabic_mentions, english_mentions, lexicon, nisbas
+from tarjama.checks.length import HIGH, LOW, LengthCheck
+from tarjama.checks.names import NameCheck
+from tarjama.checks.numbers import NumberCheck
+from tarjama.checks.untranslated import UntranslatedCheck
+from tarjama.document import parse_text
+from tarjama.engines.base import (
+    Engine,
+    EngineIdentity,
+    SegmentDone,
+    SegmentTranslation,
+    TermHint,
+    TranslationRequest,
+)
+from tarjama.engines.injection import model_input
+from tarjama.pipeline import translate_document
+from tarjama.record import Confidence, read_translation
+
+SEED_DECADE = "ويخطط الطرفان لإرسال مركبات هبوط مشتركة إلى المريخ في ثلاثينيات القرن الحادي والعشرين."
+FIRST = "The two sides plan to send joint landing craft to Mars in the 1970s."
+GOOD = "The two sides plan to send joint landing craft to Mars in the 2030s."
+WORSE = "The two sides plan to send joint landers to Mars in the 1980s and in the 1970s."
+OTHER = "Both sides are planning to send joint landing craft to Mars in the 1970s."
+
+
+def messages(flags) -> list[str]:
+    return [f.finding.message for f in flags]
+
+
+def test_registry_lists_one_module_per_check() -> None:
+    assert list(CHECKS) == ["numbers", "names", "countries", "length", "untranslated"]
+    assert Checker().names == list(CHECKS)
+    assert Checker(["countries", "numbers"]).names == ["numbers", "countries"]
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def test_seed_decade_invented_as_1970s_is_found_with_evidence_on_both_sides() -> None:
+    english = "The two sides plan to send joint landers to Mars in the 1970s."
+    flags = NumberCheck().run(SEED_DECADE, english)
+    assert len(flags) == 2
+    missing, added = flags
+    assert SEED_DECADE[slice(*missing.finding.source)] == "ثلاثينيات القرن الحادي والعشرين"
+    assert "2030s" in missing.finding.message and missing.finding.severity == "error"
+    assert english[slice(*added.finding.target)] == "1970s"
+    # The fix writes the decade into the model's input and tells an LLM what the Arabic says.
+    assert missing.fix is not None and missing.fix.hint is not None and missing.fix.hint.target == "2030s"
+    assert "2030s" in missing.fix.note and "1970s" in missing.fix.note
+    assert NumberCheck().run(SEED_DECADE, "They plan joint Mars landers in the 2030s.") == []
+
+
+def test_numbers_both_month_series_and_hijri() -> None:
+    check = NumberCheck()
+    assert check.run("وقعت الاتفاقية في 20 تشرين الثاني.", "It was signed on 20 November.") == []
+    assert check.run("وقعت الاتفاقية في 20 نوفمبر.", "It was signed on November 20.") == []
+    assert messages(check.run("وصل في كانون الثاني.", "He arrived in February."))[0].startswith(
+        "month January"
+    )
+    assert check.run("يبدأ شهر رمضان غدا.", "The month of Ramadan starts tomorrow.") == []
+
+
+def test_glossary_english_supports_its_numbers() -> None:
+    hint = TermHint("القمر الصناعي", "CX-4 satellite", "name", 0, 13)
+    assert NumberCheck().run("القمر الصناعي جاهز.", "The CX-4 satellite is ready.", [hint]) == []
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def test_latin_names_must_be_kept() -> None:
+    source = "وقعت ESA اتفاقية مع JAXA."
+    flags = NameCheck().run(source, "The agency signed an agreement with JAXA.")
+    assert messages(flags) == ["name ESA is missing from the English"]
+    assert source[slice(*flags[0].finding.source)] == "ESA"
+    assert flags[0].fix is not None and flags[0].fix.hint == TermHint("ESA", "ESA", "name", 5, 8)
+    assert NameCheck().run(source, "esa signed an agreement with JAXA.") == []  # case aside
+
+
+def test_transliterated_names_are_supported_and_invented_ones_are_warned() -> None:
+    source = "وقال هاكامادا إن الفريق مستعد."
+    assert NameCheck().run(source, "Iwao Hakamada said the team was ready.") == [] or all(
+        "Hakamada" not in m
+        for m in messages(NameCheck().run(source, "Iwao Hakamada said the team was ready."))
+    )
+    flags = NameCheck().run(
+        "وقال الوزير إن الفريق مستعد.", "Minister Mohammed Al-Suwaidi said the team was ready."
+    )
+    assert [f.finding.severity for f in flags] == ["warning"]
+    assert "Mohammed Al-Suwaidi" in flags[0].finding.message
+
+
+# --- countries -----------------------------------------------------------------------------
+
+
+def test_country_names_come_from_cldr_and_nisbas_are_derived() -> None:
+    lex = lexicon()
+    assert "CN" in lex.english["China"] and "CN" in lex.english["Chinese"]
+    assert "CN" in lex.arabic["الصين"]
+    assert nisbas("الصين")[:4] == ["صيني", "صينية", "صينيون", "صينيين"]
+    assert nisbas("روسيا")[0] == "روسي" and nisbas("السعودية")[0] == "سعودي"
+    assert nisbas("جنوب السودان") == []  # جنوبي is "southern"
+
+
+def test_countries_with_clitics() -> None:
+    found = {
+        m.text: set(m.codes) for m in arabic_mentions("وقعت والصين وللصينيين وبالكويت والألمانية اتفاقا")
+    }
+    assert found == {"الصين": {"CN"}, "صينيين": {"CN"}, "الكويت": {"KW"}, "الألمانية": {"DE"}}
+    assert [m.text for m in english_mentions("Michael Jordan visited Kuwait's Latin America office")] == [
+        "Kuwait"
+    ]
+
+
+def test_seed_chinese_company_is_an_invented_nationality() -> None:
+    source = "وستطلق شركة ispace مركبة هبوط إلى القمر."
+    english = "ispace, a Chinese company, will launch a lander to the Moon."
+    flags = CountryCheck().run(source, english)
+    assert messages(flags) == ["Chinese: the source names no such country or nationality"]
+    assert english[slice(*flags[0].finding.target)] == "Chinese"
+    assert flags[0].fix is not None and flags[0].fix.avoid == ("Chinese",)
+    assert CountryCheck().run("وستطلق شركة صينية مركبة.", "A Chinese company will launch a lander.") == []
+
+
+def test_a_country_of_the_source_missing_from_the_english() -> None:
+    flags = CountryCheck().run("وزار الوزير اليابان أمس.", "The minister visited yesterday.")
+    assert messages(flags) == ["اليابان (Japan) is missing from the English"]
+    assert flags[0].fix is not None and flags[0].fix.hint is not None and flags[0].fix.hint.target == "Japan"
+
+
+def test_glossary_english_is_not_an_invented_country() -> None:
+    hint = TermHint("جاكسا", "Japan Aerospace Exploration Agency", "org", 5, 10)
+    flags = CountryCheck().run(
+        "وقعت جاكسا اتفاقا.", "The Japan Aerospace Exploration Agency signed a deal.", [hint]
+    )
+    assert flags == []
+
+
+# --- length and untranslated text ----------------------------------------------------------
+
+
+def test_length_band() -> None:
+    source = "أعلنت وزارة الصحة يوم الثلاثاء عن افتتاح ثلاثة مستشفيات جديدة في المنطقة الشمالية."
+    good = "The Ministry of Health announced on Tuesday the opening of three new hospitals in the north."
+    assert LengthCheck().run(source, good) == []
+    short = LengthCheck().run(source, "The ministry spoke.")
+    assert short and "omission" in short[0].finding.message and short[0].finding.severity == "error"
+    long = LengthCheck().run(source, good + " " + good)
+    assert long and "addition" in long[0].finding.message
+    assert LengthCheck().run("نعم.", "Yes, indeed, certainly, absolutely.") == []  # short sources
+    assert 0 < LOW < 1 < HIGH
+
+
+def test_untranslated_arabic_left_in_the_english() -> None:
+    source = "وصل المسبار إلى المدار."
+    flags = UntranslatedCheck().run(source, "The probe reached المدار today.")
+    assert messages(flags) == ["Arabic left untranslated: المدار"]
+    assert source[slice(*flags[0].finding.source)] == "المدار"
+    assert UntranslatedCheck().run(source, "The probe reached orbit.") == []
+
+
+# --- repair requests -------------------------------------------------------------------------
+
+
+def test_repair_request_carries_hints_notes_and_words_to_avoid() -> None:
+    request = TranslationRequest(SEED_DECADE)
+    flags = Checker(["numbers"]).run(SEED_DECADE, "Joint Mars landers are planned for the 1970s.")
+    repaired = repair_request(request, flags)
+    assert repaired.strict_terms
+    assert any("2030s" in n for n in repaired.notes)
+    # Every engine sees the decade written in English in its input.
+    assert "2030s" in model_input(repaired) and "ثلاثينيات" not in model_input(repaired)
+    chinese = Checker(["countries"]).run("شركة ispace", "ispace, a Chinese company")
+    assert repair_request(TranslationRequest("شركة ispace"), chinese).avoid == ("Chinese",)
+    # Constraints are part of the request's key, so a repair is never mistaken for the plain job.
+    assert repaired.key() != request.key()
+
+
+# --- the pipeline's checks stage -----------------------------------------------------------
+
+
+class Scripted(Engine):
+    """First call: ``first``; a repair (a request with notes): ``second`` — unless it has the hint."""
+
+    name = "scripted"
+
+    def __init__(self, first: str, second: str, confidence: tuple[float, float] = (-0.5, -0.2)) -> None:
+        self.first, self.second, self.conf = first, second, confidence
+        self.requests: list[TranslationRequest] = []
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return EngineIdentity("scripted", "table")
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
+        self.requests += requests
+        out = []
+        for r in requests:
+            text = self.second if r.notes else self.first
+            conf = Confidence(self.conf[1] if r.notes else self.conf[0], -3.0, 5)
+            out.append(SegmentTranslation(text, [], 0.01, conf))
+        return out
+
+
+def test_a_flagged_sentence_is_repaired_once_with_the_finding_as_a_constraint() -> None:
+    engine = Scripted(FIRST, GOOD)
+    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    (sentence,) = result.sentences()
+    assert sentence.translation == GOOD
+    assert sentence.findings == [] and not sentence.needs_review
+    assert any(n.startswith("repaired after checks") for n in sentence.notes)
+    assert len(engine.requests) == 2
+    assert "2030s" in model_input(engine.requests[1]) and engine.requests[1].notes
+    assert sentence.confidence == Confidence(-0.2, -3.0, 5)
+    assert result.engine.params["checks"] == Checker().describe()
+
+
+def test_what_a_repair_cannot_fix_is_flagged_for_review_and_kept() -> None:
+    engine = Scripted(FIRST, WORSE)
+    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    (sentence,) = result.sentences()
+    assert sentence.translation == FIRST  # fewer findings wins
+    assert sentence.needs_review
+    assert {f.check for f in sentence.findings} == {"numbers"}
+    assert any("the first translation was kept" in n for n in sentence.notes)
+    record = json.loads(result.jsonl())
+    (out,) = record["sentences"]
+    assert out["needs_review"] is True and out["checks"][0]["check"] == "numbers"
+    assert out["confidence"] == {"mean": -0.5, "min": -3.0, "tokens": 5}
+    assert result.metadata()["needs_review"] == 1
+
+
+def test_ties_keep_the_first_translation_and_confidence_breaks_them() -> None:
+    # Same findings both times: the higher confidence wins.
+    engine = Scripted(FIRST, OTHER, confidence=(-0.9, -0.1))
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker()).sentences()
+    assert s.translation == OTHER and s.needs_review
+    engine = Scripted(FIRST, OTHER, confidence=(-0.1, -0.9))
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker()).sentences()
+    assert s.translation == FIRST
+
+
+def test_no_checks_means_no_repair_and_no_findings() -> None:
+    engine = Scripted(FIRST, GOOD)
+    result = translate_document(parse_text(SEED_DECADE + "\n"), engine)
+    (sentence,) = result.sentences()
+    assert sentence.translation == FIRST
+    assert sentence.findings == [] and not sentence.needs_review and len(engine.requests) == 1
+    assert "checks" not in result.engine.params
+
+
+def test_checked_output_round_trips_through_the_jsonl_reader(tmp_path) -> None:
+    engine = Scripted(FIRST, WORSE)
+    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    path = tmp_path / "out.jsonl"
+    path.write_text(result.jsonl(), encoding="utf-8")
+    (sentence,) = read_translation(path).paragraphs[0].sentences
+    assert sentence.needs_review and sentence.findings == result.sentences()[0].findings
+    assert sentence.confidence == result.sentences()[0].confidence
+
+
+def test_journal_keeps_findings_and_confidence(tmp_path) -> None:
+    engine = Scripted(FIRST, WORSE)
+    journal = tmp_path / "journal"
+    first = translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal, checks=Checker())
+    again = translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal, checks=Checker())
+    assert len(engine.requests) == 2  # the second run resumed from the journal
+    assert again.sentences()[0].findings == first.sentences()[0].findings
+    assert again.sentences()[0].confidence == first.sentences()[0].confidence
+    # Unchecked output has another identity, so it is never taken from a checked journal.
+    translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal)
+    assert len(engine.requests) == 3
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_every_check_is_quiet_on_a_faithful_translation(name: str) -> None:
+    source = "وقعت وكالة الفضاء اليابانية (JAXA) اتفاقية مع الصين في 20 نوفمبر 2023 بقيمة 1.2 مليار دولار."
+    english = (
+        "The Japanese space agency (JAXA) signed an agreement with China on 20 November 2023 worth "
+        "$1.2 billion."
+    )
+    assert errors(CHECKS[name]().run(source, english)) == []
+
+
+def test_an_engine_that_reads_no_notes_is_not_asked_again_for_nothing() -> None:
+    # A length finding has only a note; an engine without a prompt would decode the same again.
+    engine = Scripted("Mars.", "Mars.")
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    assert len(engine.requests) == 1 and s.needs_review
+    assert "not repaired: the engine cannot be told more than it was" in s.notes
+
+    class Instructed(Scripted):
+        follows_notes = True
+
+    engine = Instructed("Mars.", GOOD)
+    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    assert len(engine.requests) == 2 and s.translation == GOOD and not s.needs_review

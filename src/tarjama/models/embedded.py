@@ -12,6 +12,7 @@ refused instead of producing garbage.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import importlib.metadata
 import json

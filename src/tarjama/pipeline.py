@@ -47,13 +47,20 @@ class PreparedSegment:
 
 
 def build_requests(document: Document, glossary: Glossary | None) -> list[PreparedSegment]:
-    """Engine requests for every translatable segment, in document order, with term hints."""
+    """Engine requests for every translatable segment, in document order, with term hints.
+
+    The glossary reads a sentence's words without its markup (``Segment.plain``); a match's
+    offsets are mapped into the request text, placeholders included.
+    """
     prepared: list[PreparedSegment] = []
     for para, seg in document.sentences():
-        matches = glossary.match(seg.content) if glossary else []
-        hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
-        context = " ".join(s.content for s in para.sentences if s.index < seg.index)
-        request = TranslationRequest(seg.content, hints, context)
+        matches = glossary.match(seg.plain) if glossary else []
+        hints = []
+        for m in matches:
+            start, end = seg.inline.to_text(m.start, m.end) if seg.inline is not None else (m.start, m.end)
+            hints.append(TermHint(m.surface, m.entry.en, m.entry.kind, start, end))
+        context = " ".join(s.plain for s in para.sentences if s.index < seg.index)
+        request = TranslationRequest(seg.request_text, tuple(hints), context)
         prepared.append(PreparedSegment(para, seg, request, [m.entry for m in matches]))
     return prepared
 
@@ -72,14 +79,23 @@ def translate_requests(
     glossary: Glossary | None,
     done: Callable[[int], None] | None = None,
 ) -> tuple[list[SegmentTranslation], list[TermOutcome | None]]:
-    """One engine call, then glossary enforcement; returns translations and term outcomes."""
+    """One engine call, inline-markup checks, then glossary enforcement.
+
+    Returns translations and term outcomes. A sentence whose placeholders came back broken is
+    retried once (unless the engine retries itself) and then repaired (``tarjama.markup``);
+    a text that a glossary retry replaced is checked again.
+    """
+    from tarjama import markup
+
     results = engine.translate(requests, done=done)
+    markup.ensure(requests, results, None if engine.handles_markup else engine.translate)
     if not glossary:
         return results, [None] * len(requests)
     from tarjama.enforcement import enforce
 
     retry = None if engine.handles_term_hints else engine.translate
     outcomes: list[TermOutcome | None] = list(enforce(requests, results, expected, retry))
+    markup.ensure(requests, results)
     return results, outcomes
 
 
@@ -241,15 +257,22 @@ def assemble(
     seconds: float,
 ) -> TranslatedDocument:
     """Put one translation per prepared segment back into the document's paragraphs."""
+    from tarjama import markup
+
     by_segment: dict[tuple[int, int], SentenceResult] = {}
     counts: dict[int, int] = {}
     for k, (prep, tr) in enumerate(zip(prepared, translations, strict=True)):
         para, seg = prep.paragraph, prep.segment
         counts[para.index] = counts.get(para.index, 0) + 1
+        # The English with its placeholders, written back in the paragraph's own syntax.
+        found = markup.findings(prep.request.source, tr.text, tr.notes, seg.inline)
         by_segment[(para.index, seg.index)] = SentenceResult(
             index=counts[para.index] - 1,
             source=seg.content,
-            translation=tr.text,
+            translation=seg.render(tr.text),
+            findings=found,
+            needs_review=any(f.severity == "error" for f in found),
+            tagged=(prep.request.source, tr.text) if seg.inline is not None else None,
             notes=list(tr.notes),
             seconds=tr.seconds,
             terms=outcomes[k],

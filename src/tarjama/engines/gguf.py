@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tarjama import inline
 from tarjama.engines import retry, variants
 from tarjama.engines.base import (
     CompletionModel,
@@ -51,6 +52,7 @@ from tarjama.engines.prompting import (
     Example,
     PromptSpec,
     build_prompt,
+    markup_notes,
     stop_sequences,
 )
 from tarjama.engines.variants import EmbeddedConfig
@@ -80,6 +82,7 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
 class GGUFEngine(Engine):
     name = "gguf"
     handles_term_hints = True
+    handles_markup = True
 
     def __init__(
         self,
@@ -188,8 +191,10 @@ class GGUFEngine(Engine):
     def _max_tokens(self, source: str) -> int:
         # English needs about 2 tokens per word and ≤1.6 words per Arabic word; the default
         # (4 per word + 24) leaves room, a tighter bound cuts rambling short.
-        words = len(source.split())
-        return min(512, int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra)
+        words = len(inline.strip(source).split())
+        tags = len(inline.PLACEHOLDER.findall(source))  # about 4 tokens each: "<", "g", "1", ">"
+        budget = int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra + 5 * tags
+        return min(512, budget)
 
     def examples_for(self, source: str) -> Sequence[Example]:
         if self.config.retrieve and self.pool is not None:
@@ -202,7 +207,7 @@ class GGUFEngine(Engine):
             request.hints,
             context=request.context,
             strict=strict,
-            notes=notes,
+            notes=[*markup_notes(request.source, request.strict_markup), *notes],
             examples=self.examples_for(request.source),
             spec=self.spec,
         )
@@ -256,8 +261,16 @@ class GGUFEngine(Engine):
     def _issues(
         self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[Term]
     ) -> list[retry.Issue]:
+        """What is wrong with ``text``: the retry policy's checks on the words (placeholders
+        taken out of both sides), and the placeholders themselves."""
         checks = retry.Checks(arabic_left=self.config.check_arabic_left, invented=self.config.check_invented)
-        return retry.find_issues(request, text, truncated, required, checks)
+        if not inline.has_placeholders(request.source):
+            return retry.find_issues(request, text, truncated, required, checks)
+        words = replace(request, source=inline.strip(request.source))
+        issues = retry.find_issues(words, inline.strip(text), truncated, required, checks)
+        if found := inline.problems(request.source, inline.normalize(text)):
+            issues.append(retry.Issue(retry.Kind.MARKUP, inline.describe(request.source, found)))
+        return issues
 
     def _flow(self, request: TranslationRequest) -> Flow:
         """One segment as a flow for the batched generator (see ``batching``): up to two attempts,
@@ -273,7 +286,7 @@ class GGUFEngine(Engine):
         """
         start = time.perf_counter()
         notes: list[str] = []
-        required = retry.required_terms(request)
+        required = retry.required_terms(replace(request, source=inline.strip(request.source)))
         first = request
         if self.config.inject and request.hints:
             first = replace(request, source=inject_terms(request.source, request.hints))

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tarjama import inline
 from tarjama.engines.base import TermHint
 
 SYSTEM = (
@@ -35,6 +36,16 @@ STRICT_NOTE = "Use each glossary term exactly as given, with the same spelling a
 # Added on a retry after the first attempt named people or places the source does not have.
 NO_INVENT_NOTE = "Translate only what the Arabic says: add no names, places or facts."
 CONTEXT_LABEL = "Earlier in the paragraph (do not translate)"
+# For a sentence with inline markup as placeholders (``tarjama.inline``), in the variable part
+# of the prompt, so the shared prefix stays the same for every request.
+MARKUP_NOTE = (
+    "The Arabic contains tags like <g1>…</g1> and <x2/>. Copy every tag into the English exactly once: "
+    "put each <gN>…</gN> pair around the English words that translate the Arabic words inside it, "
+    "and each <xN/> where its Arabic position puts it."
+)
+MARKUP_STRICT_NOTE = (
+    "Your answer must contain each of these tags exactly once, and no other tag: {tags}."
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,22 @@ def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
             if spec.same_hints or h.source != h.target:
                 shown.setdefault(h.source, h.target)
     return shown
+
+
+def markup_notes(source: str, strict: bool = False) -> list[str]:
+    """The instruction lines for a sentence with placeholders (none for one without)."""
+    if not inline.has_placeholders(source):
+        return []
+    notes = [MARKUP_NOTE]
+    if strict:
+        tags = []
+        for kind, value in inline.tokens(source):
+            if kind == "open":
+                tags.append(f"<g{value}>…</g{value}>")
+            elif kind == "atom":
+                tags.append(f"<x{value}/>")
+        notes.append(MARKUP_STRICT_NOTE.format(tags=", ".join(tags)))
+    return notes
 
 
 def glossary_block(shown: dict[str, str]) -> str:

@@ -56,6 +56,7 @@ _TAGGED = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>|&(?:amp|lt|gt|quot|apos);")
 _NEUTRAL = "\ue000"
 
 ROLES = ("text", "open", "close", "atom", "trail", "break")
+_NESTED = "nested differently from the source"
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def problems(source: str, translation: str, *, among: set[int] | None = None) ->
         while expected_parent and expected_parent not in tags:
             expected_parent = want.parents[expected_parent]
         if parent.get(n, 0) != expected_parent and n not in found:
-            found[n] = "nested differently from the source"
+            found[n] = _NESTED
         if want.kinds[n] == "g" and want.wordy.get(n) and not wordy.get(n) and n not in found:
             found[n] = "lost the text it held"
     return found
@@ -329,11 +330,13 @@ def valid_subset(source: str, translation: str) -> set[int]:
     """
     keep = set(_shape(source).kinds)
     while True:
-        found = problems(source, translation, among=keep)
-        bad = {n for n in found if n in keep}
-        if not bad:
+        found = {n: why for n, why in problems(source, translation, among=keep).items() if n in keep}
+        if not found:
             return keep
-        keep -= bad
+        # A tag is often only misplaced because a broken one around it is still counted: drop
+        # the broken ones first, and the misplaced ones only when nothing else is wrong.
+        causes = {n for n, why in found.items() if why != _NESTED}
+        keep -= causes or set(found)
 
 
 def without(translation: str, drop: set[int]) -> str:
@@ -348,8 +351,31 @@ def without(translation: str, drop: set[int]) -> str:
 # ---------------------------------------------------------------------------- sentences
 
 
+def well_nested(pieces: Sequence[Piece]) -> list[Piece]:
+    """``pieces`` with every pair that crosses another (``<b>*</b>*``) made two standalone marks.
+
+    Placeholders must nest; markup that does not (Markdown emphasis across an HTML tag) is
+    kept byte for byte but as standalone marks.
+    """
+    out = list(pieces)
+    demote: set[int] = set()
+    stack: list[int] = []
+    for piece in out:
+        if piece.role == "open":
+            stack.append(piece.pair)
+        elif piece.role == "close" and piece.pair in stack:
+            while stack[-1] != piece.pair:
+                demote.add(stack.pop())  # opened inside, closed outside: crosses
+            stack.pop()
+        elif piece.role == "close":
+            demote.add(piece.pair)
+    return [Piece(p.raw, "atom", p.text, p.pair, p.label) if p.role in ("open", "close") and p.pair in demote
+            else p for p in out]  # fmt: skip
+
+
 def split_pieces(pieces: Sequence[Piece]) -> list[list[Piece]]:
     """Cut a paragraph's pieces into sentences (see the module docstring)."""
+    pieces = well_nested(pieces)
     view = "".join(p.width for p in pieces)
     spans = split_sentences(view)
     cuts = [end for _start, end in spans[:-1]]
@@ -405,6 +431,11 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
         items.pop(0)
     while items and items[-1].role == "text" and not items[-1].text.strip():
         items.pop()
+    # The sentence's own surrounding whitespace stays in the segment (for reassembly).
+    if items and items[0].role == "text" and items[0].raw == items[0].text:
+        items[0] = text_piece(items[0].raw.lstrip())
+    if items and items[-1].role == "text" and items[-1].raw == items[-1].text:
+        items[-1] = text_piece(items[-1].raw.rstrip())
     opens = {p.pair for p in items if p.role == "open"}
     closes = {p.pair for p in items if p.role == "close"}
     # Halves of pairs cut by a sentence boundary: the other half is empty, at the edge.
@@ -463,10 +494,13 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
     for k, piece in enumerate(items):
         if piece.role == "text":
             value = piece.text
-            # The request has no surrounding whitespace (the segment keeps it for reassembly).
+            # The request has no surrounding whitespace: inside peeled markup it joins the
+            # prefix or suffix, outside it the segment keeps it for reassembly.
             if k == first_text and k == 0:
+                prefix.append(value[: len(value) - len(value.lstrip())] if "".join(prefix) else "")
                 value = value.lstrip()
             if k == last_text and k == len(items) - 1:
+                suffix.insert(0, value[len(value.rstrip()) :] if "".join(suffix) else "")
                 value = value.rstrip()
             if collapse:
                 value = re.sub(r"\s+", " ", value)

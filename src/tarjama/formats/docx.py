@@ -9,10 +9,11 @@ the engine as tagged text (``tarjama.inline``):
   consecutive runs with the same formatting one pair;
 * a hyperlink is a pair too (its text translated, its target kept), with the formatting of
   its runs inside it handled the same way;
-* tabs, symbols, pictures, footnote and comment references, fields (a page number, a date),
+* symbols, pictures, footnote and comment references, fields (a page number, a date),
   content controls, equations and deleted text of tracked changes are standalone
-  placeholders, copied as they were; a line break ends a sentence; inserted text of
-  tracked changes is ordinary text (the English copy has the changes accepted);
+  placeholders, copied as they were; a line break or a tab ends a sentence and stays at
+  its edge; inserted text of tracked changes is ordinary text (the English copy has the
+  changes accepted);
 * bookmarks and comment ranges move to the paragraph's start and end.
 
 The English copy is written from the source file: each translated paragraph gets new runs
@@ -65,7 +66,8 @@ _ENDS = {w(t) for t in ("bookmarkEnd", "commentRangeEnd", "permEnd", "moveFromRa
 _DROPPED = {w("proofErr"), w("lastRenderedPageBreak"), w("softHyphen"), w("rPr")}
 # Containers whose runs are read as if they stood in the paragraph itself.
 _TRANSPARENT = {w("ins"), w("smartTag"), w("customXml"), w("moveTo")}
-_BREAKS = {w("br"), w("cr")}
+# Line breaks and tabs end a sentence (a tab separates like a table cell); they stay at its edge.
+_BREAKS = {w("br"), w("cr"), w("tab")}
 
 
 @dataclass

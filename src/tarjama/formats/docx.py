@@ -191,7 +191,8 @@ class _Paragraph:
         for item in self.items:
             if item.kind == "text":
                 weights.setdefault(item.link, Counter())[item.key] += len(item.value)
-        base = {link: counts.most_common(1)[0][0] for link, counts in weights.items()}
+        # The paragraph's own formatting: the one most of its text has (on a tie, the plainest).
+        base = {link: max(counts, key=lambda k: (counts[k], -len(k))) for link, counts in weights.items()}
         out: list[str] = []
         breaks: set[int] = set()
         open_link = -1

@@ -94,8 +94,13 @@ def translate_requests(
     from tarjama.enforcement import enforce
 
     retry = None if engine.handles_term_hints else engine.translate
+    before = [r.text for r in results]
     outcomes: list[TermOutcome | None] = list(enforce(requests, results, expected, retry))
-    markup.ensure(requests, results)
+    # A text that the glossary retry replaced is checked (and repaired) again.
+    changed = [i for i, (r, text) in enumerate(zip(results, before, strict=True)) if r.text != text]
+    if changed:
+        again = [results[i] for i in changed]
+        markup.ensure([requests[i] for i in changed], again)
     return results, outcomes
 
 

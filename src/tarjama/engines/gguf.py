@@ -48,10 +48,12 @@ from tarjama.engines.batching import (
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompting import (
     EXAMPLES,
+    MARKUP_EXAMPLE,
     SYSTEM,
     Example,
     PromptSpec,
     build_prompt,
+    markup_examples,
     markup_notes,
     stop_sequences,
 )
@@ -71,7 +73,7 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
     """Short hash of the fixed prompt (instruction, examples, layout): part of the engine identity."""
     config = config or variants.resolve()
     digest = hashlib.sha256(SYSTEM.encode())
-    for ex in EXAMPLES[: config.examples]:
+    for ex in (*EXAMPLES[: config.examples], MARKUP_EXAMPLE):
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
     keys = {"template", "hints", "context", "retrieve", "same_hints"}
     layout = {k: v for k, v in config.to_dict().items() if k in keys}
@@ -208,7 +210,7 @@ class GGUFEngine(Engine):
             context=request.context,
             strict=strict,
             notes=[*markup_notes(request.source, request.strict_markup), *notes],
-            examples=self.examples_for(request.source),
+            examples=[*self.examples_for(request.source), *markup_examples(request.source)],
             spec=self.spec,
         )
 

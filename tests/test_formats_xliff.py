@@ -48,6 +48,10 @@ XLIFF_12 = """<?xml version="1.0" encoding="UTF-8"?>
         <source>ترجمة بشرية.</source>
         <target state="translated">A human translation.</target>
       </trans-unit>
+      <trans-unit id="7">
+        <source>نهائي فارغ.</source>
+        <target state="final"></target>
+      </trans-unit>
     </body>
   </file>
 </xliff>
@@ -145,6 +149,7 @@ def test_xliff_12_targets_states_notes_and_inline_codes(tmp_path: Path, glossary
     assert units["2"].target == "Signed text." and units["2"].get_target_dom().get("state") == "signed-off"
     assert units["5"].target == "Approved." and units["6"].target == "A human translation."
     assert units["3"].get_target_dom() is None
+    assert units["7"].get_target_dom().get("state") == "final" and units["7"].target == ""
     # Filling a filled file again changes nothing.
     again = tmp_path / "again.xlf"
     again.write_text(out.read_text(encoding="utf-8"), encoding="utf-8")

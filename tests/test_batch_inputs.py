@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from tarjama.batch.inputs import InputFile, discover, output_path, read_path_lis
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.document import parse_text, rebuild_paragraph
 from tarjama.errors import TarjamaError
+from tarjama.inline import tokens
 
 
 def _tree(root: Path) -> None:
@@ -18,7 +20,7 @@ def _tree(root: Path) -> None:
     (root / "news" / "a.ar.txt").write_text("نص.", encoding="utf-8")
     (root / "news" / "2024" / "b.md").write_text("# عنوان", encoding="utf-8")
     (root / "news" / "2024" / "c.jsonl").write_text('{"text": "نص"}\n', encoding="utf-8")
-    (root / "news" / "notes.docx").write_bytes(b"PK")
+    (root / "news" / "notes.pdf").write_bytes(b"%PDF")
     (root / "news" / ".hidden.txt").write_text("نص.", encoding="utf-8")
 
 
@@ -40,12 +42,12 @@ def test_outputs_mirror_the_tree_with_a_language_suffix(tmp_path: Path) -> None:
 def test_glob_list_and_missing_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path)
     monkeypatch.chdir(tmp_path)
-    found = discover(["news/**/*.md", "news/nothing*.txt", "missing.txt", "news/notes.docx"], Path("out"))
+    found = discover(["news/**/*.md", "news/nothing*.txt", "missing.txt", "news/notes.pdf"], Path("out"))
     assert [(f.relative, f.format) for f in found.files] == [("2024/b.md", "md")]
     reasons = [r for _, r in found.problems]
-    assert "no .txt/.md/.jsonl/.tsv file matches" in reasons[0]
+    assert "no .txt/.md/.markdown/.jsonl/.tsv/.html/.htm/.docx/.xlf/.xliff file matches" in reasons[0]
     assert "file or folder not found" in reasons[1]
-    assert "unsupported format '.docx'" in reasons[2]
+    assert "unsupported format '.pdf'" in reasons[2] and ".docx" in reasons[2]
     listing = tmp_path / "list.txt"
     listing.write_text("# inputs\nnews/a.ar.txt\n\nnews/2024/b.md\n", encoding="utf-8")
     assert read_path_list(listing) == ["news/a.ar.txt", "news/2024/b.md"]
@@ -94,7 +96,7 @@ def test_jsonl_field_is_translated_and_other_fields_kept(tmp_path: Path) -> None
     source = read_source(InputFile(path, "r.jsonl", "jsonl"), field_name="body")
     assert [u.line for u in source.units] == [1, 3]
     assert len(source.units[0].document.paragraphs) == 2
-    out = [json.loads(line) for line in source.render(["A.\n\nB.", ""]).splitlines()]
+    out = [json.loads(line) for line in source.render_texts(["A.\n\nB.", ""]).splitlines()]
     assert out == [{"id": 1, "body": "A.\n\nB.", "tags": ["x"]}, {"body": "", "id": 2}]
     assert list(out[1]) == ["body", "id"]  # key order kept
 
@@ -123,7 +125,7 @@ def test_tsv_column_is_translated_other_columns_and_blank_lines_kept(tmp_path: P
     source = read_source(InputFile(path, "t.tsv", "tsv"), column="ar")
     assert [u.line for u in source.units] == [2, 4]
     # A tab or newline in a translation must not break the table.
-    assert source.render(["A.", "B\tb\nc"]) == "id\tar\tnote\n1\tA.\tx\n\n2\tB b c\ty\n"
+    assert source.render_texts(["A.", "B\tb\nc"]) == "id\tar\tnote\n1\tA.\tx\n\n2\tB b c\ty\n"
     with pytest.raises(
         TarjamaError, match=r"t.tsv:1: no column 'text' in the header \(columns: id, ar, note\)"
     ):
@@ -179,14 +181,31 @@ PROTECTED = [
 ]
 
 
+def fake_english(request: str) -> str:
+    """A stand-in translation: every run of Arabic words becomes "T", placeholders stay."""
+    out = []
+    for kind, value in tokens(request):
+        if kind == "text":
+            out.append(re.sub(r"[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+)*", "T", str(value)))
+        else:
+            out.append({"open": "<g{}>", "close": "</g{}>", "atom": "<x{}/>"}[kind].format(value))
+    return "".join(out)
+
+
 def test_markdown_only_prose_is_translated() -> None:
     doc = parse_text(MARKDOWN, "md")
-    out = doc.reassemble([rebuild_paragraph(p, lambda s: "T") for p in doc.paragraphs])
+    # Each sentence is translated whole, its inline markup as placeholders.
+    requests = [s.request_text for _p, s in doc.sentences()]
+    assert 'انظر <g1>الموقع الرسمي</g1> و<x2/> أيضاً.' in requests
+    assert "قال المدير إن <x1/> يعمل." in requests and "زوروا <x1/>." in requests
+    assert not any("http" in r or "run --fast" in r for r in requests)  # targets and code never go out
+    out = doc.reassemble([rebuild_paragraph(p, lambda s: s.render(fake_english(s.request_text)))
+                          for p in doc.paragraphs])  # fmt: skip
     assert out == (
         '---\ntitle: "مقال عن الفضاء"\ntags: [فضاء, علوم]\n\ndraft: false\n---\n\n'
         "# T `H3` T\n\n"
-        'T `run --fast` T T [T](https://esa.int/a_(b) "عنوان") T<https://jaxa.jp> T\n'
-        'T https://example.com/path?q=1&x=2. T <span class="x">T</span> T\n\n'
+        'T `run --fast` T. T [T](https://esa.int/a_(b) "عنوان") T<https://jaxa.jp> T.\n'
+        'T https://example.com/path?q=1&x=2. T <span class="x">T</span> T.\n\n'
         "- T ![T](img/moon.png) T\n- T [T][ref]\n\n"
         '```python\nx = "نص لا يترجم"\n\ny = 2\n```\n\n---\n\n'
         '<!-- تعليق لا يترجم -->\n[ref]: https://example.org "مرجع"\n'

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama.document import Document, parse_text, read_document
+from tarjama.document import Document, parse_text
 from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
 from tarjama.glossary import Glossary
 from tarjama.pipeline import (
@@ -127,13 +127,32 @@ class Translator:
     def translate_file(
         self,
         path: str | os.PathLike[str],
+        output: str | os.PathLike[str] | None = None,
         *,
         journal: Path | None = None,
         progress: Progress | None = None,
         memory: TranslationMemory | None = None,
     ) -> TranslatedDocument:
-        """Translate a UTF-8 text or Markdown file (format from its suffix)."""
-        return self.translate_document(read_document(path), journal=journal, progress=progress, memory=memory)
+        """Translate a text, Markdown, HTML, Word or XLIFF file (format from its suffix).
+
+        With ``output``, the translation is also written there, atomically, in the format its
+        suffix names: the input's own, ``.jsonl`` (the translation record) or ``.xlf`` (XLIFF
+        1.2 for a CAT tool); see ``tarjama.formats``.
+        """
+        from tarjama import formats
+
+        fmt = formats.format_for(path) or "txt"
+        source = formats.read_source(path, fmt)
+        if len(source.units) != 1 or not formats.get(fmt).single:
+            from tarjama.errors import TarjamaError
+
+            raise TarjamaError(f"{path}: holds many documents; use translate_batch or `tarjama batch`")
+        result = self.translate_document(source.units[0].document, journal=journal, progress=progress,
+                                         memory=memory)  # fmt: skip
+        if output is not None:
+            out_fmt = formats.format_for(output) or fmt
+            formats.write(output, formats.render_as(source, fmt, result, out_fmt, name=Path(path).name))
+        return result
 
     def translate_document(
         self,

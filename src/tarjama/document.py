@@ -3,16 +3,21 @@
 A document is kept as an exact partition of its source text: separators (the blank lines
 between paragraphs, and leading/trailing whitespace) and paragraphs alternate, so joining
 them reproduces the file byte for byte. Each paragraph is in turn partitioned into
-segments (sentences, or Markdown markup that is copied verbatim). Reassembly replaces the
-text of each translatable segment and keeps everything else, so the output always has
-exactly as many paragraphs as the input, in the same order.
+segments (sentences, or markup that is copied verbatim). Reassembly replaces the text of
+each translatable segment and keeps everything else, so the output always has exactly as
+many paragraphs as the input, in the same order.
 
 In Markdown only prose is translated. Copied byte for byte: YAML front matter at the top,
-fenced code, line markers (headings, bullets, numbers, quotes), and, inside prose, inline
-code, link and image targets, autolinks, bare URLs, HTML tags and comments, reference-link
-definitions, and pieces without a letter or digit (rules, table borders, lone punctuation).
-Protected inline spans become markup segments, so they survive whatever an engine does with
-the prose around them; the price is that a sentence with inline code is translated in pieces.
+fenced code, line markers (headings, bullets, numbers, quotes), reference-link definitions,
+table pipes (each cell is translated alone), and pieces without a letter or digit (rules,
+table borders, lone punctuation). Inline markup inside prose (``tarjama.markdown``: emphasis,
+links, images, code, URLs, HTML tags, footnote references) travels with its sentence as
+numbered placeholders (``tarjama.inline``): a sentence with a link is translated whole, and
+link targets, code and URLs never reach an engine.
+
+Formats with markup of their own (HTML, DOCX, XLIFF: ``tarjama.formats``) hand over their
+paragraphs as pieces of *tagged text* (``document_from_pieces``); such a document is not a
+partition of a file, and its paragraphs are joined with blank lines.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tarjama import inline, markdown
+from tarjama.inline import Inline, Piece, text_piece
 from tarjama.segment import split_sentences
 from tarjama.textio import read_text
 
@@ -33,31 +40,14 @@ _FRONT_MATTER_OPEN = re.compile(r"^---[ \t]*$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 # A reference-link definition line: [id]: target "title".
 _MD_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S")
-# Inline spans inside prose that must reach the output unchanged. Order matters where two
-# could start at the same place: code first (a backtick run hides everything inside it).
-_MD_INLINE = re.compile(
-    r"""
-    (?P<tick>`+)(?s:.+?)(?<!`)(?P=tick)(?!`)                 # inline code, any backtick run
-    | <!--(?s:.*?)-->                                         # HTML comment
-    | <[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>                      # autolink <https://…>
-    | <[^<>\s@]+@[^<>\s]+>                                    # e-mail autolink
-    | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>                # HTML tag
-    | !?\[(?=[^\]\n]*\][(\[])                                 # opening bracket of a link or image
-    | \](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]\n]*\])
-                                                              # ](target "title") or ][reference]
-    | (?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"،؛؟]  # bare URL, not its final punctuation
-    | www\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"،؛؟]
-    """,
-    re.VERBOSE,
-)
-
-
 @dataclass(frozen=True)
 class Segment:
     """A span of a paragraph: ``paragraph.text[start:end] == text``.
 
     ``kind`` is ``"sentence"`` for text to translate or ``"markup"`` for characters that are
-    copied unchanged (Markdown markers, fenced code).
+    copied unchanged (Markdown markers, fenced code). A sentence with inline markup (or in
+    tagged text) has an ``inline``: the placeholder text an engine gets, and how to write the
+    English back.
     """
 
     index: int
@@ -65,6 +55,7 @@ class Segment:
     end: int
     text: str
     kind: str = "sentence"
+    inline: Inline | None = None
 
     @property
     def translatable(self) -> bool:
@@ -72,8 +63,22 @@ class Segment:
 
     @property
     def content(self) -> str:
-        """The text sent to an engine: the span without surrounding whitespace."""
+        """The sentence as the source has it, without surrounding whitespace."""
         return self.text.strip()
+
+    @property
+    def request_text(self) -> str:
+        """What an engine translates: the content, or its placeholder text when it has markup."""
+        return self.inline.text if self.inline is not None else self.content
+
+    @property
+    def plain(self) -> str:
+        """The words alone (no markup): what the glossary reads and context shows."""
+        return self.inline.plain if self.inline is not None else self.content
+
+    def render(self, translation: str) -> str:
+        """An engine's translation of ``request_text`` written in the paragraph's syntax."""
+        return self.inline.render(translation) if self.inline is not None else translation
 
     @property
     def joiner(self) -> str:
@@ -145,7 +150,7 @@ def rebuild_paragraph(paragraph: Paragraph, translate: Callable[[Segment], str])
 
 def parse_text(text: str, fmt: str = "txt", path: str | None = None) -> Document:
     """Parse plain text (``txt``) or Markdown (``md``) into a Document."""
-    spans = _paragraph_spans(text, markdown=(fmt == "md"))
+    spans = _paragraph_spans(text, md=(fmt == "md"))
     paragraphs: list[Paragraph] = []
     separators: list[str] = []
     pos = 0
@@ -153,19 +158,19 @@ def parse_text(text: str, fmt: str = "txt", path: str | None = None) -> Document
         separators.append(text[pos:start])
         ptext = text[start:end]
         para = Paragraph(index=i, start=start, text=ptext, verbatim=verbatim)
-        para.segments = _segment_paragraph(ptext, markdown=(fmt == "md"), verbatim=verbatim)
+        para.segments = _segment_paragraph(ptext, markdown_syntax=(fmt == "md"), verbatim=verbatim)
         paragraphs.append(para)
         pos = end
     separators.append(text[pos:])
     return Document(text=text, paragraphs=paragraphs, separators=separators, format=fmt, path=path)
 
 
-def _paragraph_spans(text: str, markdown: bool) -> list[tuple[int, int, bool]]:
+def _paragraph_spans(text: str, md: bool) -> list[tuple[int, int, bool]]:
     """(start, end, verbatim) of each paragraph; blank lines inside a code fence do not split."""
     spans: list[tuple[int, int, bool]] = []
     lines = text.splitlines(keepends=True)
     offset = 0
-    if markdown and lines and _FRONT_MATTER_OPEN.match(lines[0].rstrip("\r\n")):
+    if md and lines and _FRONT_MATTER_OPEN.match(lines[0].rstrip("\r\n")):
         closing = next(
             (j for j in range(1, len(lines)) if _FRONT_MATTER_CLOSE.match(lines[j].rstrip("\r\n"))), None
         )
@@ -182,7 +187,7 @@ def _paragraph_spans(text: str, markdown: bool) -> list[tuple[int, int, bool]]:
     for line in lines:
         line_start, offset = offset, offset + len(line)
         body = line.rstrip("\r\n")
-        if markdown and fence is None and (m := _FENCE.match(body)):
+        if md and fence is None and (m := _FENCE.match(body)):
             if block_start is not None:
                 spans.append((block_start, block_end, False))
                 block_start = None
@@ -210,58 +215,81 @@ def _paragraph_spans(text: str, markdown: bool) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _segment_paragraph(ptext: str, markdown: bool, verbatim: bool) -> list[Segment]:
+def _segment_paragraph(ptext: str, markdown_syntax: bool, verbatim: bool) -> list[Segment]:
     if verbatim:
         return [Segment(0, 0, len(ptext), ptext, "markup")]
+    if not markdown_syntax:
+        return [Segment(k, s, e, ptext[s:e]) for k, (s, e) in enumerate(split_sentences(ptext))]
     pieces: list[tuple[int, int, str]] = []
-    if markdown:
-        pos = 0
-        for line in ptext.splitlines(keepends=True):
-            if _MD_LINK_DEFINITION.match(line):
+    lines = ptext.splitlines(keepends=True)
+    table = markdown.is_table(lines)
+    pos = 0
+    for number, line in enumerate(lines):
+        if _MD_LINK_DEFINITION.match(line):
+            pieces.append((pos, pos + len(line), "markup"))
+        elif table:
+            if number == 1:  # the delimiter row
                 pieces.append((pos, pos + len(line), "markup"))
-                pos += len(line)
-                continue
-            m = _MD_MARKER.match(line)
-            if m and m.end() > 0:
-                pieces.append((pos, pos + m.end(), "markup"))
-                rest_start = pos + m.end()
             else:
-                rest_start = pos
+                body = line.rstrip("\r\n")
+                for s, e, cell in markdown.table_cells(body):
+                    pieces.append((pos + s, pos + e, "text" if cell else "markup"))
+                if len(body) < len(line):
+                    pieces.append((pos + len(body), pos + len(line), "markup"))
+        else:
+            m = _MD_MARKER.match(line)
+            rest_start = pos + m.end() if m and m.end() > 0 else pos
+            if rest_start > pos:
+                pieces.append((pos, rest_start, "markup"))
             if rest_start < pos + len(line):
                 pieces.append((rest_start, pos + len(line), "text"))
-            pos += len(line)
-        pieces = [sub for piece in _merge_text_pieces(pieces) for sub in _protect_inline(ptext, piece)]
-    else:
-        pieces = [(0, len(ptext), "text")]
+        pos += len(line)
     segments: list[Segment] = []
-    for start, end, kind in pieces:
+    for start, end, kind in _merge_text_pieces(pieces):
         if kind == "markup":
             segments.append(Segment(len(segments), start, end, ptext[start:end], "markup"))
             continue
-        for s, e in split_sentences(ptext[start:end]):
-            text = ptext[start + s : start + e]
-            # In Markdown a piece with no letter or digit (a rule, a table border, the full stop
-            # after a link) is layout; an engine would only garble it.
-            kind = "markup" if markdown and not any(c.isalnum() for c in text) else "sentence"
-            segments.append(Segment(len(segments), start + s, start + e, text, kind))
+        offset = start
+        for sentence in inline.split_pieces(markdown.inline_pieces(ptext[start:end])):
+            segments.append(_segment(len(segments), offset, sentence, ""))
+            offset += sum(len(p.raw) for p in sentence)
     return segments
 
 
-def _protect_inline(ptext: str, piece: tuple[int, int, str]) -> list[tuple[int, int, str]]:
-    """Split a Markdown text piece around inline spans that must be copied unchanged."""
-    start, end, kind = piece
-    if kind != "text":
-        return [piece]
-    out: list[tuple[int, int, str]] = []
-    pos = start
-    for m in _MD_INLINE.finditer(ptext, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start(), "text"))
-        out.append((m.start(), m.end(), "markup"))
-        pos = m.end()
-    if pos < end:
-        out.append((pos, end, "text"))
-    return out
+def _segment(index: int, start: int, pieces: Sequence[Piece], escape: str, collapse: bool = False) -> Segment:
+    """One sentence of pieces: translatable when it has words; an Inline when it has markup."""
+    raw = "".join(p.raw for p in pieces)
+    if not inline.has_words(pieces):
+        # A piece with no letter or digit (a rule, a table border, the full stop after a link)
+        # is layout; an engine would only garble it.
+        return Segment(index, start, start + len(raw), raw, "markup")
+    plain = not escape and inline.is_plain(pieces)
+    return Segment(index, start, start + len(raw), raw, "sentence",
+                   None if plain else inline.build(pieces, escape, collapse))
+
+
+def document_from_pieces(
+    paragraphs: Sequence[Sequence[Piece]], fmt: str, path: str | None = None, *, collapse: bool = False
+) -> Document:
+    """A document of tagged-text paragraphs (``tarjama.inline``), as HTML, DOCX and XLIFF give them.
+
+    Every sentence gets an ``Inline`` that writes its English back as tagged text; ``collapse``
+    makes runs of whitespace one space in what engines read (HTML).
+    """
+    out: list[Paragraph] = []
+    start = 0
+    for i, pieces in enumerate(paragraphs):
+        text = "".join(p.raw for p in pieces)
+        para = Paragraph(index=i, start=start, text=text)
+        offset = 0
+        for sentence in inline.split_pieces(list(pieces)):
+            para.segments.append(_segment(len(para.segments), offset, sentence, "xml", collapse))
+            offset += sum(len(p.raw) for p in sentence)
+        out.append(para)
+        start += len(text) + 2
+    separators = [""] + ["\n\n"] * max(0, len(out) - 1) + ([""] if out else [])
+    return Document(text="\n\n".join(p.text for p in out), paragraphs=out, separators=separators or [""],
+                    format=fmt, path=path)
 
 
 def _merge_text_pieces(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -272,6 +300,11 @@ def _merge_text_pieces(pieces: list[tuple[int, int, str]]) -> list[tuple[int, in
         else:
             merged.append(piece)
     return merged
+
+
+def plain_pieces(text: str) -> list[Piece]:
+    """Plain text as tagged-text pieces (one text piece, XML-escaped)."""
+    return inline.tagged_pieces(inline.xml_text(text)) if text else [text_piece("")]
 
 
 def detect_format(path: str | Path) -> str:

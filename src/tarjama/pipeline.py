@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from tarjama.checks import Checker, Flag
     from tarjama.document import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
+    from tarjama.inline import Inline
     from tarjama.memory import Approval, TranslationMemory
     from tarjama.progress import Progress
 
@@ -65,20 +66,34 @@ class PreparedSegment:
 
 
 def segment_request(
-    text: str, glossary: Glossary | None, context: str = ""
+    text: str, glossary: Glossary | None, context: str = "", inline: Inline | None = None
 ) -> tuple[TranslationRequest, list[GlossaryEntry]]:
-    """The engine request for one segment's text (with its term hints) and the entries it expects."""
-    matches = glossary.match(text) if glossary else []
-    hints = tuple(TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in matches)
-    return TranslationRequest(text, hints, context), [m.entry for m in matches]
+    """The engine request for one segment (with its term hints) and the entries it expects.
+
+    ``text`` is the segment's words; with ``inline`` markup, the glossary reads the words
+    without markup (``inline.plain``), the request carries the placeholder text and a match's
+    offsets are mapped into it.
+    """
+    plain = inline.plain if inline is not None else text
+    matches = glossary.match(plain) if glossary else []
+    hints = []
+    for m in matches:
+        start, end = inline.to_text(m.start, m.end) if inline is not None else (m.start, m.end)
+        hints.append(TermHint(m.surface, m.entry.en, m.entry.kind, start, end))
+    request_text = inline.text if inline is not None else text
+    return TranslationRequest(request_text, tuple(hints), context), [m.entry for m in matches]
 
 
 def build_requests(document: Document, glossary: Glossary | None) -> list[PreparedSegment]:
-    """Engine requests for every translatable segment, in document order, with term hints."""
+    """Engine requests for every translatable segment, in document order, with term hints.
+
+    The glossary reads a sentence's words without its markup (``Segment.plain``); a match's
+    offsets are mapped into the request text, placeholders included.
+    """
     prepared: list[PreparedSegment] = []
     for para, seg in document.sentences():
-        context = " ".join(s.content for s in para.sentences if s.index < seg.index)
-        request, expected = segment_request(seg.content, glossary, context)
+        context = " ".join(s.plain for s in para.sentences if s.index < seg.index)
+        request, expected = segment_request(seg.content, glossary, context, seg.inline)
         prepared.append(PreparedSegment(para, seg, request, expected))
     return prepared
 
@@ -99,17 +114,28 @@ def translate_requests(
     *,
     checks: Checker | None = None,
 ) -> tuple[list[SegmentTranslation], list[TermOutcome | None]]:
-    """One engine call, glossary enforcement, then (with ``checks``) checks and repair.
+    """One engine call, inline-markup checks, glossary enforcement, then (with ``checks``) the
+    fidelity checks and repair.
 
-    Returns translations (with ``findings`` when checked) and term outcomes.
+    Returns translations (with ``findings`` when checked) and term outcomes. A sentence whose
+    placeholders came back broken is retried once (unless the engine retries itself) and then
+    repaired (``tarjama.markup``); a text that a glossary retry replaced is checked again.
     """
+    from tarjama import markup
+
     results = engine.translate(requests, done=done)
+    markup.ensure(requests, results, None if engine.handles_markup else engine.translate)
     outcomes: list[TermOutcome | None] = [None] * len(requests)
     if glossary:
         from tarjama.enforcement import enforce
 
         retry = None if engine.handles_term_hints else engine.translate
+        before = [r.text for r in results]
         outcomes = list(enforce(requests, results, expected, retry))
+        # A text that the glossary retry replaced is checked (and repaired) again.
+        changed = [i for i, (r, text) in enumerate(zip(results, before, strict=True)) if r.text != text]
+        if changed:
+            markup.ensure([requests[i] for i in changed], [results[i] for i in changed])
     if checks is not None:
         check_and_repair(engine, requests, results, outcomes, expected, checks)
     return results, outcomes
@@ -127,6 +153,7 @@ def check_and_repair(
 
     ``results`` and ``outcomes`` are updated in place; one engine call for all the repairs.
     """
+    from tarjama import markup
     from tarjama.checks import errors, repair_request
 
     flags = [checks.run(r.source, res.text, r.hints) for r, res in zip(requests, results, strict=True)]
@@ -143,6 +170,7 @@ def check_and_repair(
             results[i].notes.append("not repaired: the engine cannot be told more than it was")
     if todo:
         second = engine.translate([repairs[i] for i in todo])
+        markup.ensure([repairs[i] for i in todo], second)  # placeholders as after the first call
         for i, candidate in zip(todo, second, strict=True):
             text, outcome = _enforced(candidate.text, expected[i], outcomes[i])
             new_flags = checks.run(requests[i].source, text, requests[i].hints)
@@ -363,16 +391,21 @@ def assemble(
     seconds: float,
 ) -> TranslatedDocument:
     """Put one translation per prepared segment back into the document's paragraphs."""
+    from tarjama import markup
+
     by_segment: dict[tuple[int, int], SentenceResult] = {}
     counts: dict[int, int] = {}
     for k, (prep, tr) in enumerate(zip(prepared, translations, strict=True)):
         para, seg = prep.paragraph, prep.segment
         counts[para.index] = counts.get(para.index, 0) + 1
-        findings = list(tr.findings or [])
+        # The English with its placeholders, written back in the paragraph's own syntax.
+        findings = markup.findings(prep.request.source, tr.text, tr.notes, seg.inline)
+        findings += [f for f in tr.findings or [] if f not in findings]
         by_segment[(para.index, seg.index)] = SentenceResult(
             index=counts[para.index] - 1,
             source=seg.content,
-            translation=tr.text,
+            translation=seg.render(tr.text),
+            tagged=(prep.request.source, tr.text) if seg.inline is not None else None,
             notes=list(tr.notes),
             seconds=tr.seconds,
             terms=outcomes[k],

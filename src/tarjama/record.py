@@ -9,7 +9,8 @@ The JSONL format (``tarjama translate --format jsonl``) has one record per parag
     {"index": 0, "source": "…", "translation": "…",
      "sentences": [{"index": 0, "source": "…", "translation": "…", "notes": [],
                     "seconds": 1.2, "terms": {"expected": [...], "found": 2, "missing": [],
-                                              "rewrites": [], "retried": false}}],
+                                              "rewrites": [], "retried": false},
+                    "tagged": {"source": "…<g1>…</g1>…", "translation": "…"}}],
      "engine": {...}, "seconds": 1.2, "glossary": {...}, "terms": {...}}
 
 A sentence may also have ``checks`` (what the fidelity checks found: ``check``, ``message``,
@@ -17,7 +18,9 @@ A sentence may also have ``checks`` (what the fidelity checks found: ``check``, 
 ``severity`` error|warning), ``needs_review: true`` (an error remains: a person should read
 it) and ``confidence`` (``mean`` and ``min`` token log-probability of the engine's output,
 ``tokens`` scored). ``verbatim: true`` marks a paragraph copied unchanged (Markdown front
-matter, code).
+matter, code). A sentence with inline markup (``tarjama.inline``) has ``tagged``: its source
+and translation with the markup as numbered placeholders (``source`` and ``translation`` are
+in the document's own syntax); ``checks`` then may hold ``markup`` findings.
 ``glossary`` and the per-paragraph ``terms`` totals are present only when a glossary was
 used; a sentence's ``terms`` is its ``TermOutcome``. Readers accept records from other tools
 as long as each has a string ``translation``; ``index`` (when present) must count up from
@@ -163,7 +166,9 @@ class SentenceResult:
 
     ``findings`` are what the fidelity checks found; ``needs_review`` says a person should read
     the sentence before it is published. ``origin`` is ``human`` for a translation a person
-    approved (from the translation memory), ``machine`` otherwise.
+    approved (from the translation memory), ``machine`` otherwise. A sentence with inline
+    markup also has ``tagged``: (source, translation) with the markup as numbered
+    placeholders, exactly as the engine (and the translation memory) saw them.
     """
 
     index: int
@@ -177,6 +182,7 @@ class SentenceResult:
     confidence: Confidence | None = None
     origin: str = "machine"
     cached: bool = False  # taken from a journal or memory in this run (not written)
+    tagged: tuple[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -196,6 +202,8 @@ class SentenceResult:
             record["confidence"] = self.confidence.to_dict()
         if self.origin != "machine":
             record["origin"] = self.origin
+        if self.tagged is not None:
+            record["tagged"] = {"source": self.tagged[0], "translation": self.tagged[1]}
         return record
 
 
@@ -402,6 +410,12 @@ def read_translation(
     return TranslationFile(where, paragraphs, lines, engines, has_sources)
 
 
+def _tagged(value: Any) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    return str(value["source"]), str(value["translation"])
+
+
 def _sentence(data: Any, at: str) -> SentenceResult:
     if not isinstance(data, dict) or not isinstance(data.get("translation"), str):
         raise TarjamaError(f"{at} has no string \"translation\"; translate the input again")
@@ -420,6 +434,7 @@ def _sentence(data: Any, at: str) -> SentenceResult:
             needs_review=bool(data.get("needs_review", False)),
             confidence=Confidence.from_dict(confidence) if isinstance(confidence, dict) else None,
             origin=str(data.get("origin", "machine")),
+            tagged=_tagged(data.get("tagged")),
         )
     except (KeyError, TypeError, ValueError):
         raise TarjamaError(

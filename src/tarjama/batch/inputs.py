@@ -7,32 +7,29 @@ or its bare name when given directly. The output mirrors it under ``--out-dir`` 
 language suffix (``a/b.txt`` → ``a/b.en.txt``; a source tag ``.ar`` is replaced), and shards
 are cut by a hash of it.
 
-Formats, by suffix:
-
-* ``.txt`` and ``.md``/``.markdown``: one document (see ``tarjama.document``);
-* ``.jsonl``: one record per line; the string in ``--field`` is translated as a text
-  document and every other field is written back unchanged;
-* ``.tsv``: a header row and tab-separated rows; the cells of ``--column`` are translated,
-  the other columns, the header and blank lines are kept.
-
-Reading errors are ``TarjamaError`` with ``path:line`` where a line is known; the runner
-turns them into per-file failures.
+Formats are those of the registry ``tarjama.formats``, by suffix (txt, md, jsonl, tsv, html,
+docx, xliff); ``read_source`` reads one through it. Reading errors are ``TarjamaError`` with
+``path:line`` where a line is known; the runner turns them into per-file failures.
 """
 
 from __future__ import annotations
 
 import glob
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tarjama.document import Document, parse_text
+from tarjama import formats
 from tarjama.errors import TarjamaError
-from tarjama.textio import check_controls, numbered_lines, read_text
+from tarjama.formats import ReadOptions, Source, Unit
+from tarjama.textio import read_text
 
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl", ".tsv": "tsv"}
+__all__ = [
+    "Discovery", "InputFile", "Source", "Unit", "discover", "output_path", "read_path_list", "read_source"
+]
+
+FORMATS = formats.SUFFIXES
 _GLOB_MAGIC = set("*?[")
 
 
@@ -82,7 +79,7 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Discovery:
             if matches:
                 found.files += matches
             else:
-                found.problems.append((given, f"{given}: no .txt/.md/.jsonl/.tsv file matches this pattern"))
+                found.problems.append((given, f"{given}: no {'/'.join(FORMATS)} file matches this pattern"))
         else:
             found.problems.append((given, f"{given}: file or folder not found; check the path"))
     found.files = _deduplicate(found.files)
@@ -91,10 +88,8 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Discovery:
 
 
 def _unsupported(path: Path) -> str:
-    return (
-        f"{path}: unsupported format {path.suffix or '(no suffix)'!r}; "
-        "tarjama batch reads .txt, .md, .markdown, .jsonl and .tsv"
-    )
+    suffix = path.suffix or "(no suffix)"
+    return f"{path}: unsupported format {suffix!r}; tarjama batch reads {formats.supported()}"
 
 
 def _skipped(path: Path, root: Path, out_resolved: Path) -> bool:
@@ -188,138 +183,6 @@ def _refuse_clashes(files: Sequence[InputFile], out_dir: Path) -> None:
             )
 
 
-# ----------------------------------------------------------------------------- formats
-
-
-@dataclass
-class Unit:
-    """One piece of a file translated as a document: the whole file, a record or a cell."""
-
-    document: Document
-    line: int | None = None  # 1-based line in the input, for JSONL records and TSV rows
-
-
-class Source:
-    """A read input file: its units, and how to write the file back with their translations."""
-
-    units: list[Unit]
-
-    def render(self, translations: Sequence[str]) -> str:
-        raise NotImplementedError
-
-
-@dataclass
-class TextSource(Source):
-    units: list[Unit]
-
-    def render(self, translations: Sequence[str]) -> str:
-        return translations[0]
-
-
-@dataclass
-class JsonlSource(Source):
-    records: list[dict[str, object]]
-    field_name: str
-    units: list[Unit]
-
-    def render(self, translations: Sequence[str]) -> str:
-        lines = []
-        for record, text in zip(self.records, translations, strict=True):
-            # Same keys in the same order; only the translated field changes.
-            lines.append(json.dumps({**record, self.field_name: text}, ensure_ascii=False) + "\n")
-        return "".join(lines)
-
-
-@dataclass
-class TsvSource(Source):
-    header: str
-    rows: list[list[str] | None]  # None: a blank line, kept as it was
-    column: int
-    units: list[Unit]
-
-    def render(self, translations: Sequence[str]) -> str:
-        out = [self.header]
-        texts = iter(translations)
-        for row in self.rows:
-            if row is None:
-                out.append("")
-                continue
-            cells = list(row)
-            # A tab or line break inside a cell would shift columns or split the row.
-            cells[self.column] = " ".join(next(texts).split())
-            out.append("\t".join(cells))
-        return "\n".join(out) + "\n"
-
-
 def read_source(item: InputFile, *, field_name: str = "text", column: str = "text") -> Source:
     """Read ``item`` in its format; raises ``TarjamaError`` (with ``path:line``) when malformed."""
-    text = read_text(item.path)
-    if item.format in ("txt", "md"):
-        return TextSource([Unit(parse_text(text, item.format, path=str(item.path)))])
-    if item.format == "jsonl":
-        return _read_jsonl(item.path, text, field_name)
-    if item.format == "tsv":
-        return _read_tsv(item.path, text, column)
-    raise TarjamaError(_unsupported(item.path))
-
-
-def _read_jsonl(path: Path, text: str, field_name: str) -> JsonlSource:
-    records: list[dict[str, object]] = []
-    units: list[Unit] = []
-    for number, line in numbered_lines(text):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            msg = getattr(exc, "msg", str(exc))
-            raise TarjamaError(
-                f"{path}:{number}: not valid JSON ({msg}); fix or remove the line (one JSON object per line)"
-            ) from None
-        if not isinstance(record, dict):
-            raise TarjamaError(
-                f"{path}:{number}: expected a JSON object per line, got {type(record).__name__}; fix the line"
-            )
-        value = record.get(field_name)
-        if not isinstance(value, str):
-            what = "no" if field_name not in record else f"a non-string ({type(value).__name__})"
-            keys = ", ".join(map(str, record)) or "none"
-            raise TarjamaError(
-                f"{path}:{number}: record has {what} field {field_name!r} (fields: {keys}); "
-                "name the field to translate with --field"
-            )
-        # A JSON escape (\u0000) smuggles in what the raw file may not hold.
-        check_controls(value, f"{path}:{number}", what=f"field {field_name!r}")
-        records.append(record)
-        units.append(Unit(parse_text(value, "txt", path=f"{path}:{number}"), number))
-    return JsonlSource(records=records, field_name=field_name, units=units)
-
-
-def _read_tsv(path: Path, text: str, column: str) -> TsvSource:
-    # Rows end at line feeds only: U+2028 or a form feed inside a cell is not a row break.
-    lines = [line for _n, line in numbered_lines(text)]
-    if lines and lines[-1] == "":
-        lines.pop()
-    header = lines[0]
-    names = header.split("\t")
-    if column not in names:
-        raise TarjamaError(
-            f"{path}:1: no column {column!r} in the header (columns: {', '.join(names)}); "
-            "name the column to translate with --column"
-        )
-    index = names.index(column)
-    rows: list[list[str] | None] = []
-    units: list[Unit] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            rows.append(None)
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(names):
-            raise TarjamaError(
-                f"{path}:{number}: {len(cells)} tab-separated cells, the header has {len(names)}; "
-                "fix the row (tabs inside a cell are not allowed)"
-            )
-        rows.append(cells)
-        units.append(Unit(parse_text(cells[index], "txt", path=f"{path}:{number}"), number))
-    return TsvSource(header=header, rows=rows, column=index, units=units)
+    return formats.read_source(item.path, item.format, ReadOptions(field_name=field_name, column=column))

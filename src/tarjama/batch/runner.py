@@ -31,6 +31,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tarjama import formats
 from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
 from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
 from tarjama.errors import TarjamaError
@@ -44,7 +45,7 @@ from tarjama.pipeline import (
     human_translation,
     translate_requests,
 )
-from tarjama.textio import LineLog, write_text_atomic
+from tarjama.textio import LineLog
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker
@@ -425,7 +426,7 @@ class BatchRunner:
 
     def _write(self, job: _Job, record: DocumentRecord) -> None:
         owned = set(job.owned)
-        texts = []
+        results = []
         found = expected = notes = review = 0
         for unit, unit_prep, unit_keys in zip(job.source.units, job.prepared, job.keys, strict=True):
             entries = [self.resolved[k] for k in unit_keys]
@@ -451,14 +452,14 @@ class BatchRunner:
                 glossary=self.gloss_info,
                 seconds=0.0,
             )
-            texts.append(result.text())
+            results.append(result)
             review += sum(s.needs_review for s in result.sentences())
             f, e = result.term_totals()
             found, expected = found + f, expected + e
             notes += sum(1 for t in translations if t.notes)
         inside(job.output, self.options.out_dir)
         job.output.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(job.output, job.source.render(texts))
+        formats.write(job.output, job.source.render(results))
         record.translated = len(job.owned)
         record.cache_hits = record.segments - record.translated
         record.engine_seconds = round(sum(self.resolved[k].seconds for k in job.owned), 4)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from tarjama import inline
 from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag
 from tarjama.checks.countries import CountryCheck
 from tarjama.checks.length import LengthCheck
@@ -59,6 +60,7 @@ class Checker:
 
     def run(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Flag]:
         """Every flag of every check for ``target`` as a translation of ``source``."""
+        source, target = inline.blank(source), inline.blank(target)
         return [flag for check in self.checks for flag in check.run(source, target, hints)]
 
     def findings(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Finding]:

@@ -191,13 +191,22 @@ def meta_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.json")
 
 
-def write_output(path: Path | None, text: str, meta: dict[str, Any] | None = None) -> None:
-    """``text`` to ``path`` atomically (with ``meta`` as its ``.meta.json`` sidecar), or to stdout."""
+def write_output(path: Path | None, text: str | bytes, meta: dict[str, Any] | None = None) -> None:
+    """``text`` (or bytes) to ``path`` atomically (with ``meta`` as its ``.meta.json`` sidecar), or stdout."""
     if path is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+            return
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    write_text_atomic(path, text)
+    if isinstance(text, bytes):
+        from tarjama.formats import write
+
+        write(path, text)
+    else:
+        write_text_atomic(path, text)
     if meta is not None:
         write_text_atomic(meta_path(path), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
 

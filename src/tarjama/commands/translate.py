@@ -1,6 +1,9 @@
-"""``tarjama translate``: translate one document to text, Markdown or JSONL.
+"""``tarjama translate``: translate one document (text, Markdown, HTML, Word or XLIFF).
 
-Outputs are written atomically. With ``-o``, finished sentences go to a journal next to the
+The output is the input's format by default (or the ``-o`` suffix's, or ``--format``):
+the same file in English, tarjama's JSONL translation record, or an XLIFF for review in a
+CAT tool (``--xliff-version``); text and Markdown convert into each other. Outputs are
+written atomically. With ``-o``, finished sentences go to a journal next to the
 output as they are translated, so re-running the same command after a crash resumes; the
 journal is removed once the output is in place. Text and Markdown outputs get a
 ``.meta.json`` sidecar naming the engine, model and glossary that produced them. Progress
@@ -13,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tarjama import formats
 from tarjama.api import Translator
 from tarjama.commands.common import (
     add_check_options,
@@ -21,29 +25,38 @@ from tarjama.commands.common import (
     check_output_path,
     checker,
     engine_options,
-    format_from_suffix,
     glossary_path,
     load_glossary,
     meta_path,
     progress_for,
     write_output,
 )
-from tarjama.document import detect_format, read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory import MEMORY_NAME, TranslationMemory
 from tarjama.record import TranslatedDocument
 
-FORMATS = ("txt", "md", "jsonl")
-_SUFFIXES = {".jsonl": "jsonl", ".md": "md", ".markdown": "md", ".txt": "txt"}
+OUTPUTS = ("txt", "md", "jsonl", "html", "docx", "xliff")
+SINGLE = ("txt", "md", "html", "docx", "xliff")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate an Arabic document into English")
-    p.add_argument("input", help="UTF-8 text or Markdown file (paragraphs separated by blank lines)")
+    p.add_argument(
+        "input", help="a .txt or .md file (paragraphs separated by blank lines), .html, .docx, or .xlf/.xliff"
+    )
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     add_engine_options(p)
-    p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else input's)")
+    p.add_argument(
+        "--format", choices=OUTPUTS,
+        help="output format: the input's own, jsonl (translation record) or xliff (for a CAT tool); "
+        "default: from the -o suffix, else the input's",
+    )
+    p.add_argument(
+        "--xliff-version", choices=("1.2", "2.1"), default="1.2",
+        help="XLIFF version of --format xliff for a non-XLIFF input (default 1.2; an XLIFF input keeps "
+        "its own)",
+    )
     add_run_options(p, batch_help="segments per engine call (default: 8; gguf: 4 × parallel = 64)")
     add_check_options(p)
     p.add_argument(
@@ -65,8 +78,30 @@ def memory_path(args: argparse.Namespace, out: Path | None) -> Path | None:
     return beside if beside is not None and beside.is_file() else None
 
 
-def output_format(args: argparse.Namespace) -> str:
-    return args.format or format_from_suffix(args.output, _SUFFIXES) or detect_format(args.input)
+def input_format(args: argparse.Namespace) -> str:
+    """The input's format from its suffix; an unknown suffix is read as plain text."""
+    fmt = formats.format_for(args.input) or "txt"
+    if fmt not in SINGLE:
+        option = "--field" if fmt == "jsonl" else "--column"
+        raise TarjamaError(
+            f"{args.input}: a .{fmt} file holds many documents; translate it with "
+            f"`tarjama batch {args.input} --out-dir DIR` ({option} names what to translate)"
+        )
+    return fmt
+
+
+def output_format(args: argparse.Namespace, source_format: str) -> str:
+    by_suffix = formats.format_for(args.output) if args.output else None
+    fmt = args.format or (by_suffix if by_suffix in OUTPUTS else None) or source_format
+    allowed = formats.output_formats(source_format)
+    if fmt not in allowed:
+        raise TarjamaError(
+            f"--format {fmt}: a {source_format} input can be written as {', '.join(allowed)}; "
+            "choose one of them (or another -o suffix)"
+        )
+    if fmt == "docx" and args.output is None:
+        raise TarjamaError("a .docx output is a binary file; give its path with -o")
+    return fmt
 
 
 def summary_line(result: TranslatedDocument) -> str:
@@ -92,14 +127,16 @@ def summary_line(result: TranslatedDocument) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = output_format(args)
+    source_format = input_format(args)
+    fmt = output_format(args, source_format)
     out = Path(args.output) if args.output else None
     if out is not None:
         inputs = [args.input, glossary_path(args), args.memory]
         check_output_path(out, inputs)
         if fmt != "jsonl":
             check_output_path(meta_path(out), inputs)
-    document = read_document(args.input)
+    source = formats.read_source(args.input, source_format)
+    document = source.units[0].document
     glossary = load_glossary(args)
     mem_path = memory_path(args, out)
     memory = TranslationMemory(mem_path, readonly=True) if mem_path is not None else None
@@ -113,8 +150,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if memory is not None:
             memory.close()
-    text = result.jsonl() if fmt == "jsonl" else result.text()
-    write_output(out, text, None if fmt == "jsonl" or out is None else result.metadata())
+    data = formats.render_as(
+        source, source_format, result, fmt, name=Path(args.input).name, xliff_version=args.xliff_version
+    )
+    write_output(out, data, None if fmt == "jsonl" or out is None else result.metadata())
     if journal is not None and journal.exists():
         journal.unlink()
     print(summary_line(result), file=sys.stderr)

@@ -1,14 +1,17 @@
 """The engine contract: translate a batch of segments, with optional term hints.
 
 Every engine is one module in this package with a subclass of ``Engine``. An engine
-receives plain source segments (never normalised or otherwise altered) plus, per segment,
-the glossary terms found in it — term *hints*, never the glossary itself — and returns one
+receives source segments (never normalised or otherwise altered; inline markup is replaced
+by numbered placeholders ``<g1>…</g1>`` and ``<x2/>`` that must come back, see
+``tarjama.inline``) plus, per segment, the glossary terms found in it — term *hints*, never
+the glossary itself — and returns one
 ``SegmentTranslation`` per segment. Its ``identity`` says exactly what produced the output
 (engine, model, revision or SHA-256, decoding parameters), and is recorded beside every
 translation.
 
 What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
-``handles_term_hints`` (it checks and retries glossary terms itself), ``uses_context``
+``handles_term_hints`` (it checks and retries glossary terms itself), ``handles_markup``
+(the same for inline-markup placeholders, ``tarjama.inline``), ``uses_context``
 (earlier sentences of the paragraph change its output, so they are part of a segment's key),
 ``follows_notes`` (it puts a request's ``notes`` in its prompt), ``completion_model()`` (a raw
 LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
@@ -99,6 +102,9 @@ class TranslationRequest:
     # A repair's constraints (see the module docstring): prompt lines and words to avoid.
     notes: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
+    # Set when a first attempt lost or misplaced the source's inline-markup placeholders
+    # (``<g1>…</g1>``, ``<x2/>``, see ``tarjama.inline``): engines should insist on them.
+    strict_markup: bool = False
 
     def key(self, *, with_context: bool = False) -> str:
         """What makes two segments the same translation job: SHA-256 of the exact source and hints.
@@ -141,6 +147,9 @@ class Engine(abc.ABC):
     uses_context: bool = False
     # True when the engine reads instructions (a request's ``notes``): an LLM with a prompt.
     follows_notes: ClassVar[bool] = False
+    # True when the engine checks inline-markup placeholders and retries on its own, so the
+    # pipeline only repairs what is still broken (``tarjama.markup``).
+    handles_markup: ClassVar[bool] = False
 
     @property
     @abc.abstractmethod

@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tarjama import inline
 from tarjama.engines import retry, variants
 from tarjama.engines.base import (
     CompletionModel,
@@ -47,10 +48,13 @@ from tarjama.engines.batching import (
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompting import (
     EXAMPLES,
+    MARKUP_EXAMPLE,
     SYSTEM,
     Example,
     PromptSpec,
     build_prompt,
+    markup_examples,
+    markup_notes,
     stop_sequences,
 )
 from tarjama.engines.variants import EmbeddedConfig
@@ -70,7 +74,7 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
     """Short hash of the fixed prompt (instruction, examples, layout): part of the engine identity."""
     config = config or variants.resolve()
     digest = hashlib.sha256(SYSTEM.encode())
-    for ex in EXAMPLES[: config.examples]:
+    for ex in (*EXAMPLES[: config.examples], MARKUP_EXAMPLE):
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
     keys = {"template", "hints", "context", "retrieve", "same_hints"}
     layout = {k: v for k, v in config.to_dict().items() if k in keys}
@@ -82,6 +86,7 @@ class GGUFEngine(Engine):
     name = "gguf"
     handles_term_hints = True
     follows_notes = True
+    handles_markup = True
 
     def __init__(
         self,
@@ -190,8 +195,10 @@ class GGUFEngine(Engine):
     def _max_tokens(self, source: str) -> int:
         # English needs about 2 tokens per word and ≤1.6 words per Arabic word; the default
         # (4 per word + 24) leaves room, a tighter bound cuts rambling short.
-        words = len(source.split())
-        return min(512, int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra)
+        words = len(inline.strip(source).split())
+        tags = len(inline.PLACEHOLDER.findall(source))  # about 4 tokens each: "<", "g", "1", ">"
+        budget = int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra + 5 * tags
+        return min(512, budget)
 
     def examples_for(self, source: str) -> Sequence[Example]:
         if self.config.retrieve and self.pool is not None:
@@ -204,8 +211,8 @@ class GGUFEngine(Engine):
             request.hints,
             context=request.context,
             strict=strict,
-            notes=notes,
-            examples=self.examples_for(request.source),
+            notes=[*markup_notes(request.source, request.strict_markup), *notes],
+            examples=[*self.examples_for(request.source), *markup_examples(request.source)],
             spec=self.spec,
         )
 
@@ -258,8 +265,16 @@ class GGUFEngine(Engine):
     def _issues(
         self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[Term]
     ) -> list[retry.Issue]:
+        """What is wrong with ``text``: the retry policy's checks on the words (placeholders
+        taken out of both sides), and the placeholders themselves."""
         checks = retry.Checks(arabic_left=self.config.check_arabic_left, invented=self.config.check_invented)
-        return retry.find_issues(request, text, truncated, required, checks)
+        if not inline.has_placeholders(request.source):
+            return retry.find_issues(request, text, truncated, required, checks)
+        words = replace(request, source=inline.strip(request.source))
+        issues = retry.find_issues(words, inline.strip(text), truncated, required, checks)
+        if found := inline.problems(request.source, inline.normalize(text)):
+            issues.append(retry.Issue(retry.Kind.MARKUP, inline.describe(request.source, found)))
+        return issues
 
     def _flow(self, request: TranslationRequest) -> Flow:
         """One segment as a flow for the batched generator (see ``batching``): up to two attempts,
@@ -275,7 +290,7 @@ class GGUFEngine(Engine):
         """
         start = time.perf_counter()
         notes: list[str] = []
-        required = retry.required_terms(request)
+        required = retry.required_terms(replace(request, source=inline.strip(request.source)))
         first = request
         if self.config.inject and request.hints:
             first = replace(request, source=inject_terms(request.source, request.hints))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tarjama import inline
 from tarjama.arabic import TATWEEL, is_arabic_letter
 from tarjama.engines.base import TermHint, TranslationRequest
 
@@ -37,5 +38,11 @@ def inject_terms(source: str, hints: Sequence[TermHint]) -> str:
 
 
 def model_input(request: TranslationRequest) -> str:
-    """The text a sequence-to-sequence engine should translate for ``request``."""
-    return inject_terms(request.source, request.hints) if request.strict_terms else request.source
+    """The text a sequence-to-sequence engine should translate for ``request``.
+
+    On a markup retry (``strict_markup``) every placeholder stands apart with a space on each
+    side, so that a subword model reads it as whole pieces to copy; the spaces are taken out
+    of the answer again (``inline.normalize``).
+    """
+    source = inject_terms(request.source, request.hints) if request.strict_terms else request.source
+    return inline.spaced(source) if request.strict_markup else source

@@ -9,7 +9,9 @@ planned by ``plan_retry``:
 * the words that stood in for a missing term ("Japanese" for Japan) are banned;
 * a repetition penalty is used only when the first attempt was *degenerate* (looped, rambled,
   answered in Arabic…), because the penalty also discourages copying names;
-* when the first attempt invented names, the retry is told not to add any.
+* when the first attempt invented names, the retry is told not to add any;
+* when it lost or misplaced inline-markup placeholders, the retry is a ``strict_markup``
+  request (the prompt insists on the tags).
 
 The retry decodes several candidates; ``choose`` keeps the one with the fewest issues (ties
 go to the earlier one), and the retry wins over the first attempt only when it has fewer
@@ -45,11 +47,12 @@ class Kind(enum.Enum):
     TERMS_MISSING = "terms missing"
     ARABIC_LEFT = "Arabic words left untranslated"
     INVENTED_NAMES = "names not in the source"
+    MARKUP = "inline markup placeholders"
 
     @property
     def degenerate(self) -> bool:
-        """A broken output (as opposed to a usable one that lacks a term or adds a name)."""
-        return self not in (Kind.TERMS_MISSING, Kind.INVENTED_NAMES)
+        """A broken output (as opposed to a usable one that lacks a term, adds a name or loses a tag)."""
+        return self not in (Kind.TERMS_MISSING, Kind.INVENTED_NAMES, Kind.MARKUP)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def plan_retry(
     extra = tuple(TermHint(t.en, t.en) for t in missing if t.en not in hinted)
     stricter = replace(
         request, source=inject_terms(request.source, request.hints), hints=request.hints + extra,
-        strict_terms=True,
+        strict_terms=True, strict_markup=any(i.kind is Kind.MARKUP for i in issues),
     )
     invented = any(i.kind is Kind.INVENTED_NAMES for i in issues)
     return RetryPlan(

@@ -43,6 +43,9 @@ def train_sentencepiece(lines: Iterable[str], folder: Path, vocab_size: int = 10
         vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
+        # The characters of inline-markup placeholders (<g1>…</g1>, <x2/>, see tarjama.inline),
+        # which news text rarely has: without them a placeholder could only become <unk>.
+        required_chars="<>/",
         # Marian's own special tokens live in vocab.json; keep only <unk> in sentencepiece.
         bos_id=-1,
         eos_id=-1,

@@ -1,0 +1,37 @@
+"""Plain text (``.txt``) and Markdown (``.md``, ``.markdown``): one document per file.
+
+Paragraphs are blocks separated by blank lines; the document is an exact partition of the
+file, so what is not translated comes back byte for byte (see ``tarjama.document``, and
+``tarjama.markdown`` for inline markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tarjama.document import parse_text
+from tarjama.formats.base import Format, ReadOptions, TextSource, Unit
+from tarjama.textio import read_text
+
+
+@dataclass
+class WholeFile(TextSource):
+    units: list[Unit]
+
+    def render_texts(self, texts: Sequence[str]) -> str:
+        return texts[0]
+
+
+class PlainText(Format):
+    name = "txt"
+    description = "UTF-8 text, paragraphs separated by blank lines"
+
+    def read(self, path: Path, options: ReadOptions | None = None) -> WholeFile:
+        return WholeFile([Unit(parse_text(read_text(path), self.name, path=str(path)))])
+
+
+class Markdown(PlainText):
+    name = "md"
+    description = "Markdown: prose translated, structure and inline markup kept"

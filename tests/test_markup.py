@@ -1,0 +1,119 @@
+"""The markup stage: placeholders checked after every engine call, retried once, repaired, flagged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from tarjama.document import parse_text
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.glossary import Glossary
+from tarjama.pipeline import build_requests, translate_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Scripted(Engine):
+    """An engine that answers each request with ``answer(request)`` and records every call."""
+
+    name = "scripted"
+
+    def __init__(self, answer: Callable[[TranslationRequest], str]) -> None:
+        self.answer = answer
+        self.calls: list[list[TranslationRequest]] = []
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return EngineIdentity("scripted", "test")
+
+    def translate(self, requests: Sequence[TranslationRequest], *, done=None) -> list[SegmentTranslation]:
+        self.calls.append(list(requests))
+        return [SegmentTranslation(self.answer(r)) for r in requests]
+
+
+class ChecksItself(Scripted):
+    handles_markup = True
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary.load(ROOT / "references" / "glossary.tsv")
+
+
+def translate(markdown: str, engine: Engine, glossary: Glossary | None = None):
+    return translate_document(parse_text(markdown, "md"), engine, glossary)
+
+
+def test_the_glossary_matches_inside_emphasis_and_its_offsets_point_into_the_request(
+    glossary: Glossary,
+) -> None:
+    text = "وقعت **وكالة الفضاء الأوروبية** اتفاقية مع [جاكسا](https://jaxa.jp)."
+    (prep,) = build_requests(parse_text(text, "md"), glossary)
+    request = prep.request
+    assert request.source == "وقعت <g1>وكالة الفضاء الأوروبية</g1> اتفاقية مع <g2>جاكسا</g2>."
+    assert [h.target for h in request.hints] == ["European Space Agency", "JAXA"]
+    for hint in request.hints:
+        assert request.source[hint.start : hint.end] == hint.source
+
+
+def test_broken_placeholders_are_retried_once_with_strict_markup() -> None:
+    engine = Scripted(
+        lambda r: "Read <g1>the statement</g1> now." if r.strict_markup else "Read the statement now."
+    )
+    result = translate("اقرأ [البيان](https://esa.int/s) الآن.", engine)
+    assert [[r.strict_markup for r in call] for call in engine.calls] == [[False], [True]]
+    (sentence,) = result.sentences()
+    assert sentence.translation == "Read [the statement](https://esa.int/s) now."
+    assert sentence.notes == ["retried: inline markup (<g1> missing)"]
+    assert sentence.findings == [] and not sentence.needs_review
+    assert sentence.tagged == ("اقرأ <g1>البيان</g1> الآن.", "Read <g1>the statement</g1> now.")
+
+
+def test_an_engine_that_checks_markup_itself_is_not_asked_twice() -> None:
+    engine = ChecksItself(lambda r: "Read the statement now.")
+    translate("اقرأ [البيان](https://esa.int/s) الآن.", engine)
+    assert len(engine.calls) == 1
+
+
+def test_markup_is_restored_where_the_glossary_or_a_latin_name_pins_it(glossary: Glossary) -> None:
+    engine = ChecksItself(lambda r: "The European Space Agency signed an agreement with JAXA on the H3.")
+    text = "وقعت **وكالة الفضاء الأوروبية** اتفاقية مع [جاكسا](https://jaxa.jp) بشأن *H3*."
+    result = translate(text, engine, glossary)
+    (sentence,) = result.sentences()
+    assert sentence.translation == (
+        "The **European Space Agency** signed an agreement with [JAXA](https://jaxa.jp) on the *H3*."
+    )
+    assert [f.severity for f in sentence.findings] == ["warning"] * 3
+    assert "strong emphasis around «وكالة الفضاء الأوروبية» restored around «European Space Agency»" in (
+        sentence.findings[0].message
+    )
+    assert "aligned by a Latin-script name" in sentence.findings[2].message
+    assert not sentence.needs_review
+
+
+def test_markup_nothing_pins_is_dropped_keeping_the_text_and_the_sentence_is_flagged() -> None:
+    engine = ChecksItself(lambda r: "Read the full statement on the agency's website.")
+    result = translate("اقرأ [البيان الكامل](https://esa.int/s) على موقع الوكالة.", engine)
+    (sentence,) = result.sentences()
+    assert sentence.translation == "Read the full statement on the agency's website."
+    (finding,) = sentence.findings
+    assert finding.check == "markup" and finding.severity == "error"
+    assert "link https://esa.int/s around «البيان الكامل» dropped" in finding.message
+    assert sentence.needs_review
+    record = next(result.records())["sentences"][0]
+    assert record["needs_review"] is True and record["checks"][0]["check"] == "markup"
+
+
+def test_code_is_never_lost() -> None:
+    engine = ChecksItself(lambda r: "Run the command again.")
+    (sentence,) = translate("أعد تشغيل الأمر `run --fast` مرة أخرى.", engine).sentences()
+    assert sentence.translation == "Run the command again `run --fast`."
+    assert sentence.needs_review and "placed at the end of the sentence" in sentence.findings[0].message
+
+
+def test_a_well_placed_answer_needs_nothing() -> None:
+    engine = Scripted(lambda r: r.source.replace("اقرأ", "Read").replace("البيان", "the statement"))
+    (sentence,) = translate("اقرأ [البيان](https://esa.int/s).", engine).sentences()
+    assert len(engine.calls) == 1 and sentence.notes == [] and sentence.findings == []

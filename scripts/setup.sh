@@ -27,7 +27,7 @@ if [ "$profile" = test ]; then
   # torch first and pinned: a loose 'torch' would pull a multi-GB CUDA build.
   say "torch ${TORCH_VERSION:-2.13.0} (CPU)"
   pip install -q "torch==${TORCH_VERSION:-2.13.0}"
-  extras=offline,marian,ctranslate2,test
+  extras=offline,marian,ctranslate2,ray,test
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing Debian's chromium for the browser tests"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -67,12 +67,12 @@ def test_approvals_are_all_kept_once_with_history_and_the_latest_stays_the_lates
         for approval in approvals:
             memory.approve(request, approval)
         memory.close()
-    report = merge_memories([b, a], tmp_path / "m.sqlite")
+    report = merge_memories([a, b], tmp_path / "m.sqlite")
     assert (report.approvals_read, report.approvals) == (4, 3)
     merged = TranslationMemory(tmp_path / "m.sqlite", readonly=True)
     merged.scope(None, "g")
     # Ordered by time across inputs, so the latest approval (badr, t=300) is the one used,
-    # although its input was given last.
+    # although an older one (t=200) comes from the input given after it.
     assert [(x.editor, x.approved) for x in merged.approvals()] == [
         ("amal", 100.0), ("amal", 200.0), ("badr", 300.0)
     ]  # fmt: skip

@@ -166,8 +166,8 @@ class TranslateBatch:
         self.folder = Path(folder)
         (self.folder / "results").mkdir(parents=True, exist_ok=True)
         (self.folder / "actors").mkdir(parents=True, exist_ok=True)
-        load = {"run": run, "node": self.node, "process": self.process,
-                "seconds": round(time.perf_counter() - started, 4), "threads": threads}
+        load = {"run": run, "node": self.node, "process": self.process, "threads": threads,
+                "seconds": round(time.perf_counter() - started, 4), "ready": time.time()}
         write_text_atomic(self.folder / "actors" / f"{run}-{uuid.uuid4().hex[:12]}.json", json.dumps(load))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
@@ -268,12 +268,6 @@ class RayTranslator:
                 f"--runner ray: cannot start or join {where} ({describe_error(exc)}); for --address, "
                 "start the head with `ray start --head` and give its address (or auto)"
             ) from None
-        from ray.data import DataContext
-
-        context = DataContext.get_current()
-        context.enable_progress_bars = False  # tarjama's own bars count documents and segments
-        context.print_on_execution_start = False
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
 
     def _size_pool(self) -> int:
         import ray
@@ -357,6 +351,13 @@ class RayTranslator:
                 "threads": self.cpus,
             },
         )
+        # This dataset's own settings: tarjama's bars count documents and segments, and its summary
+        # says what ran; Ray Data's progress lines and notices would bury both.
+        dataset.context.enable_progress_bars = False
+        dataset.context.print_on_execution_start = False
+        data_log = logging.getLogger("ray.data")
+        level = data_log.level
+        data_log.setLevel(logging.ERROR)
         try:
             for row in dataset.iter_rows():
                 yield load_outcomes(row["outcomes"])
@@ -365,6 +366,7 @@ class RayTranslator:
         except Exception as exc:
             raise TarjamaError(_explain(exc)) from None
         finally:
+            data_log.setLevel(level)
             self._read_loads()
 
     def committed(self, outcomes: Sequence[Outcome]) -> None:

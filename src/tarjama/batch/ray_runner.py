@@ -193,7 +193,8 @@ class _Loads:
         mean = sum(r["seconds"] for r in self.records) / len(self.records)
         nodes = len({r["node"] for r in self.records})
         where = f"{nodes} node{'s' if nodes > 1 else ''}"
-        return f"{len(self.records)} model loads on {where} (mean {mean:.1f} s)"
+        loads = f"{len(self.records)} model load{'s' if len(self.records) > 1 else ''}"
+        return f"{loads} on {where} (mean {mean:.1f} s)"
 
 
 class RayTranslator:
@@ -300,8 +301,8 @@ class RayTranslator:
     def describe(self) -> str:
         """One clause for the end-of-run summary."""
         return (
-            f"ray: cluster {self.how} in {self.connect_seconds:.1f} s, {self.workers} workers × "
-            f"{self.cpus} CPU, {self.loads.line()}"
+            f"ray: cluster {self.how} in {self.connect_seconds:.1f} s, {self.workers} "
+            f"worker{'s' if self.workers > 1 else ''} × {self.cpus} CPU, {self.loads.line()}"
         )
 
     def _load_files(self) -> list[Path]:

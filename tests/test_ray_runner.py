@@ -278,9 +278,10 @@ def test_killing_an_actor_mid_run_still_completes_with_every_segment_once(
     assert summary.done == len(docs) and not summary.failures  # type: ignore[attr-defined]
     assert summary.translated == 60 and summary.cache_hits == 0  # type: ignore[attr-defined]
     assert memory_rows(out) == 60
-    # The killed actor was replaced by one that loaded the model again.
-    assert len(translator.loads.records) == 3
+    # The process killed was one of the run's actors (Ray starts a replacement, which loads the
+    # model again; it may still be loading when the other actor has finished the work).
     assert killed[0] in {r["process"] for r in translator.loads.records}
+    assert len(translator.loads.records) in (2, 3)
 
 
 def result_keys(out: Path) -> set[str]:
@@ -289,6 +290,11 @@ def result_keys(out: Path) -> set[str]:
     for path in out.glob(f"{RESULTS}/*/results/*.jsonl"):
         keys |= {o.key for o in load_outcomes(path.read_text(encoding="utf-8")) if o.entry is not None}
     return keys
+
+
+def memory_keys(out: Path) -> set[str]:
+    with sqlite3.connect(out / ".tarjama-memory.sqlite", timeout=30) as db:
+        return {k for (k,) in db.execute("SELECT key FROM segments")}
 
 
 @pytest.mark.ray
@@ -318,7 +324,7 @@ def test_kill_9_of_the_driver_then_a_rerun_translates_only_what_was_left(
         # files, which it never merges; then kill it. The re-run must commit those files.
         os.kill(proc.pid, signal.SIGSTOP)
         deadline = time.monotonic() + 120
-        while not result_keys(out) and time.monotonic() < deadline:
+        while not result_keys(out) - memory_keys(out) and time.monotonic() < deadline:
             time.sleep(0.1)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
@@ -330,8 +336,7 @@ def test_kill_9_of_the_driver_then_a_rerun_translates_only_what_was_left(
     deadline = time.monotonic() + 120
     while ray.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    with sqlite3.connect(out / ".tarjama-memory.sqlite") as db:
-        in_memory = {k for (k,) in db.execute("SELECT key FROM segments")}
+    in_memory = memory_keys(out)
     left_in_files = result_keys(out) - in_memory
     finished = len(in_memory) + len(left_in_files)
     assert left_in_files and 4 <= finished < total

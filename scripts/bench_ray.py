@@ -319,8 +319,17 @@ def main() -> int:
         work = Path(tmp)
         total = write_documents(work / "ntrex", args.docs)
         model = tiny_model(work)
-        started = time.perf_counter()
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+        for attempt in range(3):  # on a loaded machine the raylet can miss Ray's 30 s start-up limit
+            started = time.perf_counter()
+            try:
+                ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+                         logging_level=logging.ERROR)  # fmt: skip
+                break
+            except Exception as exc:
+                ray.shutdown()
+                print(f"ray.init failed ({exc}); attempt {attempt + 1} of 3", flush=True)
+        else:
+            return 1
         cluster_start = time.perf_counter() - started
         print(f"ray.init (local cluster, 2 CPUs): {cluster_start:.1f} s; {args.docs} documents, {total} "
               f"segments, batch size {args.batch_size}", flush=True)  # fmt: skip

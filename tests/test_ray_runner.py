@@ -121,7 +121,14 @@ def ray_cluster() -> Iterator[str]:
     ray = pytest.importorskip("ray")
     import logging
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    for attempt in range(3):  # on a loaded machine the raylet can miss Ray's 30 s start-up limit
+        try:
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
     try:
         yield ray.get_runtime_context().gcs_address
     finally:

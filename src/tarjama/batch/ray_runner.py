@@ -263,12 +263,17 @@ class RayTranslator:
                 ray.init(include_dashboard=False, **quiet)
                 self.started_cluster = True
                 self.how = "started"
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except Exception as exc:  # Ray raises plain Exception, e.g. when its raylet starts too slowly
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            if self.options.address:
+                how = "check that `ray start --head` runs there and give its address (or auto)"
+            else:
+                how = ("on a busy machine Ray's own processes can miss their 30 s start-up limit: try "
+                       "again, or start a cluster with `ray start --head` and give --address auto")
             where = self.options.address or "a local cluster"
-            raise TarjamaError(
-                f"--runner ray: cannot start or join {where} ({describe_error(exc)}); for --address, "
-                "start the head with `ray start --head` and give its address (or auto)"
-            ) from None
+            reason = describe_error(exc)
+            raise TarjamaError(f"--runner ray: cannot start or join {where} ({reason}); {how}") from None
 
     def _size_pool(self) -> int:
         import ray

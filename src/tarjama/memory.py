@@ -24,9 +24,18 @@ drop the last commits, and then those segments are simply translated again.
 ``machine_rows``, ``approval_rows`` and ``add_records`` read and add whole memories; TMX
 export and import (``tarjama memory export|import``) are built on them in ``tarjama.tmx``.
 
+A machine row, once written, is never changed (``INSERT OR IGNORE`` on its key): writing the
+same finished segment twice — a re-run merging results a killed run left behind, two shards
+sharing one file — keeps the first and adds nothing.
+
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
 approvals); opened read-only it is used as it is. A damaged file (``PRAGMA quick_check`` on
 open, or any database error later) is refused with one line saying how to recover.
+
+``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
+every machine row once (the first input's row wins a conflict, which is counted), every
+approval once with its history, ordered so that the latest approval of a segment stays the
+latest.
 """
 
 from __future__ import annotations
@@ -34,7 +43,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import heapq
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -311,10 +322,13 @@ class TranslationMemory:
 
     @_guarded
     def put_many(self, items: Sequence[tuple[str, TranslationRequest, MemoryEntry]]) -> None:
-        """Store finished machine translations and commit: after this returns they survive a kill."""
+        """Store finished machine translations and commit: after this returns they survive a kill.
+
+        A key already stored keeps its row (see the module docstring).
+        """
         now = time.time()
         self._db.executemany(
-            "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     self.engine,
@@ -493,6 +507,136 @@ class TranslationMemory:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+
+
+# -- merging memories ---------------------------------------------------------------------------
+
+_SEGMENT_COLUMNS = "engine, glossary, key, source, hints, translation, notes, terms, seconds, created"
+_APPROVAL_COLUMNS = "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note"
+
+
+@dataclass
+class MergeReport:
+    """What ``merge_memories`` read and wrote."""
+
+    inputs: int = 0
+    segments_read: int = 0
+    segments: int = 0  # machine rows written: each (engine, glossary, key) once
+    conflicts: int = 0  # same key, another translation: the earlier input's row was kept
+    approvals_read: int = 0
+    approvals: int = 0  # approvals written: each distinct approval once, history included
+    engines: int = 0
+
+    def line(self, output: Path) -> str:
+        conflicts = (
+            f" ({self.conflicts} with another translation of the same key in a later input: "
+            "the earlier input's kept)"
+            if self.conflicts
+            else ""
+        )
+        return (
+            f"tarjama memory merge: {self.inputs} memories → {output}: {self.segments} machine rows "
+            f"of {self.segments_read} read{conflicts}, {self.approvals} approvals of {self.approvals_read} "
+            f"read, {self.engines} engines"
+        )
+
+
+def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
+    """Write a new memory at ``output`` holding every row of ``inputs`` once.
+
+    Machine rows are keyed by (engine, glossary, segment key); when two inputs disagree on one,
+    the row of the input given first is kept and the conflict counted. Approvals are events:
+    identical ones (same segment, text, editor, time, origin…) are kept once, all others kept,
+    in an order that keeps each input's own order and otherwise follows approval time, so the
+    latest approval of a segment is still the one used. ``requested`` keeps each pair's most
+    recent resolution. Inputs are opened read-only (and checked); ``output`` must not exist
+    yet, and is written atomically: it appears complete or not at all.
+    """
+    if output.exists():
+        raise TarjamaError(
+            f"{output}: already exists; merging would replace it: choose a new -o path "
+            "(list the existing memory as an input to include its rows)"
+        )
+    if not inputs:
+        raise TarjamaError("no memories to merge: give at least one memory file")
+    for path in inputs:
+        if not path.is_file():
+            raise TarjamaError(f"{path}: no such translation memory file")
+        TranslationMemory(path, readonly=True).close()  # quick_check and schema, one clear line
+    from tarjama.textio import sibling_temp
+
+    fd, name = sibling_temp(output, ".sqlite.tmp")
+    os.close(fd)
+    tmp = Path(name)
+    report = MergeReport(inputs=len(inputs))
+    try:
+        TranslationMemory(tmp, check=False).close()  # the schema
+        db = sqlite3.connect(tmp.resolve().as_uri(), uri=True, timeout=30)
+        try:
+            approvals: list[list[tuple[Any, ...]]] = []
+            for path in inputs:
+                db.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
+                try:
+                    approvals.append(_merge_one(db, report))
+                finally:
+                    db.commit()
+                    db.execute("DETACH DATABASE src")
+            seen: set[tuple[Any, ...]] = set()
+            rows = []
+            # Each input's approvals in its own order (id), inputs interleaved by approval time.
+            for row in heapq.merge(*approvals, key=lambda r: r[6]):
+                report.approvals_read += 1
+                if row not in seen:
+                    seen.add(row)
+                    rows.append(row)
+            marks = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
+            db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({marks})", rows)
+            report.approvals = len(rows)
+            report.segments = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+            report.engines = db.execute("SELECT COUNT(*) FROM engines").fetchone()[0]
+            db.commit()
+            # One self-contained file: fold the log in, so no -wal sidecar has to travel with it.
+            db.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            db.close()
+        os.replace(tmp, output)
+    except sqlite3.DatabaseError as exc:
+        raise TarjamaError(f"cannot merge into {output} ({exc}); nothing was written") from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return report
+
+
+def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, ...]]:
+    """Copy the attached memory ``src`` into ``main``; return its approvals (for ordering)."""
+    tables = {row[0] for row in db.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
+    if "segments" in tables:
+        report.segments_read += db.execute("SELECT COUNT(*) FROM src.segments").fetchone()[0]
+        report.conflicts += db.execute(
+            "SELECT COUNT(*) FROM src.segments s JOIN main.segments m "
+            "ON s.engine = m.engine AND s.glossary = m.glossary AND s.key = m.key "
+            "WHERE s.translation IS NOT m.translation OR s.notes IS NOT m.notes OR s.terms IS NOT m.terms"
+        ).fetchone()[0]
+        db.execute(
+            f"INSERT OR IGNORE INTO main.segments ({_SEGMENT_COLUMNS}) "
+            f"SELECT {_SEGMENT_COLUMNS} FROM src.segments"
+        )
+    if "engines" in tables:
+        db.execute(
+            "INSERT OR IGNORE INTO main.engines (engine, identity) SELECT engine, identity FROM src.engines"
+        )
+    if "requested" in tables:
+        db.execute(
+            "INSERT INTO main.requested (engine_arg, model_arg, engine, used) "
+            "SELECT engine_arg, model_arg, engine, used FROM src.requested WHERE true "
+            "ON CONFLICT (engine_arg, model_arg) DO UPDATE SET "
+            "engine = excluded.engine, used = excluded.used WHERE excluded.used > requested.used"
+        )
+    if "approvals" not in tables:
+        return []
+    return [tuple(r) for r in db.execute(f"SELECT {_APPROVAL_COLUMNS} FROM src.approvals ORDER BY id")]
 
 
 def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -6,13 +6,20 @@ Flow, per input file in order:
    the same code ``tarjama translate`` uses (``pipeline.build_requests``);
 2. look every segment up in the translation memory; segments not there, and not already
    queued by an earlier document of this run, join one queue shared by all documents;
-3. whenever the queue holds ``batch_size`` segments, one engine call (plus glossary
-   enforcement, ``pipeline.translate_requests``) translates them and the results are
-   committed to the memory before anything else happens;
+3. whenever the queue holds a *wave* of segments, the ``SegmentTranslator`` translates them
+   (engine call plus glossary enforcement, ``translate_isolated``) and hands them back one
+   batch at a time, in any order; each batch is committed to the memory before anything
+   else happens, and only then acknowledged (``SegmentTranslator.committed``);
 4. a document whose segments are all known is assembled (``pipeline.assemble``), written
    atomically, and gets one line in ``provenance.jsonl``.
 
-So a run killed at any moment loses at most the batch in flight, a re-run translates only
+Planning, memory look-up, merging, writing and provenance live here once; the only thing a
+runner supplies is the ``SegmentTranslator`` — "translate these uncached segments":
+``LocalTranslator`` (this process, one wave = one batch) or ``ray_runner.RayTranslator``
+(a Ray cluster, one wave = many batches spread over actors). The driver running this
+module is the only writer of the memory.
+
+So a run killed at any moment loses at most the batches in flight, a re-run translates only
 what was never committed, and a sentence repeated anywhere in the batch costs one engine
 call. A file that cannot be read, or a segment the engine fails on, fails only its own
 document; every failure is kept with its reason for the end-of-run summary.
@@ -21,19 +28,21 @@ document; every failure is kept with its reason for the end-of-run summary.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tarjama import formats
 from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
-from tarjama.engines.base import Engine, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
 from tarjama.errors import TarjamaError
 from tarjama.memory import MemoryEntry, TranslationMemory
 from tarjama.pipeline import (
@@ -95,6 +104,9 @@ class DocumentRecord:
     needs_review: int = 0  # segments the fidelity checks still find errors in
     failures: list[str] = field(default_factory=list)
     shard: str | None = None
+    runner: str = "local"  # which SegmentTranslator ran: "local" or "ray"
+    # Where this document's segments were translated in this run: [{"node", "process"}, …].
+    workers: list[dict[str, Any]] = field(default_factory=list)
     finished: str = ""
     # The JSONL field or TSV column translated (jsonl and tsv inputs only): what a reader of
     # this record (``tarjama review``) needs to read the source again the same way.
@@ -138,8 +150,135 @@ class BatchSummary:
         return [head] + [f"tarjama batch: failed: {f.reason}" for f in self.failures]
 
 
+
+# -- "translate these uncached segments": the one thing a runner supplies ----------------------
+
+
+@dataclass(frozen=True)
+class Work:
+    """One uncached segment to translate: its memory key, the request and the terms it must hold."""
+
+    key: str
+    request: TranslationRequest
+    expected: tuple[GlossaryEntry, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What became of one ``Work``: a translation (``entry``) or an ``error``, and where it ran."""
+
+    key: str
+    request: TranslationRequest
+    entry: MemoryEntry | None = None
+    error: str | None = None
+    node: str = ""
+    process: int = 0
+
+    @property
+    def worker(self) -> dict[str, Any]:
+        return {"node": self.node, "process": self.process}
+
+
+def this_worker() -> tuple[str, int]:
+    """(node, process) of the calling process, as recorded in provenance."""
+    return socket.gethostname(), os.getpid()
+
+
+def translate_isolated(
+    engine: Engine, glossary: Glossary | None, work: Sequence[Work], checks: Checker | None = None
+) -> list[Outcome]:
+    """Translate ``work`` in one engine call (plus enforcement); never raises for a bad segment.
+
+    When the call fails, each segment is tried alone so that only the segments the engine
+    cannot take come back with an ``error`` (and fail only their documents). Every runner's
+    workers translate through this one function.
+    """
+    node, pid = this_worker()
+
+    def call(batch: Sequence[Work]) -> list[Outcome]:
+        requests = [w.request for w in batch]
+        results, terms = translate_requests(
+            engine, requests, [list(w.expected) for w in batch], glossary, checks=checks
+        )
+        return [
+            Outcome(w.key, w.request, MemoryEntry(res.text, list(res.notes), t, res.seconds), None, node, pid)
+            for w, res, t in zip(batch, results, terms, strict=True)
+        ]
+
+    try:
+        return call(work)
+    except Exception as exc:
+        if len(work) == 1:
+            return [Outcome(work[0].key, work[0].request, None, describe_error(exc), node, pid)]
+    outcomes = []
+    for w in work:
+        try:
+            outcomes += call([w])
+        except Exception as one:
+            outcomes.append(Outcome(w.key, w.request, None, describe_error(one), node, pid))
+    return outcomes
+
+
+class SegmentTranslator(Protocol):
+    """Translates uncached segments for ``BatchRunner``; the runner does everything else."""
+
+    runner: str  # recorded in provenance
+    identity: EngineIdentity  # the engine's, with the checks when there are any
+    checks: Checker | None  # the fidelity checks run after each call (None: off)
+    uses_context: bool  # the engine reads context: it is part of every key
+    preferred_call_size: int  # the engine's preferred segments per call (default --batch-size)
+
+    def wave(self, batch_size: int) -> int:
+        """How many queued segments to hand over at once (a multiple of ``batch_size``)."""
+        ...
+
+    def recover(self, memory: TranslationMemory) -> int:
+        """Before planning: commit results a killed run left behind; returns how many."""
+        ...
+
+    def translate(self, work: Sequence[Work], batch_size: int) -> Iterable[list[Outcome]]:
+        """Translate ``work`` in batches of ``batch_size``; yield each batch's outcomes, any order."""
+        ...
+
+    def committed(self, outcomes: Sequence[Outcome]) -> None:
+        """The runner has committed ``outcomes`` (one yielded batch) to the memory."""
+        ...
+
+
+class LocalTranslator:
+    """This process, one batch at a time: the engine is called directly."""
+
+    runner = "local"
+
+    def __init__(self, engine: Engine, glossary: Glossary | None, checks: Checker | None = None) -> None:
+        self.engine = engine
+        self.glossary = glossary
+        self.checks = checks
+        self.identity = checked_identity(engine.identity, checks)
+        self.uses_context = engine.uses_context
+        self.preferred_call_size = engine.preferred_call_size
+
+    def wave(self, batch_size: int) -> int:
+        return batch_size
+
+    def recover(self, memory: TranslationMemory) -> int:
+        return 0  # results go straight to the memory: nothing is ever left behind
+
+    def translate(self, work: Sequence[Work], batch_size: int) -> Iterable[list[Outcome]]:
+        for start in range(0, len(work), batch_size):
+            batch = work[start : start + batch_size]
+            yield translate_isolated(self.engine, self.glossary, batch, self.checks)
+
+    def committed(self, outcomes: Sequence[Outcome]) -> None:
+        pass
+
+
+# -- the runner ---------------------------------------------------------------------------------
+
+
 @dataclass
 class _Job:
+    seq: int  # opening order: documents finished together are written in this order
     item: InputFile
     output: Path
     source: Source
@@ -147,6 +286,7 @@ class _Job:
     keys: list[list[str]]
     started: float
     owned: list[str]  # keys this document put in the queue: it pays for their translation
+    pending: int = 0  # distinct keys not yet translated (or failed)
 
     @property
     def distinct(self) -> set[str]:
@@ -230,39 +370,48 @@ def plan(
 
 
 class BatchRunner:
-    """Runs one batch with one engine, one glossary and one memory (see module docstring)."""
+    """Runs one batch with one engine, one glossary and one memory (see module docstring).
+
+    ``translator`` is a ``SegmentTranslator``, or an ``Engine`` to translate in this process.
+    """
 
     def __init__(
         self,
-        engine: Engine,
+        translator: SegmentTranslator | Engine,
         glossary: Glossary | None,
         memory: TranslationMemory,
         options: BatchOptions,
     ) -> None:
+        if isinstance(translator, Engine):
+            from tarjama.checks import Checker
+
+            checks = Checker() if options.checks else None
+            translator = LocalTranslator(translator, glossary, checks)
         if options.batch_size is None:
-            options = replace(options, batch_size=max(16, engine.preferred_call_size))
+            options = replace(options, batch_size=max(16, translator.preferred_call_size))
         if options.batch_size < 1:
             raise TarjamaError(f"--batch-size must be at least 1, got {options.batch_size}")
-        self.engine = engine
+        self.translator = translator
         self.glossary = glossary
         self.memory = memory
         self.options = options
-        self.checks: Checker | None = None
-        if options.checks:
-            from tarjama.checks import Checker
-
-            self.checks = Checker()
+        # The checks that re-find a memory hit's findings: the translator's own, if it has them.
+        self.checks: Checker | None = translator.checks
         # Checked output has the checks in its identity: memory rows never mix the two.
-        self.identity = checked_identity(engine.identity, self.checks)
+        self.identity = translator.identity
         self.gloss_info = glossary_info(glossary)
         memory.scope(self.identity.to_dict(), self.gloss_info and self.gloss_info["sha256"])
-        # Segments waiting for the engine, in arrival order: key → (request, expected terms).
-        self.queue: dict[str, tuple[TranslationRequest, list[GlossaryEntry]]] = {}
+        # Segments waiting for the translator, in arrival order: key → work.
+        self.queue: dict[str, Work] = {}
         # Finished segments that an unwritten document still needs, and how many need each.
         self.resolved: dict[str, MemoryEntry] = {}
+        self.workers: dict[str, dict[str, Any]] = {}  # key → where it was translated in this run
         self.refs: Counter[str] = Counter()
         self.failed: dict[str, str] = {}
-        self.jobs: list[_Job] = []
+        self.waiting: dict[str, list[_Job]] = {}  # untranslated key → the open documents needing it
+        self.ready: list[_Job] = []
+        self.opened = 0
+        self.recovered = 0
         self.summary = BatchSummary(engine=self.identity.describe(), needs_review=0 if self.checks else None)
         self._docs_bar: Any = None
         self._segments_bar: Any = None
@@ -280,11 +429,14 @@ class BatchRunner:
         started = time.perf_counter()
         self.summary.documents = len(items) + len(problems)
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
+        self.recovered = self.translator.recover(self.memory)
         from tqdm import tqdm
 
         enabled = self.options.progress
         provenance = self.options.out_dir / PROVENANCE
         inside(provenance, self.options.out_dir)
+        assert self.options.batch_size is not None
+        wave = self.translator.wave(self.options.batch_size)
         with (
             LineLog(provenance) as self._provenance,
             tqdm(
@@ -298,14 +450,11 @@ class BatchRunner:
                 self._record_failure(given, "", None, [reason], time.perf_counter())
             for item in items:
                 self._open(item)
-                while len(self.queue) >= self.options.batch_size:
-                    self._translate_next_batch()
-                    self._finish_ready()
                 self._finish_ready()
+                while len(self.queue) >= wave:
+                    self._dispatch(wave)
             while self.queue:
-                self._translate_next_batch()
-                self._finish_ready()
-            self._finish_ready()
+                self._dispatch(wave)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -313,7 +462,7 @@ class BatchRunner:
         started = time.perf_counter()
         output = output_path(item, self.options.out_dir, self.options.lang)
         try:
-            source, prepared, keys = _load(item, self.options, self.glossary, self.engine.uses_context)
+            source, prepared, keys = _load(item, self.options, self.glossary, self.translator.uses_context)
         except TarjamaError as exc:
             self._record_failure(str(item.path), item.format, output, [str(exc)], started)
             return
@@ -323,60 +472,53 @@ class BatchRunner:
             requests.update(zip(unit_k, unit_p, strict=True))
         unknown = [k for k in distinct if not self._known(k)]
         self.resolved.update(known_translations(self.memory, unknown, requests, self.glossary))
-        owned = []
+        job = _Job(self.opened, item, output, source, prepared, keys, started, [])
+        self.opened += 1
         for k in distinct:
             self.refs[k] += 1
             if not self._known(k):
-                self.queue[k] = (requests[k].request, requests[k].expected)
-                owned.append(k)
-        self.jobs.append(_Job(item, output, source, prepared, keys, started, owned))
+                self.queue[k] = Work(k, requests[k].request, tuple(requests[k].expected))
+                job.owned.append(k)
+            if k in self.queue or k in self.waiting:
+                self.waiting.setdefault(k, []).append(job)
+                job.pending += 1
+        if job.pending == 0:
+            self.ready.append(job)
 
     def _known(self, key: str) -> bool:
-        """Already translated, waiting in the queue, or failed in this run."""
-        return key in self.resolved or key in self.queue or key in self.failed
+        """Already translated, waiting in the queue or in flight, or failed in this run."""
+        return key in self.resolved or key in self.queue or key in self.waiting or key in self.failed
 
-    def _translate_next_batch(self) -> None:
-        keys = list(islice(self.queue, self.options.batch_size))
+    def _dispatch(self, wave: int) -> None:
+        """Hand the first ``wave`` queued segments to the translator; merge batches as they come."""
+        keys = list(islice(self.queue, wave))
         work = [self.queue.pop(k) for k in keys]
-        try:
-            done = self._translate(keys, work)
-        except Exception as exc:
-            if len(keys) == 1:
-                self.failed[keys[0]] = _describe(exc)
-                done = []
-            else:
-                # Find the segment(s) the engine cannot take, so only their documents fail.
-                done = []
-                for k, w in zip(keys, work, strict=True):
-                    try:
-                        done += self._translate([k], [w])
-                    except Exception as one:
-                        self.failed[k] = _describe(one)
-        self.memory.put_many(done)
-        for k, _request, entry in done:
-            self.resolved[k] = entry
-        self._segments_bar.update(len(keys))
+        assert self.options.batch_size is not None
+        for outcomes in self.translator.translate(work, self.options.batch_size):
+            self._merge(outcomes)
+            self.translator.committed(outcomes)
+            self._finish_ready()
 
-    def _translate(
-        self, keys: list[str], work: list[tuple[TranslationRequest, list[GlossaryEntry]]]
-    ) -> list[tuple[str, TranslationRequest, MemoryEntry]]:
-        requests = [w[0] for w in work]
-        results, terms = translate_requests(
-            self.engine, requests, [w[1] for w in work], self.glossary, checks=self.checks
-        )
-        return [
-            (k, req, MemoryEntry(res.text, list(res.notes), t, res.seconds))
-            for k, req, res, t in zip(keys, requests, results, terms, strict=True)
-        ]
+    def _merge(self, outcomes: Sequence[Outcome]) -> None:
+        """Commit one batch to the memory, then let the documents waiting on it move on."""
+        done = [(o.key, o.request, o.entry) for o in outcomes if o.entry is not None]
+        self.memory.put_many(done)
+        for o in outcomes:
+            if o.entry is not None:
+                self.resolved[o.key] = o.entry
+            else:
+                self.failed[o.key] = o.error or "no translation returned"
+            self.workers[o.key] = o.worker
+            for job in self.waiting.pop(o.key, []):
+                job.pending -= 1
+                if job.pending == 0:
+                    self.ready.append(job)
+        self._segments_bar.update(len(outcomes))
 
     def _finish_ready(self) -> None:
-        waiting = []
-        for job in self.jobs:
-            if all(k in self.resolved or k in self.failed for k in job.distinct):
-                self._finish(job)
-            else:
-                waiting.append(job)
-        self.jobs = waiting
+        ready, self.ready = sorted(self.ready, key=lambda j: j.seq), []
+        for job in ready:
+            self._finish(job)
 
     def _finish(self, job: _Job) -> None:
         failures = []
@@ -401,6 +543,8 @@ class BatchRunner:
             shard=self.options.shard,
             field=self.options.field_name if job.item.format == "jsonl" else None,
             column=self.options.column if job.item.format == "tsv" else None,
+            runner=self.translator.runner,
+            workers=_unique(self.workers[k] for k in job.owned if k in self.workers),
         )
         if not failures:
             try:
@@ -410,7 +554,9 @@ class BatchRunner:
                 failures.append(reason)
         self._release(job)
         if failures:
-            self._record_failure(str(job.item.path), job.item.format, job.output, failures, job.started)
+            self._record_failure(
+                str(job.item.path), job.item.format, job.output, failures, job.started, record.workers
+            )
             return
         record.seconds = round(time.perf_counter() - job.started, 4)
         self._append(record)
@@ -477,9 +623,16 @@ class BatchRunner:
             if self.refs[k] <= 0:
                 del self.refs[k]
                 self.resolved.pop(k, None)
+                self.workers.pop(k, None)
 
     def _record_failure(
-        self, source: str, fmt: str, output: Path | None, reasons: list[str], started: float
+        self,
+        source: str,
+        fmt: str,
+        output: Path | None,
+        reasons: list[str],
+        started: float,
+        workers: list[dict[str, Any]] | None = None,
     ) -> None:
         for reason in reasons:
             self.summary.failures.append(Failure(source, reason))
@@ -495,6 +648,8 @@ class BatchRunner:
                 seconds=round(time.perf_counter() - started, 4),
                 failures=reasons,
                 shard=self.options.shard,
+                runner=self.translator.runner,
+                workers=workers or [],
             )
         )
         self._docs_bar.update(1)
@@ -504,6 +659,12 @@ class BatchRunner:
         self._provenance.append(json.dumps(asdict(record), ensure_ascii=False))
 
 
-def _describe(exc: BaseException) -> str:
+def _unique(workers: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = {(w["node"], w["process"]) for w in workers}
+    return [{"node": n, "process": p} for n, p in sorted(found)]
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a segment's failure: the exception's type and the first line of its message."""
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__

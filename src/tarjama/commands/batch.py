@@ -5,8 +5,10 @@ outputs go under ``--out-dir`` with a language suffix, each written atomically, 
 provenance record per document in ``<out-dir>/provenance.jsonl``. A SQLite translation
 memory (``--memory``) makes re-runs free and a killed run resumable by re-running the same
 command. ``--shard K/N`` takes a deterministic 1/N of the documents; ``--dry-run`` shows what
-would be done without loading a model. The exit status is 0 when every document was
-written, 1 when any failed (each failure is listed), 2 for a usage error.
+would be done without loading a model. ``--runner ray`` translates on a Ray cluster
+(``tarjama.batch.ray_runner``) with the same inputs, outputs, memory, provenance and exit
+codes. The exit status is 0 when every document was written, 1 when any failed (each
+failure is listed), 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from tarjama.batch.inputs import discover, inside, read_path_list
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
@@ -24,9 +27,10 @@ from tarjama.commands.common import (
     add_engine_options,
     add_run_options,
     engine_options,
+    int_in,
     load_glossary,
 )
-from tarjama.engines import load_engine
+from tarjama.engines import Engine, load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory import MEMORY_NAME, TranslationMemory
 
@@ -54,6 +58,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_check_options(p)
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
     p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
+    ray = p.add_argument_group("scale-out (tarjama[ray])")
+    ray.add_argument(
+        "--runner", choices=("local", "ray"), default="local",
+        help="local: this process (default); ray: actors on a Ray cluster",
+    )
+    ray.add_argument(
+        "--address", help="Ray cluster to join (auto, or host:port of `ray start --head`); default: a "
+        "local cluster started for this run",
+    )
+    ray.add_argument(
+        "--workers", type=int_in(1), metavar="N",
+        help="actors, one model each (default: cluster CPUs ÷ --cpus-per-worker)",
+    )
+    ray.add_argument(
+        "--cpus-per-worker", type=int_in(1), metavar="N",
+        help="CPUs each actor reserves, and its engine's threads (default: 1)",
+    )
     p.set_defaults(func=run)
 
 
@@ -66,6 +87,13 @@ def _model_arg(model: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.runner != "ray":
+        for given, flag in ((args.address, "--address"), (args.workers, "--workers"),
+                            (args.cpus_per_worker, "--cpus-per-worker")):
+            if given is not None:
+                raise TarjamaError(f"{flag} is for --runner ray; add --runner ray or drop {flag}")
+    elif args.threads:
+        raise TarjamaError("--threads is set by --cpus-per-worker with --runner ray (each actor's CPUs)")
     inputs = list(args.inputs)
     if args.files_from:
         inputs += read_path_list(args.files_from)
@@ -97,10 +125,10 @@ def run(args: argparse.Namespace) -> int:
     memory = TranslationMemory(memory_path)
     try:
         loading = time.perf_counter()
-        engine = load_engine(args.engine, args.model, **engine_options(args))
+        translator = _translator(args, glossary, options)
         loaded = time.perf_counter() - loading
         try:
-            runner = BatchRunner(engine, glossary, memory, options)
+            runner = BatchRunner(translator, glossary, memory, options)
             memory.remember_request(args.engine or "", _model_arg(args.model))
             todo = None
             if options.progress:
@@ -108,14 +136,33 @@ def run(args: argparse.Namespace) -> int:
                 todo = sum(e.to_translate for e in plan(items, options, glossary, memory))
             summary = runner.run(items, found.problems, segments_to_translate=todo)
         finally:
-            engine.close()
+            translator.close()
     finally:
         memory.close()
     lines = summary.lines()
-    lines[0] += f" · model load {loaded:.1f} s"
+    if isinstance(translator, Engine):
+        lines[0] += f" · model load {loaded:.1f} s"
+    else:
+        lines[0] += f" · identity probe {translator.probe_seconds:.1f} s · {translator.describe()}"
+        if runner.recovered:
+            lines[0] += f" · {runner.recovered} segments recovered from a killed run's result files"
     for line in lines:
         print(line, file=sys.stderr)
     return 1 if summary.failures else 0
+
+
+def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Any:
+    """The engine itself (local runner), or a ``RayTranslator`` that loads it on every actor."""
+    if args.runner != "ray":
+        return load_engine(args.engine, args.model, **engine_options(args))
+    from tarjama.batch.ray_runner import EngineSpec, RayOptions, RayTranslator
+
+    engine_opts = tuple(sorted(engine_options(args).items()))
+    spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts)
+    ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
+    return RayTranslator(
+        spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=options.checks
+    )
 
 
 def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:

@@ -1,4 +1,4 @@
-"""``tarjama memory``: the translation memory in and out of TMX 1.4b for CAT tools.
+"""``tarjama memory``: the translation memory in and out of TMX 1.4b for CAT tools, and merged.
 
 ``export OUT.tmx`` writes every machine translation and human approval of the memory
 (``--origin`` to keep one kind); ``import IN.tmx`` adds a TMX file's units: units tarjama
@@ -7,6 +7,12 @@ approvals, and units from other tools are approvals keyed from their Arabic with
 glossary named here (``--glossary``, the default glossary, or ``--no-glossary``). See
 ``tarjama.tmx`` for the mapping. The memory defaults to ``.tarjama-memory.sqlite`` in the
 working folder (``--memory`` for another, e.g. ``out/en/.tarjama-memory.sqlite`` of a batch).
+
+``merge A.sqlite B.sqlite … -o OUT.sqlite`` joins memories kept apart (one per ``--shard K/N``
+machine, or copies edited in different places) into a new file with every row once:
+machine translations by their key (engine, glossary, segment), human approvals all kept with
+their history (``tarjama.memory.merge_memories``). The inputs are only read; the output must
+be a new path and is written atomically.
 """
 
 from __future__ import annotations
@@ -17,14 +23,15 @@ from pathlib import Path
 
 from tarjama.commands.common import check_output_path, load_glossary
 from tarjama.errors import TarjamaError
-from tarjama.memory import MEMORY_NAME, TranslationMemory
+from tarjama.memory import MEMORY_NAME, TranslationMemory, merge_memories
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "memory",
-        help="exchange the translation memory with CAT tools (TMX)",
-        description="Export the translation memory to TMX 1.4b, or import a TMX file into it.",
+        help="exchange the translation memory with CAT tools (TMX), merge memories",
+        description="Export the translation memory to TMX 1.4b, import a TMX file into it, or merge "
+        "memories.",
     )
     parser.set_defaults(func=lambda _args: _usage(parser))
     actions = parser.add_subparsers(dest="memory_action", metavar="ACTION")
@@ -48,6 +55,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "references/glossary.tsv if present)")
     g.add_argument("--no-glossary", action="store_true", help="key units from other tools without a glossary")
     p.set_defaults(func=cmd_import)
+
+    p = actions.add_parser(
+        "merge",
+        help="join memories into a new file, every row once",
+        description="Join translation memories (e.g. one per --shard machine) into a new file: machine "
+        "rows once by engine, glossary and segment (the first input wins a conflict, which is counted), "
+        "every human approval once with its history.",
+    )
+    p.add_argument("inputs", nargs="+", type=Path, metavar="MEMORY", help="memory files to read")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the new memory file (must not exist)")
+    p.set_defaults(func=cmd_merge)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -99,4 +117,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{args.source}: not imported: {describe_counts(report.skipped)}", file=sys.stderr)
     if report.dropped:
         print(f"{args.source}: dropped: {describe_counts(report.dropped)}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    check_output_path(args.output, args.inputs)
+    report = merge_memories(args.inputs, args.output)
+    print(report.line(args.output), file=sys.stderr)
     return 0

@@ -36,7 +36,6 @@ from tarjama.errors import TarjamaError
 COMMAND_MODULES = (
     "tarjama.commands.translate",
     "tarjama.commands.batch",
-    "tarjama.commands.memory",
     "tarjama.commands.summarize",
     "tarjama.commands.score",
     "tarjama.commands.check",

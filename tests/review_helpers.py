@@ -66,7 +66,8 @@ def write_glossary(folder: Path, text: str = GLOSSARY) -> Path:
 
 
 def translate(source: Path, glossary: Path | None, engine: Engine | None = None) -> TranslatedDocument:
-    with Translator(engine or Parrot(), Glossary.load(glossary) if glossary else None) as translator:
+    gloss = Glossary.load(glossary) if glossary else None
+    with Translator(engine or Parrot(), gloss, checks=False) as translator:
         return translator.translate_document(read_document(source))
 
 

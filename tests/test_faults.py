@@ -144,7 +144,7 @@ def setup_score(folder: Path) -> None:
 
 
 BATCH_ARGV = ["batch", "in", "--out-dir", "out", "--engine", "fault", "--glossary", "g.tsv",
-              "--batch-size", "3", "--no-progress"]
+              "--batch-size", "3", "--no-progress", "--no-checks"]
 BATCH_OUTPUTS = ["out/a.en.txt", "out/wire/b.en.md", "out/c.en.jsonl", "out/d.en.tsv"]
 
 
@@ -240,7 +240,7 @@ WRITERS = {
     "translate": Writer(
         "translate", setup_translate,
         ["translate", "in.txt", "-o", "out.en.txt", "--engine", "fault", "--glossary", "g.tsv",
-         "--batch-size", "3", "--no-progress"],
+         "--batch-size", "3", "--no-progress", "--no-checks"],
         ["out.en.txt"], check_translate_after_kill, check_translate_after_rerun,
     ),
     "batch": Writer(

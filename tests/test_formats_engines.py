@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from tarjama.engines.base import EngineIdentity, TranslationRequest
 from tarjama.engines.injection import model_input
 from tarjama.engines.splitting import Seq2SeqEngine
 from tarjama.inline import normalize, problems
+from tarjama.record import Confidence
 
 REQUESTS = [
     "اقرأ <g1>البيان الكامل</g1> على موقع <x2/> الوكالة.",
@@ -69,8 +71,8 @@ class Copier(Seq2SeqEngine):
     def _token_count(self, text: str) -> int:
         return len(text.split()) + 1
 
-    def _generate(self, texts: list[str]) -> list[str]:
-        return list(texts)
+    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+        return [(t, None) for t in texts]
 
 
 def test_a_copying_model_keeps_placeholders_through_splitting_and_the_strict_retry() -> None:

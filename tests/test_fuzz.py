@@ -218,7 +218,7 @@ def test_jsonl_batch_input_round_trips_every_record(tmp_path_factory: pytest.Tem
         return
     assert not refused
     # Written back with each field unchanged, every record is the record it was.
-    out = source.render([r["text"] for r in records])
+    out = source.render_texts([r["text"] for r in records])
     assert [json.loads(line) for line in out.split("\n") if line] == records
 
 
@@ -233,7 +233,7 @@ def test_tsv_batch_input_reads_rows_or_names_the_line(tmp_path_factory: pytest.T
     except TarjamaError as exc:
         assert "rows.tsv" in str(exc)
         return
-    translated = source.render([f"T{i}" for i in range(len(source.units))])
+    translated = source.render_texts([f"T{i}" for i in range(len(source.units))])
     # One output row per input row: nothing inside a cell (U+2028, a lone CR) split a row.
     assert len(translated.split("\n")) == len(path.read_bytes().decode("utf-8").split("\n"))
 

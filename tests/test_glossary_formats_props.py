@@ -36,10 +36,12 @@ TEXT = st.text(
     ),
     max_size=24,
 )
-# A cell of a valid glossary: no tab or line break (fatal in the TSV), no '|' inside one form.
-CELL = TEXT.map(lambda t: t.translate({ord(c): None for c in "\t\r\n|"}))
+# A cell of a valid glossary: no tab, line break or other C0 control or DEL (fatal in every
+# glossary cell), no '|' inside one form.
+CONTROLS = [*range(0x20), 0x7F]
+CELL = TEXT.map(lambda t: t.translate({**dict.fromkeys(CONTROLS), ord("|"): None}))
 FORM = st.tuples(st.sampled_from("قمرESAأجاكسا"), CELL).map("".join)
-NOTE = TEXT.map(lambda t: t.translate({ord(c): " " for c in "\t\r\n"}))
+NOTE = TEXT.map(lambda t: t.translate({**dict.fromkeys(CONTROLS), **{ord(c): " " for c in "\t\r\n"}}))
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

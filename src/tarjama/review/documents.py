@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, Source, read_source
-from tarjama.document import Document, rebuild_paragraph
-from tarjama.engines.base import EngineIdentity, TranslationRequest, describe_identity
+from tarjama.document import Document
+from tarjama.engines.base import EngineIdentity, SegmentTranslation, TranslationRequest, describe_identity
 from tarjama.errors import TarjamaError
-from tarjama.pipeline import PreparedSegment, build_requests
+from tarjama.pipeline import PreparedSegment, assemble, build_requests
 from tarjama.record import (
     Confidence,
     Finding,
@@ -135,19 +135,23 @@ class ReviewDocument:
         return self._render_jsonl(translations, human)
 
     def _render_batch(self, translations: Sequence[str]) -> str:
+        """Batch's own writer: each unit assembled from its segments as the runner assembles it."""
         assert self._source is not None
         by_segment: dict[tuple[int, int, int], str] = {}
         for s, text in zip(self.sentences, translations, strict=True):
             by_segment[(s.unit, s.paragraph, s.segment)] = text
-        texts = []
-        for u, unit in enumerate(self._source.units):
-            doc = unit.document
-            paragraphs = [
-                rebuild_paragraph(p, lambda seg, u=u, p=p: by_segment[(u, p.index, seg.index)])
-                for p in doc.paragraphs
-            ]
-            texts.append(doc.reassemble(paragraphs))
-        return self._source.render(texts)
+        engine = _identity(self.engine)
+        results = []
+        for u, (unit, prepared) in enumerate(zip(self._source.units, self._prepared, strict=True)):
+            texts = [by_segment[(u, p.paragraph.index, p.segment.index)] for p in prepared]
+            results.append(assemble(
+                unit.document, prepared, [SegmentTranslation(t, [], 0.0) for t in texts],
+                [None] * len(prepared), [False] * len(prepared), engine=engine,
+                glossary=self._glossary_info, seconds=0.0,
+            ))
+        rendered = self._source.render(results)
+        assert isinstance(rendered, str)  # review opens text formats only (_FORMATS)
+        return rendered
 
     def _render_jsonl(
         self, translations: Sequence[str], human: Callable[[Sentence], tuple[str, TermOutcome | None]]
@@ -292,7 +296,8 @@ def _batch_document(
                        "the given folder are opened")
         return doc
     if fmt not in _FORMATS:
-        doc.problem = f"{where}: unknown format {fmt!r}"
+        doc.problem = (f"{where}: format {fmt!r} is not reviewed here (only {', '.join(sorted(_FORMATS))}); "
+                       "translate it with --format xliff and review it in a CAT tool")
         return doc
     source_path = Path(record["source"])
     doc.source_path = source_path.resolve()
@@ -395,3 +400,10 @@ def _first_glossary(text: str) -> dict[str, str] | None:
             gloss = record.get("glossary")
             return gloss if isinstance(gloss, dict) else None
     return None
+
+
+def _identity(engine: dict[str, Any] | None) -> EngineIdentity:
+    """The engine a batch record names, as an identity (what an XLIFF export records)."""
+    engine = engine or {}
+    return EngineIdentity(str(engine.get("engine", "unknown")), str(engine.get("model", "unknown")),
+                          engine.get("revision"), engine.get("sha256"), dict(engine.get("params") or {}))

@@ -286,19 +286,7 @@ class TranslationMemory:
     @_guarded
     def get_many(self, keys: Iterable[str]) -> dict[str, MemoryEntry]:
         """This engine's translations of those of ``keys`` that are in the memory."""
-        found: dict[str, MemoryEntry] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                # Only the '?' placeholders are formatted into the statement.
-                f"SELECT key, translation, notes, terms, seconds FROM segments "
-                f"WHERE engine = ? AND glossary = ? AND key IN ({marks})",
-                (self.engine, self.glossary, *chunk),
-            )
-            for key, translation, notes, terms, seconds in rows:
-                outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
-                found[key] = MemoryEntry(translation, json.loads(notes), outcome, seconds)
-        return found
+        return self._machine_rows("key", keys)
 
     @_guarded
     def machine_by_source(self, sources: Iterable[str]) -> dict[str, MemoryEntry]:
@@ -307,17 +295,24 @@ class TranslationMemory:
         For a reader that can no longer rebuild a segment's exact key (the glossary changed
         since the run); ``get_many`` is the exact lookup.
         """
+        return self._machine_rows("source", sources)
+
+    def _machine_rows(self, column: str, values: Iterable[str]) -> dict[str, MemoryEntry]:
+        """This engine's rows whose ``column`` (key or source) is one of ``values``, by that value;
+        rows in creation order, so for a source with several rows the latest wins."""
+        assert column in ("key", "source")
         found: dict[str, MemoryEntry] = {}
-        for chunk in _chunks(list(dict.fromkeys(sources))):
+        for chunk in _chunks(list(dict.fromkeys(values))):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT source, translation, notes, terms, seconds FROM segments "
-                f"WHERE engine = ? AND glossary = ? AND source IN ({marks}) ORDER BY created",
+                # Only the column name (one of two) and the '?' placeholders are formatted in.
+                f"SELECT {column}, translation, notes, terms, seconds FROM segments "
+                f"WHERE engine = ? AND glossary = ? AND {column} IN ({marks}) ORDER BY created",
                 (self.engine, self.glossary, *chunk),
             )
-            for source, translation, notes, terms, seconds in rows:
+            for value, translation, notes, terms, seconds in rows:
                 outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
-                found[source] = MemoryEntry(translation, json.loads(notes), outcome, seconds)  # latest wins
+                found[value] = MemoryEntry(translation, json.loads(notes), outcome, seconds)
         return found
 
     @_guarded

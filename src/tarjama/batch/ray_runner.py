@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.runner import Outcome, Work, describe_error, this_worker, translate_isolated
+from tarjama.checks import checker
 from tarjama.engines.base import Engine, TermHint, TranslationRequest
 from tarjama.errors import TarjamaError
 from tarjama.memory import NO_GLOSSARY, MemoryEntry, TranslationMemory, engine_hash
@@ -56,7 +57,6 @@ from tarjama.record import TermOutcome
 from tarjama.textio import write_text_atomic
 
 if TYPE_CHECKING:
-    from tarjama.checks import Checker
     from tarjama.glossary import Glossary
 
 RESULTS = ".tarjama-ray"
@@ -144,12 +144,6 @@ def load_outcomes(text: str) -> list[Outcome]:
     return outcomes
 
 
-def _checker(on: bool) -> Checker | None:
-    from tarjama.checks import Checker
-
-    return Checker() if on else None
-
-
 class TranslateBatch:
     """The Ray Data callable class: one per actor, the engine loaded once, one batch per row."""
 
@@ -163,7 +157,7 @@ class TranslateBatch:
             self.engine = spec.load(threads)
         except TarjamaError as exc:
             raise TarjamaError(f"{_REFUSAL}on node {self.node}: {exc}") from None
-        self.checks = _checker(checks)
+        self.checks = checker(checks)
         got = engine_hash(checked_identity(self.engine.identity, self.checks).to_dict())
         if got != expected_engine:
             raise TarjamaError(
@@ -234,7 +228,7 @@ class RayTranslator:
         self.options = options
         self.run_id = run_id
         self.cpus = options.cpus_per_worker
-        self.checks = _checker(checks)  # the actors run the same checks; findings of hits are re-found here
+        self.checks = checker(checks)  # the actors run the same checks; findings of hits are re-found here
         # The driver learns the engine's identity (hence every key) the way the workers will load
         # it, before any cluster work; a wrong --model fails here in one line.
         started = time.perf_counter()

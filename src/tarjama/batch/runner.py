@@ -383,10 +383,9 @@ class BatchRunner:
         options: BatchOptions,
     ) -> None:
         if isinstance(translator, Engine):
-            from tarjama.checks import Checker
+            from tarjama.checks import checker
 
-            checks = Checker() if options.checks else None
-            translator = LocalTranslator(translator, glossary, checks)
+            translator = LocalTranslator(translator, glossary, checker(options.checks))
         if options.batch_size is None:
             options = replace(options, batch_size=max(16, translator.preferred_call_size))
         if options.batch_size < 1:

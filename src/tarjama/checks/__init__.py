@@ -67,6 +67,11 @@ class Checker:
         return [f.finding for f in self.run(source, target, hints)]
 
 
+def checker(on: bool) -> Checker | None:
+    """Every check (``Checker()``) when ``on``, else None: how runners take a checks switch."""
+    return Checker() if on else None
+
+
 def errors(flags: Iterable[Flag]) -> list[Flag]:
     """The flags that make a sentence need review (and ask for a repair)."""
     return [f for f in flags if f.finding.severity == ERROR]

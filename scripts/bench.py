@@ -166,9 +166,9 @@ def prepare_models(workdir: Path, vocab: int, seed: int, rebuild: bool) -> tuple
     """The transformers model and its two conversions, built once per workdir and reused."""
     from transformers.utils import logging as hf_logging
 
+    from tarjama.dev.synthetic import OPUS_MT_AR_EN, build_marian
     from tarjama.models.convert import convert_marian
     from tarjama.models.provenance import sha256_file
-    from tarjama.models.synthetic import OPUS_MT_AR_EN, build_marian
 
     hf_logging.disable_progress_bar()  # "Writing model shards" bars would clutter the report
     marian = workdir / f"opus-mt-ar-en-shape-v{vocab}-s{seed}"

@@ -73,7 +73,7 @@ def run_batch(label: str, inputs: Path, out: Path, engine_args: list[str], threa
 
 
 def write_documents(folder: Path, n: int | None = None) -> int:
-    from tarjama.datasets.ntrex import default_path, fixed_sample, read_ntrex
+    from tarjama.dev.datasets.ntrex import default_path, fixed_sample, read_ntrex
 
     path = default_path()
     if path is None:
@@ -88,8 +88,8 @@ def write_documents(folder: Path, n: int | None = None) -> int:
 
 
 def tiny_model(folder: Path) -> Path:
-    from tarjama.datasets.ntrex import default_path
-    from tarjama.models.synthetic import build_marian
+    from tarjama.dev.datasets.ntrex import default_path
+    from tarjama.dev.synthetic import build_marian
 
     lines = SEED.read_text(encoding="utf-8").splitlines()
     path = default_path()

@@ -21,7 +21,7 @@ seconds per sentence with checks on, as a ratio to off, is (call + checks stage)
 What is computed (ntrex-dev: one sentence per paragraph, so per sentence):
 
 * **Number errors against the reference**: a sentence whose normalised number set (hard
-  items of ``tarjama.numbers``: numbers, decades, months) differs from the reference's, by
+  items of ``tarjama.text.numbers``: numbers, decades, months) differs from the reference's, by
   ``numbers.compare`` (an item of one side with no compatible item on the other). Counted
   for off and for on.
 * **Precision and recall of the number check and of the country check**, on the off output:
@@ -54,10 +54,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tarjama.checks import Checker, errors  # noqa: E402
 from tarjama.checks.countries import english_mentions  # noqa: E402
-from tarjama.datasets import ntrex, seed  # noqa: E402
-from tarjama.document import parse_text  # noqa: E402
-from tarjama.numbers import compare, english_quantities  # noqa: E402
-from tarjama.pipeline import build_requests, check_and_repair, translate_requests  # noqa: E402
+from tarjama.dev.datasets import ntrex, seed  # noqa: E402
+from tarjama.document.model import parse_text  # noqa: E402
+from tarjama.document.requests import build_requests  # noqa: E402
+from tarjama.text.numbers import compare, english_quantities  # noqa: E402
+from tarjama.translate.pipeline import check_and_repair, translate_requests  # noqa: E402
 
 
 def kendall_tau_b(x: list[float], y: list[float]) -> float:

@@ -23,9 +23,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from tarjama.arabic import normalize_with_offsets
 from tarjama.glossary import Glossary, GlossaryEntry
 from tarjama.glossary.matcher import Matcher
+from tarjama.text.arabic import normalize_with_offsets
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What one llama.cpp decode call costs on this machine, by tokens per call and settings.
 
-The evidence behind the embedded engine's defaults (``tarjama.engines.variants``): how the
+The evidence behind the embedded engine's defaults (``tarjama.engines.gguf.config``): how the
 cost of one ``llama_decode`` call grows with the number of tokens in it (one token per
 sequence when sentences are decoded side by side, many when a prompt is evaluated), and
 prompt-evaluation speed for several ``n_ubatch`` values with and without flash attention, and
@@ -19,8 +19,8 @@ import os
 import statistics
 import time
 
-from tarjama.engines.batching import PREFIX_SEQ, Feed, LlamaBackend
-from tarjama.engines.gguf import _quiet_stderr
+from tarjama.engines.gguf.batching import PREFIX_SEQ, Feed, LlamaBackend
+from tarjama.engines.gguf.engine import _quiet_stderr
 from tarjama.models import embedded
 
 TEXT = "وقالت وكالة الفضاء الكندية في بيان إن القمر الصناعي سيُطلق في أوائل عام 2027، بعد تأخير دام عامين. "

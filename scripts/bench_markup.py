@@ -44,9 +44,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tarjama import inline  # noqa: E402
 from tarjama.api import Translator  # noqa: E402
-from tarjama.datasets import ntrex  # noqa: E402
+from tarjama.dev.datasets import ntrex  # noqa: E402
+from tarjama.document.markdown import inline_pieces  # noqa: E402
 from tarjama.glossary import Glossary  # noqa: E402
-from tarjama.markdown import inline_pieces  # noqa: E402
 
 SEED = 19
 KINDS = ("emphasis", "term", "link", "code")

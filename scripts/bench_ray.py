@@ -177,7 +177,7 @@ class RayRun:
 def ray_run(actors: int, inputs: Path, out: Path, model: Path, batch_size: int) -> RayRun:
     from tarjama.batch import BatchOptions, BatchRunner, discover
     from tarjama.batch.ray_runner import EngineSpec, RayOptions, RayTranslator
-    from tarjama.memory import TranslationMemory
+    from tarjama.memory.store import TranslationMemory
 
     result = RayRun(actors)
     found = discover([str(inputs)], out)
@@ -273,7 +273,7 @@ def simulate(
 
 
 def write_documents(folder: Path, n: int) -> int:
-    from tarjama.datasets.ntrex import default_path, fixed_sample, read_ntrex
+    from tarjama.dev.datasets.ntrex import default_path, fixed_sample, read_ntrex
 
     path = default_path()
     if path is None:
@@ -286,8 +286,8 @@ def write_documents(folder: Path, n: int) -> int:
 
 
 def tiny_model(folder: Path) -> Path:
-    from tarjama.datasets.ntrex import default_path
-    from tarjama.models.synthetic import build_marian
+    from tarjama.dev.datasets.ntrex import default_path
+    from tarjama.dev.synthetic import build_marian
 
     lines = SEED.read_text(encoding="utf-8").splitlines()
     path = default_path()

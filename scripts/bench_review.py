@@ -2,7 +2,7 @@
 per second from one and from two concurrent clients.
 
 The document: ntrex-dev's Arabic sentences (read in place), one per paragraph as in
-``tarjama.datasets.ntrex``, cycled until the document has 1,000 sentences (the second pass
+``tarjama.dev.datasets.ntrex``, cycled until the document has 1,000 sentences (the second pass
 repeats rows), translated through the real pipeline with the shipped glossary by an engine
 that answers each sentence with ntrex-dev's *reference* English — a stand-in for a model
 with real English lengths, so page weight is what a real translation would give; no model
@@ -46,11 +46,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tarjama.api import Translator
-from tarjama.datasets.ntrex import default_path, read_ntrex
-from tarjama.document import parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.dev.datasets.ntrex import default_path, read_ntrex
+from tarjama.document.model import parse_text
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.glossary import Glossary
-from tarjama.memory import MEMORY_NAME
+from tarjama.memory.store import MEMORY_NAME
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "references" / "glossary.tsv"
@@ -89,7 +90,7 @@ def build_document(folder: Path, sentences: int) -> tuple[Path, Path]:
     shutil.copy(GLOSSARY, glossary)
     paragraphs: list[str] = []
     count = k = 0
-    from tarjama.segment import split_sentences
+    from tarjama.text.segment import split_sentences
 
     while count < sentences:
         ar = rows[k % len(rows)][0]

@@ -6,7 +6,7 @@ are the English references perturbed deterministically per segment (words droppe
 and substituted with a seeded generator), so every metric does the work it does on real
 system output without any MT model running. Each size is timed ``--repeats`` times; the
 growth exponent is the least-squares slope of log(seconds) on log(segments) over the
-medians (1.0 = linear). Term accuracy (``tarjama.metrics.terms``) is included when the
+medians (1.0 = linear). Term accuracy (``tarjama.metrics.term_accuracy``) is included when the
 module and the glossary are present. No numbers are asserted anywhere.
 
     .venv/bin/python scripts/bench_scoring.py [--sizes 1000,2000,5000,10000] [--repeats 3] [--json F]
@@ -99,7 +99,7 @@ def _metrics() -> dict[str, Callable[[list[str], list[str], list[str]], tuple[fl
     found = {"BLEU": sacre(BLEU()), "chrF++": sacre(CHRF(word_order=2)), "TER": sacre(TER())}
     try:
         from tarjama.glossary import Glossary
-        from tarjama.metrics.terms import term_accuracy
+        from tarjama.metrics.term_accuracy import term_accuracy
     except ImportError:
         return found
     if GLOSSARY.is_file():
@@ -155,7 +155,8 @@ def markdown(timings: Sequence[MetricTiming], repeats: int) -> str:
         f"Data: {NTREX_ATTRIBUTION}, cycled; hypotheses = references perturbed deterministically."
     )
     if "term accuracy" not in names:
-        lines.append("Term accuracy not timed: tarjama.metrics.terms or references/glossary.tsv is missing.")
+        lines.append("Term accuracy not timed: tarjama.metrics.term_accuracy or references/glossary.tsv "
+                     "is missing.")
     return "\n".join(lines)
 
 

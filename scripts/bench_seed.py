@@ -12,7 +12,7 @@ Markdown table with runs and min/median/max; no numbers are asserted anywhere.
     .venv/bin/python scripts/bench_seed.py [--cold-runs 1] [--warm-runs 3] [--no-glossary] \
         [--baseline NAME|none] [--variant NAME] [--set KEY=VALUE ...] [--floor-runs 3] [--floor-only]
 
-``--set`` overrides options of the candidate (``tarjama.engines.variants``), e.g.
+``--set`` overrides options of the candidate (``tarjama.engines.gguf.config``), e.g.
 ``--set parallel=8`` or ``--set n_ubatch=256``. The table also shows, per warm pass, the
 prompt tokens evaluated and reused from the cached prefix and the tokens generated.
 
@@ -105,7 +105,7 @@ class DecodeClock:
 
 def measure_floor(engine, runs: int) -> dict[str, float]:
     """Best prompt tokens/s and ms per generated token of ``engine``'s own llama.cpp context."""
-    from tarjama.engines.batching import PREFIX_SEQ, Feed
+    from tarjama.engines.gguf.batching import PREFIX_SEQ, Feed
 
     gen = engine.generator()  # creates the context and evaluates the shared prompt prefix
     backend, width = gen.backend, gen.parallel
@@ -171,7 +171,7 @@ def describe_floor(floor: dict[str, float]) -> str:
 
 
 def warm_pass(engine, doc, glossary, clock: DecodeClock | None = None) -> tuple[float, dict[str, float]]:
-    from tarjama.pipeline import translate_document
+    from tarjama.translate.pipeline import translate_document
 
     before = dict(engine.generator().stats)
     clocked = (clock.seconds, clock.narrow_seconds, clock.narrow_calls) if clock else (0.0, 0.0, 0)
@@ -200,9 +200,9 @@ def main() -> int:
     args = ap.parse_args()
     use_glossary = not args.no_glossary and GLOSSARY.exists()
 
-    from tarjama.document import read_document
-    from tarjama.engines.gguf import GGUFEngine
-    from tarjama.engines.variants import DEFAULT_VARIANT, parse_options
+    from tarjama.document.model import read_document
+    from tarjama.engines.gguf.config import DEFAULT_VARIANT, parse_options
+    from tarjama.engines.gguf.engine import GGUFEngine
 
     if args.floor_only:
         engine = GGUFEngine(**parse_options(args.set))

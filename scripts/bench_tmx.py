@@ -24,10 +24,10 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tarjama.datasets.ntrex import default_path, read_ntrex  # noqa: E402
+from tarjama.dev.datasets.ntrex import default_path, read_ntrex  # noqa: E402
 from tarjama.glossary import Glossary  # noqa: E402
-from tarjama.memory import TranslationMemory  # noqa: E402
-from tarjama.tmx import export_tmx, import_tmx  # noqa: E402
+from tarjama.memory.store import TranslationMemory  # noqa: E402
+from tarjama.memory.tmx import export_tmx, import_tmx  # noqa: E402
 
 
 def pairs(path: Path) -> list[tuple[str, str]]:

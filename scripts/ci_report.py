@@ -22,15 +22,15 @@ import sys
 import time
 from pathlib import Path
 
-from tarjama.datasets import seed
-from tarjama.document import parse_text, read_document
+from tarjama.dev.datasets import seed
+from tarjama.document.model import parse_text, read_document
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH, Glossary
 from tarjama.report import render
 from tarjama.scoring import gate
 from tarjama.scoring.core import ScoreReport, score_texts
 from tarjama.scoring.inputs import read_paragraphs
-from tarjama.textio import write_text_atomic
+from tarjama.text.textio import write_text_atomic
 
 ROOT = seed.ROOT
 SEED = seed.SOURCE
@@ -53,7 +53,7 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
         hyps = read_paragraphs(args.seed_hyp)
         label = str(args.seed_hyp)
     else:
-        from tarjama.pipeline import translate_document
+        from tarjama.translate.pipeline import translate_document
 
         result = translate_document(read_document(SEED), engine(engine_box), glossary)
         out = args.out / "seed.en.jsonl"
@@ -70,8 +70,8 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
 
 def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport | None:
     """The sample scored, or None (with the reason on stderr) when the data is not there."""
-    from tarjama.datasets import ntrex
-    from tarjama.pipeline import translate_document
+    from tarjama.dev.datasets import ntrex
+    from tarjama.translate.pipeline import translate_document
 
     path = args.ntrex or ntrex.default_path()
     if path is None or not Path(path).is_file():
@@ -118,7 +118,7 @@ def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list)
 def engine(box: list):
     """Load the embedded engine once, on first use, and reuse it for every dataset."""
     if not box:
-        from tarjama.engines.gguf import GGUFEngine
+        from tarjama.engines.gguf.engine import GGUFEngine
 
         box.append(GGUFEngine())
     return box[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 from translate.storage import tbx
 
 from tarjama.errors import TarjamaError
-from tarjama.glossary.formats import make
+from tarjama.glossary.files import make
 
 NTIG = """<?xml version="1.0" encoding="UTF-8"?>
 <martif type="TBX-Basic" xml:lang="en"><text><body><termEntry id="t1">

@@ -33,7 +33,7 @@ def training_lines() -> list[str]:
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("transformers")
-    from tarjama.models.synthetic import build_marian
+    from tarjama.dev.synthetic import build_marian
 
     return build_marian(tmp_path_factory.mktemp("models") / "tiny-marian", training_lines())
 

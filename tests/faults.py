@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import tarjama
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, SegmentDone
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 # C functions whose call is a kill point: everything that changes or reads state on disk.
 IO_CALLS = frozenset({

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.api import Translator
-from tarjama.document import read_document
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.document.model import read_document
+from tarjama.document.record import TranslatedDocument
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.glossary import Glossary
-from tarjama.record import Confidence, Finding, TranslatedDocument
 from tarjama.review.server import Server
 from tarjama.review.workspace import Workspace
+from tarjama.types import Confidence, EngineIdentity, Finding, SegmentTranslation, TranslationRequest
 
 GLOSSARY = """# a small glossary for the review tests
 ar\ten\tkind\tnote\ten_variants

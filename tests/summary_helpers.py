@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, SegmentDone
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "references" / "glossary.tsv"

@@ -10,9 +10,9 @@ import pytest
 
 from tarjama.batch.inputs import InputFile, discover, output_path, read_path_list, read_source
 from tarjama.batch.shard import parse_shard, select_shard
-from tarjama.document import parse_text, rebuild_paragraph
+from tarjama.document.inline import tokens
+from tarjama.document.model import parse_text, rebuild_paragraph
 from tarjama.errors import TarjamaError
-from tarjama.inline import tokens
 
 
 def _tree(root: Path) -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from tarjama.batch import BatchOptions, BatchRunner, TranslationMemory, discover, plan
 from tarjama.batch.runner import LocalTranslator
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.glossary import Glossary
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 
 class Scripted(Engine):

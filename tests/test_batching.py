@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from tarjama.engines.batching import BatchedGenerator, ContextFullError, Feed, Job, Output, token_logprob
+from tarjama.engines.gguf.batching import BatchedGenerator, ContextFullError, Feed, Job, Output, token_logprob
 
 VOCAB = 40
 END = 0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tarjama.cli import main
-from tarjama.document import parse_text
-from tarjama.pipeline import translate_document
+from tarjama.document.model import parse_text
+from tarjama.translate.pipeline import translate_document
 from test_checks import FIRST, SEED_DECADE, WORSE, Scripted
 
 SOURCE = "وقعت وكالة الفضاء اليابانية اتفاقية مع شركة ispace يوم الثلاثاء.\n\n" + SEED_DECADE + "\n"

@@ -13,18 +13,12 @@ from tarjama.checks.length import HIGH, LOW, LengthCheck
 from tarjama.checks.names import NameCheck
 from tarjama.checks.numbers import NumberCheck
 from tarjama.checks.untranslated import UntranslatedCheck
-from tarjama.document import parse_text
-from tarjama.engines.base import (
-    Engine,
-    EngineIdentity,
-    SegmentDone,
-    SegmentTranslation,
-    TermHint,
-    TranslationRequest,
-)
+from tarjama.document.model import parse_text
+from tarjama.document.record import read_translation
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
-from tarjama.pipeline import translate_document
-from tarjama.record import Confidence, read_translation
+from tarjama.translate.pipeline import translate_document
+from tarjama.types import Confidence, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 
 SEED_DECADE = "ويخطط الطرفان لإرسال مركبات هبوط مشتركة إلى المريخ في ثلاثينيات القرن الحادي والعشرين."
 FIRST = "The two sides plan to send joint landing craft to Mars in the 1970s."

@@ -20,7 +20,7 @@ from conftest import ROOT
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
 from tarjama.scoring import gate
-from tarjama.terms import term_spans
+from tarjama.text.terms import term_spans
 
 REF = ROOT / "references" / "esa-jaxa-partnership.en.txt"
 SCRIPT = ROOT / "scripts" / "ci_report.py"

@@ -86,9 +86,9 @@ def test_two_batches_on_one_memory_both_finish_and_share_it(tmp_path: Path) -> N
 def test_a_memory_locked_too_long_says_so_instead_of_calling_it_damaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tarjama import memory as memory_module
     from tarjama.errors import TarjamaError
-    from tarjama.memory import TranslationMemory
+    from tarjama.memory import store as memory_module
+    from tarjama.memory.store import TranslationMemory
 
     path = tmp_path / "m.sqlite"
     TranslationMemory(path).close()

@@ -19,12 +19,12 @@ pytest.importorskip("ctranslate2")
 
 from tarjama.cli import main
 from tarjama.engines import load_engine
-from tarjama.engines.base import TranslationRequest
 from tarjama.engines.ctranslate2 import CTranslate2Engine
 from tarjama.engines.marian import MarianEngine
-from tarjama.engines.splitting import join_pieces, split_note, split_to_fit
+from tarjama.engines.seq2seq import join_pieces, split_note, split_to_fit
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import PROVENANCE_FILE
+from tarjama.types import TranslationRequest
 
 SENTENCES = [
     "أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة مع اليابان.",
@@ -269,7 +269,7 @@ def test_split_helpers() -> None:
 
 def test_padded_vocabulary_converts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from conftest import training_lines
-    from tarjama.models.synthetic import build_marian
+    from tarjama.dev.synthetic import build_marian
 
     folder = build_marian(tmp_path / "padded", training_lines()[:200], vocab_size=300, pad_vocab_to=1500)
     vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tarjama.arabic import arabic_share, latin_names
-from tarjama.engines.degeneracy import find_loop, trim_loop
-from tarjama.engines.retry import degeneracy_issues
-from tarjama.terms import Term, missing
+from tarjama.engines.gguf.retry import degeneracy_issues
+from tarjama.text.arabic import arabic_share, latin_names
+from tarjama.text.quality import find_loop, trim_loop
+from tarjama.text.terms import Term, missing
 
 SRC = "أعلنت وكالة الفضاء الأوروبية عن شراكة جديدة مع اليابان"
 
@@ -63,7 +63,7 @@ def test_chatter() -> None:
 
 
 def test_near_misses_are_derived_or_recased_forms() -> None:
-    from tarjama.engines.degeneracy import near_misses
+    from tarjama.text.quality import near_misses
 
     out = "a company with Japanese and European partners near the moon and Mars; Europeans"
     expected = ["Japanese", "European", "Europeans", "moon"]

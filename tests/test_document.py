@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarjama.document import parse_text, rebuild_paragraph
+from tarjama.document.model import parse_text, rebuild_paragraph
 
 
 def test_separators_and_paragraphs_rebuild_the_file(seed_text: str) -> None:

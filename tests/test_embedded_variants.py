@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tarjama.arabic import has_arabic_word as arabic_left
-from tarjama.engines.base import TermHint
-from tarjama.engines.degeneracy import invented_names
-from tarjama.engines.prompting import EXAMPLES, NO_INVENT_NOTE, PromptSpec, build_prompt, stop_sequences
-from tarjama.engines.retrieval import ExamplePool, PoolEntry
-from tarjama.engines.variants import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, parse_options, resolve
+from tarjama.engines.gguf.config import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, parse_options, resolve
+from tarjama.engines.gguf.prompts import EXAMPLES, NO_INVENT_NOTE, PromptSpec, build_prompt, stop_sequences
+from tarjama.engines.gguf.retrieval import ExamplePool, PoolEntry
 from tarjama.errors import TarjamaError
+from tarjama.text.arabic import has_arabic_word as arabic_left
+from tarjama.text.quality import invented_names
+from tarjama.types import TermHint
 
 
 def _prefix(prompt: str, source: str) -> str:
@@ -79,7 +79,7 @@ def test_variants_resolve_and_overrides_are_typed() -> None:
 
 
 def test_length_control_scales_with_the_source() -> None:
-    from tarjama.engines.gguf import GGUFEngine
+    from tarjama.engines.gguf.engine import GGUFEngine
 
     engine = GGUFEngine.__new__(GGUFEngine)  # no model: only the arithmetic is tested
     engine.config = EmbeddedConfig(max_tokens_per_word=2.5, max_tokens_extra=16)
@@ -90,7 +90,7 @@ def test_length_control_scales_with_the_source() -> None:
 
 
 def test_mbr_prefers_the_consensus_candidate() -> None:
-    from tarjama.engines.gguf import mbr_choice
+    from tarjama.engines.gguf.engine import mbr_choice
 
     cands = ["The agency launched the satellite.", "A cat sat.", "The agency launched a satellite."]
     assert mbr_choice(cands) in (0, 2)
@@ -167,7 +167,7 @@ def test_eval_command_checks_its_arguments_before_loading_a_model(tmp_path, caps
 
 
 def test_eval_length_ratio_is_sacrebleus() -> None:
-    from tarjama.evaluation import length_ratio
+    from tarjama.dev.evaluation import length_ratio
 
     assert length_ratio(["a b c d"], ["a b"]) == 2.0
     assert length_ratio(["a, b."], ["a b c d"]) == 1.0  # 13a tokenisation splits punctuation
@@ -176,9 +176,10 @@ def test_eval_length_ratio_is_sacrebleus() -> None:
 def test_eval_scores_a_sample_and_the_seed_end_to_end(tmp_path, monkeypatch) -> None:
     """The eval pipeline without a model: an engine that answers with the reference scores 100."""
     from conftest import ROOT
-    from tarjama.datasets.ntrex import NtrexDocument
-    from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
-    from tarjama.evaluation import evaluate_ntrex, evaluate_seed
+    from tarjama.dev.datasets.ntrex import NtrexDocument
+    from tarjama.dev.evaluation import evaluate_ntrex, evaluate_seed
+    from tarjama.engines.base import Engine
+    from tarjama.types import EngineIdentity, SegmentTranslation
 
     docs = [
         NtrexDocument(
@@ -222,11 +223,10 @@ class _OneWordTokenizer:
 
 
 def test_a_repair_request_reaches_the_prompt_and_the_logit_bias_and_confidence_comes_back() -> None:
-    from tarjama.engines.base import TranslationRequest
-    from tarjama.engines.batching import Output
-    from tarjama.engines.gguf import GGUFEngine
-    from tarjama.engines.prompting import PromptSpec
-    from tarjama.record import Confidence
+    from tarjama.engines.gguf.batching import Output
+    from tarjama.engines.gguf.engine import GGUFEngine
+    from tarjama.engines.gguf.prompts import PromptSpec
+    from tarjama.types import Confidence, TranslationRequest
 
     engine = GGUFEngine.__new__(GGUFEngine)  # no model: the flow's first attempt, driven by hand
     engine.config, engine.spec, engine.pool, engine.exclude_docs = EmbeddedConfig(), PromptSpec(), None, ()

@@ -32,9 +32,9 @@ import pytest
 from conftest import ROOT, SEED
 from faults import LOG_ENV, ChildResult, KillPoint, kill_points, logged, logged_calls, run_child
 from tarjama.cli import main
-from tarjama.document import parse_text
+from tarjama.document.model import parse_text
+from tarjama.document.requests import build_requests
 from tarjama.glossary import Glossary
-from tarjama.pipeline import build_requests
 
 GLOSSARY = ROOT / "references" / "glossary.tsv"
 REF = ROOT / "references" / "esa-jaxa-partnership.en.txt"

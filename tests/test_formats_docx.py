@@ -19,10 +19,11 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 
 from tarjama.cli import main  # noqa: E402
-from tarjama.engines.base import EngineIdentity  # noqa: E402
+from tarjama.document.requests import build_requests  # noqa: E402
 from tarjama.errors import TarjamaError  # noqa: E402
 from tarjama.formats.docx import Docx  # noqa: E402
-from tarjama.pipeline import assemble, build_requests  # noqa: E402
+from tarjama.translate.pipeline import assemble  # noqa: E402
+from tarjama.types import EngineIdentity  # noqa: E402
 from test_formats_html import tagged_english  # noqa: E402
 
 
@@ -156,7 +157,7 @@ def test_the_english_copy_keeps_formatting_links_fields_and_is_left_to_right(tmp
 
 
 def test_a_paragraph_whose_placeholders_are_lost_keeps_its_runs_valid(tmp_path: Path) -> None:
-    from tarjama.engines.base import SegmentTranslation
+    from tarjama.types import SegmentTranslation
 
     data = translated(make_docx(tmp_path / "a.docx"), lambda r: SegmentTranslation("Plain English."))
     out = docx.Document(io.BytesIO(data))

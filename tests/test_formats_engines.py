@@ -19,11 +19,10 @@ import pytest
 pytest.importorskip("transformers")
 
 from tarjama.cli import main
-from tarjama.engines.base import EngineIdentity, TranslationRequest
+from tarjama.document.inline import normalize, problems
 from tarjama.engines.injection import model_input
-from tarjama.engines.splitting import Seq2SeqEngine
-from tarjama.inline import normalize, problems
-from tarjama.record import Confidence
+from tarjama.engines.seq2seq import Seq2SeqEngine
+from tarjama.types import Confidence, EngineIdentity, TranslationRequest
 
 REQUESTS = [
     "اقرأ <g1>البيان الكامل</g1> على موقع <x2/> الوكالة.",

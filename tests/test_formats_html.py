@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from tarjama.cli import main
-from tarjama.engines.base import EngineIdentity, SegmentTranslation
+from tarjama.document.inline import tokens
+from tarjama.document.requests import build_requests
 from tarjama.formats.html import parse_html
-from tarjama.inline import tokens
-from tarjama.pipeline import assemble, build_requests
+from tarjama.translate.pipeline import assemble
+from tarjama.types import EngineIdentity, SegmentTranslation
 
 PARAGRAPH = (
     '<p>اقرأ <a href="https://esa.int/x?a=1&amp;b=2" class=link>البيان الكامل</a> على موقع الوكالة. '

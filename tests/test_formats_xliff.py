@@ -11,12 +11,13 @@ pytest.importorskip("translate.storage.xliff")
 from translate.storage import xliff, xliff2
 
 from tarjama.cli import main
-from tarjama.engines.base import EngineIdentity, SegmentTranslation
+from tarjama.document.requests import build_requests
 from tarjama.errors import TarjamaError
 from tarjama.formats import read_source
 from tarjama.glossary import Glossary
-from tarjama.markup import ensure
-from tarjama.pipeline import assemble, build_requests, translate_requests
+from tarjama.translate.markup import ensure
+from tarjama.translate.pipeline import assemble, translate_requests
+from tarjama.types import EngineIdentity, SegmentTranslation
 from test_formats_html import tagged_english
 
 ROOT = Path(__file__).resolve().parents[1]

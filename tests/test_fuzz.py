@@ -20,18 +20,19 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from tarjama.arabic import normalize, normalize_with_offsets
 from tarjama.batch.inputs import InputFile, read_source
 from tarjama.cli import main
-from tarjama.document import parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.document.model import parse_text
+from tarjama.document.record import read_translation
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, GlossaryEntry
 from tarjama.glossary.tsv import GlossaryFile
-from tarjama.pipeline import translate_document
-from tarjama.record import read_translation
-from tarjama.segment import split_sentences
-from tarjama.textio import CONTROL_RE, read_text
+from tarjama.text.arabic import normalize, normalize_with_offsets
+from tarjama.text.segment import split_sentences
+from tarjama.text.textio import CONTROL_RE, read_text
+from tarjama.translate.pipeline import translate_document
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 GLOSSARY = Glossary.load(ROOT / "references" / "glossary.tsv")
 

@@ -19,9 +19,9 @@ import pytest
 
 from conftest import ROOT, SEED
 from tarjama.api import score
-from tarjama.arabic import arabic_share
 from tarjama.cli import main
 from tarjama.scoring.inputs import read_paragraphs
+from tarjama.text.arabic import arabic_share
 
 pytestmark = pytest.mark.slow
 
@@ -80,8 +80,8 @@ def test_seed_with_embedded_model(embedded_available, tmp_path: Path, monkeypatc
 
 
 def test_decoding_is_deterministic(embedded_available) -> None:
-    from tarjama.engines.base import TranslationRequest
-    from tarjama.engines.gguf import GGUFEngine
+    from tarjama.engines.gguf.engine import GGUFEngine
+    from tarjama.types import TranslationRequest
 
     engine = GGUFEngine()
     req = [TranslationRequest("يُعد استكشاف القمر مجالًا رئيسيًا آخر للتعاون.")]
@@ -105,10 +105,10 @@ def numbers(text: str) -> set[str]:
 def test_a_sentence_alone_and_inside_a_batch(embedded_available) -> None:
     from sacrebleu.metrics import CHRF
 
-    from tarjama.document import parse_text
-    from tarjama.engines.gguf import GGUFEngine
+    from tarjama.document.model import parse_text
+    from tarjama.document.requests import build_requests
+    from tarjama.engines.gguf.engine import GGUFEngine
     from tarjama.glossary import Glossary
-    from tarjama.pipeline import build_requests
 
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
     prepared = build_requests(parse_text(SEED.read_text(encoding="utf-8")), glossary)

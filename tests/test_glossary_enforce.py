@@ -8,8 +8,8 @@ import pytest
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, GlossaryEntry
-from tarjama.metrics.terms import term_accuracy
-from tarjama.terms import check_terms, rewrite_variants, term_present
+from tarjama.metrics.term_accuracy import term_accuracy
+from tarjama.text.terms import check_terms, rewrite_variants, term_present
 
 ROOT = Path(__file__).resolve().parents[1]
 ESA = GlossaryEntry(["ESA"], "ESA", "organisation", en_variants=["Esa"])

@@ -203,7 +203,7 @@ def test_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def crash(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("tarjama.textio.os.replace", crash)
+    monkeypatch.setattr("tarjama.text.textio.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         run("add", "-g", path, "--ar", "تسوكوبا", "--en", "Tsukuba", "--kind", "place")
     assert path.read_bytes() == GOOD.encode()

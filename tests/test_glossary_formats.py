@@ -16,10 +16,10 @@ import pytest
 from tarjama.cli import main
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, GlossaryEntry
-from tarjama.glossary.formats import FORMATS, Options, detect, make
-from tarjama.glossary.formats.tbx import TBX_NS, join_note, split_note
+from tarjama.glossary.files import FORMATS, Options, detect, make
+from tarjama.glossary.files.tbx import TBX_NS, join_note, split_note
 from tarjama.glossary.lint import lint_file
-from tarjama.interchange import language_side, neutralise_cell, restore_cell
+from tarjama.text.interchange import language_side, neutralise_cell, restore_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "references" / "glossary.tsv"

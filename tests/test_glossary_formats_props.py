@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import KINDS, GlossaryEntry, Problem, entry_from_values
-from tarjama.glossary.formats import make
-from tarjama.glossary.formats.base import Options
-from tarjama.glossary.formats.tbx import join_note, split_note
-from tarjama.interchange import xml_unsafe
+from tarjama.glossary.files import make
+from tarjama.glossary.files.base import Options
+from tarjama.glossary.files.tbx import join_note, split_note
+from tarjama.text.interchange import xml_unsafe
 
 # Arabic, Latin, digits, the characters the formats treat specially, controls, CR/LF, and any
 # other code point but surrogates (a decoded file never holds one).

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarjama.arabic import normalize, normalize_with_offsets
 from tarjama.glossary import Glossary, GlossaryEntry
 from tarjama.glossary.matcher import match_key
+from tarjama.text.arabic import normalize, normalize_with_offsets
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"

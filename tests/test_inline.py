@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tarjama import inline
-from tarjama.document import parse_text, rebuild_paragraph
-from tarjama.markdown import inline_pieces
+from tarjama.document import inline
+from tarjama.document.markdown import inline_pieces
+from tarjama.document.model import parse_text, rebuild_paragraph
 
 
 def requests(text: str) -> list[str]:

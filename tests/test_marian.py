@@ -13,9 +13,9 @@ import pytest
 pytest.importorskip("transformers")
 
 from tarjama.engines import load_engine
-from tarjama.engines.base import TranslationRequest
 from tarjama.engines.marian import DEFAULT_MODEL, MarianEngine
 from tarjama.errors import ModelUnavailableError
+from tarjama.types import TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,9 +106,9 @@ def test_offline_without_cache_is_one_clear_error(tmp_path: Path) -> None:
 def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, tmp_path: Path) -> None:
     """With a random model the glossary cannot be met: the retry must see the injected source,
     and every miss must be recorded in the output, never dropped."""
-    from tarjama.document import parse_text
+    from tarjama.document.model import parse_text
     from tarjama.glossary import Glossary
-    from tarjama.pipeline import translate_document
+    from tarjama.translate.pipeline import translate_document
 
     engine = MarianEngine(str(tiny_marian), num_beams=1)
     seen: list[str] = []

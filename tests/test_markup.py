@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.document import parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.document.model import parse_text
+from tarjama.document.requests import build_requests
+from tarjama.engines.base import Engine
 from tarjama.glossary import Glossary
-from tarjama.pipeline import build_requests, translate_document
+from tarjama.translate.pipeline import translate_document
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 

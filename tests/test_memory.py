@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.engines.base import TermHint, TranslationRequest
 from tarjama.errors import TarjamaError
-from tarjama.memory import SCHEMA_VERSION, Approval, MemoryEntry, TranslationMemory
+from tarjama.memory.store import SCHEMA_VERSION, Approval, MemoryEntry, TranslationMemory
+from tarjama.types import TermHint, TranslationRequest
 from test_batch_runner import Scripted, run_batch, write_docs
 
 # The schema of the memory files tarjama wrote before approvals existed (schema 1).

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tarjama.cli import main
-from tarjama.engines.base import TranslationRequest
-from tarjama.memory import Approval, TranslationMemory, merge_memories
+from tarjama.memory.store import Approval, TranslationMemory, merge_memories
+from tarjama.types import TranslationRequest
 from test_batch_runner import Scripted, run_batch, write_docs
 from test_memory import old_memory
 

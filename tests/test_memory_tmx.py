@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tarjama.cli import main
-from tarjama.document import parse_text
-from tarjama.engines.base import TermHint, TranslationRequest
+from tarjama.document.model import parse_text
+from tarjama.document.requests import build_requests
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
-from tarjama.interchange import xml_unsafe
-from tarjama.memory import Approval, MemoryEntry, TranslationMemory
-from tarjama.pipeline import build_requests
-from tarjama.tmx import export_tmx, import_tmx
+from tarjama.memory.store import Approval, MemoryEntry, TranslationMemory
+from tarjama.memory.tmx import export_tmx, import_tmx
+from tarjama.text.interchange import xml_unsafe
+from tarjama.types import TermHint, TranslationRequest
 from test_batch_runner import Scripted, run_batch
 
 GLOSSARY = "ar\ten\tkind\tnote\nوكالة الفضاء الأوروبية\tEuropean Space Agency\torganisation\t\n"

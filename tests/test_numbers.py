@@ -1,4 +1,4 @@
-"""Reading numbers, decades and months in Arabic and English (``tarjama.numbers``)."""
+"""Reading numbers, decades and months in Arabic and English (``tarjama.text.numbers``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from tarjama.numbers import arabic_quantities, compare, english_quantities, hard_keys
+from tarjama.text.numbers import arabic_quantities, compare, english_quantities, hard_keys
 
 
 def ar(text: str) -> list[tuple[str, Fraction, bool]]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.document import parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
-from tarjama.pipeline import translate_document
+from tarjama.document.model import parse_text
+from tarjama.engines.base import Engine, SegmentDone
+from tarjama.translate.pipeline import translate_document
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 
 class ScriptedEngine(Engine):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tarjama.engines.base import TermHint
-from tarjama.engines.prompting import chatml_prompt
+from tarjama.engines.gguf.prompts import chatml_prompt
+from tarjama.types import TermHint
 
 
 def test_prompts_share_the_prefix_up_to_the_sentence() -> None:
@@ -38,7 +38,7 @@ def test_inject_terms_uses_offsets_and_keeps_clitics() -> None:
 
 
 def test_same_hints_can_be_left_out() -> None:
-    from tarjama.engines.prompting import PromptSpec, build_prompt
+    from tarjama.engines.gguf.prompts import PromptSpec, build_prompt
 
     hints = (TermHint("ESA", "ESA"), TermHint("القمر", "Moon"))
     full = build_prompt("مهمة ESA إلى القمر", hints)

@@ -37,9 +37,10 @@ from tarjama.batch.ray_runner import (
 )
 from tarjama.batch.runner import Work
 from tarjama.cli import main
-from tarjama.engines.base import Engine, EngineIdentity, SegmentDone, SegmentTranslation, TranslationRequest
+from tarjama.engines.base import Engine, SegmentDone
 from tarjama.errors import TarjamaError
-from tarjama.memory import TranslationMemory, engine_hash
+from tarjama.memory.store import TranslationMemory, engine_hash
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 from test_batch_cli import last_run, make_docs, memory_rows
 from test_batch_runner import Scripted
 

@@ -16,7 +16,7 @@ import pytest
 from tarjama.glossary import Glossary
 from tarjama.report import format_for_path, render
 from tarjama.scoring.core import ScoreReport, score_texts
-from tarjama.scoring.terms import paragraph_terms
+from tarjama.scoring.term_marks import paragraph_terms
 
 SOURCES = [
     "أعلنت وكالة الفضاء الأوروبية (ESA) ووكالة استكشاف الفضاء اليابانية (JAXA) عن شراكة مُعززة "

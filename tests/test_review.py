@@ -18,15 +18,15 @@ import pytest
 from rapidfuzz import fuzz
 
 from review_helpers import ARTICLE, Parrot, jsonl_with_findings, translate, write_glossary
-from tarjama.arabic import normalize
 from tarjama.batch import BatchOptions, BatchRunner, discover
 from tarjama.cli import main
-from tarjama.document import read_document
+from tarjama.document.model import read_document
 from tarjama.glossary import Glossary
-from tarjama.memory import MEMORY_NAME, TranslationMemory
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory
 from tarjama.metrics.hter import HTER
-from tarjama.pipeline import translate_document
 from tarjama.review.workspace import ReviewError, Workspace
+from tarjama.text.arabic import normalize
+from tarjama.translate.pipeline import translate_document
 
 MD = "# عنوان عن المريخ\n\nفقرة أولى عن `code` وكالة الفضاء الأوروبية. جملة ثانية.\n"
 JSONL = '{"id": 1, "text": "خبر عن القمر.", "lang": "ar"}\n{"id": 2, "text": "خبر عن جاكسا. وجملة أخرى."}\n'

@@ -26,7 +26,7 @@ import pytest
 
 from tarjama.cli import main
 from tarjama.engines import ENGINES
-from tarjama.memory import MEMORY_NAME
+from tarjama.memory.store import MEMORY_NAME
 from test_html_browser import find_browser
 
 ROOT = Path(__file__).resolve().parents[1]

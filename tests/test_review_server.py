@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from review_helpers import Client, Parrot, jsonl_with_findings, serving, translate, write_glossary
-from tarjama.memory import MEMORY_NAME
-from tarjama.record import Finding
+from tarjama.memory.store import MEMORY_NAME
 from tarjama.review.server import Server
+from tarjama.types import Finding
 
 
 def approvals(folder: Path) -> list[tuple[str, str]]:

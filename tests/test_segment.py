@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarjama.segment import split_sentences
+from tarjama.text.segment import split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -50,7 +50,7 @@ def test_rules(text: str, expected: list[str]) -> None:
 
 
 def test_seed_paragraph_count_and_sentences(seed_text: str) -> None:
-    from tarjama.document import parse_text
+    from tarjama.document.model import parse_text
 
     doc = parse_text(seed_text)
     assert len(doc.paragraphs) == 9

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from summary_helpers import ARTICLE, GLOSSARY, ScriptedEngine, ScriptedLLM
-from tarjama.document import parse_text
+from tarjama.document.model import parse_text
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
 from tarjama.report.summary import render_md
 from tarjama.summary.abstractive import build_prompt, write_summary
 from tarjama.summary.core import summarize
-from tarjama.summary.names import check, names, numbers, supported
+from tarjama.summary.support import check, names, numbers, supported
 
 FAITHFUL = (
     "The European Space Agency (ESA) and JAXA announced a new partnership in the exploration of the Moon "

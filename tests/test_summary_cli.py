@@ -9,9 +9,9 @@ import pytest
 
 from summary_helpers import ARTICLE, GLOSSARY, ScriptedEngine
 from tarjama.cli import main
-from tarjama.document import read_document
+from tarjama.document.model import read_document
 from tarjama.glossary import Glossary
-from tarjama.pipeline import translate_document
+from tarjama.translate.pipeline import translate_document
 
 REF_AR = "أعلنت وكالة الفضاء الأوروبية ووكالة استكشاف الفضاء اليابانية شراكة جديدة لاستكشاف القمر والمريخ."
 REF_EN = "ESA and JAXA announced a new partnership to explore the Moon and Mars, signed in Tsukuba."

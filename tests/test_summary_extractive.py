@@ -9,14 +9,14 @@ import pytest
 
 from conftest import SEED
 from summary_helpers import ARTICLE, ENGLISH, GLOSSARY, ScriptedEngine
-from tarjama.document import Document, parse_text, read_document
+from tarjama.document.model import Document, parse_text, read_document
+from tarjama.document.record import TranslationFile, read_translation
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
-from tarjama.pipeline import translate_document
-from tarjama.record import TranslationFile, read_translation
 from tarjama.summary.core import summarize
 from tarjama.summary.rank import RankWeights, content_tokens, rank_sentences, summary_length
 from tarjama.summary.translations import check_translation
+from tarjama.translate.pipeline import translate_document
 
 
 def read_translation_file(path: Path, document: Document) -> TranslationFile:

@@ -1,6 +1,7 @@
-"""The one term-presence rule (``tarjama.terms``), where the engine's old rule and enforcement's disagreed.
+"""The one term-presence rule (``tarjama.text.terms``), where the engine's old rule and enforcement's
+disagreed.
 
-Before ``tarjama.terms`` the embedded engine decided "term missing → retry" with its own rule
+Before ``tarjama.text.terms`` the embedded engine decided "term missing → retry" with its own rule
 (no hyphen before the term, one literal space, exact case) while enforcement, term accuracy
 and the report used another. These cases are the disagreements; every caller now gives the
 answer in the last column.
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from tarjama.engines.base import TermHint, TranslationRequest
-from tarjama.engines.retry import Checks, Kind, find_issues, required_terms
+from tarjama.engines.gguf.retry import Checks, Kind, find_issues, required_terms
 from tarjama.glossary import Glossary, GlossaryEntry
-from tarjama.metrics.terms import term_accuracy
-from tarjama.terms import Term, check_terms, contains, count_term, missing, term_present, term_spans
+from tarjama.metrics.term_accuracy import term_accuracy
+from tarjama.text.terms import Term, check_terms, contains, count_term, missing, term_present, term_spans
+from tarjama.types import TermHint, TranslationRequest
 
 JAXA = GlossaryEntry(["جاكسا"], "JAXA", "organisation")
 ESA_FULL = GlossaryEntry(["وكالة الفضاء الأوروبية"], "European Space Agency", "organisation")

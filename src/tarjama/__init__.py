@@ -27,8 +27,8 @@ _EXPORTS = {
     "score": "tarjama.api",
     "summarize": "tarjama.api",
     "Glossary": "tarjama.glossary",
-    "TranslatedDocument": "tarjama.record",
-    "read_translation": "tarjama.record",
+    "TranslatedDocument": "tarjama.document.record",
+    "read_translation": "tarjama.document.record",
     "TarjamaError": "tarjama.errors",
 }
 __all__ = ["__version__", *_EXPORTS]

@@ -31,28 +31,29 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama.document import Document, parse_text
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation
+from tarjama.document.model import Document, parse_text
+from tarjama.document.record import TranslatedDocument
+from tarjama.document.requests import build_requests
+from tarjama.engines.base import Engine
 from tarjama.glossary import Glossary
-from tarjama.pipeline import (
+from tarjama.text.textio import check_controls
+from tarjama.translate.pipeline import (
     assemble,
-    build_requests,
     checked_identity,
     glossary_info,
     segment_key,
     translate_document,
     translate_requests,
 )
-from tarjama.record import TermOutcome, TranslatedDocument
-from tarjama.textio import check_controls
+from tarjama.types import EngineIdentity, SegmentTranslation, TermOutcome
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker
-    from tarjama.memory import TranslationMemory
-    from tarjama.progress import Progress
-    from tarjama.record import TranslationFile
+    from tarjama.document.record import TranslationFile
+    from tarjama.memory.store import TranslationMemory
     from tarjama.scoring.core import ScoreReport
     from tarjama.summary.core import Summary
+    from tarjama.translate.progress import Progress
 
 __all__ = ["Translator", "score", "summarize"]
 
@@ -118,7 +119,7 @@ class Translator:
     ) -> TranslatedDocument:
         """Translate ``text`` (paragraphs separated by blank lines; ``format="md"`` for Markdown).
 
-        Text with a control character (NUL, ESC, …; ``tarjama.textio.CONTROL_RE``) is refused
+        Text with a control character (NUL, ESC, …; ``tarjama.text.textio.CONTROL_RE``) is refused
         with a ``TarjamaError`` naming its line and byte, as a file with one would be.
         """
         check_controls(text, "text")
@@ -266,7 +267,7 @@ def summarize(
     ``abstractive`` adds an English summary written by the translator's LLM, kept only if every
     name and number in it is supported by the article.
     """
-    from tarjama.record import TranslationFile, read_translation
+    from tarjama.document.record import TranslationFile, read_translation
     from tarjama.summary.core import summarize as run
     from tarjama.summary.translations import check_translation
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -43,8 +44,9 @@ COMMAND_MODULES = (
     "tarjama.commands.memory",
     "tarjama.commands.review",
     "tarjama.commands.models",
-    "tarjama.commands.eval",
 )
+# Development commands (``tarjama eval``): in a checkout only, the built package leaves ``tarjama.dev`` out.
+DEV_COMMAND_MODULES = ("tarjama.dev.eval_command",)
 
 # Exit status of a command whose standard output was closed (128 + SIGPIPE), as a shell shows it.
 EXIT_BROKEN_PIPE = 141
@@ -74,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser, required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    if importlib.util.find_spec("tarjama.dev") is not None:
+        for name in DEV_COMMAND_MODULES:
+            importlib.import_module(name).register(sub)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 * ``inputs`` finds the documents (folders, globs, path lists), maps each to its output path
   and reads the four formats (txt, md, jsonl field, tsv column) into translatable units;
-* the SQLite translation memory (``tarjama.memory``) makes re-runs and repeated sentences
+* the SQLite translation memory (``tarjama.memory.store``) makes re-runs and repeated sentences
   free, makes a killed run resumable, and brings in human-approved translations;
 * ``shard`` splits the work between machines by a stable hash of each relative path;
 * ``runner`` batches uncached segments across documents, writes outputs atomically and one
@@ -14,7 +14,7 @@
 from tarjama.batch.inputs import InputFile, discover, output_path
 from tarjama.batch.runner import BatchOptions, BatchRunner, BatchSummary, Failure, plan
 from tarjama.batch.shard import parse_shard, select_shard
-from tarjama.memory import TranslationMemory
+from tarjama.memory.store import TranslationMemory
 
 __all__ = [
     "BatchOptions",

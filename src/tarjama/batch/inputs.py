@@ -23,7 +23,7 @@ from pathlib import Path
 from tarjama import formats
 from tarjama.errors import TarjamaError
 from tarjama.formats import ReadOptions, Source, Unit
-from tarjama.textio import read_text
+from tarjama.text.textio import read_text
 
 __all__ = [
     "Discovery", "InputFile", "Source", "Unit", "discover", "output_path", "read_path_list", "read_source"

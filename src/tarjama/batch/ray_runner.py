@@ -49,12 +49,12 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.runner import Outcome, Work, describe_error, this_worker, translate_isolated
 from tarjama.checks import checker
-from tarjama.engines.base import Engine, TermHint, TranslationRequest
+from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
-from tarjama.memory import NO_GLOSSARY, MemoryEntry, TranslationMemory, engine_hash
-from tarjama.pipeline import checked_identity
-from tarjama.record import TermOutcome
-from tarjama.textio import write_text_atomic
+from tarjama.memory.store import NO_GLOSSARY, MemoryEntry, TranslationMemory, engine_hash
+from tarjama.text.textio import write_text_atomic
+from tarjama.translate.pipeline import checked_identity
+from tarjama.types import TermHint, TermOutcome, TranslationRequest
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary

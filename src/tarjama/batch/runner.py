@@ -3,7 +3,7 @@
 Flow, per input file in order:
 
 1. read it into units (``inputs.read_source``) and build each unit's engine requests with
-   the same code ``tarjama translate`` uses (``pipeline.build_requests``);
+   the same code ``tarjama translate`` uses (``document.requests.build_requests``);
 2. look every segment up in the translation memory; segments not there, and not already
    queued by an earlier document of this run, join one queue shared by all documents;
 3. whenever the queue holds a *wave* of segments, the ``SegmentTranslator`` translates them
@@ -42,19 +42,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tarjama import formats
 from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.document.requests import PreparedSegment, build_requests
+from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
-from tarjama.memory import MemoryEntry, TranslationMemory
-from tarjama.pipeline import (
-    PreparedSegment,
+from tarjama.memory.store import MemoryEntry, TranslationMemory
+from tarjama.text.textio import LineLog
+from tarjama.translate.pipeline import (
     assemble,
-    build_requests,
     checked_identity,
     glossary_info,
     human_translation,
     translate_requests,
 )
-from tarjama.textio import LineLog
+from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker

@@ -3,7 +3,7 @@
 =============  =================================================================================
 name           module
 =============  =================================================================================
-numbers        ``numbers``: numbers, years, decades and months (``tarjama.numbers`` reads both sides)
+numbers        ``numbers``: numbers, years, decades and months (``tarjama.text.numbers`` reads both sides)
 names          ``names``: Latin-script names kept; invented names (a warning)
 countries      ``countries``: countries and nationalities, CLDR names (Babel) and derived nisbas
 length         ``length``: omission or addition, by the length band of human translations
@@ -22,16 +22,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from tarjama import inline
 from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag
 from tarjama.checks.countries import CountryCheck
 from tarjama.checks.length import LengthCheck
 from tarjama.checks.names import NameCheck
 from tarjama.checks.numbers import NumberCheck
 from tarjama.checks.untranslated import UntranslatedCheck
-from tarjama.engines.base import TermHint, TranslationRequest
+from tarjama.document import inline
 from tarjama.errors import TarjamaError
-from tarjama.record import Finding
+from tarjama.types import Finding, TermHint, TranslationRequest
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls for cls in (NumberCheck, NameCheck, CountryCheck, LengthCheck, UntranslatedCheck)

@@ -2,7 +2,7 @@
 
 A check compares one source sentence (Arabic) with its translation (English), given the
 glossary hints of the sentence (``TermHint``: the Arabic surface, the required English), and
-returns ``Flag``s. A flag is a ``Finding`` (``tarjama.record``: the check's name, a message,
+returns ``Flag``s. A flag is a ``Finding`` (``tarjama.document.record``: the check's name, a message,
 the evidence as character spans in the source and in the translation, a severity) plus,
 when the check knows how a second translation could avoid it, a ``Fix``:
 
@@ -16,7 +16,7 @@ when the check knows how a second translation could avoid it, a ``Fix``:
 
 An ``error`` makes the sentence need review and asks for a repair; a ``warning`` is shown
 only. Checks never change a translation and never call an engine: the pipeline does that
-(``tarjama.pipeline``), so checks run the same on any engine's output, a person's, or a
+(``tarjama.translate.pipeline``), so checks run the same on any engine's output, a person's, or a
 file (``tarjama check``).
 """
 
@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from tarjama.engines.base import TermHint
-from tarjama.record import Finding
+from tarjama.types import Finding, TermHint
 
 ERROR = "error"
 WARNING = "warning"

@@ -42,8 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tarjama.checks.base import ERROR, Check, Fix, Flag, inside
-from tarjama.engines.base import TermHint
-from tarjama.record import Finding
+from tarjama.types import Finding, TermHint
 
 # Not countries: groupings and placeholders of CLDR.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AQ"}

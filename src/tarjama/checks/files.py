@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.checks import Checker
-from tarjama.engines.base import TermHint
 from tarjama.errors import TarjamaError
-from tarjama.record import Confidence, Finding
+from tarjama.types import Confidence, Finding, TermHint
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary
@@ -112,9 +111,9 @@ def check_files(
     src: str | Path, hyp: str | Path, *, glossary: Glossary | None = None, checker: Checker | None = None
 ) -> CheckReport:
     """Run ``checker`` (default: every check) on HYP as a translation of SRC (module docstring)."""
-    from tarjama.record import read_translation
+    from tarjama.document.record import read_translation
     from tarjama.scoring.inputs import check_aligned, flatten, read_paragraph_file, source_paragraphs
-    from tarjama.textio import read_text
+    from tarjama.text.textio import read_text
 
     checker = checker or Checker()
     src_file = read_paragraph_file(src)

@@ -17,8 +17,7 @@ import re
 from collections.abc import Sequence
 
 from tarjama.checks.base import ERROR, Check, Fix, Flag
-from tarjama.engines.base import TermHint
-from tarjama.record import Finding
+from tarjama.types import Finding, TermHint
 
 LOW, HIGH = 0.58, 1.76
 MIN_SOURCE_WORDS = 4

@@ -9,7 +9,7 @@
   supports — not a Latin word of the source, not a glossary hint's English, not a plausible
   transliteration of an Arabic word or word pair (same consonant skeleton: هاكامادا ~
   Hakamada, محمد ~ Mohammed), not a title, month or common capitalised word, not a country
-  (the country check judges those). The rule is ``tarjama.engines.degeneracy.invented_names``,
+  (the country check judges those). The rule is ``tarjama.text.quality.invented_names``,
   the one the embedded engine's own retry uses. A single capitalised word is not judged:
   English capitalises too many ordinary words for that. A *warning*: on the human references
   of ntrex-dev the rule fires on 34 of 659 sentences, mostly descriptive names a translator
@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.arabic import LATIN_NAME_RE
 from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag, inside
 from tarjama.checks.countries import english_country_spans
-from tarjama.engines.base import TermHint
-from tarjama.engines.degeneracy import invented_names
-from tarjama.record import Finding
-from tarjama.terms import phrase_pattern
+from tarjama.text.arabic import LATIN_NAME_RE
+from tarjama.text.quality import invented_names
+from tarjama.text.terms import phrase_pattern
+from tarjama.types import Finding, TermHint
 
 
 class NameCheck(Check):

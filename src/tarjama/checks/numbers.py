@@ -1,6 +1,6 @@
 """Numbers and dates: every number, decade and month of the source in the English, and no other.
 
-Both sides are read by ``tarjama.numbers`` (digits of every script, Arabic and English number
+Both sides are read by ``tarjama.text.numbers`` (digits of every script, Arabic and English number
 words, percentages, years and decades, the Gregorian months of both Arabic series and the
 Hijri months). A hard item of the source with no compatible item in the English is
 "missing"; a hard item of the English with none in the source is "not in the source". Both
@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tarjama.checks.base import ERROR, Check, Fix, Flag
-from tarjama.engines.base import TermHint
-from tarjama.numbers import Quantity, arabic_quantities, compare, english_quantities
-from tarjama.record import Finding
+from tarjama.text.numbers import Quantity, arabic_quantities, compare, english_quantities
+from tarjama.types import Finding, TermHint
 
 
 class NumberCheck(Check):

@@ -1,6 +1,6 @@
 """Untranslated text: Arabic words left in the English.
 
-The rule is ``tarjama.arabic.has_arabic_word`` (a run of two or more Arabic letters), the one
+The rule is ``tarjama.text.arabic.has_arabic_word`` (a run of two or more Arabic letters), the one
 the embedded engine's optional retry check uses; here it runs on every engine's output. Each
 run left in the English is an error with its span, and with the source span where the same
 word stands when it can be found there. The fix tells an LLM to translate every Arabic word.
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.arabic import arabic_word_spans
 from tarjama.checks.base import ERROR, Check, Fix, Flag, span_of
-from tarjama.engines.base import TermHint
-from tarjama.record import Finding
+from tarjama.text.arabic import arabic_word_spans
+from tarjama.types import Finding, TermHint
 
 
 class UntranslatedCheck(Check):

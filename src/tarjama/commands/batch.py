@@ -32,7 +32,7 @@ from tarjama.commands.common import (
 )
 from tarjama.engines import Engine, load_engine
 from tarjama.errors import TarjamaError
-from tarjama.memory import MEMORY_NAME, TranslationMemory
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        from tarjama.textio import write_text_atomic
+        from tarjama.text.textio import write_text_atomic
 
         write_text_atomic(args.output, text)
     print(

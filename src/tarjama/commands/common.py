@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH
-from tarjama.textio import check_writable, write_text_atomic
+from tarjama.text.textio import check_writable, write_text_atomic
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker
     from tarjama.glossary import Glossary
-    from tarjama.progress import Progress
+    from tarjama.translate.progress import Progress
 
 
 def int_in(low: int, high: int | None = None, what: str = "a whole number") -> Callable[[str], int]:
@@ -121,7 +121,7 @@ def checker(args: argparse.Namespace) -> Checker | bool:
 
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments for ``load_engine`` from --threads and --engine-option."""
-    from tarjama.engines.variants import parse_options
+    from tarjama.engines.gguf.config import parse_options
 
     options: dict[str, Any] = dict(parse_options(args.engine_option))
     if getattr(args, "threads", None):
@@ -148,8 +148,8 @@ def load_glossary(args: argparse.Namespace) -> Glossary | None:
 
 
 def progress_for(args: argparse.Namespace) -> Progress | None:
-    """The progress reporter for --progress/--no-progress (see ``tarjama.progress``)."""
-    from tarjama.progress import for_stream
+    """The progress reporter for --progress/--no-progress (see ``tarjama.translate.progress``)."""
+    from tarjama.translate.progress import for_stream
 
     return for_stream(sys.stderr, enabled=args.progress)
 

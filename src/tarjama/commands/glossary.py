@@ -12,13 +12,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from tarjama.arabic import normalize
 from tarjama.commands.common import check_output_path, int_in
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
-from tarjama.glossary.formats import FORMATS, Options, describe_counts, detect, make
+from tarjama.glossary.files import FORMATS, Options, describe_counts, detect, make
 from tarjama.glossary.lint import lint_file
 from tarjama.glossary.tsv import edit
+from tarjama.text.arabic import normalize
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,13 +5,13 @@
 exported come back exactly, units whose English a translator changed become human
 approvals, and units from other tools are approvals keyed from their Arabic with the
 glossary named here (``--glossary``, the default glossary, or ``--no-glossary``). See
-``tarjama.tmx`` for the mapping. The memory defaults to ``.tarjama-memory.sqlite`` in the
+``tarjama.memory.tmx`` for the mapping. The memory defaults to ``.tarjama-memory.sqlite`` in the
 working folder (``--memory`` for another, e.g. ``out/en/.tarjama-memory.sqlite`` of a batch).
 
 ``merge A.sqlite B.sqlite … -o OUT.sqlite`` joins memories kept apart (one per ``--shard K/N``
 machine, or copies edited in different places) into a new file with every row once:
 machine translations by their key (engine, glossary, segment), human approvals all kept with
-their history (``tarjama.memory.merge_memories``). The inputs are only read; the output must
+their history (``tarjama.memory.store.merge_memories``). The inputs are only read; the output must
 be a new path and is written atomically.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tarjama.commands.common import check_output_path, load_glossary
 from tarjama.errors import TarjamaError
-from tarjama.memory import MEMORY_NAME, TranslationMemory, merge_memories
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory, merge_memories
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -74,7 +74,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tarjama.tmx import export_tmx
+    from tarjama.memory.tmx import export_tmx
 
     if not args.memory.is_file():
         raise TarjamaError(f"{args.memory}: no such translation memory; give its path with --memory")
@@ -93,8 +93,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tarjama.glossary.formats import describe_counts
-    from tarjama.tmx import import_tmx
+    from tarjama.glossary.files import describe_counts
+    from tarjama.memory.tmx import import_tmx
 
     glossary = load_glossary(args)
     new = not args.memory.exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 from tarjama.commands.common import glossary_path
 from tarjama.errors import TarjamaError
 from tarjama.glossary import DEFAULT_PATH
-from tarjama.memory import MEMORY_NAME
+from tarjama.memory.store import MEMORY_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from tarjama.commands.common import check_output_path, int_in, meta_path, refuse_inputs
 from tarjama.errors import TarjamaError
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
-from tarjama.textio import write_text_atomic
+from tarjama.text.textio import write_text_atomic
 
 # The most bootstrap resamples: the index matrix holds samples × paragraphs integers.
 MAX_SAMPLES = 100_000

@@ -34,7 +34,7 @@ from tarjama.commands.common import (
     share,
     write_output,
 )
-from tarjama.document import read_document
+from tarjama.document.model import read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 
@@ -105,13 +105,13 @@ def _writer_llm(
 
 
 def run(args: argparse.Namespace) -> int:
-    from tarjama.record import read_translation
+    from tarjama.document.record import read_translation
     from tarjama.report.summary import provenance, render
     from tarjama.scoring.summary import score_summary
     from tarjama.summary.core import summarize
     from tarjama.summary.rank import summary_length
     from tarjama.summary.translations import check_translation
-    from tarjama.textio import read_text
+    from tarjama.text.textio import read_text
 
     fmt = output_format(args)
     out = Path(args.output) if args.output else None

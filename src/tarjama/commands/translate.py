@@ -31,10 +31,10 @@ from tarjama.commands.common import (
     progress_for,
     write_output,
 )
+from tarjama.document.record import TranslatedDocument
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
-from tarjama.memory import MEMORY_NAME, TranslationMemory
-from tarjama.record import TranslatedDocument
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory
 
 OUTPUTS = ("txt", "md", "jsonl", "html", "docx", "xliff")
 SINGLE = ("txt", "md", "html", "docx", "xliff")

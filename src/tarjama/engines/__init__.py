@@ -13,16 +13,12 @@ import importlib.util
 import inspect
 from pathlib import Path
 
-from tarjama.engines.base import Engine, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
+from tarjama.engines.base import Engine
 from tarjama.errors import ModelUnavailableError, TarjamaError
 
 __all__ = [
     "ENGINES",
     "Engine",
-    "EngineIdentity",
-    "SegmentTranslation",
-    "TermHint",
-    "TranslationRequest",
     "load_engine",
     "resolve_engine_name",
 ]
@@ -30,7 +26,7 @@ __all__ = [
 # name → "module:Class"; modules are imported only when used, so the base install stays light.
 ENGINES = {
     "marian": "tarjama.engines.marian:MarianEngine",
-    "gguf": "tarjama.engines.gguf:GGUFEngine",
+    "gguf": "tarjama.engines.gguf.engine:GGUFEngine",
     "ctranslate2": "tarjama.engines.ctranslate2:CTranslate2Engine",
 }
 

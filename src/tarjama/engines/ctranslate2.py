@@ -23,12 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineIdentity
-from tarjama.engines.splitting import Seq2SeqEngine
+from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
 from tarjama.models.provenance import sha256_file
-from tarjama.record import Confidence
+from tarjama.types import Confidence, EngineIdentity
 
 # OPUS-MT's position table; used when the folder says nothing about the limit.
 DEFAULT_MAX_POSITIONS = 512

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama import inline
-from tarjama.arabic import TATWEEL, is_arabic_letter
-from tarjama.engines.base import TermHint, TranslationRequest
+from tarjama.document import inline
+from tarjama.text.arabic import TATWEEL, is_arabic_letter
+from tarjama.types import TermHint, TranslationRequest
 
 
 def inject_terms(source: str, hints: Sequence[TermHint]) -> str:

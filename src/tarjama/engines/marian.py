@@ -15,11 +15,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from tarjama.engines.base import EngineIdentity
-from tarjama.engines.splitting import Seq2SeqEngine
+from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.provenance import hub_revision, locate_model, weights_sha256
-from tarjama.record import Confidence
+from tarjama.types import Confidence, EngineIdentity
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, Source, TextSource, Unit
-from tarjama.textio import atomic_writer
+from tarjama.text.textio import atomic_writer
 
 if TYPE_CHECKING:
-    from tarjama.record import TranslatedDocument
+    from tarjama.document.record import TranslatedDocument
 
 __all__ = [
     "FORMATS",

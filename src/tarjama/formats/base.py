@@ -1,7 +1,7 @@
 """The base of every file format: read a file into units, write it back with their translations.
 
 A ``Format`` reads a file (``read``) into a ``Source``: one or more *units*, each a
-``Document`` (``tarjama.document``) that the pipeline translates like any other, and writes
+``Document`` (``tarjama.document.model``) that the pipeline translates like any other, and writes
 the file back (``Source.render``) from the units' ``TranslatedDocument``\\ s. What a format
 does not translate, it writes back as it was: byte for byte for text formats, element for
 element for DOCX and XLIFF.
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from tarjama.document import Document
+from tarjama.document.model import Document
 
 if TYPE_CHECKING:
-    from tarjama.record import TranslatedDocument
+    from tarjama.document.record import TranslatedDocument
 
 INSTALL_HINT = "pip install 'tarjama[formats]'"
 

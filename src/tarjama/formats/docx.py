@@ -2,7 +2,7 @@
 
 Every paragraph with words is translated: those of the body (tables and nested tables
 included, in document order), then those of the headers and footers. A paragraph reaches
-the engine as tagged text (``tarjama.inline``):
+the engine as tagged text (``tarjama.document.inline``):
 
 * the formatting most of its text has is the paragraph's own; a run formatted otherwise
   (bold, italic, underline, a character style, a colour…) becomes a paired placeholder, and
@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama import inline
-from tarjama.document import document_from_pieces
+from tarjama.document import inline
+from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
 
 if TYPE_CHECKING:
-    from tarjama.record import TranslatedDocument
+    from tarjama.document.record import TranslatedDocument
 
 _NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",

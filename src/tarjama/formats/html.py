@@ -28,14 +28,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tarjama import inline
-from tarjama.document import document_from_pieces, plain_pieces
+from tarjama.document import inline
+from tarjama.document.model import document_from_pieces, plain_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, Source, Unit
-from tarjama.textio import read_text
+from tarjama.text.textio import read_text
 
 if TYPE_CHECKING:
-    from tarjama.record import TranslatedDocument
+    from tarjama.document.record import TranslatedDocument
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "aria-label")
 BLOCK = {

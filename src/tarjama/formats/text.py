@@ -1,8 +1,8 @@
 """Plain text (``.txt``) and Markdown (``.md``, ``.markdown``): one document per file.
 
 Paragraphs are blocks separated by blank lines; the document is an exact partition of the
-file, so what is not translated comes back byte for byte (see ``tarjama.document``, and
-``tarjama.markdown`` for inline markup).
+file, so what is not translated comes back byte for byte (see ``tarjama.document.model``, and
+``tarjama.document.markdown`` for inline markup).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarjama.document import parse_text
+from tarjama.document.model import parse_text
 from tarjama.formats.base import Format, ReadOptions, TextSource, Unit
-from tarjama.textio import read_text
+from tarjama.text.textio import read_text
 
 
 @dataclass

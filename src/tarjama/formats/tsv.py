@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarjama.document import parse_text
+from tarjama.document.model import parse_text
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, TextSource, Unit
-from tarjama.textio import numbered_lines, read_text
+from tarjama.text.textio import numbered_lines, read_text
 
 
 @dataclass

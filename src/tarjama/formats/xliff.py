@@ -38,13 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama import inline
-from tarjama.document import document_from_pieces
+from tarjama.document import inline
+from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
 
 if TYPE_CHECKING:
-    from tarjama.record import ParagraphResult, SentenceResult, TranslatedDocument
+    from tarjama.document.record import ParagraphResult, SentenceResult, TranslatedDocument
 
 NS1 = "urn:oasis:names:tc:xliff:document:1.2"
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"

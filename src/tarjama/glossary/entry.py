@@ -4,7 +4,7 @@ A row holds one or more source forms (Arabic or Latin script) separated by ``|``
 English, a kind, a note and optional English variants. ``entry_from_values`` validates one
 record's cells wherever they come from (the TSV file, a CSV or TBX import, ``glossary add``).
 *Fatal* problems (an empty ar/en/kind, an empty item between ``|``, an unknown kind, a tab or
-line break in a cell, a control character such as NUL — ``tarjama.textio.CONTROL_RE``) reject
+line break in a cell, a control character such as NUL — ``tarjama.text.textio.CONTROL_RE``) reject
 the row; the others (stray spaces, bidi controls) are cleaned and reported by
 ``tarjama glossary lint``.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tarjama.arabic import BIDI_CONTROLS, normalize
-from tarjama.textio import CONTROL_RE, control_name
+from tarjama.text.arabic import BIDI_CONTROLS, normalize
+from tarjama.text.textio import CONTROL_RE, control_name
 
 KINDS = ("organisation", "person", "mission", "programme", "place", "body", "concept")
 COLUMNS = ("ar", "en", "kind", "note", "en_variants")

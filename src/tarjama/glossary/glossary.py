@@ -2,7 +2,7 @@
 
 ``Glossary.load`` reads and validates a TSV file (``tsv``); the first fatal problem raises
 with its line. ``Glossary.match`` finds terms in Arabic text (``matcher``, over the normalised
-view of ``tarjama.arabic``). ``DEFAULT_PATH`` is the one default glossary of every command.
+view of ``tarjama.text.arabic``). ``DEFAULT_PATH`` is the one default glossary of every command.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ Findings (code — meaning):
   equal to another entry's canonical form.
 * ``formula`` — a cell that starts with ``=``, ``+``, ``-`` or ``@``: a spreadsheet opening the
   file runs it as a formula (CSV injection). The TSV is kept as written and tarjama's CSV and
-  XLSX exports neutralise such cells (``tarjama.interchange``), but the file itself is often
+  XLSX exports neutralise such cells (``tarjama.text.interchange``), but the file itself is often
   opened in a spreadsheet, so the cell is reported; reword it (e.g. "minus …") if you can.
 """
 
@@ -31,16 +31,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from tarjama.arabic import normalize
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher
 from tarjama.glossary.tsv import GlossaryFile
-from tarjama.interchange import formula_leading
-from tarjama.terms import contains
+from tarjama.text.arabic import normalize
+from tarjama.text.interchange import formula_leading
+from tarjama.text.terms import contains
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     path: str
     line: int
     code: str
@@ -50,22 +50,25 @@ class Finding:
         return f"{self.path}:{self.line}: {self.code}: {self.message}"
 
 
-def lint_file(path: str | os.PathLike[str]) -> list[Finding]:
+def lint_file(path: str | os.PathLike[str]) -> list[LintFinding]:
     """All findings for the glossary at ``path`` (a bad header raises TarjamaError instead)."""
     gfile = GlossaryFile.read(path)
     entries, problems = gfile.entries()
     found = [(p.line, p.code, p.message) for p in problems]
     found += _cross_checks(entries)
-    return [Finding(str(path), line, code, msg) for line, code, msg in sorted(set(found))]
+    return [LintFinding(str(path), line, code, msg) for line, code, msg in sorted(set(found))]
 
 
-def lint_entries(entries: list[GlossaryEntry], path: str | os.PathLike[str] = "glossary") -> list[Finding]:
+def lint_entries(
+    entries: list[GlossaryEntry], path: str | os.PathLike[str] = "glossary"
+) -> list[LintFinding]:
     """The cross-entry findings (duplicates, conflicts, shadowing, variants) for ``entries`` as given.
 
     For checking an edit before it is written: lint the entries with the new one added, each
     carrying the line it would have, and compare with the findings of the file as it is.
     """
-    return [Finding(str(path), line, code, msg) for line, code, msg in sorted(set(_cross_checks(entries)))]
+    found = sorted(set(_cross_checks(entries)))
+    return [LintFinding(str(path), line, code, msg) for line, code, msg in found]
 
 
 def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:

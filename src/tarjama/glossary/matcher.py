@@ -1,13 +1,13 @@
 """Finding glossary terms in Arabic text: Aho–Corasick over the normalised view, clitic-aware.
 
-Every source form becomes one automaton key in the normalised view (``tarjama.arabic``), with a
+Every source form becomes one automaton key in the normalised view (``tarjama.text.arabic``), with a
 leading article ال split off. One pass of the automaton yields every key occurrence; each is
 then checked at its edges:
 
 * right edge: the next view character must not be a letter or digit (no Arabic suffixes, no
   match inside a longer word);
 * left edge: the letters between the previous non-letter and the key must be an allowed
-  proclitic sequence (``tarjama.arabic.PROCLITICS``) — conjunction و/ف, then preposition
+  proclitic sequence (``tarjama.text.arabic.PROCLITICS``) — conjunction و/ف, then preposition
   ب/ل/ك, then the article ال, or the contracted لل (ل + ال). A form stored with ال
   *requires* the article (so "القمر" matches "للقمر" but not the bare "قمر"); a bare form
   allows it ("مريخ" matches "والمريخ"); a Latin-script form allows only و ف ب ل ك (so "لـESA"
@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from tarjama.arabic import (
+from tarjama.glossary.entry import GlossaryEntry
+from tarjama.text.arabic import (
     MAX_PROCLITICS,
     PROCLITICS,
     TRAILING_RE,
@@ -36,7 +37,6 @@ from tarjama.arabic import (
     normalize_with_offsets,
     split_article_form,
 )
-from tarjama.glossary.entry import GlossaryEntry
 
 
 def match_key(form: str) -> tuple[str, bool]:

@@ -40,7 +40,7 @@ from tarjama.glossary.entry import (
     Problem,
     entry_from_values,
 )
-from tarjama.textio import control_error, find_control, read_text, write_text_atomic
+from tarjama.text.textio import control_error, find_control, read_text, write_text_atomic
 
 
 @dataclass

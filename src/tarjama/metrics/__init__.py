@@ -24,7 +24,7 @@ from tarjama.metrics.chrf import ChrF, ChrFPlusPlus
 from tarjama.metrics.hter import HTER
 from tarjama.metrics.rouge import RougeMetric
 from tarjama.metrics.ter import TER
-from tarjama.metrics.terms import TermAccuracyMetric
+from tarjama.metrics.term_accuracy import TermAccuracyMetric
 
 METRICS: dict[str, type[Metric]] = {
     cls.name: cls for cls in (BLEU, ChrFPlusPlus, ChrF, TER, TermAccuracyMetric, RougeMetric, HTER)

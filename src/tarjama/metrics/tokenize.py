@@ -3,16 +3,16 @@
 One tokeniser for both languages, so a metric or a similarity never depends on knowing the
 language of a text in advance:
 
-1. the text is put into the normalised view (``tarjama.arabic``): diacritics, tatweel and
+1. the text is put into the normalised view (``tarjama.text.arabic``): diacritics, tatweel and
    invisible format characters removed, أ إ آ ٱ → ا, ى → ي, ة → ه, letters lower-cased. Two
    spellings of one Arabic word therefore give one token, and English is lower-cased exactly
    as ``rouge-score`` does;
 2. the view is split on everything that is not a letter or a digit (so punctuation, the
    Arabic comma ، and quotation marks never stick to a word), and additionally where the
    script changes between Arabic and Latin: "لESA" (لـESA once tatweel is gone) gives
-   "ل" and "esa" (``tarjama.arabic.TOKEN_RE``);
+   "ل" and "esa" (``tarjama.text.arabic.TOKEN_RE``);
 3. optionally (``strip_clitics=True``) each Arabic token loses its attached clitics
-   (``tarjama.arabic.strip_clitics``), and lone clitic letters split off a Latin word are
+   (``tarjama.text.arabic.strip_clitics``), and lone clitic letters split off a Latin word are
    dropped. English tokens are never stemmed.
 
 ``rouge-score``'s default tokeniser keeps only ``[a-z0-9]``, so every Arabic text becomes
@@ -21,7 +21,7 @@ zero tokens and two identical Arabic summaries score 0; this one scores them 1.
 
 from __future__ import annotations
 
-from tarjama import arabic
+from tarjama.text import arabic
 
 # Single letters that can only be clitics once split off a Latin word ("ل" of لـESA).
 _CLITIC_LETTERS = frozenset(arabic.CONJUNCTIONS + arabic.PREPOSITIONS)

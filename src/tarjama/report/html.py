@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from tarjama.report.assets import CSS, SCRIPT
 from tarjama.report.escape import html as e
 from tarjama.scoring.core import ReviewItem, ScoreReport
-from tarjama.scoring.terms import TermMark
+from tarjama.scoring.term_marks import TermMark
 
 # Per-paragraph chrF++ below this is flagged, to draw the eye to weak paragraphs.
 LOW_CHRF = 40.0

@@ -9,11 +9,11 @@ reason it was rejected, and ROUGE when references were given. JSONL is the machi
 
 from __future__ import annotations
 
-from tarjama.engines.base import describe_identity
 from tarjama.report.assets import CSS
 from tarjama.report.escape import html as e
 from tarjama.report.escape import md_cell, md_text
 from tarjama.summary.core import Summary
+from tarjama.types import describe_identity
 
 FORMATS = ("txt", "md", "jsonl", "html")
 

@@ -5,7 +5,7 @@ Two kinds of PATH:
 * a ``tarjama batch`` output folder. ``provenance.jsonl`` names each document's source file,
   output, format, engine and glossary; the latest ``done`` record of each output is the
   document. Its sentences are rebuilt from the source with batch's own code
-  (``batch.inputs.read_source``, ``pipeline.build_requests``), so they are exactly the
+  (``batch.inputs.read_source``, ``document.requests.build_requests``), so they are exactly the
   segments batch translated, and each machine translation is taken from the translation
   memory by the segment's key (``TranslationRequest.key()``, with and without context, as
   the engine keyed it) under the run's engine and glossary; when the glossary has changed
@@ -30,25 +30,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, Source, read_source
-from tarjama.document import Document
-from tarjama.engines.base import EngineIdentity, SegmentTranslation, TranslationRequest, describe_identity
-from tarjama.errors import TarjamaError
-from tarjama.pipeline import PreparedSegment, assemble, build_requests
-from tarjama.record import (
-    Confidence,
-    Finding,
+from tarjama.document.model import Document
+from tarjama.document.record import (
     ParagraphResult,
     SentenceResult,
-    TermOutcome,
     TranslatedDocument,
     TranslationFile,
     read_translation,
 )
-from tarjama.textio import read_text
+from tarjama.document.requests import PreparedSegment, build_requests
+from tarjama.errors import TarjamaError
+from tarjama.text.textio import read_text
+from tarjama.translate.pipeline import assemble
+from tarjama.types import (
+    Confidence,
+    EngineIdentity,
+    Finding,
+    SegmentTranslation,
+    TermOutcome,
+    TranslationRequest,
+    describe_identity,
+)
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary, GlossaryEntry
-    from tarjama.memory import Approval, MemoryEntry, TranslationMemory
+    from tarjama.memory.store import Approval, MemoryEntry, TranslationMemory
 
 PROVENANCE = "provenance.jsonl"  # the name tarjama.batch.runner writes
 REVIEWED_TAG = ".reviewed"

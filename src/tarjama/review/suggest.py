@@ -1,6 +1,6 @@
 """Fuzzy suggestions for a sentence from earlier approvals (translation-memory "fuzzy matches").
 
-Sources are compared on the glossary's normalised view of the Arabic (``tarjama.arabic.normalize``:
+Sources are compared on the glossary's normalised view of the Arabic (``tarjama.text.arabic.normalize``:
 diacritics and tatweel removed, alef/yeh/teh marbuta variants folded), never on the text
 itself, with rapidfuzz's ``fuzz.ratio`` (100 × normalised Indel similarity, as TM tools
 report fuzzy matches). A suggestion needs at least ``THRESHOLD`` (75 %). Every approval of
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from tarjama.arabic import normalize
+from tarjama.text.arabic import normalize
 
 THRESHOLD = 75.0
 LIMIT = 5

@@ -36,22 +36,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tarjama.document.requests import segment_request
 from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.entry import Problem, entry_from_values
 from tarjama.glossary.lint import lint_entries
 from tarjama.glossary.tsv import edit
-from tarjama.memory import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory
+from tarjama.memory.store import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory
 from tarjama.metrics.base import MetricScore
 from tarjama.metrics.hter import HTER
-from tarjama.pipeline import human_translation, segment_request
-from tarjama.record import Confidence, Finding, TermOutcome
 from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch_documents, jsonl_document
 from tarjama.review.suggest import Suggestion, SuggestionIndex
 from tarjama.review.timelog import TimeLog
-from tarjama.scoring.terms import TermMark, paragraph_terms
-from tarjama.terms import check_terms
-from tarjama.textio import write_text_atomic
+from tarjama.scoring.term_marks import TermMark, paragraph_terms
+from tarjama.text.terms import check_terms
+from tarjama.text.textio import write_text_atomic
+from tarjama.translate.pipeline import human_translation
+from tarjama.types import Confidence, Finding, TermOutcome
 
 T = TypeVar("T")
 MAX_EDITOR = 80

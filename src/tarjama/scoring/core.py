@@ -15,9 +15,9 @@ from typing import Any
 import sacrebleu
 
 from tarjama import __version__
+from tarjama.document.record import TranslationFile, read_translation
 from tarjama.errors import TarjamaError
 from tarjama.metrics import MetricScore
-from tarjama.record import Finding, TranslationFile, read_translation
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_bootstrap
 from tarjama.scoring.inputs import (
     ParagraphFile,
@@ -28,7 +28,8 @@ from tarjama.scoring.inputs import (
 )
 from tarjama.scoring.metrics import SegmentScore, score_corpus, score_segments, segment_signatures
 from tarjama.scoring.summary import SummaryScores
-from tarjama.scoring.terms import TermReport, term_report
+from tarjama.scoring.term_marks import TermReport, term_report
+from tarjama.types import Finding
 
 
 @dataclass

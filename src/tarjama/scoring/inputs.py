@@ -3,7 +3,7 @@
 A scoring input is a document of paragraphs, in one of two forms:
 
 * plain text or Markdown, where paragraphs are blocks separated by blank lines. The split
-  is the one ``tarjama translate`` uses (``tarjama.document``), so a translation always has
+  is the one ``tarjama translate`` uses (``tarjama.document.model``), so a translation always has
   as many paragraphs as its source; a Markdown code fence stays one paragraph even when it
   contains blank lines;
 * JSONL written by ``tarjama translate --format jsonl``: one record per paragraph whose
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tarjama.document import detect_format, parse_text
+from tarjama.document.model import detect_format, parse_text
+from tarjama.document.record import looks_like_translation_jsonl, read_translation
 from tarjama.errors import TarjamaError
-from tarjama.record import looks_like_translation_jsonl, read_translation
-from tarjama.textio import read_text
+from tarjama.text.textio import read_text
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tarjama.arabic import arabic_share, is_arabic_text
 from tarjama.errors import TarjamaError
 from tarjama.metrics.rouge import RougeScore, rouge
 from tarjama.metrics.tokenize import tokenize
-from tarjama.textio import read_text
+from tarjama.text.arabic import arabic_share, is_arabic_text
+from tarjama.text.textio import read_text
 
 LANGUAGES = {"ar": "Arabic", "en": "English"}
 SUMMARY_KIND = "tarjama-summary"

@@ -1,12 +1,12 @@
 """An English summary written by the embedded LLM from the English translation, then checked.
 
 The model (the GGUF engine's ``llm``, a ``llama_cpp.Llama``, or anything with the same
-``create_completion``) gets one ChatML prompt in the format of ``tarjama.engines.prompting``:
+``create_completion``) gets one ChatML prompt in the format of ``tarjama.engines.gguf.prompts``:
 a fixed editor's instruction, the glossary's English for the terms found in the source
 (so names come out in their canonical form), and the translated article. Decoding is greedy,
 so a rerun gives the same summary.
 
-The output is then checked (``tarjama.summary.names``): every name and number must be
+The output is then checked (``tarjama.summary.support``): every name and number must be
 supported by the source's Latin-script text, the translation or the glossary English of the
 terms present; empty, looping or Arabic output is refused too. ``SummaryDraft.accepted`` says
 whether it passed; when it did not, ``reason`` says why (which names), and the caller falls
@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tarjama.arabic import arabic_share
-from tarjama.engines import degeneracy
 from tarjama.engines.base import CompletionModel
-from tarjama.engines.prompting import chatml_turn
-from tarjama.summary.names import NameCheck, check
+from tarjama.engines.gguf.prompts import chatml_turn
+from tarjama.summary.support import SupportCheck, check
+from tarjama.text import quality
+from tarjama.text.arabic import arabic_share
 
 SYSTEM = (
     "You are a news editor. Summarise the English news article the user gives you in {n} "
@@ -61,7 +61,7 @@ class SummaryDraft:
 
     text: str
     accepted: bool
-    check: NameCheck
+    check: SupportCheck
     problems: list[str] = field(default_factory=list)
     reason: str = ""
     seconds: float = 0.0
@@ -106,7 +106,7 @@ def problems(text: str) -> list[str]:
     found = []
     if not text.strip():
         found.append("empty output")
-    elif degeneracy.find_loop(text) is not None:
+    elif quality.find_loop(text) is not None:
         found.append("repetition loop")
     if text.strip() and arabic_share(text) > 0.2:
         found.append("not English")
@@ -137,7 +137,7 @@ def write_summary(
         "glossary_terms": len(terms),
     }
     if not used:
-        name_check = NameCheck()
+        name_check = SupportCheck()
         reason = "the article does not fit the model's context window"
         return SummaryDraft("", False, name_check, [reason], reason, time.perf_counter() - started,
                             len(paragraphs), 0, params)

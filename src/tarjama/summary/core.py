@@ -18,19 +18,19 @@ from typing import TYPE_CHECKING, Any
 from tarjama import __version__
 from tarjama.engines.base import CompletionModel
 from tarjama.errors import TarjamaError
-from tarjama.pipeline import glossary_info, translate_document
 from tarjama.summary.abstractive import SummaryDraft, write_summary
-from tarjama.summary.names import latin_spans
 from tarjama.summary.rank import RankedSentence, Ranking, RankWeights, rank_sentences
+from tarjama.summary.support import latin_spans
 from tarjama.summary.translations import PointTranslation, from_jsonl, from_result, translate_points
+from tarjama.translate.pipeline import glossary_info, translate_document
 
 if TYPE_CHECKING:
-    from tarjama.document import Document
+    from tarjama.document.model import Document
+    from tarjama.document.record import TranslationFile
     from tarjama.engines.base import Engine
     from tarjama.glossary import Glossary
-    from tarjama.progress import Progress
-    from tarjama.record import TranslationFile
     from tarjama.scoring.summary import SummaryScores
+    from tarjama.translate.progress import Progress
 
 KIND = "tarjama-summary"
 SCHEMA_VERSION = 1

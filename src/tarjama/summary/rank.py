@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tarjama.arabic import strip_clitics
 from tarjama.metrics.tokenize import tokenize
+from tarjama.text.arabic import strip_clitics
 
 if TYPE_CHECKING:
-    from tarjama.document import Document
+    from tarjama.document.model import Document
     from tarjama.glossary import Glossary
 
 # Arabic function words in the normalised view, after clitic stripping: they say nothing

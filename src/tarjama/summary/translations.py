@@ -1,6 +1,6 @@
 """English for the chosen sentences: from an earlier translation run, or translated on demand.
 
-* ``check_translation`` verifies that a translation JSONL (read by ``tarjama.record``) is a
+* ``check_translation`` verifies that a translation JSONL (read by ``tarjama.document.record``) is a
   translation of *this* input: every paragraph's ``source`` and each used sentence's
   ``source`` must equal the input's text (whitespace runs compared as one space), otherwise it
   is refused with the first difference, because a translation of another version of the
@@ -21,10 +21,11 @@ from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
 
 if TYPE_CHECKING:
-    from tarjama.document import Document, Paragraph, Segment
+    from tarjama.document.model import Document, Paragraph, Segment
+    from tarjama.document.record import TranslatedDocument, TranslationFile
+    from tarjama.document.requests import PreparedSegment
     from tarjama.glossary import Glossary
-    from tarjama.pipeline import PreparedSegment
-    from tarjama.record import TermOutcome, TranslatedDocument, TranslationFile
+    from tarjama.types import TermOutcome
 
 Key = tuple[int, int]  # (paragraph index, sentence index within the paragraph)
 
@@ -134,7 +135,8 @@ def translate_points(
     The requests are the pipeline's own (``build_requests``: glossary hints, the earlier
     sentences of the paragraph as context), so a key point reads as it would in a full run.
     """
-    from tarjama.pipeline import build_requests, translate_requests
+    from tarjama.document.requests import build_requests
+    from tarjama.translate.pipeline import translate_requests
 
     wanted = list(keys)
     by_key: dict[Key, PreparedSegment] = {}

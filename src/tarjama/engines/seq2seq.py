@@ -1,0 +1,126 @@
+"""Sequence-to-sequence engines (Marian, CTranslate2): splitting of over-long segments, batching.
+
+A segment longer than a model's input limit is never truncated silently: it is cut at the
+safest boundary (clause punctuation, then before the conjunction و, then any space, and
+characters only as a last resort), the pieces are translated separately and joined, and the
+output carries a note saying so. ``Seq2SeqEngine`` holds the translate loop the engines
+share; they differ only in how they count tokens and run the model. A segment's confidence is
+that of its pieces combined (token-weighted mean, lowest minimum). Requests that carry words
+to avoid (a repair's ``avoid``) are decoded in their own batch, with those words suppressed.
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+import time
+from collections.abc import Callable, Sequence
+
+from tarjama.engines.base import Engine, SegmentDone
+from tarjama.engines.injection import model_input
+from tarjama.types import Confidence, SegmentTranslation, TranslationRequest
+
+# Where a long segment may be cut, best first: clause punctuation, then any space.
+SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
+
+
+def split_to_fit(text: str, count: Callable[[str], int], limit: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` tokens (as ``count`` measures them)."""
+    if count(text) <= limit or len(text) < 2:
+        return [text]
+    for pattern in SAFE_BREAKS:
+        cuts = list(pattern.finditer(text))
+        if not cuts:
+            continue
+        # Cut at the boundary closest to the middle so both halves shrink.
+        mid = len(text) / 2
+        best = min(cuts, key=lambda m: abs(m.start() - mid))
+        left, right = text[: best.start()].strip(), text[best.end() :].strip()
+        if left and right:
+            return split_to_fit(left, count, limit) + split_to_fit(right, count, limit)
+    # No boundary at all (one enormous token run): cut by characters as a last resort.
+    half = len(text) // 2
+    return split_to_fit(text[:half], count, limit) + split_to_fit(text[half:], count, limit)
+
+
+def split_note(pieces: int, limit: int) -> str:
+    """The note a split segment carries, identical for every engine."""
+    return f"split into {pieces} pieces: longer than the model's limit of {limit} tokens"
+
+
+def join_pieces(
+    plans: Sequence[Sequence[str]],
+    outputs: Sequence[str],
+    limit: int,
+    seconds: float,
+    confidences: Sequence[Confidence | None] | None = None,
+) -> list[SegmentTranslation]:
+    """One ``SegmentTranslation`` per plan from the flat ``outputs`` of all its pieces.
+
+    ``seconds`` is the wall time of the whole call; it is shared out per piece, since the
+    pieces of one segment may have been translated in different batches.
+    """
+    total = sum(len(plan) for plan in plans)
+    if len(outputs) != total:
+        raise ValueError(f"{len(outputs)} outputs for {total} pieces")
+    per_piece = seconds / max(1, total)
+    results: list[SegmentTranslation] = []
+    k = 0
+    for plan in plans:
+        parts = outputs[k : k + len(plan)]
+        confidence = Confidence.combine(confidences[k : k + len(plan)]) if confidences is not None else None
+        k += len(plan)
+        notes = [split_note(len(plan), limit)] if len(plan) > 1 else []
+        results.append(
+            SegmentTranslation(" ".join(p.strip() for p in parts), notes, per_piece * len(plan), confidence)
+        )
+    return results
+
+
+class Seq2SeqEngine(Engine):
+    """An engine that translates plain text in batches and needs pieces within a token limit.
+
+    Term hints act only on a strict retry, through inline injection (``model_input``); the
+    pipeline's enforcement checks the terms afterwards.
+    """
+
+    max_input_tokens: int
+
+    @abc.abstractmethod
+    def _token_count(self, text: str) -> int:
+        """Input tokens the model would see for ``text`` (including end-of-sentence)."""
+
+    @abc.abstractmethod
+    def _generate(
+        self, texts: list[str], avoid: Sequence[str] = ()
+    ) -> list[tuple[str, Confidence | None]]:
+        """Translations of ``texts`` with their confidence, in order; every text fits the input limit.
+
+        ``avoid``: words the translations must not contain.
+        """
+
+    def _pieces(self, text: str) -> list[str]:
+        return split_to_fit(text, self._token_count, self.max_input_tokens)
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
+    ) -> list[SegmentTranslation]:
+        start = time.perf_counter()
+        plans = [self._pieces(model_input(r)) for r in requests]
+        owners = [r.avoid for r, plan in zip(requests, plans, strict=True) for _ in plan]
+        flat = [p for plan in plans for p in plan]
+        generated: list[tuple[str, Confidence | None] | None] = [None] * len(flat)
+        # One decoding per distinct set of words to avoid (usually just the empty one).
+        for avoid in dict.fromkeys(owners):
+            idx = [i for i, a in enumerate(owners) if a == avoid]
+            for i, out in zip(idx, self._generate([flat[i] for i in idx], avoid), strict=True):
+                generated[i] = out
+        done_pieces = [g for g in generated if g is not None]
+        results = join_pieces(
+            plans, [g[0] for g in done_pieces], self.max_input_tokens, time.perf_counter() - start,
+            [g[1] for g in done_pieces],
+        )
+        if done is not None:
+            for i in range(len(results)):
+                done(i)
+        return results

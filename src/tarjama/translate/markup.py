@@ -1,0 +1,257 @@
+"""Inline markup through translation: check each sentence's placeholders, retry once, repair, flag.
+
+A request whose source has placeholders (``tarjama.document.inline``) must come back with every one
+of them exactly once, nested as in the source. After the engine's answer:
+
+1. placeholders are put in canonical form (``inline.normalize``);
+2. a sentence whose placeholders are not valid is translated once more with
+   ``strict_markup`` set — engines that check markup themselves (``Engine.handles_markup``:
+   the embedded model retries inside its own flow) are not asked twice;
+3. what is still broken is repaired (``repair``): the valid tags are kept; a paired tag is
+   put back around the English that the glossary (a hint's target inside it) or a Latin
+   token (a name, a number) of its Arabic text pins, when that English occurs exactly once;
+   a standalone tag (code, a URL, an image) goes back next to the pinned word beside it, at
+   the sentence's edge when it stood there, or else before the final punctuation — never
+   lost; a paired tag nothing pins is dropped, keeping its text.
+
+Every repair leaves a note that starts with ``markup:``; ``findings`` turns those notes (and
+any tag still missing, e.g. from an approved translation) into ``Finding``\\ s of check
+``markup``: a tag restored by a pin is a warning, one dropped or placed by default an error
+(the sentence needs review). Notes are what the translation memory keeps, so a sentence
+taken from it is flagged exactly as when it was translated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from tarjama.document import inline
+from tarjama.text.arabic import latin_names, western_digits
+from tarjama.text.terms import phrase_pattern
+from tarjama.types import Finding, SegmentTranslation, TranslationRequest
+
+CHECK = "markup"
+NOTE = "markup: "
+# Notes of repairs that keep the sentence publishable (the tag sits where a pin put it).
+_RESTORED = "restored"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_END_PUNCT = re.compile(r"[\s.!?…:;,\"'”’»)\]]*$")
+
+
+def needs_check(request: TranslationRequest) -> bool:
+    return inline.has_placeholders(request.source)
+
+
+def ensure(
+    requests: Sequence[TranslationRequest],
+    results: list[SegmentTranslation],
+    retranslate: Callable[[Sequence[TranslationRequest]], list[SegmentTranslation]] | None = None,
+) -> None:
+    """Make every result's placeholders valid, in place (see the module docstring)."""
+    broken: list[int] = []
+    for i, (request, result) in enumerate(zip(requests, results, strict=True)):
+        if not needs_check(request):
+            continue
+        result.text = inline.normalize(result.text)
+        if inline.problems(request.source, result.text):
+            broken.append(i)
+    if broken and retranslate is not None:
+        again = retranslate([replace(requests[i], strict_markup=True) for i in broken])
+        for i, second in zip(broken, again, strict=True):
+            before = inline.problems(requests[i].source, results[i].text)
+            text = inline.normalize(second.text)
+            after = inline.problems(requests[i].source, text)
+            results[i].notes.append(f"retried: inline markup ({inline.describe(requests[i].source, before)})")
+            results[i].seconds += second.seconds
+            if len(after) < len(before):
+                results[i].text = text
+                results[i].notes += second.notes
+    for i in broken:
+        request, result = requests[i], results[i]
+        if inline.problems(request.source, result.text):
+            result.text, notes = repair(request, result.text)
+            result.notes += notes
+
+
+def _content_spans(source: str) -> dict[int, tuple[int, int]]:
+    """Each tag's span in ``source``: a paired tag's inside, a standalone tag's placeholder."""
+    spans: dict[int, tuple[int, int]] = {}
+    opened: dict[int, int] = {}
+    for m in inline.PLACEHOLDER.finditer(source):
+        n = int(m.group(3))
+        if m.group(2) == "x":
+            spans[n] = (m.start(), m.end())
+        elif m.group(1):
+            spans[n] = (opened.get(n, m.start()), m.start())
+        else:
+            opened[n] = m.end()
+    return spans
+
+
+def _pins(request: TranslationRequest, start: int, end: int) -> list[tuple[str, str]]:
+    """English that must translate ``request.source[start:end]``: (text, what pins it)."""
+    pins: list[tuple[str, str]] = []
+    for h in request.hints:
+        if start <= h.start and h.end <= end and h.target:
+            pins.append((h.target, "the glossary"))
+    words = inline.strip(request.source[start:end])
+    for name in latin_names(words):
+        pins.append((name, "a Latin-script name"))
+    for number in _NUMBER.findall(western_digits(words)):
+        pins.append((number, "a number"))
+    return list(dict.fromkeys(pins))
+
+
+def _visible(text: str) -> str:
+    """``text`` with placeholders blanked out (same length), so no pin matches across one."""
+    return inline.PLACEHOLDER.sub(lambda m: "\x00" * len(m.group(0)), text)
+
+
+def _locate(text: str, pins: Sequence[tuple[str, str]]) -> tuple[int, int, list[str]] | None:
+    """The span of ``text`` covering every pin that occurs exactly once in it (None: none do)."""
+    visible = _visible(text)
+    spans: list[tuple[int, int]] = []
+    used: list[str] = []
+    for pin, why in pins:
+        found = list(phrase_pattern(pin).finditer(visible))
+        if len(found) == 1:
+            spans.append(found[0].span())
+            used.append(why)
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans), list(dict.fromkeys(used))
+
+
+def _insert(text: str, at: int, what: str) -> str:
+    return text[:at] + what + text[at:]
+
+
+def _end_position(text: str) -> int:
+    """Where a tag goes at the end of a sentence: before its final punctuation."""
+    return _END_PUNCT.search(text).start()  # type: ignore[union-attr]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", text).strip()
+
+
+def repair(request: TranslationRequest, text: str) -> tuple[str, list[str]]:
+    """``text`` with valid placeholders, and the ``markup:`` notes saying what was done."""
+    source = request.source
+    keep = inline.valid_subset(source, text)
+    src_tags = inline.tokens(source)
+    order = [int(v) for k, v in src_tags if k in ("open", "atom")]  # type: ignore[arg-type]
+    broken = [n for n in order if n not in keep]
+    text = _tidy(inline.without(text, set(broken) | _unknown(source, text)))
+    spans = _content_spans(source)
+    atoms = {int(v) for k, v in src_tags if k == "atom"}  # type: ignore[arg-type]
+    notes: list[str] = []
+    for n in broken:
+        start, end = spans.get(n, (0, 0))
+        label = f"<x{n}/>" if n in atoms else f"<g{n}>"
+        if n in atoms:
+            text, note = _place_atom(request, text, n, start, end, label, keep)
+        else:
+            text, note = _place_pair(request, text, n, start, end, label, keep)
+        notes.append(NOTE + note)
+        if inline.problems(source, text, among=keep | {n}) == {}:
+            keep.add(n)
+    return text, notes
+
+
+def _unknown(source: str, text: str) -> set[int]:
+    known = {int(m.group(3)) for m in inline.PLACEHOLDER.finditer(source)}
+    return {int(m.group(3)) for m in inline.PLACEHOLDER.finditer(text)} - known
+
+
+def _place_pair(
+    request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
+) -> tuple[str, str]:
+    arabic = inline.strip(request.source[start:end]).strip()
+    located = _locate(text, _pins(request, start, end))
+    if located is not None:
+        s, e, why = located
+        candidate = _insert(_insert(text, e, f"</g{n}>"), s, f"<g{n}>")
+        if not inline.problems(request.source, candidate, among=keep | {n}):
+            return candidate, (
+                f"{label} around «{arabic}» {_RESTORED} around «{text[s:e]}», aligned by {' and '.join(why)}"
+            )
+    return text, f"{label} around «{arabic}» dropped: its English could not be aligned; the text is kept"
+
+
+def _place_atom(
+    request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
+) -> tuple[str, str]:
+    source = request.source
+    tag = f"<x{n}/>"
+    before = inline.strip(source[:start]).strip()
+    after = inline.strip(source[end:])
+
+    def valid(candidate: str) -> bool:
+        return not inline.problems(source, candidate, among=keep | {n})
+
+    if not before and valid(tag + " " + text):
+        return tag + " " + text, f"{label} {_RESTORED} at the start, where the source has it"
+    # A name or number right before (or after) it in the source pins its place.
+    word_before = re.search(r"(\S+)\s*$", before)
+    word_after = re.search(r"^\s*(\S+)", after)
+    for word, side in ((word_before, "after"), (word_after, "before")):
+        if word is None:
+            continue
+        located = _locate(text, _word_pins(request, word.group(1)))
+        if located is None:
+            continue
+        s, e, why = located
+        at = e if side == "after" else s
+        candidate = _insert(text, at, (" " + tag) if side == "after" else (tag + " "))
+        if valid(candidate):
+            return candidate, f"{label} {_RESTORED} {side} «{text[s:e]}», aligned by {' and '.join(why)}"
+    candidate = _insert(text, _end_position(text), " " + tag)
+    if not valid(candidate):
+        candidate = text + " " + tag
+    if not after.strip(" .!?؟…:;,،؛\"'”’»)]"):
+        return candidate, f"{label} {_RESTORED} at the end, where the source has it"
+    return (
+        candidate,
+        f"{label} placed at the end of the sentence: its place in the English could not be aligned",
+    )
+
+
+def _word_pins(request: TranslationRequest, word: str) -> list[tuple[str, str]]:
+    pins: list[tuple[str, str]] = []
+    for h in request.hints:
+        if word in h.source.split() and h.target:
+            pins.append((h.target, "the glossary"))
+    pins += [(name, "a Latin-script name") for name in latin_names(word)]
+    pins += [(number, "a number") for number in _NUMBER.findall(western_digits(word))]
+    return pins
+
+
+def findings(
+    source: str, translation: str, notes: Sequence[str], markup: inline.Inline | None = None
+) -> list[Finding]:
+    """The ``markup`` findings of one sentence: its repair notes, and any tag still missing.
+
+    With the sentence's ``markup``, messages name each tag by what it is ("link https://…")
+    instead of its placeholder.
+    """
+    if not inline.has_placeholders(source):
+        return []
+
+    def named(message: str) -> str:
+        for tag in markup.tags if markup is not None else ():
+            message = message.replace(tag.placeholder, tag.describe())
+        return message
+
+    found = [
+        Finding(CHECK, named(note[len(NOTE) :]), severity="warning" if f" {_RESTORED} " in note else "error")
+        for note in notes
+        if note.startswith(NOTE)
+    ]
+    problems = inline.problems(source, translation)
+    if problems and not any(f.severity == "error" for f in found):
+        found.append(Finding(CHECK, named(f"inline markup lost: {inline.describe(source, problems)}")))
+    return found

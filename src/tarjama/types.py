@@ -1,0 +1,212 @@
+r"""The values every layer passes around: a request and its term hints, a result, who made it.
+
+This module is the bottom of the package (it imports nothing of tarjama): the engines, the
+checks, the translation record, the memory and the run all speak in these types.
+
+* ``TranslationRequest``: one segment as an engine receives it, with its ``TermHint``\ s and
+  the constraints of a retry or repair; ``key()`` is what the journal and the memory key on.
+* ``SegmentTranslation``: what an engine returns for it (text, notes, seconds, ``Confidence``),
+  and what the stages after the engine add (``findings``).
+* ``EngineIdentity``: exactly what produced a translation, recorded beside every output.
+* ``Finding``: something a stage found wrong, with its evidence; ``TermOutcome``: glossary
+  enforcement of one sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TermHint:
+    """A glossary term present in a segment: its source surface and required translation."""
+
+    source: str
+    target: str
+    kind: str = ""
+    # Offsets of ``source`` in the request's text, when known (needed for inline injection).
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class EngineIdentity:
+    engine: str
+    model: str
+    revision: str | None = None
+    sha256: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """``engine:model@pin``, e.g. ``gguf:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M@sha256:cc324af070c2``."""
+        return describe_identity(self.to_dict())
+
+
+def describe_identity(identity: dict[str, Any]) -> str:
+    """``engine:model@pin`` for an identity record (as stored in outputs and memories)."""
+    if not identity:
+        return "unknown engine"
+    # A hub revision names the snapshot users can fetch again; otherwise the weights' hash.
+    sha = identity.get("sha256")
+    pin = identity.get("revision") or (f"sha256:{sha[:12]}" if sha else "unpinned")
+    return f"{identity.get('engine', '?')}:{identity.get('model', '?')}@{pin}"
+
+
+@dataclass
+class SegmentTranslation:
+    text: str
+    # Things the reader must know about this output: splits, repairs, fallbacks.
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    # How sure the engine was of the tokens it chose (None: the engine cannot say).
+    confidence: Confidence | None = None
+    # What the pipeline's fidelity checks found (None: not checked); engines leave it alone.
+    findings: list[Finding] | None = None
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    source: str
+    hints: tuple[TermHint, ...] = ()
+    # Earlier source sentence(s) of the same paragraph, for engines that can use context.
+    context: str = ""
+    # Set when a first attempt missed glossary terms: engines should insist on them.
+    strict_terms: bool = False
+    # A repair's constraints (see the module docstring): prompt lines and words to avoid.
+    notes: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    # Set when a first attempt lost or misplaced the source's inline-markup placeholders
+    # (``<g1>…</g1>``, ``<x2/>``, see ``tarjama.document.inline``): engines should insist on them.
+    strict_markup: bool = False
+
+    def key(self, *, with_context: bool = False) -> str:
+        """What makes two segments the same translation job: SHA-256 of the exact source and hints.
+
+        The context (earlier sentences) is part of the key only for engines that read it
+        (``Engine.uses_context``). The translation memory and the resume journal both key on it.
+        """
+        payload: list[Any] = [self.source, [[h.source, h.target, h.kind] for h in self.hints]]
+        if with_context:
+            payload.append(self.context)
+        if self.notes or self.avoid:
+            payload.append([list(self.notes), list(self.avoid)])
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class TermOutcome:
+    """Glossary enforcement of one sentence: the terms expected, those still missing, repairs."""
+
+    expected: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    rewrites: list[tuple[str, str]] = field(default_factory=list)
+    retried: bool = False
+
+    @property
+    def found(self) -> int:
+        return len(self.expected) - len(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "expected": self.expected,
+            "found": self.found,
+            "missing": self.missing,
+            "rewrites": [list(r) for r in self.rewrites],
+            "retried": self.retried,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TermOutcome:
+        return cls(
+            expected=[str(t) for t in data.get("expected") or []],
+            missing=[str(t) for t in data.get("missing") or []],
+            rewrites=[(str(a), str(b)) for a, b in data.get("rewrites") or []],
+            retried=bool(data.get("retried", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a check found wrong with a translation, with its evidence in both languages.
+
+    ``source`` and ``target`` are ``(start, end)`` character spans in the sentence's source and
+    translation (None when the evidence is an absence on that side). An ``error`` makes the
+    sentence need review; a ``warning`` is shown but does not.
+    """
+
+    check: str
+    message: str
+    source: tuple[int, int] | None = None
+    target: tuple[int, int] | None = None
+    severity: str = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "message": self.message,
+            "source": list(self.source) if self.source else None,
+            "target": list(self.target) if self.target else None,
+            "severity": self.severity,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        def span(value: Any) -> tuple[int, int] | None:
+            return (int(value[0]), int(value[1])) if isinstance(value, list) and len(value) == 2 else None
+
+        return cls(
+            check=str(data["check"]),
+            message=str(data["message"]),
+            source=span(data.get("source")),
+            target=span(data.get("target")),
+            severity=str(data.get("severity", "error")),
+        )
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the engine was of its output: mean and lowest token log-probability (≤ 0).
+
+    ``mean`` is the sentence's confidence score (reports sort and the benchmark correlates by
+    it); ``min`` points at the single least certain token; ``tokens`` is how many were scored.
+    """
+
+    mean: float
+    min: float
+    tokens: int = 0
+
+    def to_dict(self) -> dict[str, float | int]:
+        data: dict[str, float | int] = {"mean": round(self.mean, 4), "min": round(self.min, 4)}
+        if self.tokens:
+            data["tokens"] = self.tokens
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Confidence:
+        return cls(float(data["mean"]), float(data["min"]), int(data.get("tokens") or 0))
+
+    @classmethod
+    def of(cls, logprobs: Iterable[float]) -> Confidence | None:
+        """The confidence of a sequence of chosen-token log-probabilities (None when empty)."""
+        values = [float(v) for v in logprobs]
+        if not values:
+            return None
+        return cls(sum(values) / len(values), min(values), len(values))
+
+    @classmethod
+    def combine(cls, parts: Iterable[Confidence | None]) -> Confidence | None:
+        """One confidence for pieces translated separately: token-weighted mean, lowest minimum."""
+        known = [p for p in parts if p is not None]
+        if not known:
+            return None
+        tokens = sum(max(p.tokens, 1) for p in known)
+        mean = sum(p.mean * max(p.tokens, 1) for p in known) / tokens
+        return cls(mean, min(p.min for p in known), sum(p.tokens for p in known))

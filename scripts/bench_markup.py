@@ -186,7 +186,7 @@ def main() -> int:
     plain_seconds = marked_seconds = 0.0
     # Fidelity checks off in both passes: what is measured is the markup alone (with checks on,
     # their repairs would re-translate different sentences in the two passes).
-    with Translator.load(engine=args.engine, model=args.model, glossary=glossary, checks=False) as translator:
+    with Translator.load(engine=args.engine, model=args.model, glossary=glossary, checks=None) as translator:
         for number, indices in enumerate(groups.values(), start=1):
             for column, paragraphs in ((1, plain_paragraphs), (2, marked_paragraphs)):
                 started = time.perf_counter()

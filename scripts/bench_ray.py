@@ -176,13 +176,14 @@ class RayRun:
 
 def ray_run(actors: int, inputs: Path, out: Path, model: Path, batch_size: int) -> RayRun:
     from tarjama.batch import BatchOptions, BatchRunner, discover
-    from tarjama.batch.ray_runner import EngineSpec, RayOptions, RayTranslator
+    from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
     from tarjama.memory.store import TranslationMemory
+    from tarjama.translate.run import Translator
 
     result = RayRun(actors)
     found = discover([str(inputs)], out)
     options = BatchOptions(out_dir=out, batch_size=batch_size)
-    translator = RayTranslator(
+    translator = RayExecutor(
         EngineSpec("marian", str(model)), None, out, RayOptions(workers=actors, wave_batches=10**6),
         run_id=options.run_id,
     )  # fmt: skip
@@ -190,9 +191,9 @@ def ray_run(actors: int, inputs: Path, out: Path, model: Path, batch_size: int) 
     arrivals: list[tuple[float, int, int]] = []  # (time, segments, actor pid)
     inner = translator.translate
 
-    def timed(work, size):  # type: ignore[no-untyped-def]
+    def timed(work, size, **options):  # type: ignore[no-untyped-def]
         marks.setdefault("dispatch", time.time())
-        for outcomes in inner(work, size):
+        for outcomes in inner(work, size, **options):
             arrivals.append((time.time(), len(outcomes), outcomes[0].process))
             handed = time.perf_counter()
             yield outcomes
@@ -202,7 +203,8 @@ def ray_run(actors: int, inputs: Path, out: Path, model: Path, batch_size: int) 
     memory = TranslationMemory(out / ".tarjama-memory.sqlite")
     with TreeMemory() as tree:
         started = time.time()
-        summary = BatchRunner(translator, None, memory, options).run(found.files, found.problems)
+        runner = BatchRunner(Translator(executor=translator), memory, options)
+        summary = runner.run(found.files, found.problems)
         result.wall = time.time() - started
     memory.close()
     translator.close()

@@ -171,12 +171,12 @@ def describe_floor(floor: dict[str, float]) -> str:
 
 
 def warm_pass(engine, doc, glossary, clock: DecodeClock | None = None) -> tuple[float, dict[str, float]]:
-    from tarjama.translate.pipeline import translate_document
+    from tarjama.translate.run import Translator
 
     before = dict(engine.generator().stats)
     clocked = (clock.seconds, clock.narrow_seconds, clock.narrow_calls) if clock else (0.0, 0.0, 0)
     start = time.perf_counter()
-    translate_document(doc, engine, glossary)
+    Translator(engine, glossary, checks=None).translate_document(doc)
     seconds = time.perf_counter() - start
     after = engine.generator().stats
     counts: dict[str, float] = {k: after[k] - before[k] for k in after}

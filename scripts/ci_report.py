@@ -53,9 +53,9 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
         hyps = read_paragraphs(args.seed_hyp)
         label = str(args.seed_hyp)
     else:
-        from tarjama.translate.pipeline import translate_document
+        from tarjama.translate.run import Translator
 
-        result = translate_document(read_document(SEED), engine(engine_box), glossary)
+        result = Translator(engine(engine_box), glossary, checks=None).translate_document(read_document(SEED))
         out = args.out / "seed.en.jsonl"
         write_text_atomic(out, result.jsonl())
         hyps = [p.translation for p in result.paragraphs]
@@ -71,7 +71,7 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
 def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport | None:
     """The sample scored, or None (with the reason on stderr) when the data is not there."""
     from tarjama.dev.datasets import ntrex
-    from tarjama.translate.pipeline import translate_document
+    from tarjama.translate.run import Translator
 
     path = args.ntrex or ntrex.default_path()
     if path is None or not Path(path).is_file():
@@ -90,7 +90,8 @@ def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list)
         sources += doc.ar
         if given is not None:
             continue
-        result = translate_document(parse_text(doc.source_text()), engine(engine_box), glossary)
+        translator = Translator(engine(engine_box), glossary, checks=None)
+        result = translator.translate_document(parse_text(doc.source_text()))
         hyps += [p.translation for p in result.paragraphs]
         identity = result.engine.to_dict()
     if given is not None:

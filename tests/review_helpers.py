@@ -68,7 +68,7 @@ def write_glossary(folder: Path, text: str = GLOSSARY) -> Path:
 
 def translate(source: Path, glossary: Path | None, engine: Engine | None = None) -> TranslatedDocument:
     gloss = Glossary.load(glossary) if glossary else None
-    with Translator(engine or Parrot(), gloss, checks=False) as translator:
+    with Translator(engine or Parrot(), gloss, checks=None) as translator:
         return translator.translate_document(read_document(source))
 
 
@@ -91,7 +91,6 @@ def jsonl_with_findings(folder: Path, text: str = ARTICLE, *, name: str = "artic
                 "error"),
         Finding("length", "the English is long for its source", None, (0, 3), "warning"),
     ]
-    flagged.needs_review = True
     flagged.confidence = Confidence(-0.61, -4.2)
     out.write_text(doc.jsonl(), encoding="utf-8")
     return out, glossary

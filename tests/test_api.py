@@ -34,7 +34,7 @@ def test_translate_batch_shares_engine_calls_and_translates_repeats_once(tiny_ma
 
     repeated = "أعلنت الوكالة عن شراكة."
     # Checks off: a random model's output would be repaired, which adds engine calls.
-    with Translator.load(engine="marian", model=str(tiny_marian), num_beams=1, checks=False) as translator:
+    with Translator.load(engine="marian", model=str(tiny_marian), num_beams=1, checks=None) as translator:
         calls: list[int] = []
         real = translator.engine.translate
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from tarjama.batch import BatchOptions, BatchRunner, TranslationMemory, discover, plan
-from tarjama.batch.runner import LocalTranslator
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.glossary import Glossary
+from tarjama.translate.executor import LocalExecutor
+from tarjama.translate.run import Translator
+from tarjama.translate.stages import Stages
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 
@@ -51,7 +53,8 @@ def run_batch(
     found = discover([str(root)], out)
     memory = TranslationMemory(out / ".memory.sqlite")
     try:
-        runner = BatchRunner(engine, glossary, memory, BatchOptions(out_dir=out, batch_size=batch_size))
+        translator = engine if isinstance(engine, Translator) else Translator(engine, glossary, checks=None)
+        runner = BatchRunner(translator, memory, BatchOptions(out_dir=out, batch_size=batch_size))
         summary = runner.run(found.files, found.problems)
     finally:
         memory.close()
@@ -155,7 +158,7 @@ def test_batch_size_must_be_positive(tmp_path: Path) -> None:
 
     memory = TranslationMemory(tmp_path / "m.sqlite")
     with pytest.raises(TarjamaError, match="--batch-size must be at least 1"):
-        BatchRunner(Scripted(), None, memory, BatchOptions(out_dir=tmp_path, batch_size=0))
+        BatchRunner(Translator(Scripted(), checks=None), memory, BatchOptions(out_dir=tmp_path, batch_size=0))
     memory.close()
 
 
@@ -168,16 +171,16 @@ def test_a_file_that_is_not_a_memory_is_refused(tmp_path: Path) -> None:
         TranslationMemory(bad)
 
 
-class LastFirst(LocalTranslator):
+class LastFirst(LocalExecutor):
     """Hands a wave of three batches back last batch first, as a cluster's workers may."""
 
-    runner = "last-first"
+    name = "last-first"
 
     def wave(self, batch_size: int) -> int:
         return 3 * batch_size
 
-    def translate(self, work, batch_size):  # type: ignore[no-untyped-def]
-        yield from reversed(list(super().translate(work, batch_size)))
+    def translate(self, work, batch_size, **options):  # type: ignore[no-untyped-def]
+        yield from reversed(list(super().translate(work, batch_size, **options)))
 
 
 VOLATILE = ("run", "seconds", "engine_seconds", "finished", "runner", "workers", "output", "source")
@@ -187,9 +190,8 @@ def test_batches_merged_in_any_order_give_the_same_outputs_and_provenance(tmp_pa
     write_docs(tmp_path / "in")
     (tmp_path / "in" / "d.txt").write_text("جملة ثامنة. جملة تاسعة.\n\nجملة خامسة.\n", encoding="utf-8")
     _, plain = run_batch(tmp_path / "in", tmp_path / "plain", Scripted(), batch_size=2)
-    _, shuffled = run_batch(
-        tmp_path / "in", tmp_path / "shuffled", LastFirst(Scripted(), None), batch_size=2  # type: ignore[arg-type]
-    )
+    last_first = Translator(executor=LastFirst(Stages(Scripted())))
+    _, shuffled = run_batch(tmp_path / "in", tmp_path / "shuffled", last_first, batch_size=2)
     for name in ("a", "b", "c", "d"):
         assert (tmp_path / "shuffled" / f"{name}.en.txt").read_bytes() == (
             tmp_path / "plain" / f"{name}.en.txt"

@@ -17,7 +17,7 @@ from tarjama.document.model import parse_text
 from tarjama.document.record import read_translation
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 from tarjama.types import Confidence, EngineIdentity, SegmentTranslation, TermHint, TranslationRequest
 
 SEED_DECADE = "ويخطط الطرفان لإرسال مركبات هبوط مشتركة إلى المريخ في ثلاثينيات القرن الحادي والعشرين."
@@ -210,7 +210,7 @@ class Scripted(Engine):
 
 def test_a_flagged_sentence_is_repaired_once_with_the_finding_as_a_constraint() -> None:
     engine = Scripted(FIRST, GOOD)
-    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    result = Translator(engine, checks=Checker()).translate_document(parse_text(SEED_DECADE + "\n"))
     (sentence,) = result.sentences()
     assert sentence.translation == GOOD
     assert sentence.findings == [] and not sentence.needs_review
@@ -223,7 +223,7 @@ def test_a_flagged_sentence_is_repaired_once_with_the_finding_as_a_constraint() 
 
 def test_what_a_repair_cannot_fix_is_flagged_for_review_and_kept() -> None:
     engine = Scripted(FIRST, WORSE)
-    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    result = Translator(engine, checks=Checker()).translate_document(parse_text(SEED_DECADE + "\n"))
     (sentence,) = result.sentences()
     assert sentence.translation == FIRST  # fewer findings wins
     assert sentence.needs_review
@@ -239,16 +239,16 @@ def test_what_a_repair_cannot_fix_is_flagged_for_review_and_kept() -> None:
 def test_ties_keep_the_first_translation_and_confidence_breaks_them() -> None:
     # Same findings both times: the higher confidence wins.
     engine = Scripted(FIRST, OTHER, confidence=(-0.9, -0.1))
-    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker()).sentences()
+    (s,) = Translator(engine, checks=Checker()).translate_document(parse_text(SEED_DECADE + "\n")).sentences()
     assert s.translation == OTHER and s.needs_review
     engine = Scripted(FIRST, OTHER, confidence=(-0.1, -0.9))
-    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker()).sentences()
+    (s,) = Translator(engine, checks=Checker()).translate_document(parse_text(SEED_DECADE + "\n")).sentences()
     assert s.translation == FIRST
 
 
 def test_no_checks_means_no_repair_and_no_findings() -> None:
     engine = Scripted(FIRST, GOOD)
-    result = translate_document(parse_text(SEED_DECADE + "\n"), engine)
+    result = Translator(engine, checks=None).translate_document(parse_text(SEED_DECADE + "\n"))
     (sentence,) = result.sentences()
     assert sentence.translation == FIRST
     assert sentence.findings == [] and not sentence.needs_review and len(engine.requests) == 1
@@ -257,7 +257,7 @@ def test_no_checks_means_no_repair_and_no_findings() -> None:
 
 def test_checked_output_round_trips_through_the_jsonl_reader(tmp_path) -> None:
     engine = Scripted(FIRST, WORSE)
-    result = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker())
+    result = Translator(engine, checks=Checker()).translate_document(parse_text(SEED_DECADE + "\n"))
     path = tmp_path / "out.jsonl"
     path.write_text(result.jsonl(), encoding="utf-8")
     (sentence,) = read_translation(path).paragraphs[0].sentences
@@ -268,13 +268,14 @@ def test_checked_output_round_trips_through_the_jsonl_reader(tmp_path) -> None:
 def test_journal_keeps_findings_and_confidence(tmp_path) -> None:
     engine = Scripted(FIRST, WORSE)
     journal = tmp_path / "journal"
-    first = translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal, checks=Checker())
-    again = translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal, checks=Checker())
+    translator = Translator(engine, checks=Checker())
+    first = translator.translate_document(parse_text(SEED_DECADE + "\n"), journal=journal)
+    again = translator.translate_document(parse_text(SEED_DECADE + "\n"), journal=journal)
     assert len(engine.requests) == 2  # the second run resumed from the journal
     assert again.sentences()[0].findings == first.sentences()[0].findings
     assert again.sentences()[0].confidence == first.sentences()[0].confidence
     # Unchecked output has another identity, so it is never taken from a checked journal.
-    translate_document(parse_text(SEED_DECADE + "\n"), engine, journal_path=journal)
+    Translator(engine, checks=None).translate_document(parse_text(SEED_DECADE + "\n"), journal=journal)
     assert len(engine.requests) == 3
 
 
@@ -291,7 +292,8 @@ def test_every_check_is_quiet_on_a_faithful_translation(name: str) -> None:
 def test_an_engine_that_reads_no_notes_is_not_asked_again_for_nothing() -> None:
     # A length finding has only a note; an engine without a prompt would decode the same again.
     engine = Scripted("Mars.", "Mars.")
-    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    translator = Translator(engine, checks=Checker(["length"]))
+    (s,) = translator.translate_document(parse_text(SEED_DECADE + "\n")).sentences()
     assert len(engine.requests) == 1 and s.needs_review
     assert "not repaired: the engine cannot be told more than it was" in s.notes
 
@@ -299,5 +301,6 @@ def test_an_engine_that_reads_no_notes_is_not_asked_again_for_nothing() -> None:
         follows_notes = True
 
     engine = Instructed("Mars.", GOOD)
-    (s,) = translate_document(parse_text(SEED_DECADE + "\n"), engine, checks=Checker(["length"])).sentences()
+    translator = Translator(engine, checks=Checker(["length"]))
+    (s,) = translator.translate_document(parse_text(SEED_DECADE + "\n")).sentences()
     assert len(engine.requests) == 2 and s.translation == GOOD and not s.needs_review

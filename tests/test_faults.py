@@ -35,6 +35,7 @@ from tarjama.cli import main
 from tarjama.document.model import parse_text
 from tarjama.document.requests import build_requests
 from tarjama.glossary import Glossary
+from tarjama.memory.store import SCHEMA_VERSION
 
 GLOSSARY = ROOT / "references" / "glossary.tsv"
 REF = ROOT / "references" / "esa-jaxa-partnership.en.txt"
@@ -219,14 +220,14 @@ def check_migration_after_kill(folder: Path) -> set[str]:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         schema = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()[0]
-        assert schema in ("1", "2")
+        assert schema in ("1", str(SCHEMA_VERSION))
     return check_batch_after_kill(folder)
 
 
 def check_migration_after_rerun(folder: Path, code: int, paid: list[str], durable: set[str] | None) -> None:
     assert code == 0 and paid == [], "the migrated memory lost rows: sentences were translated again"
     with sqlite3.connect(folder / "out" / ".tarjama-memory.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()[0] == "2"
+        assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()[0] == str(SCHEMA_VERSION)
 
 
 def check_glossary_after_rerun(folder: Path, code: int, paid: list[str], durable: set[str] | None) -> None:

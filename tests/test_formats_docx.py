@@ -22,7 +22,7 @@ from tarjama.cli import main  # noqa: E402
 from tarjama.document.requests import build_requests  # noqa: E402
 from tarjama.errors import TarjamaError  # noqa: E402
 from tarjama.formats.docx import Docx  # noqa: E402
-from tarjama.translate.pipeline import assemble  # noqa: E402
+from tarjama.translate.run import assemble  # noqa: E402
 from tarjama.types import EngineIdentity  # noqa: E402
 from test_formats_html import tagged_english  # noqa: E402
 
@@ -103,9 +103,9 @@ def translated(path: Path, translate=tagged_english) -> bytes:
     doc = source.units[0].document
     prepared = build_requests(doc, None)
     result = assemble(
-        doc, prepared, [translate(p.request.source) for p in prepared], [None] * len(prepared),
-        [False] * len(prepared), engine=EngineIdentity("test", "test"), glossary=None, seconds=0.0,
-    )  # fmt: skip
+        doc, prepared, [translate(p.request.source) for p in prepared], [False] * len(prepared),
+        engine=EngineIdentity("test", "test"), glossary=None, seconds=0.0,
+    )
     return source.render([result])
 
 

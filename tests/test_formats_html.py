@@ -12,7 +12,7 @@ from tarjama.cli import main
 from tarjama.document.inline import tokens
 from tarjama.document.requests import build_requests
 from tarjama.formats.html import parse_html
-from tarjama.translate.pipeline import assemble
+from tarjama.translate.run import assemble
 from tarjama.types import EngineIdentity, SegmentTranslation
 
 PARAGRAPH = (
@@ -56,9 +56,9 @@ def render(text: str, translate) -> str:
     doc = source.units[0].document
     prepared = build_requests(doc, None)
     result = assemble(
-        doc, prepared, [translate(p.request.source) for p in prepared], [None] * len(prepared),
-        [False] * len(prepared), engine=EngineIdentity("test", "test"), glossary=None, seconds=0.0,
-    )  # fmt: skip
+        doc, prepared, [translate(p.request.source) for p in prepared], [False] * len(prepared),
+        engine=EngineIdentity("test", "test"), glossary=None, seconds=0.0,
+    )
     return source.render([result])
 
 

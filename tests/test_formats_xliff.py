@@ -16,7 +16,8 @@ from tarjama.errors import TarjamaError
 from tarjama.formats import read_source
 from tarjama.glossary import Glossary
 from tarjama.translate.markup import ensure
-from tarjama.translate.pipeline import assemble, translate_requests
+from tarjama.translate.run import assemble
+from tarjama.translate.stages import Stages
 from tarjama.types import EngineIdentity, SegmentTranslation
 from test_formats_html import tagged_english
 
@@ -94,18 +95,19 @@ def fill(path: Path, glossary: Glossary | None, translate=tagged_english) -> str
     class Fake:
         handles_markup = True
         handles_term_hints = True
+        identity = EngineIdentity("t", "t")
 
         def translate(self, requests, done=None):
             return [translate(r.source) for r in requests]
 
-    results, outcomes = translate_requests(
-        Fake(), [p.request for p in prepared], [p.expected for p in prepared], glossary
-    )  # type: ignore[arg-type]
+    results = Stages(Fake(), glossary).translate(  # type: ignore[arg-type]
+        [p.request for p in prepared], [p.expected for p in prepared]
+    )
     ensure([p.request for p in prepared], results)
     result = assemble(
-        doc, prepared, results, outcomes, [False] * len(prepared), engine=EngineIdentity("t", "t"),
-        glossary=None, seconds=0.0,
-    )  # fmt: skip
+        doc, prepared, results, [False] * len(prepared), engine=EngineIdentity("t", "t"), glossary=None,
+        seconds=0.0,
+    )
     return source.render([result])
 
 

@@ -108,7 +108,7 @@ def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, t
     and every miss must be recorded in the output, never dropped."""
     from tarjama.document.model import parse_text
     from tarjama.glossary import Glossary
-    from tarjama.translate.pipeline import translate_document
+    from tarjama.translate.run import Translator
 
     engine = MarianEngine(str(tiny_marian), num_beams=1)
     seen: list[str] = []
@@ -120,7 +120,8 @@ def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, t
 
     engine._generate = spy  # type: ignore[method-assign]
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
-    result = translate_document(parse_text("وصلت بعثة إلى المريخ مع JAXA.\n"), engine, glossary)
+    translator = Translator(engine, glossary, checks=None)
+    result = translator.translate_document(parse_text("وصلت بعثة إلى المريخ مع JAXA.\n"))
     assert seen == ["وصلت بعثة إلى المريخ مع JAXA.", "وصلت بعثة إلى Mars مع JAXA."]
     (record,) = result.records()
     sentence = record["sentences"][0]

@@ -11,7 +11,7 @@ from tarjama.document.model import parse_text
 from tarjama.document.requests import build_requests
 from tarjama.engines.base import Engine
 from tarjama.glossary import Glossary
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def glossary() -> Glossary:
 
 
 def translate(markdown: str, engine: Engine, glossary: Glossary | None = None):
-    return translate_document(parse_text(markdown, "md"), engine, glossary)
+    return Translator(engine, glossary, checks=None).translate_document(parse_text(markdown, "md"))
 
 
 def test_the_glossary_matches_inside_emphasis_and_its_offsets_point_into_the_request(

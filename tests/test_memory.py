@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import SCHEMA_VERSION, Approval, MemoryEntry, TranslationMemory
-from tarjama.types import TermHint, TranslationRequest
+from tarjama.memory.store import SCHEMA_VERSION, Approval, TranslationMemory
+from tarjama.types import SegmentTranslation, TermHint, TranslationRequest
 from test_batch_runner import Scripted, run_batch, write_docs
 
 # The schema of the memory files tarjama wrote before approvals existed (schema 1).
@@ -66,12 +66,12 @@ def test_a_schema_1_file_is_migrated_in_place_and_keeps_its_rows(tmp_path: Path)
     readonly = TranslationMemory(path, readonly=True)  # read-only: used as it is
     readonly.engine, readonly.glossary = "e" * 64, "none"
     key = TranslationRequest("جملة أولى.").key()
-    assert readonly.get_many([key])[key].translation == "OLD(جملة أولى.)"
+    assert readonly.get_many([key])[key].text == "OLD(جملة أولى.)"
     assert readonly.approved_many([key]) == {}
     readonly.close()
     memory = TranslationMemory(path)
     memory.engine, memory.glossary = "e" * 64, "none"
-    assert memory.get_many([key])[key].translation == "OLD(جملة أولى.)"
+    assert memory.get_many([key])[key].text == "OLD(جملة أولى.)"
     memory.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()[0] == str(SCHEMA_VERSION)
@@ -95,7 +95,7 @@ def test_approvals_are_kept_the_latest_wins_and_they_do_not_depend_on_the_engine
     memory.scope({"engine": "a"}, "g2")  # another glossary: not approved there
     assert memory.approved_many([request.key()]) == {}
     # approvals are never stored as machine rows
-    memory.put_many([(request.key(), request, MemoryEntry("x", origin="human"))])
+    memory.put_many([(request.key(), request, SegmentTranslation("x", origin="human"))])
     assert memory.count() == 0
     memory.close()
 

@@ -20,10 +20,10 @@ from tarjama.document.model import parse_text
 from tarjama.document.requests import build_requests
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
-from tarjama.memory.store import Approval, MemoryEntry, TranslationMemory
+from tarjama.memory.store import Approval, TranslationMemory
 from tarjama.memory.tmx import export_tmx, import_tmx
 from tarjama.text.interchange import xml_unsafe
-from tarjama.types import TermHint, TranslationRequest
+from tarjama.types import SegmentTranslation, TermHint, TranslationRequest
 from test_batch_runner import Scripted, run_batch
 
 GLOSSARY = "ar\ten\tkind\tnote\nوكالة الفضاء الأوروبية\tEuropean Space Agency\torganisation\t\n"
@@ -47,8 +47,9 @@ def memory_with_rows(path: Path) -> None:
     plain = TranslationRequest("جملة ثانية.")
     memory.put_many(
         [
-            (hinted.key(with_context=True), hinted, MemoryEntry("ESA announced.", ["split once"], None, 0.5)),
-            (plain.key(), plain, MemoryEntry("Second sentence.", [], None, 0.25)),
+            (hinted.key(with_context=True), hinted,
+             SegmentTranslation("ESA announced.", ["split once"], 0.5)),
+            (plain.key(), plain, SegmentTranslation("Second sentence.", [], 0.25)),
         ]
     )
     memory.approve(
@@ -326,7 +327,7 @@ def test_round_trip_of_random_segments_is_exact_or_the_unit_is_left_out(
         memory.scope({"engine": "e", "note": rows[0][3]}, "g")
         for i, (ar, en, note, editor) in enumerate(rows):
             request = TranslationRequest(ar, (TermHint(ar[:3], en[:3], "concept"),))
-            memory.put_many([(request.key(), request, MemoryEntry(en, [note] if note else []))])
+            memory.put_many([(request.key(), request, SegmentTranslation(en, [note] if note else []))])
             memory.approve(request, Approval("", "", en[::-1] or "x", editor, 1e9 + i / 7, note=note))
         memory.close()
         memory = TranslationMemory(source, readonly=True)

@@ -9,7 +9,7 @@ import pytest
 
 from tarjama.document.model import parse_text
 from tarjama.engines.base import Engine, SegmentDone
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 
 
@@ -44,7 +44,7 @@ TEXT = "جاء أحمد. ذهب سعيد.\n\nمن هنا؟\n\n\nنعم\n"
 
 
 def test_reassembles_in_order() -> None:
-    result = translate_document(parse_text(TEXT), ScriptedEngine(TABLE))
+    result = Translator(ScriptedEngine(TABLE), checks=None).translate_document(parse_text(TEXT))
     assert result.text() == "A. B.\n\nC?\n\n\nD\n"
     records = list(result.records())
     assert [r["translation"] for r in records] == ["A. B.", "C?", "D"]
@@ -59,7 +59,7 @@ def test_context_is_previous_sentences_of_the_paragraph() -> None:
             seen.extend(requests)
             return super().translate(requests)
 
-    translate_document(parse_text(TEXT), Spy(TABLE))
+    Translator(Spy(TABLE), checks=None).translate_document(parse_text(TEXT))
     assert [r.context for r in seen] == ["", "جاء أحمد.", "", ""]
 
 
@@ -67,10 +67,11 @@ def test_resume_translates_nothing_twice(tmp_path: Path) -> None:
     journal = tmp_path / "journal"
     crashing = ScriptedEngine(TABLE, crash_after=2)
     with pytest.raises(RuntimeError):
-        translate_document(parse_text(TEXT), crashing, journal_path=journal, batch_size=1)
+        Translator(crashing, checks=None, batch_size=1).translate_document(parse_text(TEXT), journal=journal)
     assert crashing.calls == ["جاء أحمد.", "ذهب سعيد."]
     second = ScriptedEngine(TABLE)
-    result = translate_document(parse_text(TEXT), second, journal_path=journal, batch_size=1)
+    translator = Translator(second, checks=None, batch_size=1)
+    result = translator.translate_document(parse_text(TEXT), journal=journal)
     assert second.calls == ["من هنا؟", "نعم"]
     assert result.text() == "A. B.\n\nC?\n\n\nD\n"
     assert result.metadata()["resumed_sentences"] == 2
@@ -78,17 +79,17 @@ def test_resume_translates_nothing_twice(tmp_path: Path) -> None:
 
 def test_journal_of_another_engine_is_not_reused(tmp_path: Path) -> None:
     journal = tmp_path / "journal"
-    translate_document(parse_text(TEXT), ScriptedEngine(TABLE), journal_path=journal)
+    Translator(ScriptedEngine(TABLE), checks=None).translate_document(parse_text(TEXT), journal=journal)
     other = ScriptedEngine({**TABLE, "extra": "x"})  # different identity
-    translate_document(parse_text(TEXT), other, journal_path=journal)
+    Translator(other, checks=None).translate_document(parse_text(TEXT), journal=journal)
     assert len(other.calls) == 4
 
 
 def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
     journal = tmp_path / "journal"
-    translate_document(parse_text(TEXT), ScriptedEngine(TABLE), journal_path=journal)
+    Translator(ScriptedEngine(TABLE), checks=None).translate_document(parse_text(TEXT), journal=journal)
     with open(journal, "a", encoding="utf-8") as fh:
         fh.write('{"scope": "x", "key": ')  # a write cut short by a crash
     again = ScriptedEngine(TABLE)
-    translate_document(parse_text(TEXT), again, journal_path=journal)
+    Translator(again, checks=None).translate_document(parse_text(TEXT), journal=journal)
     assert again.calls == []

@@ -27,19 +27,20 @@ from tarjama.batch import BatchOptions, BatchRunner, discover
 from tarjama.batch.ray_runner import (
     RESULTS,
     EngineSpec,
+    RayExecutor,
     RayOptions,
-    RayTranslator,
     TranslateBatch,
     _explain,
     batch_name,
     load_outcomes,
     recover_results,
 )
-from tarjama.batch.runner import Work
 from tarjama.cli import main
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import TranslationMemory, engine_hash
+from tarjama.translate.executor import Work
+from tarjama.translate.run import Translator
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
 from test_batch_cli import last_run, make_docs, memory_rows
 from test_batch_runner import Scripted
@@ -68,7 +69,7 @@ def test_a_worker_writes_each_batch_whole_with_errors_as_data_and_recovery_commi
     path = folder / "results" / batch_name(w.key for w in work)
     assert returned.tolist() == [path.read_text(encoding="utf-8")]
     outcomes = load_outcomes(path.read_text(encoding="utf-8"))
-    assert [o.entry.translation if o.entry else o.error for o in outcomes] == [
+    assert [o.result.text if o.result else o.error for o in outcomes] == [
         "EN(جملة خامسة.)", "RuntimeError: cannot translate this", "EN(جملة سابعة.)"
     ]  # fmt: skip
     assert {(o.node, o.process) for o in outcomes} == {(os.uname().nodename, os.getpid())}
@@ -85,7 +86,7 @@ def test_a_worker_writes_each_batch_whole_with_errors_as_data_and_recovery_commi
     path.write_text(path.read_text(encoding="utf-8").replace("EN(", "OTHER("), encoding="utf-8")
     assert recover_results(folder, memory) == 2 and memory.count() == 2
     # A stored row is never changed (INSERT OR IGNORE): the first translation stays.
-    assert memory.get_many([work[0].key])[work[0].key].translation == "EN(جملة خامسة.)"
+    assert memory.get_many([work[0].key])[work[0].key].text == "EN(جملة خامسة.)"
     memory.close()
 
 
@@ -214,21 +215,21 @@ class FailingSpec(EngineSpec):
         return FailOn(super().load(threads), self.source)
 
 
-def run_on_ray(inputs: Path, out: Path, spec: EngineSpec, batch_size: int) -> tuple[object, RayTranslator]:
+def run_on_ray(inputs: Path, out: Path, spec: EngineSpec, batch_size: int) -> tuple[object, RayExecutor]:
     """One Ray batch through the library (as the command does), on the session's cluster."""
     import ray.cloudpickle
 
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the fakes above travel by value
     found = discover([str(inputs)], out)
     options = BatchOptions(out_dir=out, batch_size=batch_size)
-    translator = RayTranslator(spec, None, out, RayOptions(workers=2), run_id=options.run_id)
+    executor = RayExecutor(spec, None, out, RayOptions(workers=2), run_id=options.run_id)
     memory = TranslationMemory(out / ".tarjama-memory.sqlite")
     try:
-        summary = BatchRunner(translator, None, memory, options).run(found.files, found.problems)
+        summary = BatchRunner(Translator(executor=executor), memory, options).run(found.files, found.problems)
     finally:
         memory.close()
-        translator.close()
-    return summary, translator
+        executor.close()
+    return summary, executor
 
 
 @pytest.mark.ray
@@ -296,7 +297,7 @@ def result_keys(out: Path) -> set[str]:
     """Segment keys finished in result files that no driver merged."""
     keys = set()
     for path in out.glob(f"{RESULTS}/*/results/*.jsonl"):
-        keys |= {o.key for o in load_outcomes(path.read_text(encoding="utf-8")) if o.entry is not None}
+        keys |= {o.key for o in load_outcomes(path.read_text(encoding="utf-8")) if o.result is not None}
     return keys
 
 

@@ -22,11 +22,11 @@ from tarjama.batch import BatchOptions, BatchRunner, discover
 from tarjama.cli import main
 from tarjama.document.model import read_document
 from tarjama.glossary import Glossary
-from tarjama.memory.store import MEMORY_NAME, TranslationMemory
+from tarjama.memory.store import MEMORY_NAME, SCHEMA_VERSION, TranslationMemory
 from tarjama.metrics.hter import HTER
 from tarjama.review.workspace import ReviewError, Workspace
 from tarjama.text.arabic import normalize
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 
 MD = "# عنوان عن المريخ\n\nفقرة أولى عن `code` وكالة الفضاء الأوروبية. جملة ثانية.\n"
 JSONL = '{"id": 1, "text": "خبر عن القمر.", "lang": "ar"}\n{"id": 2, "text": "خبر عن جاكسا. وجملة أخرى."}\n'
@@ -39,7 +39,7 @@ def run_batch(inputs: Path, out: Path, glossary: Path | None, engine: Parrot | N
     try:
         gloss = Glossary.load(glossary) if glossary else None
         options = BatchOptions(out_dir=out, batch_size=3)
-        BatchRunner(engine or Parrot(), gloss, memory, options).run(found.files)
+        BatchRunner(Translator(engine or Parrot(), gloss, checks=None), memory, options).run(found.files)
     finally:
         memory.close()
 
@@ -178,8 +178,8 @@ def test_an_approval_shows_in_every_document_of_the_memory_and_in_translate(tmp_
     # the library's translate takes it from the same memory, marked human
     memory = TranslationMemory(out / MEMORY_NAME, readonly=True)
     try:
-        doc = translate_document(read_document(tmp_path / "in" / "e.txt"), Parrot(), Glossary.load(glossary),
-                                 memory=memory)
+        translator = Translator(Parrot(), Glossary.load(glossary), checks=None)
+        doc = translator.translate_document(read_document(tmp_path / "in" / "e.txt"), memory=memory)
     finally:
         memory.close()
     (s,) = doc.sentences()
@@ -351,7 +351,8 @@ def test_a_memory_written_before_approvals_existed_is_migrated_and_reviewed(tmp_
     _, out, glossary = batch_folder(tmp_path)
     old = out / MEMORY_NAME
     with sqlite3.connect(old) as db:  # rewrite the batch's memory as schema 1 (no approvals table)
-        rows = db.execute("SELECT * FROM segments").fetchall()
+        rows = db.execute("SELECT engine, glossary, key, source, hints, translation, notes, terms, seconds, "
+                          "created FROM segments").fetchall()
         engines = db.execute("SELECT * FROM engines").fetchall()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{old}{suffix}").unlink(missing_ok=True)
@@ -365,7 +366,7 @@ def test_a_memory_written_before_approvals_existed_is_migrated_and_reviewed(tmp_
         assert all(v.machine for v in ws.snapshot(doc).views)
         ws.approve(doc, 0, "Approved.")
     with sqlite3.connect(old) as db:
-        assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == (str(SCHEMA_VERSION),)
         assert db.execute("SELECT COUNT(*) FROM approvals").fetchone() == (1,)
 
 
@@ -439,7 +440,8 @@ def test_a_reviewed_translate_jsonl_is_what_translate_writes_next(tmp_path: Path
         exported = ws.export(0).path.read_text(encoding="utf-8")
     memory = TranslationMemory(tmp_path / MEMORY_NAME, readonly=True)
     try:
-        again = translate_document(read_document(source), Parrot(), Glossary.load(glossary), memory=memory)
+        translator = Translator(Parrot(), Glossary.load(glossary), checks=None)
+        again = translator.translate_document(read_document(source), memory=memory)
     finally:
         memory.close()
     assert exported == again.jsonl()

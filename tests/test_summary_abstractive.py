@@ -12,6 +12,7 @@ from tarjama.report.summary import render_md
 from tarjama.summary.abstractive import build_prompt, write_summary
 from tarjama.summary.core import summarize
 from tarjama.summary.support import check, names, numbers, supported
+from tarjama.translate.run import Translator
 
 FAITHFUL = (
     "The European Space Agency (ESA) and JAXA announced a new partnership in the exploration of the Moon "
@@ -66,7 +67,8 @@ def test_prompt_gives_the_glossary_terms_and_the_article() -> None:
 
 def test_faithful_summary_is_accepted(glossary: Glossary) -> None:
     llm = ScriptedLLM(FAITHFUL)
-    summary = summarize(parse_text(ARTICLE), 2, glossary=glossary, engine=ScriptedEngine(), abstractive=True,
+    translator = Translator(ScriptedEngine(), glossary, checks=None)
+    summary = summarize(parse_text(ARTICLE), 2, glossary=glossary, translator=translator, abstractive=True,
                         llm=llm, writer={"engine": "scripted-llm", "model": "fake"})
     assert summary.abstract is not None and summary.abstract.accepted, summary.abstract.reason
     assert summary.method == "abstractive"
@@ -82,7 +84,8 @@ def test_faithful_summary_is_accepted(glossary: Glossary) -> None:
 
 def test_invented_name_is_rejected_and_the_extractive_summary_used(glossary: Glossary) -> None:
     engine = ScriptedEngine()
-    summary = summarize(parse_text(ARTICLE), 2, glossary=glossary, engine=engine, abstractive=True,
+    translator = Translator(engine, glossary, checks=None)
+    summary = summarize(parse_text(ARTICLE), 2, glossary=glossary, translator=translator, abstractive=True,
                         llm=ScriptedLLM(INVENTED))
     a = summary.abstract
     assert a is not None and not a.accepted
@@ -131,4 +134,5 @@ def test_article_is_cut_to_the_context_window() -> None:
 
 def test_abstractive_needs_an_llm() -> None:
     with pytest.raises(TarjamaError, match="needs the embedded LLM"):
-        summarize(parse_text(ARTICLE), 2, engine=ScriptedEngine(), abstractive=True)
+        translator = Translator(ScriptedEngine(), checks=None)
+        summarize(parse_text(ARTICLE), 2, translator=translator, abstractive=True)

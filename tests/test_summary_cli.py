@@ -11,7 +11,7 @@ from summary_helpers import ARTICLE, GLOSSARY, ScriptedEngine
 from tarjama.cli import main
 from tarjama.document.model import read_document
 from tarjama.glossary import Glossary
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 
 REF_AR = "أعلنت وكالة الفضاء الأوروبية ووكالة استكشاف الفضاء اليابانية شراكة جديدة لاستكشاف القمر والمريخ."
 REF_EN = "ESA and JAXA announced a new partnership to explore the Moon and Mars, signed in Tsukuba."
@@ -27,7 +27,8 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def files(tmp_path: Path) -> dict[str, str]:
     src = tmp_path / "article.ar.txt"
     src.write_text(ARTICLE, encoding="utf-8")
-    result = translate_document(read_document(src), ScriptedEngine(), Glossary.load(GLOSSARY))
+    translator = Translator(ScriptedEngine(), Glossary.load(GLOSSARY), checks=None)
+    result = translator.translate_document(read_document(src))
     jsonl = tmp_path / "article.en.jsonl"
     jsonl.write_text(result.jsonl(), encoding="utf-8")
     ref_ar, ref_en = tmp_path / "ref.ar.txt", tmp_path / "ref.en.txt"

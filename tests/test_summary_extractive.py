@@ -16,7 +16,7 @@ from tarjama.glossary import Glossary
 from tarjama.summary.core import summarize
 from tarjama.summary.rank import RankWeights, content_tokens, rank_sentences, summary_length
 from tarjama.summary.translations import check_translation
-from tarjama.translate.pipeline import translate_document
+from tarjama.translate.run import Translator
 
 
 def read_translation_file(path: Path, document: Document) -> TranslationFile:
@@ -86,7 +86,7 @@ def test_summary_length() -> None:
 def test_on_demand_translation_translates_only_the_chosen_sentences(glossary: Glossary) -> None:
     doc = parse_text(ARTICLE)
     engine = ScriptedEngine()
-    summary = summarize(doc, 2, glossary=glossary, engine=engine)
+    summary = summarize(doc, 2, glossary=glossary, translator=Translator(engine, glossary, checks=None))
     assert [r.source for r in engine.requests] == [p.source for p in summary.points]
     assert len(engine.requests) == 2
     for point in summary.points:
@@ -108,7 +108,7 @@ def test_on_demand_translation_translates_only_the_chosen_sentences(glossary: Gl
 def _translation_jsonl(tmp_path: Path, glossary: Glossary, text: str = ARTICLE) -> tuple[Path, Path]:
     src = tmp_path / "article.ar.txt"
     src.write_text(text, encoding="utf-8")
-    result = translate_document(read_document(src), ScriptedEngine(), glossary)
+    result = Translator(ScriptedEngine(), glossary, checks=None).translate_document(read_document(src))
     jsonl = tmp_path / "article.en.jsonl"
     jsonl.write_text(result.jsonl(), encoding="utf-8")
     return src, jsonl
@@ -157,6 +157,6 @@ def test_no_english_source_and_nothing_eligible_are_errors() -> None:
     with pytest.raises(TarjamaError, match="no English available"):
         summarize(parse_text(ARTICLE), 2)
     with pytest.raises(TarjamaError, match="no sentence has at least"):
-        summarize(parse_text("نعم.\n\nلا.\n"), 2, engine=ScriptedEngine())
+        summarize(parse_text("نعم.\n\nلا.\n"), 2, translator=Translator(ScriptedEngine(), checks=None))
     weights = RankWeights(min_tokens=1)
     assert rank_sentences(parse_text("نعم جدا.\n"), None, weights).sentences[0].eligible

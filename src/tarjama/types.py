@@ -59,18 +59,6 @@ def describe_identity(identity: dict[str, Any]) -> str:
     return f"{identity.get('engine', '?')}:{identity.get('model', '?')}@{pin}"
 
 
-@dataclass
-class SegmentTranslation:
-    text: str
-    # Things the reader must know about this output: splits, repairs, fallbacks.
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    # How sure the engine was of the tokens it chose (None: the engine cannot say).
-    confidence: Confidence | None = None
-    # What the pipeline's fidelity checks found (None: not checked); engines leave it alone.
-    findings: list[Finding] | None = None
-
-
 @dataclass(frozen=True)
 class TranslationRequest:
     source: str
@@ -99,6 +87,75 @@ class TranslationRequest:
             payload.append([list(self.notes), list(self.avoid)])
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# What a note says happened to a segment (``Note.kind``).
+RETRIED = "retried"  # the engine or a stage asked the engine again
+REPAIRED = "repaired"  # a stage changed the text (a repair kept, a rewrite, a placed tag)
+KEPT = "kept"  # a repair was tried and the first translation kept
+SPLIT = "split"  # the engine translated the segment in pieces
+APPROVED = "approved"  # the text is a person's approved translation
+UNTRANSLATED = "untranslated"  # the source was kept because the engine gave nothing
+NOTE = "note"  # anything else (and notes read back from files, whose kind is not stored)
+
+
+class Note(str):
+    r"""One line a reader of the output should know about a segment, with its ``kind``.
+
+    A note is its text (it compares, prints and serialises as that string); ``kind`` says what
+    happened. Nothing decides anything by a note's wording: problems are ``Finding``\ s.
+    """
+
+    __slots__ = ("kind",)
+    kind: str
+
+    def __new__(cls, text: str, kind: str = NOTE) -> Note:
+        note = super().__new__(cls, text)
+        note.kind = kind
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling (Ray) keeps the kind
+        return (Note, (str(self), self.kind))
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": str(self)}
+
+    @classmethod
+    def load(cls, value: Any) -> Note:
+        """A note as stored (``{"kind", "text"}``) or as older files and other tools wrote it (a string)."""
+        if isinstance(value, dict):
+            return cls(str(value.get("text", "")), str(value.get("kind") or NOTE))
+        return value if isinstance(value, Note) else cls(str(value))
+
+
+@dataclass
+class SegmentTranslation:
+    """One segment's translation: what the engine returned, then what the stages after it added.
+
+    An engine sets ``text``, ``notes``, ``seconds`` and ``confidence`` (and ``findings`` of kind
+    ``degenerate`` for output it could not make usable). The stages add the glossary's
+    ``terms`` record and their findings; the run sets ``origin`` (``human`` for an approval).
+    """
+
+    text: str
+    # Things the reader must know about this output: splits, retries, repairs, fallbacks.
+    notes: list[Note] = field(default_factory=list)
+    seconds: float = 0.0
+    # How sure the engine was of the tokens it chose (None: the engine cannot say).
+    confidence: Confidence | None = None
+    # What every stage found wrong that is still wrong (``Finding``), whatever the stage.
+    findings: list[Finding] = field(default_factory=list)
+    terms: TermOutcome | None = None
+    origin: str = "machine"
+
+    def __post_init__(self) -> None:
+        self.notes = [Note.load(n) for n in self.notes]
+
+    def copy(self) -> SegmentTranslation:
+        return SegmentTranslation(
+            self.text, list(self.notes), self.seconds, self.confidence, list(self.findings),
+            None if self.terms is None else TermOutcome.from_dict(self.terms.to_dict()), self.origin,
+        )
 
 
 @dataclass
@@ -133,13 +190,24 @@ class TermOutcome:
         )
 
 
+ERROR = "error"
+WARNING = "warning"
+# The kinds of finding the stages after the engine report; the fidelity checks add their own
+# (``tarjama.checks.CHECKS``: numbers, names, countries, length, untranslated).
+TERMS = "terms"  # glossary terms missing from the translation
+MARKUP = "markup"  # inline-markup tags lost, or put back by a repair
+DEGENERATE = "degenerate"  # output the engine could not make usable (a loop, still Arabic, …)
+
+
 @dataclass(frozen=True)
 class Finding:
-    """Something a check found wrong with a translation, with its evidence in both languages.
+    """Something a stage found wrong with a translation, with its evidence in both languages.
 
-    ``source`` and ``target`` are ``(start, end)`` character spans in the sentence's source and
-    translation (None when the evidence is an absence on that side). An ``error`` makes the
-    sentence need review; a ``warning`` is shown but does not.
+    ``check`` is its kind: the stage (``terms``, ``markup``, ``degenerate``) or the fidelity
+    check that found it. ``source`` and ``target`` are ``(start, end)`` character spans in the
+    sentence's source and translation (None when the evidence is an absence on that side). An
+    ``error`` makes the sentence need review (``tarjama.document.record.needs_review``); a
+    ``warning`` is shown but does not.
     """
 
     check: str

@@ -1,9 +1,9 @@
-"""Batch translation on a Ray cluster: the local runner's plan, memory and writing; Ray translates.
+"""Batch translation on a Ray cluster: the run's plan, memory and writing; Ray translates.
 
-``RayTranslator`` is the ``SegmentTranslator`` that ``tarjama batch --runner ray`` hands to
-the one ``BatchRunner`` (``tarjama.batch.runner``): reading inputs, keys, memory look-ups,
-de-duplication, merging, writing outputs and provenance are the local runner's own code. Only
-"translate these uncached segments" happens here. Its rules:
+``RayExecutor`` is the ``Executor`` (``tarjama.translate.executor``) that ``tarjama batch
+--runner ray`` gives the run's ``Translator``: reading inputs, keys, memory look-ups,
+de-duplication, merging, writing outputs and provenance are the run's and the batch runner's
+own code. Only "translate these segments" happens here. Its rules:
 
 * **What travels**: an ``EngineSpec`` (engine name, model path or id, options), never a model.
   Each actor of a Ray Data ``map_batches`` pool (``ActorPoolStrategy(size=n)``, the callable
@@ -47,16 +47,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tarjama.batch.runner import Outcome, Work, describe_error, this_worker, translate_isolated
-from tarjama.checks import checker
-from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import NO_GLOSSARY, MemoryEntry, TranslationMemory, engine_hash
+from tarjama.memory.store import NO_GLOSSARY, engine_hash
 from tarjama.text.textio import write_text_atomic
-from tarjama.translate.pipeline import checked_identity
-from tarjama.types import TermHint, TermOutcome, TranslationRequest
+from tarjama.translate.executor import (
+    KeyDone,
+    Outcome,
+    Store,
+    Work,
+    describe_error,
+    this_worker,
+    translate_isolated,
+)
+from tarjama.translate.stages import Stages, checked_identity
+from tarjama.types import Confidence, Finding, SegmentTranslation, TermHint, TermOutcome, TranslationRequest
 
 if TYPE_CHECKING:
+    from tarjama.checks import Checker
+    from tarjama.engines.base import Engine
     from tarjama.glossary import Glossary
 
 RESULTS = ".tarjama-ray"
@@ -103,17 +111,19 @@ def dump_outcomes(outcomes: Sequence[Outcome]) -> str:
     """A batch's outcomes as JSONL, one line per segment keyed by its segment key."""
     lines = []
     for o in outcomes:
-        e = o.entry
+        e = o.result
         lines.append(
             json.dumps(
                 {
                     "key": o.key,
                     "source": o.request.source,
                     "hints": [[h.source, h.target, h.kind] for h in o.request.hints],
-                    "translation": None if e is None else e.translation,
-                    "notes": [] if e is None else e.notes,
+                    "translation": None if e is None else e.text,
+                    "notes": [] if e is None else [n.to_dict() for n in e.notes],
                     "terms": None if e is None or e.terms is None else e.terms.to_dict(),
                     "seconds": 0.0 if e is None else e.seconds,
+                    "findings": [] if e is None else [f.to_dict() for f in e.findings],
+                    "confidence": None if e is None or e.confidence is None else e.confidence.to_dict(),
                     "error": o.error,
                     "node": o.node,
                     "process": o.process,
@@ -134,8 +144,12 @@ def load_outcomes(text: str) -> list[Outcome]:
             entry = None
             if row["error"] is None:
                 terms = TermOutcome.from_dict(row["terms"]) if row["terms"] is not None else None
-                entry = MemoryEntry(str(row["translation"]), [str(n) for n in row["notes"]], terms,
-                                    float(row["seconds"]))
+                confidence = row.get("confidence")
+                entry = SegmentTranslation(
+                    str(row["translation"]), list(row["notes"]), float(row["seconds"]),
+                    Confidence.from_dict(confidence) if isinstance(confidence, dict) else None,
+                    [Finding.from_dict(f) for f in row.get("findings") or []], terms,
+                )
             error = None if row["error"] is None else str(row["error"])
             where = (str(row["node"]), int(row["process"]))
             outcomes.append(Outcome(str(row["key"]), request, entry, error, *where))
@@ -149,7 +163,7 @@ class TranslateBatch:
 
     def __init__(
         self, spec: EngineSpec, expected_engine: str, glossary: Glossary | None, folder: str, run: str,
-        threads: int, checks: bool = False,
+        threads: int, checks: Checker | None = None,
     ) -> None:  # fmt: skip
         started = time.perf_counter()
         self.node, self.process = this_worker()
@@ -157,15 +171,14 @@ class TranslateBatch:
             self.engine = spec.load(threads)
         except TarjamaError as exc:
             raise TarjamaError(f"{_REFUSAL}on node {self.node}: {exc}") from None
-        self.checks = checker(checks)
-        got = engine_hash(checked_identity(self.engine.identity, self.checks).to_dict())
+        self.stages = Stages(self.engine, glossary, checks)
+        got = engine_hash(self.stages.identity.to_dict())
         if got != expected_engine:
             raise TarjamaError(
                 f"{_REFUSAL}on node {self.node} the engine is {self.engine.identity.describe()} "
                 f"(identity {got[:12]}), not the driver's (identity {expected_engine[:12]}); prepare the "
                 "same model on every node (tarjama models prepare, or the same --model path)"
             )
-        self.glossary = glossary
         self.folder = Path(folder)
         (self.folder / "results").mkdir(parents=True, exist_ok=True)
         (self.folder / "actors").mkdir(parents=True, exist_ok=True)
@@ -179,7 +192,7 @@ class TranslateBatch:
         texts = []
         for payload in batch["work"]:
             work: list[Work] = pickle.loads(payload)
-            outcomes = translate_isolated(self.engine, self.glossary, work, self.checks)
+            outcomes = translate_isolated(self.stages, work)
             text = dump_outcomes(outcomes)
             write_text_atomic(self.folder / "results" / batch_name(w.key for w in work), text)
             texts.append(text)
@@ -200,10 +213,10 @@ class _Loads:
         return f"{loads} on {where} (mean {mean:.1f} s)"
 
 
-class RayTranslator:
-    """Translates the runner's uncached segments on a Ray cluster (see module docstring)."""
+class RayExecutor:
+    """Translates the run's segments on a Ray cluster (see module docstring)."""
 
-    runner = "ray"
+    name = "ray"
 
     def __init__(
         self,
@@ -213,7 +226,7 @@ class RayTranslator:
         options: RayOptions,
         *,
         run_id: str,
-        checks: bool = False,
+        checks: Checker | None = None,
     ) -> None:
         if options.cpus_per_worker < 1:
             raise TarjamaError(f"--cpus-per-worker must be at least 1, got {options.cpus_per_worker}")
@@ -228,7 +241,7 @@ class RayTranslator:
         self.options = options
         self.run_id = run_id
         self.cpus = options.cpus_per_worker
-        self.checks = checker(checks)  # the actors run the same checks; findings of hits are re-found here
+        self.checks = checks  # the actors run the same checks
         # The driver learns the engine's identity (hence every key) the way the workers will load
         # it, before any cluster work; a wrong --model fails here in one line.
         started = time.perf_counter()
@@ -326,20 +339,24 @@ class RayTranslator:
                 records.append(json.loads(path.read_text(encoding="utf-8")))
         self.loads = _Loads(records)
 
-    # -- SegmentTranslator ----------------------------------------------------------------------
+    # -- Executor --------------------------------------------------------------------------------
 
     def wave(self, batch_size: int) -> int:
         return batch_size * (self.options.wave_batches or max(256, 128 * self.workers))
 
-    def recover(self, memory: TranslationMemory) -> int:
+    def recover(self, store: Store) -> int:
         stale = self.folder / "actors"
         if stale.is_dir():
             for path in stale.glob("*.json"):  # load records of runs that never closed
                 with contextlib.suppress(OSError):
                     path.unlink()
-        return recover_results(self.folder, memory)
+        return recover_results(self.folder, store)
 
-    def translate(self, work: Sequence[Work], batch_size: int) -> Iterator[list[Outcome]]:
+    def translate(
+        self, work: Sequence[Work], batch_size: int, *, isolate: bool = True, done: KeyDone | None = None
+    ) -> Iterator[list[Outcome]]:
+        """Batches of ``batch_size`` over the actor pool; a failing segment always fails alone (``isolate``
+        is always on: errors are data on a cluster); ``done`` is called per batch as it comes back."""
         import ray.data
         from ray.data import ActorPoolStrategy
 
@@ -360,7 +377,7 @@ class RayTranslator:
                 "folder": str(self.folder.resolve()),
                 "run": self.run_id,
                 "threads": self.cpus,
-                "checks": self.checks is not None,
+                "checks": self.checks,
             },
         )
         # This dataset's own settings: tarjama's bars count documents and segments, and its summary
@@ -372,7 +389,11 @@ class RayTranslator:
         data_log.setLevel(logging.ERROR)
         try:
             for row in dataset.iter_rows():
-                yield load_outcomes(row["outcomes"])
+                outcomes = load_outcomes(row["outcomes"])
+                if done is not None:
+                    for o in outcomes:
+                        done(o.key)
+                yield outcomes
         except TarjamaError:
             raise
         except Exception as exc:
@@ -386,8 +407,8 @@ class RayTranslator:
             (self.folder / "results" / batch_name(o.key for o in outcomes)).unlink()
 
 
-def recover_results(folder: Path, memory: TranslationMemory) -> int:
-    """Commit every result file under ``folder`` to ``memory``, then delete it; returns segments.
+def recover_results(folder: Path, store: Store) -> int:
+    """Commit every result file under ``folder`` to ``store`` (the memory), then delete it; returns segments.
 
     Files are only ever renamed into place whole, so each is a finished batch; a line that does
     not parse (a damaged disk) is left out and its segment translated again.
@@ -401,8 +422,8 @@ def recover_results(folder: Path, memory: TranslationMemory) -> int:
             outcomes = load_outcomes(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
-        done = [(o.key, o.request, o.entry) for o in outcomes if o.entry is not None]
-        memory.put_many(done)
+        done = [(o.key, o.request, o.result) for o in outcomes if o.result is not None]
+        store.put_many(done)  # type: ignore[arg-type]
         recovered += len(done)
         path.unlink()
     return recovered

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag
+from tarjama.checks.base import Check, Fix, Flag
 from tarjama.checks.countries import CountryCheck
 from tarjama.checks.length import LengthCheck
 from tarjama.checks.names import NameCheck
@@ -30,7 +30,7 @@ from tarjama.checks.numbers import NumberCheck
 from tarjama.checks.untranslated import UntranslatedCheck
 from tarjama.document import inline
 from tarjama.errors import TarjamaError
-from tarjama.types import Finding, TermHint, TranslationRequest
+from tarjama.types import ERROR, WARNING, Finding, TermHint, TranslationRequest
 
 CHECKS: dict[str, type[Check]] = {
     cls.name: cls for cls in (NumberCheck, NameCheck, CountryCheck, LengthCheck, UntranslatedCheck)

@@ -16,7 +16,7 @@ when the check knows how a second translation could avoid it, a ``Fix``:
 
 An ``error`` makes the sentence need review and asks for a repair; a ``warning`` is shown
 only. Checks never change a translation and never call an engine: the pipeline does that
-(``tarjama.translate.pipeline``), so checks run the same on any engine's output, a person's, or a
+(``tarjama.translate.stages``), so checks run the same on any engine's output, a person's, or a
 file (``tarjama check``).
 """
 
@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from tarjama.types import Finding, TermHint
-
-ERROR = "error"
-WARNING = "warning"
 
 
 @dataclass(frozen=True)

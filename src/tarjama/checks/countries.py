@@ -41,8 +41,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tarjama.checks.base import ERROR, Check, Fix, Flag, inside
-from tarjama.types import Finding, TermHint
+from tarjama.checks.base import Check, Fix, Flag, inside
+from tarjama.types import ERROR, Finding, TermHint
 
 # Not countries: groupings and placeholders of CLDR.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AQ"}

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.checks import Checker
+from tarjama.document.record import needs_review
 from tarjama.errors import TarjamaError
 from tarjama.types import Confidence, Finding, TermHint
 
@@ -43,7 +44,7 @@ class CheckedUnit:
 
     @property
     def needs_review(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
+        return needs_review(self.findings)
 
     def label(self) -> str:
         return f"¶{self.paragraph + 1}" + (f".{self.sentence + 1}" if self.sentence is not None else "")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tarjama.checks.base import ERROR, Check, Fix, Flag
-from tarjama.types import Finding, TermHint
+from tarjama.checks.base import Check, Fix, Flag
+from tarjama.types import ERROR, Finding, TermHint
 
 LOW, HIGH = 0.58, 1.76
 MIN_SOURCE_WORDS = 4

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.checks.base import ERROR, WARNING, Check, Fix, Flag, inside
+from tarjama.checks.base import Check, Fix, Flag, inside
 from tarjama.checks.countries import english_country_spans
 from tarjama.text.arabic import LATIN_NAME_RE
 from tarjama.text.quality import invented_names
 from tarjama.text.terms import phrase_pattern
-from tarjama.types import Finding, TermHint
+from tarjama.types import ERROR, WARNING, Finding, TermHint
 
 
 class NameCheck(Check):

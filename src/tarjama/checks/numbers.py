@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.checks.base import ERROR, Check, Fix, Flag
+from tarjama.checks.base import Check, Fix, Flag
 from tarjama.text.numbers import Quantity, arabic_quantities, compare, english_quantities
-from tarjama.types import Finding, TermHint
+from tarjama.types import ERROR, Finding, TermHint
 
 
 class NumberCheck(Check):

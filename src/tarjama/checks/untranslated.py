@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tarjama.checks.base import ERROR, Check, Fix, Flag, span_of
+from tarjama.checks.base import Check, Fix, Flag, span_of
 from tarjama.text.arabic import arabic_word_spans
-from tarjama.types import Finding, TermHint
+from tarjama.types import ERROR, Finding, TermHint
 
 
 class UntranslatedCheck(Check):

@@ -17,7 +17,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from tarjama.batch.inputs import discover, inside, read_path_list
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
@@ -26,13 +25,15 @@ from tarjama.commands.common import (
     add_check_options,
     add_engine_options,
     add_run_options,
+    checker,
     engine_options,
     int_in,
     load_glossary,
 )
-from tarjama.engines import Engine, load_engine
+from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
+from tarjama.translate.run import Translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,7 +116,6 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang,
         progress=sys.stderr.isatty() if args.progress is None else args.progress,
         shard=args.shard,
-        checks=not args.no_checks,
     )
     glossary = load_glossary(args)
     digest = glossary.digest() if glossary else None
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         translator = _translator(args, glossary, options)
         loaded = time.perf_counter() - loading
         try:
-            runner = BatchRunner(translator, glossary, memory, options)
+            runner = BatchRunner(translator, memory, options)
             memory.remember_request(args.engine or "", _model_arg(args.model))
             todo = None
             if options.progress:
@@ -140,10 +140,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         memory.close()
     lines = summary.lines()
-    if isinstance(translator, Engine):
+    executor = translator.executor
+    if executor.name == "local":
         lines[0] += f" · model load {loaded:.1f} s"
     else:
-        lines[0] += f" · identity probe {translator.probe_seconds:.1f} s · {translator.describe()}"
+        lines[0] += f" · identity probe {executor.probe_seconds:.1f} s · {executor.describe()}"  # type: ignore[attr-defined]
         if runner.recovered:
             lines[0] += f" · {runner.recovered} segments recovered from a killed run's result files"
     for line in lines:
@@ -151,18 +152,19 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
-def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Any:
-    """The engine itself (local runner), or a ``RayTranslator`` that loads it on every actor."""
+def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Translator:
+    """The run's ``Translator``: the engine in this process, or a Ray executor loading it on every actor."""
+    checks = checker(args)
     if args.runner != "ray":
-        return load_engine(args.engine, args.model, **engine_options(args))
-    from tarjama.batch.ray_runner import EngineSpec, RayOptions, RayTranslator
+        engine = load_engine(args.engine, args.model, **engine_options(args))
+        return Translator(engine, glossary, checks=checks)
+    from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
 
     engine_opts = tuple(sorted(engine_options(args).items()))
     spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts)
     ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
-    return RayTranslator(
-        spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=options.checks
-    )
+    executor = RayExecutor(spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=checks)
+    return Translator(glossary=glossary, executor=executor)
 
 
 def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:

@@ -110,10 +110,10 @@ def add_check_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def checker(args: argparse.Namespace) -> Checker | bool:
-    """The checks a translating command runs: all of them, or none with --no-checks."""
+def checker(args: argparse.Namespace) -> Checker | None:
+    """The checks a translating command runs: all of them, or none with --no-checks (decided here once)."""
     if getattr(args, "no_checks", False):
-        return False
+        return None
     from tarjama.checks import Checker
 
     return Checker()

@@ -37,6 +37,7 @@ from tarjama.commands.common import (
 from tarjama.document.model import read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
+from tarjama.translate.run import Translator
 
 if TYPE_CHECKING:
     from tarjama.engines.base import Engine
@@ -140,8 +141,11 @@ def run(args: argparse.Namespace) -> int:
         llm = None
         if args.abstractive:
             llm, writer_engine = _writer_llm(engine, args, options)
+        # The key points are translated as `tarjama translate` would, without the fidelity checks
+        # (the summary checks its own names and numbers).
+        translator = Translator(engine, glossary, checks=None) if engine is not None else None
         summary = summarize(
-            document, n, glossary=glossary, translation=translation, engine=engine,
+            document, n, glossary=glossary, translation=translation, translator=translator,
             abstractive=args.abstractive, llm=llm,
             writer=writer_engine.identity.to_dict() if writer_engine is not None else None,
             progress=progress_for(args),

@@ -1,13 +1,11 @@
 """``tarjama translate``: translate one document (text, Markdown, HTML, Word or XLIFF).
 
-The output is the input's format by default (or the ``-o`` suffix's, or ``--format``):
-the same file in English, tarjama's JSONL translation record, or an XLIFF for review in a
-CAT tool (``--xliff-version``); text and Markdown convert into each other. Outputs are
-written atomically. With ``-o``, finished sentences go to a journal next to the
-output as they are translated, so re-running the same command after a crash resumes; the
-journal is removed once the output is in place. Text and Markdown outputs get a
-``.meta.json`` sidecar naming the engine, model and glossary that produced them. Progress
-goes to stderr: a bar on a terminal, one line per finished paragraph otherwise.
+Parses, checks the output paths before any work, loads the engine and makes one call:
+``Translator.translate_file`` (``tarjama.translate.run``), which reads the input, translates it
+(resumable through a journal beside ``-o``), writes the output atomically in the input's format
+(or the ``-o`` suffix's, or ``--format``: tarjama's JSONL record, an XLIFF for a CAT tool) with
+its ``.meta.json`` sidecar. Without ``-o`` the output goes to standard output. Progress goes to
+stderr: a bar on a terminal, one line per finished paragraph otherwise; then one summary line.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import sys
 from pathlib import Path
 
 from tarjama import formats
-from tarjama.api import Translator
 from tarjama.commands.common import (
     add_check_options,
     add_engine_options,
@@ -27,17 +24,13 @@ from tarjama.commands.common import (
     engine_options,
     glossary_path,
     load_glossary,
-    meta_path,
     progress_for,
-    write_output,
 )
 from tarjama.document.record import TranslatedDocument
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
-
-OUTPUTS = ("txt", "md", "jsonl", "html", "docx", "xliff")
-SINGLE = ("txt", "md", "html", "docx", "xliff")
+from tarjama.translate.run import Translator, meta_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     add_engine_options(p)
     p.add_argument(
-        "--format", choices=OUTPUTS,
+        "--format", choices=formats.DOCUMENT_OUTPUTS,
         help="output format: the input's own, jsonl (translation record) or xliff (for a CAT tool); "
         "default: from the -o suffix, else the input's",
     )
@@ -68,93 +61,62 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def memory_path(args: argparse.Namespace, out: Path | None) -> Path | None:
-    """--memory, else the memory beside the output file when there is one."""
-    if args.memory is not None:
-        if not args.memory.is_file():
-            raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
-        return args.memory
-    beside = out.parent / MEMORY_NAME if out is not None else None
-    return beside if beside is not None and beside.is_file() else None
-
-
-def input_format(args: argparse.Namespace) -> str:
-    """The input's format from its suffix; an unknown suffix is read as plain text."""
-    fmt = formats.format_for(args.input) or "txt"
-    if fmt not in SINGLE:
-        option = "--field" if fmt == "jsonl" else "--column"
-        raise TarjamaError(
-            f"{args.input}: a .{fmt} file holds many documents; translate it with "
-            f"`tarjama batch {args.input} --out-dir DIR` ({option} names what to translate)"
-        )
-    return fmt
-
-
-def output_format(args: argparse.Namespace, source_format: str) -> str:
-    by_suffix = formats.format_for(args.output) if args.output else None
-    fmt = args.format or (by_suffix if by_suffix in OUTPUTS else None) or source_format
-    allowed = formats.output_formats(source_format)
-    if fmt not in allowed:
-        raise TarjamaError(
-            f"--format {fmt}: a {source_format} input can be written as {', '.join(allowed)}; "
-            "choose one of them (or another -o suffix)"
-        )
-    if fmt == "docx" and args.output is None:
-        raise TarjamaError("a .docx output is a binary file; give its path with -o")
-    return fmt
-
-
 def summary_line(result: TranslatedDocument) -> str:
-    meta = result.metadata()
-    rate = meta["sentences"] / result.seconds if result.seconds else 0.0
+    sentences = result.sentences()
+    rate = len(sentences) / result.seconds if result.seconds else 0.0
     line = (
-        f"tarjama: {meta['paragraphs']} paragraphs, {meta['sentences']} sentences in {result.seconds:.1f} s "
+        f"tarjama: {len(result.paragraphs)} paragraphs, {len(sentences)} sentences in {result.seconds:.1f} s "
         f"({rate:.2f} sent/s) · {result.engine.describe()}"
     )
     if result.glossary is not None:
         found, expected = result.term_totals()
         line += f" · glossary terms {found}/{expected}"
-    human = sum(1 for s in result.sentences() if s.origin == "human")
+    human = sum(1 for s in sentences if s.origin == "human")
     if human:
         line += f" · {human} approved translations from the memory"
-    if meta["resumed_sentences"] - human:
-        line += f" · {meta['resumed_sentences'] - human} sentences resumed from journal"
-    if meta["notes"]:
-        line += f" · {len(meta['notes'])} sentences with notes (see the JSONL or .meta.json)"
+    if resumed := sum(s.cached for s in sentences) - human:
+        line += f" · {resumed} sentences resumed from journal"
+    if noted := sum(1 for s in sentences if s.notes):
+        line += f" · {noted} sentences with notes (see the JSONL or .meta.json)"
     if "checks" in result.engine.params:
-        line += f" · {meta['needs_review']} sentences need review"
+        line += f" · {result.needs_review()} sentences need review"
     return line
 
 
 def run(args: argparse.Namespace) -> int:
-    source_format = input_format(args)
-    fmt = output_format(args, source_format)
+    source_format = formats.single_format(args.input)
     out = Path(args.output) if args.output else None
+    fmt = formats.choose_output(source_format, args.format, out)
     if out is not None:
         inputs = [args.input, glossary_path(args), args.memory]
         check_output_path(out, inputs)
-        if fmt != "jsonl":
+        if fmt != formats.RECORD:
             check_output_path(meta_path(out), inputs)
-    source = formats.read_source(args.input, source_format)
-    document = source.units[0].document
+    if args.memory is not None and not args.memory.is_file():
+        raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
+    source = formats.read_source(args.input, source_format)  # a bad input fails before the model loads
     glossary = load_glossary(args)
-    mem_path = memory_path(args, out)
-    memory = TranslationMemory(mem_path, readonly=True) if mem_path is not None else None
-    journal = out.with_name(f".{out.name}.tarjama-journal") if out else None
+    memory = TranslationMemory(args.memory, readonly=True) if args.memory is not None else None
     try:
         engine = load_engine(args.engine, args.model, **engine_options(args))
         with Translator(engine, glossary, batch_size=args.batch_size, checks=checker(args)) as translator:
-            result = translator.translate_document(
-                document, journal=journal, progress=progress_for(args), memory=memory
+            result, data = translator.translate_file(
+                args.input, out, format=fmt, xliff_version=args.xliff_version, memory=memory,
+                progress=progress_for(args), source=source,
             )
     finally:
         if memory is not None:
             memory.close()
-    data = formats.render_as(
-        source, source_format, result, fmt, name=Path(args.input).name, xliff_version=args.xliff_version
-    )
-    write_output(out, data, None if fmt == "jsonl" or out is None else result.metadata())
-    if journal is not None and journal.exists():
-        journal.unlink()
+    if out is None:
+        write_stdout(data)
     print(summary_line(result), file=sys.stderr)
     return 0
+
+
+def write_stdout(data: str | bytes) -> None:
+    if isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)
+        sys.stdout.flush()

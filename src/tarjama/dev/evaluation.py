@@ -92,7 +92,7 @@ def evaluate_ntrex(engine: Engine, docs: Sequence[Any], glossary: Any, folder: P
     from tarjama.document.model import parse_text
     from tarjama.report import render
     from tarjama.text.textio import write_text_atomic
-    from tarjama.translate.pipeline import translate_document
+    from tarjama.translate.run import Translator
 
     hyps: list[str] = []
     refs: list[str] = []
@@ -103,7 +103,7 @@ def evaluate_ntrex(engine: Engine, docs: Sequence[Any], glossary: Any, folder: P
         # Retrieval variants must never draw examples from the document being translated.
         engine.exclude_documents([doc.doc_id])
         started = time.perf_counter()
-        result = translate_document(parse_text(doc.source_text()), engine, glossary)
+        result = Translator(engine, glossary, checks=None).translate_document(parse_text(doc.source_text()))
         seconds += time.perf_counter() - started
         hyps += [p.translation for p in result.paragraphs]
         refs += doc.en
@@ -128,12 +128,12 @@ def evaluate_seed(engine: Engine, glossary: Any, folder: Path) -> Scores:
     from tarjama.report import render
     from tarjama.scoring.inputs import read_paragraphs
     from tarjama.text.textio import write_text_atomic
-    from tarjama.translate.pipeline import translate_document
+    from tarjama.translate.run import Translator
 
     engine.exclude_documents([])
     document = read_document(seed.SOURCE)
     started = time.perf_counter()
-    result = translate_document(document, engine, glossary)
+    result = Translator(engine, glossary, checks=None).translate_document(document)
     seconds = time.perf_counter() - started
     hyps = [p.translation for p in result.paragraphs]
     refs = read_paragraphs(seed.REFERENCE)

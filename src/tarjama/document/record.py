@@ -13,14 +13,16 @@ The JSONL format (``tarjama translate --format jsonl``) has one record per parag
                     "tagged": {"source": "…<g1>…</g1>…", "translation": "…"}}],
      "engine": {...}, "seconds": 1.2, "glossary": {...}, "terms": {...}}
 
-A sentence may also have ``checks`` (what the fidelity checks found: ``check``, ``message``,
-``source`` and ``target`` character spans in the sentence's source and translation or null,
-``severity`` error|warning), ``needs_review: true`` (an error remains: a person should read
-it) and ``confidence`` (``mean`` and ``min`` token log-probability of the engine's output,
-``tokens`` scored). ``verbatim: true`` marks a paragraph copied unchanged (Markdown front
-matter, code). A sentence with inline markup (``tarjama.document.inline``) has ``tagged``: its source
-and translation with the markup as numbered placeholders (``source`` and ``translation`` are
-in the document's own syntax); ``checks`` then may hold ``markup`` findings.
+A sentence may also have ``checks`` (what every stage found still wrong: ``check`` — its kind:
+``terms``, ``markup``, ``degenerate`` or a fidelity check's name —, ``message``, ``source`` and
+``target`` character spans in the sentence's source and translation or null, ``severity``
+error|warning), ``needs_review: true`` (``needs_review``, the one rule: a machine translation
+with an error finding; a person should read it) and ``confidence`` (``mean`` and ``min`` token
+log-probability of the engine's output, ``tokens`` scored). ``verbatim: true`` marks a paragraph
+copied unchanged (Markdown front matter, code). A sentence with inline markup
+(``tarjama.document.inline``) has ``tagged``: its source and translation with the markup as
+numbered placeholders (``source`` and ``translation`` are in the document's own syntax);
+``checks`` then may hold ``markup`` findings.
 ``glossary`` and the per-paragraph ``terms`` totals are present only when a glossary was
 used; a sentence's ``terms`` is its ``TermOutcome``. Readers accept records from other tools
 as long as each has a string ``translation``; ``index`` (when present) must count up from
@@ -30,7 +32,7 @@ the first record's, one per paragraph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.document.model import Document
 from tarjama.errors import TarjamaError
 from tarjama.text.textio import numbered_lines, read_text
-from tarjama.types import Confidence, Finding, TermOutcome
+from tarjama.types import ERROR, Confidence, Finding, Note, TermOutcome
 
 if TYPE_CHECKING:
     from tarjama.types import EngineIdentity
@@ -48,31 +50,46 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 # Where a sentence's English came from.
 ORIGINS = ("machine", "human")
+# The kind of finding for a sentence another tool's file marks for review without saying why.
+FLAGGED = "flagged"
+
+
+def needs_review(findings: Iterable[Finding], origin: str = "machine") -> bool:
+    """The one rule: a person should read a machine translation that has an ``error`` finding.
+
+    A translation a person approved (``origin`` human) is reviewed by definition; its findings
+    are shown, never counted. Every reader asks this: the translate summary, the JSONL, the
+    ``.meta.json``, ``tarjama check``, the review page, XLIFF unit states and the batch summary.
+    """
+    return origin != "human" and any(f.severity == ERROR for f in findings)
 
 
 @dataclass
 class SentenceResult:
     """One translated sentence; ``index`` counts the paragraph's translatable sentences.
 
-    ``findings`` are what the fidelity checks found; ``needs_review`` says a person should read
-    the sentence before it is published. ``origin`` is ``human`` for a translation a person
-    approved (from the translation memory), ``machine`` otherwise. A sentence with inline
-    markup also has ``tagged``: (source, translation) with the markup as numbered
-    placeholders, exactly as the engine (and the translation memory) saw them.
+    ``findings`` are what every stage found still wrong; ``needs_review`` (the module's one rule)
+    says a person should read the sentence before it is published. ``origin`` is ``human`` for a
+    translation a person approved (from the translation memory), ``machine`` otherwise. A
+    sentence with inline markup also has ``tagged``: (source, translation) with the markup as
+    numbered placeholders, exactly as the engine (and the translation memory) saw them.
     """
 
     index: int
     source: str
     translation: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     seconds: float = 0.0
     terms: TermOutcome | None = None
     findings: list[Finding] = field(default_factory=list)
-    needs_review: bool = False
     confidence: Confidence | None = None
     origin: str = "machine"
     cached: bool = False  # taken from a journal or memory in this run (not written)
     tagged: tuple[str, str] | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        return needs_review(self.findings, self.origin)
 
     def to_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -132,6 +149,10 @@ class TranslatedDocument:
 
     def sentences(self) -> list[SentenceResult]:
         return [s for p in self.paragraphs for s in p.sentences]
+
+    def needs_review(self) -> int:
+        """How many sentences need review (``needs_review``)."""
+        return sum(s.needs_review for s in self.sentences())
 
     def term_totals(self) -> tuple[int, int]:
         """(found, expected) glossary terms over the whole document."""
@@ -313,15 +334,18 @@ def _sentence(data: Any, at: str) -> SentenceResult:
     notes = data.get("notes") or []
     confidence = data.get("confidence")
     try:
+        findings = [Finding.from_dict(f) for f in data.get("checks") or []]
+        if data.get("needs_review") is True and not any(f.severity == ERROR for f in findings):
+            # Another tool marked it for review without saying why: keep that as a finding.
+            findings.append(Finding(FLAGGED, "marked for review in the file (needs_review: true)"))
         return SentenceResult(
             index=int(data.get("index", 0)),
             source=str(data.get("source", "")),
             translation=data["translation"],
-            notes=[str(n) for n in notes] if isinstance(notes, list) else [str(notes)],
+            notes=[Note.load(n) for n in notes] if isinstance(notes, list) else [Note.load(notes)],
             seconds=float(data.get("seconds") or 0.0),
             terms=TermOutcome.from_dict(terms) if isinstance(terms, dict) else None,
-            findings=[Finding.from_dict(f) for f in data.get("checks") or []],
-            needs_review=bool(data.get("needs_review", False)),
+            findings=findings,
             confidence=Confidence.from_dict(confidence) if isinstance(confidence, dict) else None,
             origin=str(data.get("origin", "machine")),
             tagged=_tagged(data.get("tagged")),

@@ -89,12 +89,13 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
     module_name, cls_name = ENGINES[name].split(":")
     cls = getattr(importlib.import_module(module_name), cls_name)
     kwargs = dict(options)
-    if model:
-        kwargs["model"] = model
     params = inspect.signature(cls.__init__).parameters
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     if not open_ended and (unknown := sorted(set(kwargs) - set(params))):
         raise TarjamaError(
             f"engine {name} takes no option {', '.join(unknown)}; --engine-option is for the gguf engine"
         )
+    located = cls.locate(model)  # the embedded model is assembled and verified here, before loading
+    if located is not None:
+        kwargs["model"] = located
     return cls(**kwargs)

@@ -65,6 +65,15 @@ class Engine(abc.ABC):
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
 
+    @classmethod
+    def locate(cls, model: str | None) -> Any:
+        """Where the weights ``--model`` names are, made ready (``load_engine`` calls it first).
+
+        By default the model is passed on as given; an engine whose weights must be assembled
+        or verified first (the embedded model) does that here, not in its constructor.
+        """
+        return model
+
     @property
     @abc.abstractmethod
     def identity(self) -> EngineIdentity: ...

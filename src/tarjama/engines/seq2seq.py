@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
-from tarjama.types import Confidence, SegmentTranslation, TranslationRequest
+from tarjama.types import SPLIT, Confidence, Note, SegmentTranslation, TranslationRequest
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
 SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
@@ -43,9 +43,9 @@ def split_to_fit(text: str, count: Callable[[str], int], limit: int) -> list[str
     return split_to_fit(text[:half], count, limit) + split_to_fit(text[half:], count, limit)
 
 
-def split_note(pieces: int, limit: int) -> str:
+def split_note(pieces: int, limit: int) -> Note:
     """The note a split segment carries, identical for every engine."""
-    return f"split into {pieces} pieces: longer than the model's limit of {limit} tokens"
+    return Note(f"split into {pieces} pieces: longer than the model's limit of {limit} tokens", SPLIT)
 
 
 def join_pieces(

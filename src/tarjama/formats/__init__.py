@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tarjama.document.record import TranslatedDocument
 
 __all__ = [
+    "DOCUMENT_OUTPUTS",
     "FORMATS",
     "SUFFIXES",
     "Format",
@@ -29,11 +30,13 @@ __all__ = [
     "Source",
     "TextSource",
     "Unit",
+    "choose_output",
     "format_for",
     "get",
     "output_formats",
     "read_source",
     "render_as",
+    "single_format",
     "supported",
     "write",
 ]
@@ -92,6 +95,38 @@ def write(path: str | Path, data: str | bytes) -> None:
 # What ``tarjama translate`` writes besides an input's own format: its JSONL translation
 # record, an XLIFF for a CAT tool, and text from Markdown (or Markdown from text).
 RECORD = "jsonl"
+# Every format a translated document can be written in (``tarjama translate --format``).
+DOCUMENT_OUTPUTS = ("txt", "md", "jsonl", "html", "docx", "xliff")
+
+
+def single_format(path: str | Path) -> str:
+    """The format of a one-document input (``tarjama translate``): from its suffix; unknown is text.
+
+    A file that holds many documents (JSONL records, TSV rows) is refused with how to batch it.
+    """
+    fmt = format_for(path) or "txt"
+    if not get(fmt).single:
+        option = "--field" if fmt == "jsonl" else "--column"
+        raise TarjamaError(
+            f"{path}: a .{fmt} file holds many documents; translate it with "
+            f"`tarjama batch {path} --out-dir DIR` ({option} names what to translate)"
+        )
+    return fmt
+
+
+def choose_output(input_format: str, wanted: str | None, output: str | Path | None) -> str:
+    """The output format: ``wanted``, else ``output``'s suffix when it names one, else the input's."""
+    by_suffix = format_for(output) if output is not None else None
+    allowed = output_formats(input_format)
+    fmt = wanted or (by_suffix if by_suffix in DOCUMENT_OUTPUTS else None) or input_format
+    if fmt not in allowed:
+        raise TarjamaError(
+            f"--format {fmt}: a {input_format} input can be written as {', '.join(allowed)}; "
+            "choose one of them (or another -o suffix)"
+        )
+    if get(fmt).binary and output is None:
+        raise TarjamaError(f"a .{fmt} output is a binary file; give its path with -o")
+    return fmt
 
 
 def output_formats(input_format: str) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from tarjama.document import inline
 from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
+from tarjama.types import TERMS
 
 if TYPE_CHECKING:
     from tarjama.document.record import ParagraphResult, SentenceResult, TranslatedDocument
@@ -191,15 +192,17 @@ def fill(target: Any, translation: str, marks: Sequence[Any]) -> None:
 
 
 def review_needed(paragraph: ParagraphResult) -> bool:
-    return any(s.needs_review or (s.terms is not None and s.terms.missing) for s in paragraph.sentences)
+    """A unit needs review when one of its sentences does (the record's one rule)."""
+    return any(s.needs_review for s in paragraph.sentences)
 
 
 def note_texts(sentences: Sequence[SentenceResult]) -> list[str]:
-    """The notes a unit gets: every finding, and the glossary terms still missing."""
+    """The notes a unit gets: every finding, and the glossary terms still missing (in one note)."""
     notes: list[str] = []
     for s in sentences:
         for f in s.findings:
-            notes.append(f"{f.check} ({f.severity}): {f.message}")
+            if f.check != TERMS:  # said once below, as a translator reads it
+                notes.append(f"{f.check} ({f.severity}): {f.message}")
         if s.terms is not None and s.terms.missing:
             notes.append("glossary terms missing: " + ", ".join(s.terms.missing))
     return list(dict.fromkeys(notes))
@@ -371,9 +374,7 @@ def export(
             if major == "1":
                 target.set(f"{{{XML_NS}}}lang", "en")
             _write_codes(target, _placeholder_english(seg, sentence), markup, major)
-            set_state(
-                unit, major, sentence.needs_review or bool(sentence.terms and sentence.terms.missing), "en"
-            )
+            set_state(unit, major, sentence.needs_review, "en")
             set_notes(unit, major, note_texts([sentence]))
     from translate.misc.xml_helpers import reindent
 

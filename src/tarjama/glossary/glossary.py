@@ -38,6 +38,10 @@ class Glossary:
                 raise TarjamaError(f"{path}:{p.line}: {p.message} (`tarjama glossary lint` lists them all)")
         return cls(entries, path)
 
+    def info(self) -> dict[str, str]:
+        """What is recorded about the glossary beside every output: its digest and its path."""
+        return {"sha256": self.digest(), "path": str(self.path or "")}
+
     def digest(self) -> str:
         """SHA-256 of the entries' content (not comments, layout or line numbers), in order.
 

@@ -6,9 +6,10 @@ Two kinds of rows:
   ``engine.identity.to_dict()``, so another model, revision or decoding setting never reuses
   one), the glossary (``Glossary.digest()``, or ``"none"``) and the segment
   (``TranslationRequest.key``: SHA-256 of its exact source text and term hints, plus its
-  context for engines that read context). A row keeps the final translation after glossary
-  enforcement, its notes and its term record, so a hit is exactly what a fresh translation
-  by that engine would have produced;
+  context for engines that read context). A row keeps the final translation after every
+  stage, its notes, its term record, its findings and the engine's confidence, so a hit is
+  exactly what a fresh translation by that engine would have produced (a row of an older
+  schema has no findings: the reader finds them again, ``get_many``'s ``refind``);
 * **human approvals** (table ``approvals``), keyed by the glossary and the segment alone (a
   person's translation does not depend on the engine): the approved English, who approved
   it and when, and the machine text it replaced. Approvals are only ever added; the latest
@@ -29,8 +30,9 @@ same finished segment twice — a re-run merging results a killed run left behin
 sharing one file — keeps the first and adds nothing.
 
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
-approvals); opened read-only it is used as it is. A damaged file (``PRAGMA quick_check`` on
-open, or any database error later) is refused with one line saying how to recover.
+approvals, schema 2 no findings or confidence); opened read-only it is used as it is. A damaged
+file (``PRAGMA quick_check`` on open, or any database error later) is refused with one line
+saying how to recover.
 
 ``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
 every machine row once (the first input's row wins a conflict, which is counted), every
@@ -49,14 +51,22 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tarjama.errors import TarjamaError
-from tarjama.types import TermOutcome, TranslationRequest
+from tarjama.types import (
+    Confidence,
+    Finding,
+    Note,
+    SegmentTranslation,
+    TermHint,
+    TermOutcome,
+    TranslationRequest,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NO_GLOSSARY = "none"
 MEMORY_NAME = ".tarjama-memory.sqlite"
 # How long a statement waits for another process's write to the same memory (seconds).
@@ -70,10 +80,12 @@ CREATE TABLE IF NOT EXISTS segments (
     source TEXT NOT NULL,
     hints TEXT NOT NULL,         -- JSON [[source, target, kind], ...]
     translation TEXT NOT NULL,
-    notes TEXT NOT NULL,         -- JSON list of strings
+    notes TEXT NOT NULL,         -- JSON list of notes ({"kind", "text"}; plain strings before schema 3)
     terms TEXT,                  -- JSON term record, NULL without glossary
     seconds REAL NOT NULL,
     created REAL NOT NULL,
+    findings TEXT,               -- JSON list of findings (schema 3; NULL in older rows)
+    confidence TEXT,             -- JSON confidence (schema 3; NULL when the engine gives none)
     PRIMARY KEY (engine, glossary, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS engines (
@@ -106,6 +118,9 @@ CREATE TABLE IF NOT EXISTS approvals (
 );
 CREATE INDEX IF NOT EXISTS approvals_segment ON approvals (glossary, key, id);
 """
+_SEGMENT_COLUMNS = (
+    "engine, glossary, key, source, hints, translation, notes, terms, seconds, created, findings, confidence"
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,15 +133,8 @@ def hints_of(request: TranslationRequest) -> list[list[str]]:
     return [[h.source, h.target, h.kind] for h in request.hints]
 
 
-@dataclass
-class MemoryEntry:
-    """A translation from the memory: a machine translation, or a human approval (``origin``)."""
-
-    translation: str
-    notes: list[str] = field(default_factory=list)
-    terms: TermOutcome | None = None
-    seconds: float = 0.0
-    origin: str = "machine"
+# Re-finds the findings of a row stored before schema 3, from its request and translation.
+Refind = Callable[[TranslationRequest, SegmentTranslation], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,9 @@ class TranslationMemory:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
+                for column in ("findings", "confidence"):  # schema 2 files gain them
+                    if column not in self._columns("segments"):
+                        self._db.execute(f"ALTER TABLE segments ADD COLUMN {column} TEXT")
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                 # Migration in place: schema 1 files gain the approvals table above.
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
@@ -213,6 +224,8 @@ class TranslationMemory:
         except sqlite3.DatabaseError as exc:
             raise self.damaged(exc) from None
         self.has_approvals = self._table_exists("approvals")
+        # A read-only file of an older schema has no findings or confidence columns.
+        self._stage_columns = {"findings", "confidence"} <= self._columns("segments")
         self.engine = ""
         self.glossary = NO_GLOSSARY
 
@@ -238,6 +251,9 @@ class TranslationMemory:
             return int(row[0]) if row else None
         except ValueError:
             return None
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
 
     def _table_exists(self, name: str) -> bool:
         row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
@@ -283,46 +299,62 @@ class TranslationMemory:
     # -- machine translations ---------------------------------------------------------------
 
     @_guarded
-    def get_many(self, keys: Iterable[str]) -> dict[str, MemoryEntry]:
-        """This engine's translations of those of ``keys`` that are in the memory."""
-        return self._machine_rows("key", keys)
+    def get_many(self, keys: Iterable[str], refind: Refind | None = None) -> dict[str, SegmentTranslation]:
+        """This engine's translations of those of ``keys`` that are in the memory.
+
+        A row stored before schema 3 has no findings: ``refind`` finds them again (else none).
+        """
+        return self._machine_rows("key", keys, refind)
 
     @_guarded
-    def machine_by_source(self, sources: Iterable[str]) -> dict[str, MemoryEntry]:
+    def machine_by_source(
+        self, sources: Iterable[str], refind: Refind | None = None
+    ) -> dict[str, SegmentTranslation]:
         """This engine's latest translation of each of ``sources``, whatever its hints and context.
 
         For a reader that can no longer rebuild a segment's exact key (the glossary changed
         since the run); ``get_many`` is the exact lookup.
         """
-        return self._machine_rows("source", sources)
+        return self._machine_rows("source", sources, refind)
 
-    def _machine_rows(self, column: str, values: Iterable[str]) -> dict[str, MemoryEntry]:
+    def _machine_rows(
+        self, column: str, values: Iterable[str], refind: Refind | None
+    ) -> dict[str, SegmentTranslation]:
         """This engine's rows whose ``column`` (key or source) is one of ``values``, by that value;
         rows in creation order, so for a source with several rows the latest wins."""
         assert column in ("key", "source")
-        found: dict[str, MemoryEntry] = {}
+        stage = "findings, confidence" if self._stage_columns else "NULL, NULL"
+        found: dict[str, SegmentTranslation] = {}
         for chunk in _chunks(list(dict.fromkeys(values))):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                # Only the column name (one of two) and the '?' placeholders are formatted in.
-                f"SELECT {column}, translation, notes, terms, seconds FROM segments "
+                # Only the column names (fixed strings) and the '?' placeholders are formatted in.
+                f"SELECT {column}, source, hints, translation, notes, terms, seconds, {stage} FROM segments "
                 f"WHERE engine = ? AND glossary = ? AND {column} IN ({marks}) ORDER BY created",
                 (self.engine, self.glossary, *chunk),
             )
-            for value, translation, notes, terms, seconds in rows:
+            for value, source, hints, translation, notes, terms, seconds, findings, confidence in rows:
                 outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
-                found[value] = MemoryEntry(translation, json.loads(notes), outcome, seconds)
+                result = SegmentTranslation(
+                    translation, json.loads(notes), seconds,
+                    Confidence.from_dict(json.loads(confidence)) if confidence else None,
+                    [Finding.from_dict(f) for f in json.loads(findings)] if findings else [], outcome,
+                )
+                if findings is None and refind is not None:
+                    request = TranslationRequest(source, tuple(TermHint(*h) for h in json.loads(hints)))
+                    result.findings = refind(request, result)
+                found[value] = result
         return found
 
     @_guarded
-    def put_many(self, items: Sequence[tuple[str, TranslationRequest, MemoryEntry]]) -> None:
+    def put_many(self, items: Sequence[tuple[str, TranslationRequest, SegmentTranslation]]) -> None:
         """Store finished machine translations and commit: after this returns they survive a kill.
 
-        A key already stored keeps its row (see the module docstring).
+        A key already stored keeps its row (see the module docstring); approvals are not stored here.
         """
         now = time.time()
         self._db.executemany(
-            "INSERT OR IGNORE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR IGNORE INTO segments ({_SEGMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
             [
                 (
                     self.engine,
@@ -330,14 +362,16 @@ class TranslationMemory:
                     key,
                     request.source,
                     json.dumps(hints_of(request), ensure_ascii=False),
-                    entry.translation,
-                    json.dumps(entry.notes, ensure_ascii=False),
-                    None if entry.terms is None else json.dumps(entry.terms.to_dict(), ensure_ascii=False),
-                    entry.seconds,
+                    result.text,
+                    json.dumps([n.to_dict() for n in result.notes], ensure_ascii=False),
+                    None if result.terms is None else json.dumps(result.terms.to_dict(), ensure_ascii=False),
+                    result.seconds,
                     now,
+                    json.dumps([f.to_dict() for f in result.findings], ensure_ascii=False),
+                    None if result.confidence is None else json.dumps(result.confidence.to_dict()),
                 )
-                for key, request, entry in items
-                if entry.origin == "machine"
+                for key, request, result in items
+                if result.origin == "machine"
             ],
         )
         self._db.commit()
@@ -425,7 +459,9 @@ class TranslationMemory:
         return [
             MachineRow(eng, json.loads(ident) if ident else None, gl, key, src,
                        tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
-                       tr, json.loads(notes), json.loads(terms) if terms else None, secs, created)
+                       tr, [str(Note.load(n)) for n in json.loads(notes)],
+                       json.loads(terms) if terms else None,
+                       secs, created)
             for eng, ident, gl, key, src, hints, tr, notes, terms, secs, created in rows
         ]
 
@@ -472,12 +508,12 @@ class TranslationMemory:
                     identity = json.dumps(row.identity, sort_keys=True, ensure_ascii=False)
                     self._db.execute("INSERT OR IGNORE INTO engines VALUES (?, ?)", (row.engine, identity))
                 cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR IGNORE INTO segments ({_SEGMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
                     (row.engine, row.glossary, row.key, row.source,
                      json.dumps([list(h) for h in row.hints], ensure_ascii=False), row.translation,
                      json.dumps(row.notes, ensure_ascii=False),
                      None if row.terms is None else json.dumps(row.terms, ensure_ascii=False),
-                     row.seconds, row.created),
+                     row.seconds, row.created, None, None),
                 )
                 added_machine += cursor.rowcount
             for glossary, a in approvals:
@@ -505,7 +541,6 @@ class TranslationMemory:
 
 # -- merging memories ---------------------------------------------------------------------------
 
-_SEGMENT_COLUMNS = "engine, glossary, key, source, hints, translation, notes, terms, seconds, created"
 _APPROVAL_COLUMNS = "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note"
 
 
@@ -613,9 +648,10 @@ def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, .
             "ON s.engine = m.engine AND s.glossary = m.glossary AND s.key = m.key "
             "WHERE s.translation IS NOT m.translation OR s.notes IS NOT m.notes OR s.terms IS NOT m.terms"
         ).fetchone()[0]
+        present = {row[1] for row in db.execute("PRAGMA src.table_info(segments)")}
+        columns = ", ".join(c if c in present else "NULL" for c in _SEGMENT_COLUMNS.split(", "))
         db.execute(
-            f"INSERT OR IGNORE INTO main.segments ({_SEGMENT_COLUMNS}) "
-            f"SELECT {_SEGMENT_COLUMNS} FROM src.segments"
+            f"INSERT OR IGNORE INTO main.segments ({_SEGMENT_COLUMNS}) SELECT {columns} FROM src.segments"
         )
     if "engines" in tables:
         db.execute(

@@ -188,3 +188,26 @@ def ensure_model(spec: EmbeddedModel = QWEN_CODER_1_5B, folder: Path | None = No
         verify(dest, spec.size, spec.sha256)
         return dest
     return assemble(find_parts(spec), dest, spec.size, spec.sha256)
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A located, verified model file and what identifies it in every output."""
+
+    path: Path
+    name: str  # the model id recorded beside outputs
+    sha256: str
+
+
+def gguf_file(model: str | None, spec: EmbeddedModel = QWEN_CODER_1_5B) -> ModelFile:
+    """The GGUF weights ``--model`` names: the embedded model by default (assembled from its parts
+    and verified), or a local ``.gguf`` file (hashed)."""
+    if model in (None, "", spec.name, "embedded"):
+        return ModelFile(ensure_model(spec), spec.name, spec.sha256)
+    path = Path(str(model)).expanduser()
+    if not path.is_file():
+        raise ModelUnavailableError(
+            f"{model}: no such GGUF file; give a path to a .gguf model, or omit --model for the "
+            f"embedded {spec.name}"
+        )
+    return ModelFile(path, str(path.resolve()), sha256_file(path))

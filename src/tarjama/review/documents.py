@@ -9,8 +9,8 @@ Two kinds of PATH:
   segments batch translated, and each machine translation is taken from the translation
   memory by the segment's key (``TranslationRequest.key()``, with and without context, as
   the engine keyed it) under the run's engine and glossary; when the glossary has changed
-  since the run (other term hints, other keys) by the segment's source text instead. The
-  memory holds no findings or confidence: a batch document shows notes and terms only.
+  since the run (other term hints, other keys) by the segment's source text instead, with
+  the notes, terms, findings and confidence the memory keeps.
 * a ``tarjama translate --format jsonl`` file (``record.read_translation``): every sentence
   with its translation, notes, terms, findings, confidence and origin.
 
@@ -41,7 +41,7 @@ from tarjama.document.record import (
 from tarjama.document.requests import PreparedSegment, build_requests
 from tarjama.errors import TarjamaError
 from tarjama.text.textio import read_text
-from tarjama.translate.pipeline import assemble
+from tarjama.translate.run import assemble
 from tarjama.types import (
     Confidence,
     EngineIdentity,
@@ -54,7 +54,7 @@ from tarjama.types import (
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary, GlossaryEntry
-    from tarjama.memory.store import Approval, MemoryEntry, TranslationMemory
+    from tarjama.memory.store import Approval, TranslationMemory
 
 PROVENANCE = "provenance.jsonl"  # the name tarjama.batch.runner writes
 REVIEWED_TAG = ".reviewed"
@@ -76,8 +76,7 @@ class Sentence:
     recorded: str | None = None  # the English the reviewed file holds, when it is not the machine's
     notes: list[str] = field(default_factory=list)
     terms: TermOutcome | None = None
-    findings: list[Finding] = field(default_factory=list)
-    needs_review: bool = False  # as the record says (fidelity checks)
+    findings: list[Finding] = field(default_factory=list)  # as recorded when it was translated
     confidence: Confidence | None = None
     # Set by the workspace against the current glossary (``attach``).
     request: TranslationRequest = field(default_factory=lambda: TranslationRequest(""))
@@ -151,9 +150,8 @@ class ReviewDocument:
         for u, (unit, prepared) in enumerate(zip(self._source.units, self._prepared, strict=True)):
             texts = [by_segment[(u, p.paragraph.index, p.segment.index)] for p in prepared]
             results.append(assemble(
-                unit.document, prepared, [SegmentTranslation(t, [], 0.0) for t in texts],
-                [None] * len(prepared), [False] * len(prepared), engine=engine,
-                glossary=self._glossary_info, seconds=0.0,
+                unit.document, prepared, [SegmentTranslation(t) for t in texts], [False] * len(prepared),
+                engine=engine, glossary=self._glossary_info, seconds=0.0,
             ))
         rendered = self._source.render(results)
         assert isinstance(rendered, str)  # review opens text formats only (_FORMATS)
@@ -172,7 +170,7 @@ class ReviewDocument:
                 if s.approval is not None:
                     note, terms = human(s)
                     sentences.append(replace(old, translation=text, origin="human", notes=[note], terms=terms,
-                                             seconds=0.0, findings=[], needs_review=False, confidence=None))
+                                             seconds=0.0, findings=[], confidence=None))
                 else:
                     sentences.append(replace(old, translation=text))
             translation = splice(p.translation, [(o.translation, n.translation)
@@ -336,8 +334,10 @@ def _batch_document(
             doc.sentences.append(Sentence(
                 number=len(doc.sentences), label=label, unit=u, paragraph=p.paragraph.index, index=index,
                 segment=p.segment.index, source=p.request.source,
-                machine=entry.translation if entry else None,
+                machine=entry.text if entry else None,
                 notes=list(entry.notes) if entry else [], terms=entry.terms if entry else None,
+                findings=list(entry.findings) if entry else [],
+                confidence=entry.confidence if entry else None,
             ))
     doc._source, doc._prepared = source, prepared
     return doc
@@ -348,14 +348,14 @@ def _machine_translations(
     engine: dict[str, Any] | None,
     digest: str | None,
     prepared: list[PreparedSegment],
-) -> list[MemoryEntry | None]:
+) -> list[SegmentTranslation | None]:
     """Each segment's machine translation in the memory: by exact key, else by source text."""
     if engine is None:
         return [None] * len(prepared)
     memory.scope(engine, digest)
     keys = [(p.request.key(), p.request.key(with_context=True)) for p in prepared]
     found = memory.get_many(k for pair in keys for k in pair)
-    out: list[MemoryEntry | None] = [found.get(plain) or found.get(ctx) for plain, ctx in keys]
+    out: list[SegmentTranslation | None] = [found.get(plain) or found.get(ctx) for plain, ctx in keys]
     lost = [p.request.source for p, entry in zip(prepared, out, strict=True) if entry is None]
     if lost:
         by_source = memory.machine_by_source(lost)
@@ -391,8 +391,7 @@ def jsonl_document(path: Path, memory_path: Path, *, number: int) -> ReviewDocum
                 # A sentence the file already took from an approval: the machine text is the approval's.
                 machine=s.translation if s.origin == "machine" else None,
                 recorded=None if s.origin == "machine" else s.translation,
-                notes=list(s.notes), terms=s.terms, findings=list(s.findings), needs_review=s.needs_review,
-                confidence=s.confidence,
+                notes=list(s.notes), terms=s.terms, findings=list(s.findings), confidence=s.confidence,
             ))
             if s.origin != "machine":
                 doc.sentences[-1].notes.insert(0, f"origin: {s.origin} in {path.name}")

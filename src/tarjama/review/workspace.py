@@ -21,9 +21,9 @@ the tests call them directly.
   (``glossary.lint.lint_entries``); any new finding (conflict, duplicate, shadowing, variant
   clash) refuses the entry and nothing is written. The write is ``glossary.tsv.edit``: locked,
   read afresh, atomic — as ``tarjama glossary add``.
-* **Needs review**: not approved, and the record flags it (``needs_review`` or an ``error``
-  finding of the fidelity checks), or a glossary term is missing from its English, or it has
-  no English at all.
+* **Needs review**: the record's one rule (``tarjama.document.record.needs_review``) over the
+  sentence's findings as they stand: those recorded when it was translated, a glossary term the
+  current glossary expects and its English lacks, no English at all; an approved sentence never.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tarjama.document.record import needs_review
 from tarjama.document.requests import segment_request
 from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS, Glossary, GlossaryEntry
@@ -51,8 +52,8 @@ from tarjama.review.timelog import TimeLog
 from tarjama.scoring.term_marks import TermMark, paragraph_terms
 from tarjama.text.terms import check_terms
 from tarjama.text.textio import write_text_atomic
-from tarjama.translate.pipeline import human_translation
-from tarjama.types import Confidence, Finding, TermOutcome
+from tarjama.translate.run import human_result
+from tarjama.types import ERROR, TERMS, Confidence, Finding, TermOutcome
 
 T = TypeVar("T")
 MAX_EDITOR = 80
@@ -457,21 +458,18 @@ class Workspace:
             terms = paragraph_terms(self.glossary, s.source, text, [])
             source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
             missing = tuple(dict.fromkeys(terms.missed))
-        reasons: list[str] = []
-        if s.approval is None:
-            if not text:
-                reasons.append("no translation in the memory")
-            if s.needs_review:
-                reasons.append("flagged by the checks")
-            elif any(f.severity == "error" for f in s.findings):
-                reasons.append("check error")
-            if missing:
-                reasons.append("missing term" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
-        status = "approved" if s.approval is not None else ("review" if reasons else "machine")
+        findings = [f for f in s.findings if f.check != TERMS]  # terms as the current glossary has them
+        findings += [Finding(TERMS, f"glossary term missing: {en}") for en in missing]
+        if not text:
+            findings.append(Finding(_EMPTY, "no translation in the memory"))
+        flagged = needs_review(findings, "human" if s.approval is not None else "machine")
+        reasons = _reasons(findings, missing) if flagged else []
+        status = "approved" if s.approval is not None else ("review" if flagged else "machine")
         return SentenceView(
             number=s.number, label=s.label, source=s.source, text=text, machine=s.machine, status=status,
             reasons=tuple(reasons), source_marks=source_marks, target_marks=target_marks, missing=missing,
-            findings=tuple(s.findings), confidence=s.confidence, notes=tuple(s.notes),
+            findings=tuple(f for f in findings if f.check not in (TERMS, _EMPTY)), confidence=s.confidence,
+            notes=tuple(s.notes),
             editor=s.approval.editor if s.approval else None,
             approved=s.approval.approved if s.approval else None,
         )
@@ -618,8 +616,8 @@ class Workspace:
 
             def human(s: Sentence) -> tuple[str, TermOutcome | None]:
                 assert s.approval is not None
-                result, terms = human_translation(s.approval, s.expected, glossary)
-                return result.notes[0], terms
+                result = human_result(s.approval, s.request, s.expected if glossary is not None else None)
+                return result.notes[0], result.terms
 
             return doc.render([s.current or "" for s in doc.sentences], human)
 
@@ -634,6 +632,22 @@ class Workspace:
             raise ReviewError(f"{path}: is one of the inputs; not written", 409)
         write_text_atomic(path, text)
         return Exported(path, path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
+
+
+# The kind of the finding a sentence without any English has.
+_EMPTY = "empty"
+
+
+def _reasons(findings: Sequence[Finding], missing: Sequence[str]) -> list[str]:
+    """Why a sentence needs review, in words: no English, the checks' errors, missing terms."""
+    reasons = []
+    if any(f.check == _EMPTY for f in findings):
+        reasons.append("no translation in the memory")
+    if any(f.severity == ERROR and f.check not in (TERMS, _EMPTY) for f in findings):
+        reasons.append("flagged by the checks")
+    if missing:
+        reasons.append("missing term" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
+    return reasons
 
 
 def _same(a: Approval | None, b: Approval | None) -> bool:

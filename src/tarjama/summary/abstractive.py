@@ -1,7 +1,7 @@
 """An English summary written by the embedded LLM from the English translation, then checked.
 
 The model (the GGUF engine's ``llm``, a ``llama_cpp.Llama``, or anything with the same
-``create_completion``) gets one ChatML prompt in the format of ``tarjama.engines.gguf.prompts``:
+``create_completion``) gets one ChatML prompt (``tarjama.engines.chat``):
 a fixed editor's instruction, the glossary's English for the terms found in the source
 (so names come out in their canonical form), and the translated article. Decoding is greedy,
 so a rerun gives the same summary.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tarjama.engines.base import CompletionModel
-from tarjama.engines.gguf.prompts import chatml_turn
+from tarjama.engines.chat import STOP, assistant_start, chatml_turn
 from tarjama.summary.support import SupportCheck, check
 from tarjama.text import quality
 from tarjama.text.arabic import arabic_share
@@ -34,7 +34,6 @@ SYSTEM = (
     "person, organisation, place, mission, date or number that the article does not mention. "
     "Output only the summary."
 )
-STOP = ["<|im_end|>", "<|im_start|>", "<|endoftext|>"]
 WORDS_PER_SENTENCE = 30
 # Room left in the context window for the summary itself and for rounding in token counts.
 _CONTEXT_MARGIN = 16
@@ -47,7 +46,7 @@ def build_prompt(article: Sequence[str], terms: Sequence[str], sentences: int) -
     if terms:
         glossary = "Glossary (write these names exactly so):\n" + "\n".join(f"- {t}" for t in terms) + "\n\n"
     user = glossary + "Article:\n" + "\n\n".join(p.strip() for p in article if p.strip())
-    return chatml_turn("system", system) + chatml_turn("user", user) + "<|im_start|>assistant\n"
+    return chatml_turn("system", system) + chatml_turn("user", user) + assistant_start()
 
 
 def prompt_version() -> str:
@@ -150,7 +149,7 @@ def write_summary(
         min_p=0.0,
         repeat_penalty=1.0,
         seed=0,
-        stop=STOP,
+        stop=list(STOP),
     )
     choice = out["choices"][0]
     text = " ".join(choice["text"].split())

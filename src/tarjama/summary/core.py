@@ -22,15 +22,14 @@ from tarjama.summary.abstractive import SummaryDraft, write_summary
 from tarjama.summary.rank import RankedSentence, Ranking, RankWeights, rank_sentences
 from tarjama.summary.support import latin_spans
 from tarjama.summary.translations import PointTranslation, from_jsonl, from_result, translate_points
-from tarjama.translate.pipeline import glossary_info, translate_document
 
 if TYPE_CHECKING:
     from tarjama.document.model import Document
     from tarjama.document.record import TranslationFile
-    from tarjama.engines.base import Engine
     from tarjama.glossary import Glossary
     from tarjama.scoring.summary import SummaryScores
     from tarjama.translate.progress import Progress
+    from tarjama.translate.run import Translator
 
 KIND = "tarjama-summary"
 SCHEMA_VERSION = 1
@@ -157,7 +156,7 @@ def summarize(
     *,
     glossary: Glossary | None = None,
     translation: TranslationFile | None = None,
-    engine: Engine | None = None,
+    translator: Translator | None = None,
     abstractive: bool = False,
     llm: CompletionModel | None = None,
     writer: dict[str, Any] | None = None,
@@ -166,13 +165,13 @@ def summarize(
 ) -> Summary:
     """Summarise ``document`` in ``n`` sentences (see the module docstring).
 
-    English comes from ``translation`` when given, else from ``engine``. ``abstractive`` needs
-    ``llm`` and the whole article in English: from ``translation``, or translated here with
-    ``engine`` through the pipeline. ``writer`` is recorded as the identity of ``llm``.
+    English comes from ``translation`` when given, else from ``translator``. ``abstractive``
+    needs ``llm`` and the whole article in English: from ``translation``, or translated here by
+    ``translator``. ``writer`` is recorded as the identity of ``llm``.
     """
     if n < 1:
         raise TarjamaError(f"a summary needs at least 1 sentence, got {n}")
-    if translation is None and engine is None:
+    if translation is None and translator is None:
         raise TarjamaError("no English available: give a translation file (--translation) or an engine")
     if abstractive and llm is None:
         raise TarjamaError("--abstractive needs the embedded LLM (the gguf engine)")
@@ -198,13 +197,13 @@ def summarize(
     elif abstractive:
         # The generated summary needs the whole article in English, so translate all of it once
         # and take the key points from the same run.
-        assert engine is not None
-        result = translate_document(document, engine, glossary, progress=progress)
+        assert translator is not None
+        result = translator.translate_document(document, progress=progress)
         english = from_result(result, keys)
         article = [p.translation for p in result.paragraphs if not p.verbatim]
     else:
-        assert engine is not None
-        english = translate_points(document, keys, engine, glossary)
+        assert translator is not None
+        english = translate_points(document, keys, translator)
 
     points = [KeyPoint(i + 1, s, english[s.key]) for i, s in enumerate(chosen)]
     summary = Summary(
@@ -213,7 +212,7 @@ def summarize(
         ranking=ranking,
         points=points,
         translation_path=translation.path if translation else None,
-        glossary=glossary_info(glossary),
+        glossary=None if glossary is None else glossary.info(),
         notes=notes,
     )
     if abstractive:

@@ -6,9 +6,9 @@
   is refused with the first difference, because a translation of another version of the
   article would pair Arabic points with the wrong English. ``from_jsonl`` then takes each
   chosen sentence's translation by paragraph and sentence index.
-* ``translate_points`` translates only the chosen sentences with an engine through the
-  pipeline's own stages (``build_requests``, ``translate_requests``): the same glossary hints,
-  context and enforcement as ``tarjama translate``, for N sentences instead of all.
+* ``translate_points`` translates only the chosen sentences through the run's ``Translator``
+  (``tarjama.translate.run``): the same glossary hints, context, enforcement and checks as
+  ``tarjama translate``, for N sentences instead of all.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
 
 if TYPE_CHECKING:
     from tarjama.document.model import Document, Paragraph, Segment
     from tarjama.document.record import TranslatedDocument, TranslationFile
     from tarjama.document.requests import PreparedSegment
-    from tarjama.glossary import Glossary
+    from tarjama.translate.run import Translator
     from tarjama.types import TermOutcome
 
 Key = tuple[int, int]  # (paragraph index, sentence index within the paragraph)
@@ -128,31 +127,23 @@ def from_result(result: TranslatedDocument, keys: Iterable[Key]) -> dict[Key, Po
 
 
 def translate_points(
-    document: Document, keys: Iterable[Key], engine: Engine, glossary: Glossary | None
+    document: Document, keys: Iterable[Key], translator: Translator
 ) -> dict[Key, PointTranslation]:
-    """Translate only the sentences ``keys`` with ``engine``, glossary enforced as in the pipeline.
+    """Translate only the sentences ``keys`` through ``translator``, as a whole run would.
 
-    The requests are the pipeline's own (``build_requests``: glossary hints, the earlier
+    The requests are the run's own (``Translator.prepare``: glossary hints, the earlier
     sentences of the paragraph as context), so a key point reads as it would in a full run.
     """
-    from tarjama.document.requests import build_requests
-    from tarjama.translate.pipeline import translate_requests
-
     wanted = list(keys)
     by_key: dict[Key, PreparedSegment] = {}
     counts: dict[int, int] = {}
-    for prep in build_requests(document, glossary):
+    for prep in translator.prepare(document):
         p = prep.paragraph.index
         by_key[(p, counts.get(p, 0))] = prep
         counts[p] = counts.get(p, 0) + 1
-    chosen = [by_key[k] for k in wanted]
-    if not chosen:
-        return {}
-    results, terms = translate_requests(
-        engine, [c.request for c in chosen], [c.expected for c in chosen], glossary
-    )
-    identity = engine.identity.to_dict()
+    results = translator.translate_prepared([by_key[k] for k in wanted])
+    identity = translator.identity.to_dict()
     return {
-        k: PointTranslation(r.text, identity, "translated", list(r.notes), t, r.seconds)
-        for k, r, t in zip(wanted, results, terms, strict=True)
+        k: PointTranslation(r.text, identity, "translated", list(r.notes), r.terms, r.seconds)
+        for k, r in zip(wanted, results, strict=True)
     }

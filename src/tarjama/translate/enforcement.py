@@ -7,7 +7,8 @@ the engine's first attempt:
 2. segments still missing a term are translated again with ``strict_terms`` set (the
    engine insists on the glossary), and the attempt with fewer misses is kept, again with
    variants rewritten;
-3. whatever is still missing is recorded in the segment's record — never dropped silently.
+3. whatever is still missing is recorded in the segment's term record (``TermOutcome``), from
+   which the run reports it as a ``terms`` finding and a note — never dropped silently.
 
 The variant rewrite comes first because it costs nothing and often makes a retry unneeded;
 the retry is only paid for terms a rewrite cannot fix.
@@ -20,7 +21,7 @@ from dataclasses import replace
 
 from tarjama.glossary import GlossaryEntry
 from tarjama.text.terms import check_terms, rewrite_variants
-from tarjama.types import SegmentTranslation, TermOutcome, TranslationRequest
+from tarjama.types import RETRIED, Note, SegmentTranslation, TermOutcome, TranslationRequest
 
 
 def enforce(
@@ -52,14 +53,12 @@ def enforce(
             missing = [e.en for e in check_terms(text, expected[i])]
             if len(missing) < len(outcome.missing):
                 results[i].text = text
+                results[i].findings = list(second.findings)
                 results[i].notes = [
                     *results[i].notes,
                     *second.notes,
-                    "retranslated to enforce glossary terms",
+                    Note("retranslated to enforce glossary terms", RETRIED),
                 ]
                 outcome.missing, outcome.rewrites = missing, rewrites
             results[i].seconds += second.seconds
-    for result, outcome in zip(results, outcomes, strict=True):
-        if outcome.missing:
-            result.notes.append(f"glossary terms missing: {', '.join(outcome.missing)}")
     return outcomes

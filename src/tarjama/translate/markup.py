@@ -14,11 +14,11 @@ of them exactly once, nested as in the source. After the engine's answer:
    the sentence's edge when it stood there, or else before the final punctuation — never
    lost; a paired tag nothing pins is dropped, keeping its text.
 
-Every repair leaves a note that starts with ``markup:``; ``findings`` turns those notes (and
-any tag still missing, e.g. from an approved translation) into ``Finding``\\ s of check
-``markup``: a tag restored by a pin is a warning, one dropped or placed by default an error
-(the sentence needs review). Notes are what the translation memory keeps, so a sentence
-taken from it is flagged exactly as when it was translated.
+Every repair leaves a note and a ``Finding`` of kind ``markup`` on the result: a tag restored
+by a pin is a warning, one dropped or placed by default an error (the sentence needs review).
+``lost`` finds any tag still missing from a text alone (an approved translation, an older
+memory row); ``named`` rewrites a finding's placeholders as what each tag is ("link to
+https://…") for the reader.
 """
 
 from __future__ import annotations
@@ -30,10 +30,19 @@ from dataclasses import replace
 from tarjama.document import inline
 from tarjama.text.arabic import latin_names, western_digits
 from tarjama.text.terms import phrase_pattern
-from tarjama.types import Finding, SegmentTranslation, TranslationRequest
+from tarjama.types import (
+    ERROR,
+    MARKUP,
+    REPAIRED,
+    RETRIED,
+    WARNING,
+    Finding,
+    Note,
+    SegmentTranslation,
+    TranslationRequest,
+)
 
-CHECK = "markup"
-NOTE = "markup: "
+NOTE = "markup: "  # the wording of a repair's note
 # Notes of repairs that keep the sentence publishable (the tag sits where a pin put it).
 _RESTORED = "restored"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -63,7 +72,9 @@ def ensure(
             before = inline.problems(requests[i].source, results[i].text)
             text = inline.normalize(second.text)
             after = inline.problems(requests[i].source, text)
-            results[i].notes.append(f"retried: inline markup ({inline.describe(requests[i].source, before)})")
+            results[i].notes.append(
+                Note(f"retried: inline markup ({inline.describe(requests[i].source, before)})", RETRIED)
+            )
             results[i].seconds += second.seconds
             if len(after) < len(before):
                 results[i].text = text
@@ -71,8 +82,12 @@ def ensure(
     for i in broken:
         request, result = requests[i], results[i]
         if inline.problems(request.source, result.text):
-            result.text, notes = repair(request, result.text)
-            result.notes += notes
+            result.text, actions = repair(request, result.text)
+            result.notes += [Note(NOTE + message, REPAIRED) for message, _ in actions]
+            result.findings += [
+                Finding(MARKUP, message, severity=WARNING if restored else ERROR)
+                for message, restored in actions
+            ]
 
 
 def _content_spans(source: str) -> dict[int, tuple[int, int]]:
@@ -138,8 +153,8 @@ def _tidy(text: str) -> str:
     return re.sub(r"[ \t]+([.,;:!?])", r"\1", text).strip()
 
 
-def repair(request: TranslationRequest, text: str) -> tuple[str, list[str]]:
-    """``text`` with valid placeholders, and the ``markup:`` notes saying what was done."""
+def repair(request: TranslationRequest, text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """``text`` with valid placeholders, and what was done to each tag: (message, restored by a pin)."""
     source = request.source
     keep = inline.valid_subset(source, text)
     src_tags = inline.tokens(source)
@@ -148,18 +163,18 @@ def repair(request: TranslationRequest, text: str) -> tuple[str, list[str]]:
     text = _tidy(inline.without(text, set(broken) | _unknown(source, text)))
     spans = _content_spans(source)
     atoms = {int(v) for k, v in src_tags if k == "atom"}  # type: ignore[arg-type]
-    notes: list[str] = []
+    actions: list[tuple[str, bool]] = []
     for n in broken:
         start, end = spans.get(n, (0, 0))
         label = f"<x{n}/>" if n in atoms else f"<g{n}>"
         if n in atoms:
-            text, note = _place_atom(request, text, n, start, end, label, keep)
+            text, (message, restored) = _place_atom(request, text, n, start, end, label, keep)
         else:
-            text, note = _place_pair(request, text, n, start, end, label, keep)
-        notes.append(NOTE + note)
+            text, (message, restored) = _place_pair(request, text, n, start, end, label, keep)
+        actions.append((message, restored))
         if inline.problems(source, text, among=keep | {n}) == {}:
             keep.add(n)
-    return text, notes
+    return text, actions
 
 
 def _unknown(source: str, text: str) -> set[int]:
@@ -169,7 +184,7 @@ def _unknown(source: str, text: str) -> set[int]:
 
 def _place_pair(
     request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
-) -> tuple[str, str]:
+) -> tuple[str, tuple[str, bool]]:
     arabic = inline.strip(request.source[start:end]).strip()
     located = _locate(text, _pins(request, start, end))
     if located is not None:
@@ -177,14 +192,16 @@ def _place_pair(
         candidate = _insert(_insert(text, e, f"</g{n}>"), s, f"<g{n}>")
         if not inline.problems(request.source, candidate, among=keep | {n}):
             return candidate, (
-                f"{label} around «{arabic}» {_RESTORED} around «{text[s:e]}», aligned by {' and '.join(why)}"
+                f"{label} around «{arabic}» {_RESTORED} around «{text[s:e]}», aligned by {' and '.join(why)}",
+                True,
             )
-    return text, f"{label} around «{arabic}» dropped: its English could not be aligned; the text is kept"
+    dropped = f"{label} around «{arabic}» dropped: its English could not be aligned; the text is kept"
+    return text, (dropped, False)
 
 
 def _place_atom(
     request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
-) -> tuple[str, str]:
+) -> tuple[str, tuple[str, bool]]:
     source = request.source
     tag = f"<x{n}/>"
     before = inline.strip(source[:start]).strip()
@@ -194,7 +211,7 @@ def _place_atom(
         return not inline.problems(source, candidate, among=keep | {n})
 
     if not before and valid(tag + " " + text):
-        return tag + " " + text, f"{label} {_RESTORED} at the start, where the source has it"
+        return tag + " " + text, (f"{label} {_RESTORED} at the start, where the source has it", True)
     # A name or number right before (or after) it in the source pins its place.
     word_before = re.search(r"(\S+)\s*$", before)
     word_after = re.search(r"^\s*(\S+)", after)
@@ -208,15 +225,16 @@ def _place_atom(
         at = e if side == "after" else s
         candidate = _insert(text, at, (" " + tag) if side == "after" else (tag + " "))
         if valid(candidate):
-            return candidate, f"{label} {_RESTORED} {side} «{text[s:e]}», aligned by {' and '.join(why)}"
+            message = f"{label} {_RESTORED} {side} «{text[s:e]}», aligned by {' and '.join(why)}"
+            return candidate, (message, True)
     candidate = _insert(text, _end_position(text), " " + tag)
     if not valid(candidate):
         candidate = text + " " + tag
     if not after.strip(" .!?؟…:;,،؛\"'”’»)]"):
-        return candidate, f"{label} {_RESTORED} at the end, where the source has it"
+        return candidate, (f"{label} {_RESTORED} at the end, where the source has it", True)
     return (
         candidate,
-        f"{label} placed at the end of the sentence: its place in the English could not be aligned",
+        (f"{label} placed at the end of the sentence: its place in the English could not be aligned", False),
     )
 
 
@@ -230,28 +248,21 @@ def _word_pins(request: TranslationRequest, word: str) -> list[tuple[str, str]]:
     return pins
 
 
-def findings(
-    source: str, translation: str, notes: Sequence[str], markup: inline.Inline | None = None
-) -> list[Finding]:
-    """The ``markup`` findings of one sentence: its repair notes, and any tag still missing.
-
-    With the sentence's ``markup``, messages name each tag by what it is ("link https://…")
-    instead of its placeholder.
-    """
+def lost(source: str, translation: str) -> list[Finding]:
+    """A ``markup`` error when ``translation`` lacks or misplaces tags of ``source`` (none otherwise)."""
     if not inline.has_placeholders(source):
         return []
-
-    def named(message: str) -> str:
-        for tag in markup.tags if markup is not None else ():
-            message = message.replace(tag.placeholder, tag.describe())
-        return message
-
-    found = [
-        Finding(CHECK, named(note[len(NOTE) :]), severity="warning" if f" {_RESTORED} " in note else "error")
-        for note in notes
-        if note.startswith(NOTE)
-    ]
     problems = inline.problems(source, translation)
-    if problems and not any(f.severity == "error" for f in found):
-        found.append(Finding(CHECK, named(f"inline markup lost: {inline.describe(source, problems)}")))
-    return found
+    if not problems:
+        return []
+    return [Finding(MARKUP, f"inline markup lost: {inline.describe(source, problems)}")]
+
+
+def named(finding: Finding, markup: inline.Inline | None) -> Finding:
+    """``finding`` with each placeholder of ``markup``'s tags named by what it is (``Tag.describe``)."""
+    if finding.check != MARKUP or markup is None:
+        return finding
+    message = finding.message
+    for tag in markup.tags:
+        message = message.replace(tag.placeholder, tag.describe())
+    return replace(finding, message=message)

@@ -54,10 +54,18 @@ from tarjama.engines.gguf.prompts import (
 from tarjama.engines.injection import inject_terms
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
-from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B
-from tarjama.models.provenance import sha256_file
+from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B, ModelFile
 from tarjama.text.terms import Term
-from tarjama.types import Confidence, EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.types import (
+    RETRIED,
+    UNTRANSLATED,
+    Confidence,
+    EngineIdentity,
+    Finding,
+    Note,
+    SegmentTranslation,
+    TranslationRequest,
+)
 
 EMBEDDED_ID = QWEN_CODER_1_5B.name
 # Sampling settings of the extra candidates when ``candidates`` > 1 (seeded: deterministic).
@@ -82,9 +90,14 @@ class GGUFEngine(Engine):
     follows_notes = True
     handles_markup = True
 
+    @classmethod
+    def locate(cls, model: str | None) -> ModelFile:
+        """The weights: the embedded model (assembled and verified) by default, else a local file."""
+        return embedded.gguf_file(model)
+
     def __init__(
         self,
-        model: str | None = None,
+        model: str | ModelFile | None = None,
         *,
         variant: str | None = None,
         threads: int | None = None,
@@ -93,52 +106,29 @@ class GGUFEngine(Engine):
     ) -> None:
         """``variant`` names an ``EmbeddedConfig``; ``options`` override its fields.
 
-        ``pool`` is an ``ExamplePool`` for variants that retrieve examples (loaded from
-        ntrex-dev when such a variant gets none).
+        ``model`` is a located ``ModelFile`` (``tarjama.engines.load_engine`` locates it) or what
+        ``--model`` says. ``pool`` is an ``ExamplePool`` for variants that retrieve examples.
         """
         if threads:
             options["threads"] = threads
         config = config_module.resolve(variant, options)
         config_module.validate(config)
-        try:
-            from llama_cpp import Llama
-        except ImportError:
-            raise ModelUnavailableError(f"the gguf engine needs llama-cpp-python; {INSTALL_HINT}") from None
-        if model in (None, "", EMBEDDED_ID, "embedded"):
-            path = embedded.ensure_model()
-            model_id, sha = EMBEDDED_ID, QWEN_CODER_1_5B.sha256
-        else:
-            path = Path(model).expanduser()
-            if not path.is_file():
-                raise ModelUnavailableError(
-                    f"{model}: no such GGUF file; give a path to a .gguf model, or omit --model for the "
-                    f"embedded {EMBEDDED_ID}"
-                )
-            model_id, sha = str(path.resolve()), sha256_file(path)
-        n_threads = config.threads or os.cpu_count() or 1
-        n_threads_batch = config.threads_batch or n_threads
-        with _quiet_stderr():
-            try:
-                self.llm = Llama(
-                    model_path=str(path),
-                    n_ctx=config.n_ctx,
-                    n_threads=n_threads,
-                    n_threads_batch=n_threads_batch,
-                    n_batch=config.n_batch,
-                    n_ubatch=config.n_ubatch,
-                    seed=0,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError) as exc:
-                raise ModelUnavailableError(f"{path}: llama.cpp cannot load it ({exc})") from None
+        if config.retrieve and pool is None:
+            raise TarjamaError(
+                f"variant {variant or config_module.DEFAULT_VARIANT!r} retrieves its examples: give it an "
+                "example pool (tarjama eval builds one from ntrex-dev), or use a variant without retrieval"
+            )
+        weights = model if isinstance(model, ModelFile) else self.locate(model)
         self.config = config
-        self._threads = (n_threads, n_threads_batch)
+        self.variant = variant or config_module.DEFAULT_VARIANT
+        n_threads = config.threads or os.cpu_count() or 1
+        self._threads = (n_threads, config.threads_batch or n_threads)
+        self.llm = _load_llama(weights.path, config, *self._threads)
         self._batched: BatchedGenerator | None = None
         self._backend: LlamaBackend | None = None
         # Several requests per slot, so that a finished slot always has a next request.
         self.preferred_call_size = 4 * config.parallel
         self.uses_context = config.context
-        self.variant = variant or config_module.DEFAULT_VARIANT
         self.spec = PromptSpec(
             template=config.template, hints=config.hints, context=config.context,
             strict_in_system=config.strict_in_system, same_hints=config.same_hints,
@@ -147,35 +137,13 @@ class GGUFEngine(Engine):
         self.retry_repeat_penalty = config.retry_repeat_penalty
         self.n_ctx = config.n_ctx
         self.pool = pool
-        if config.retrieve and self.pool is None:
-            raise TarjamaError(
-                f"variant {variant or config_module.DEFAULT_VARIANT!r} retrieves its examples: give it an "
-                "example pool (tarjama eval builds one from ntrex-dev), or use a variant without retrieval"
-            )
         # Documents the caller wants kept out of retrieved examples (besides the automatic
         # exclusion of any document containing the sentence itself).
         self.exclude_docs: tuple[str, ...] = ()
-        params: dict[str, Any] = {
-            "decoding": "greedy" if config.candidates == 1 else f"mbr-chrf-{config.candidates}",
-            "temperature": 0.0,
-            "top_k": 1,
-            "repeat_penalty": config.repeat_penalty,
-            "retry_repeat_penalty": config.retry_repeat_penalty,
-            "retry": f"strict+inline-terms+near-miss-ban+best-of-{config.retry_candidates}",
-            "n_ctx": config.n_ctx,
-            "parallel": config.parallel,
-            "flash_attn": config.flash_attn,
-            "threads": n_threads,
-            "threads_batch": n_threads_batch,
-            "variant": self.variant,
-            "prompt": f"{config.template}-fewshot-{config.retrieve or config.examples}"
-            f"{'-retrieved' if config.retrieve else ''}@{prompt_version(config)}",
-            "llama_cpp_python": _llama_version(),
-        }
-        changed = {k: v for k, v in config.to_dict().items() if v != getattr(EmbeddedConfig(), k)}
-        if changed:
-            params["options"] = changed
-        self._identity = EngineIdentity(engine=self.name, model=model_id, sha256=sha, params=params)
+        self._identity = EngineIdentity(
+            engine=self.name, model=weights.name, sha256=weights.sha256,
+            params=_identity_params(config, self.variant, *self._threads),
+        )
 
     @property
     def identity(self) -> EngineIdentity:
@@ -284,7 +252,8 @@ class GGUFEngine(Engine):
         token, so the segments of one call overlap.
         """
         start = time.perf_counter()
-        notes: list[str] = []
+        notes: list[Note] = []
+        found: list[Finding] = []
         required = retry.required_terms(replace(request, source=inline.strip(request.source)))
         first = request
         if self.config.inject and request.hints:
@@ -296,7 +265,7 @@ class GGUFEngine(Engine):
         )))
         issues = self._issues(request, text, truncated, required)
         if issues:
-            notes.append(f"retried: {', '.join(map(str, issues))}")
+            notes.append(Note(f"retried: {', '.join(map(str, issues))}", RETRIED))
             plan = retry.plan_retry(request, text, issues, required)
             outputs = yield self._jobs(
                 plan.request, strict=True,
@@ -315,8 +284,9 @@ class GGUFEngine(Engine):
             )
             notes += repairs
             if issues:
-                notes.append(f"unrepaired: {', '.join(map(str, issues))}")
-        return SegmentTranslation(text, notes, time.perf_counter() - start, confidence)
+                notes.append(Note(f"unrepaired: {', '.join(map(str, issues))}"))
+            found = retry.findings(issues, any(n.kind == UNTRANSLATED for n in repairs))
+        return SegmentTranslation(text, notes, time.perf_counter() - start, confidence, found)
 
     def translate(
         self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
@@ -367,6 +337,49 @@ class GGUFEngine(Engine):
                 self._backend.close()
         with contextlib.suppress(Exception):
             self.llm.close()
+
+
+def _load_llama(path: Path, config: EmbeddedConfig, threads: int, threads_batch: int) -> Any:
+    """llama.cpp's model for ``path`` with ``config``'s context and threads (its load log silenced)."""
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        raise ModelUnavailableError(f"the gguf engine needs llama-cpp-python; {INSTALL_HINT}") from None
+    with _quiet_stderr():
+        try:
+            return Llama(
+                model_path=str(path), n_ctx=config.n_ctx, n_threads=threads, n_threads_batch=threads_batch,
+                n_batch=config.n_batch, n_ubatch=config.n_ubatch, seed=0, verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelUnavailableError(f"{path}: llama.cpp cannot load it ({exc})") from None
+
+
+def _identity_params(
+    config: EmbeddedConfig, variant: str, threads: int, threads_batch: int
+) -> dict[str, Any]:
+    """The decoding settings recorded in the engine identity (and so in every memory key)."""
+    params: dict[str, Any] = {
+        "decoding": "greedy" if config.candidates == 1 else f"mbr-chrf-{config.candidates}",
+        "temperature": 0.0,
+        "top_k": 1,
+        "repeat_penalty": config.repeat_penalty,
+        "retry_repeat_penalty": config.retry_repeat_penalty,
+        "retry": f"strict+inline-terms+near-miss-ban+best-of-{config.retry_candidates}",
+        "n_ctx": config.n_ctx,
+        "parallel": config.parallel,
+        "flash_attn": config.flash_attn,
+        "threads": threads,
+        "threads_batch": threads_batch,
+        "variant": variant,
+        "prompt": f"{config.template}-fewshot-{config.retrieve or config.examples}"
+        f"{'-retrieved' if config.retrieve else ''}@{prompt_version(config)}",
+        "llama_cpp_python": _llama_version(),
+    }
+    changed = {k: v for k, v in config.to_dict().items() if v != getattr(EmbeddedConfig(), k)}
+    if changed:
+        params["options"] = changed
+    return params
 
 
 def mbr_choice(candidates: Sequence[str]) -> int:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tarjama.document import inline
+from tarjama.engines.chat import assistant_start, chatml_turn
 from tarjama.types import TermHint
 
 SYSTEM = (
@@ -111,11 +112,6 @@ class PromptSpec:
 TEMPLATES = ("chatml", "raw")
 
 
-def chatml_turn(role: str, text: str) -> str:
-    """One ChatML turn (Qwen2.5's chat template)."""
-    return f"<|im_start|>{role}\n{text}<|im_end|>\n"
-
-
 def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
     """The hints the prompt shows, source → target, each source once (none when hints are off)."""
     shown: dict[str, str] = {}
@@ -190,7 +186,7 @@ def build_prompt(
         parts.append(chatml_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
         parts.append(chatml_turn("assistant", ex.en))
     parts.append(chatml_turn("user", _request_block(source, hints, context, notes, spec)))
-    parts.append("<|im_start|>assistant\n")
+    parts.append(assistant_start())
     return "".join(parts)
 
 

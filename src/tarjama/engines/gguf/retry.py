@@ -31,7 +31,7 @@ from tarjama.text import quality
 from tarjama.text import terms as term_rule
 from tarjama.text.arabic import has_arabic_word, latin_names
 from tarjama.text.terms import Term
-from tarjama.types import TermHint, TranslationRequest
+from tarjama.types import DEGENERATE, REPAIRED, UNTRANSLATED, Finding, Note, TermHint, TranslationRequest
 
 
 class Kind(enum.Enum):
@@ -160,21 +160,34 @@ def choose(checked: Sequence[tuple[str, list[Issue]]]) -> tuple[str, list[Issue]
     return min(checked, key=lambda c: len(c[1]))
 
 
+# What an output the model left empty becomes (a ``degenerate`` finding, and a note).
+NO_OUTPUT = "the model gave no output; the source is kept"
+
+
+def findings(issues: Sequence[Issue], kept_source: bool) -> list[Finding]:
+    """The ``degenerate`` findings for what the retry left wrong (broken output; the stages after
+    the engine judge terms, tags and names themselves)."""
+    found = [Finding(DEGENERATE, str(i)) for i in issues if i.kind.degenerate]
+    if kept_source:
+        found.append(Finding(DEGENERATE, NO_OUTPUT))
+    return found
+
+
 def finish(
     request: TranslationRequest, text: str, issues: list[Issue], recheck
-) -> tuple[str, list[Issue], list[str]]:
+) -> tuple[str, list[Issue], list[Note]]:
     """Last repairs after the retry: trim a loop, keep the source for an empty output.
 
     ``recheck(text)`` judges a repaired text again. Returns the text, its remaining issues and
     the notes describing the repairs.
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     if any(i.kind is Kind.LOOP for i in issues):
         text = quality.trim_loop(text)
-        notes.append("trimmed a repetition loop")
+        notes.append(Note("trimmed a repetition loop", REPAIRED))
         issues = recheck(text)
     if not text.strip():
         text = request.source
-        notes.append("untranslated: the model gave no output; the source is kept")
+        notes.append(Note(f"untranslated: {NO_OUTPUT}", UNTRANSLATED))
         issues = []
     return text, issues, notes

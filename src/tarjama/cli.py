@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "tarjama.commands.memory",
     "tarjama.commands.review",
     "tarjama.commands.models",
+    "tarjama.commands.config",
 )
 # Development commands (``tarjama eval``): in a checkout only, the built package leaves ``tarjama.dev`` out.
 DEV_COMMAND_MODULES = ("tarjama.dev.eval_command",)

@@ -23,18 +23,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from tarjama.checks.base import Check, Fix, Flag
-from tarjama.checks.countries import CountryCheck
-from tarjama.checks.length import LengthCheck
-from tarjama.checks.names import NameCheck
-from tarjama.checks.numbers import NumberCheck
-from tarjama.checks.untranslated import UntranslatedCheck
 from tarjama.document import inline
 from tarjama.errors import TarjamaError
+from tarjama.registry import Registry
 from tarjama.types import ERROR, WARNING, Finding, TermHint, TranslationRequest
 
-CHECKS: dict[str, type[Check]] = {
-    cls.name: cls for cls in (NumberCheck, NameCheck, CountryCheck, LengthCheck, UntranslatedCheck)
-}
+CHECKS: Registry[type[Check]] = Registry(
+    "check",
+    {
+        "numbers": "tarjama.checks.numbers:NumberCheck",
+        "names": "tarjama.checks.names:NameCheck",
+        "countries": "tarjama.checks.countries:CountryCheck",
+        "length": "tarjama.checks.length:LengthCheck",
+        "untranslated": "tarjama.checks.untranslated:UntranslatedCheck",
+    },
+)
 # Bumped whenever a check's rules change what it finds: part of the identity of checked output.
 VERSION = 1
 
@@ -46,7 +49,7 @@ class Checker:
         chosen = list(CHECKS) if names is None else list(dict.fromkeys(names))
         unknown = [n for n in chosen if n not in CHECKS]
         if unknown:
-            raise TarjamaError(f"unknown check {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+            raise TarjamaError(f"unknown check {', '.join(unknown)}; choose from {CHECKS.names()}")
         self.checks = [CHECKS[n]() for n in CHECKS if n in chosen]
 
     @property

@@ -13,9 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from tarjama import settings
 from tarjama.commands.common import check_output_path, load_glossary
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH
 
 _SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
 
@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("hyp", metavar="HYP", help="the English translation (text, Markdown or tarjama JSONL)")
     g = p.add_mutually_exclusive_group()
     g.add_argument(
-        "--glossary", type=Path, help=f"glossary TSV for term hints (default: {DEFAULT_PATH} if present)"
+        "--glossary", type=Path,
+        help=f"glossary TSV for term hints (default: {settings.value('glossary')} if present)",
     )
     g.add_argument("--no-glossary", action="store_true", help="no glossary hints")
     p.add_argument("--checks", help=f"comma-separated checks to run (default: all: {','.join(CHECKS)})")

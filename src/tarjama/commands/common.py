@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tarjama import settings
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH
 from tarjama.text.textio import check_writable, write_text_atomic
 
 if TYPE_CHECKING:
@@ -77,10 +77,12 @@ def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="gguf engine setting, repeatable, e.g. parallel=4 or variant=cached (see engines/variants.py)",
+        help="gguf engine setting, repeatable, e.g. parallel=4 or variant=cached (tarjama config lists them)",
     )
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--glossary", type=Path, help=f"glossary TSV (default: {DEFAULT_PATH} if present)")
+    g.add_argument(
+        "--glossary", type=Path, help=f"glossary TSV (default: {settings.value('glossary')} if present)"
+    )
     g.add_argument(
         "--no-glossary", action="store_true", help=no_glossary_help or "no term hints, enforcement or checks"
     )
@@ -135,7 +137,8 @@ def glossary_path(args: argparse.Namespace) -> Path | None:
         return None
     if args.glossary is not None:
         return Path(args.glossary)
-    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+    default = settings.path("glossary")
+    return default if default.is_file() else None
 
 
 def load_glossary(args: argparse.Namespace) -> Glossary | None:

@@ -12,9 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from tarjama import settings
 from tarjama.commands.common import check_output_path, int_in
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH, KINDS, Glossary, GlossaryEntry
+from tarjama.glossary import KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.files import FORMATS, Options, describe_counts, detect, make
 from tarjama.glossary.lint import lint_file
 from tarjama.glossary.tsv import edit
@@ -30,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     actions = parser.add_subparsers(dest="glossary_action", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--glossary", "-g", type=Path, default=DEFAULT_PATH, metavar="PATH",
-                        help=f"glossary file (default: {DEFAULT_PATH})")
+    common.add_argument("--glossary", "-g", type=Path, default=settings.path("glossary"), metavar="PATH",
+                        help=f"glossary file (default: {settings.value('glossary')})")
 
     p = actions.add_parser("list", parents=[common], help="print the entries")
     p.add_argument("--kind", choices=KINDS, help="only entries of this kind")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tarjama import settings
 from tarjama.commands.common import glossary_path
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH
 from tarjama.memory.store import MEMORY_NAME
 
 
@@ -35,8 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"translation memory (default: the folder's {MEMORY_NAME}, or the one beside a JSONL "
                    "file, created there if missing)")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--glossary", type=Path,
-                   help=f"glossary TSV to highlight and edit (default: {DEFAULT_PATH} if present)")
+    g.add_argument(
+        "--glossary", type=Path,
+        help=f"glossary TSV to highlight and edit (default: {settings.value('glossary')}, if there)",
+    )
     g.add_argument("--no-glossary", action="store_true",
                    help="no glossary: no term highlights, no glossary edits")
     p.add_argument("--host", default="127.0.0.1",

@@ -18,6 +18,7 @@ from typing import Any
 
 from tarjama.commands.common import check_output_path, int_in, meta_path, refuse_inputs
 from tarjama.errors import TarjamaError
+from tarjama.report import RENDERERS
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from tarjama.text.textio import write_text_atomic
 
@@ -63,7 +64,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--strip-clitics", action="store_true",
         help="ROUGE: strip Arabic clitics (و ف ب ل ك, ال, attached pronouns) before matching",
     )
-    p.add_argument("--format", "-f", choices=("markdown", "json", "html"), help="report format")
+    p.add_argument("--format", "-f", choices=list(RENDERERS), help="report format")
     p.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT instead of stdout")
     p.add_argument(
         "--report-dir", metavar="DIR", help="also write report.md, report.json and report.html here"
@@ -86,7 +87,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so `tarjama --help` does not pay for loading sacrebleu and numpy.
-    from tarjama.report import FILE_NAMES, FORMATS, format_for_path, render
+    from tarjama.report import FILE_NAMES, RENDERERS, format_for_path, render
     from tarjama.scoring.core import score_files
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "markdown"
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             report_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TarjamaError(f"--report-dir {report_dir}: cannot create it ({exc.strerror})") from None
-        for f in FORMATS:
+        for f in RENDERERS:
             write_text_atomic(report_dir / FILE_NAMES[f], render_one(f))
     text = render_one(fmt)
     if args.output:

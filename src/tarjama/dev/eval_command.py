@@ -21,10 +21,10 @@ import shlex
 import sys
 from pathlib import Path
 
+from tarjama import settings
 from tarjama.commands.common import int_in
 from tarjama.dev.evaluation import TABLE_HEADER, VariantRow, evaluate_ntrex, evaluate_seed, table_row
 from tarjama.errors import TarjamaError
-from tarjama.glossary import DEFAULT_PATH
 
 DEFAULT_DOCS = 10
 
@@ -55,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--ntrex", type=Path, help="ntrex-dev TSV (default: $TARJAMA_NTREX or ../shared/data/ntrex-dev)"
     )
     p.add_argument(
-        "--glossary", type=Path, default=DEFAULT_PATH, help=f"glossary (default {DEFAULT_PATH})"
+        "--glossary", type=Path, default=settings.path("glossary"),
+        help=f"glossary (default {settings.value('glossary')})",
     )
     p.add_argument("--model", help="a .gguf file instead of the embedded model")
     p.add_argument(

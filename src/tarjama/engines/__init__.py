@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tarjama.engines.base import Engine
 from tarjama.errors import ModelUnavailableError, TarjamaError
+from tarjama.registry import Registry
 
 __all__ = [
     "ENGINES",
@@ -23,12 +24,15 @@ __all__ = [
     "resolve_engine_name",
 ]
 
-# name → "module:Class"; modules are imported only when used, so the base install stays light.
-ENGINES = {
-    "marian": "tarjama.engines.marian:MarianEngine",
-    "gguf": "tarjama.engines.gguf.engine:GGUFEngine",
-    "ctranslate2": "tarjama.engines.ctranslate2:CTranslate2Engine",
-}
+# Modules are imported only when used, so the base install stays light.
+ENGINES: Registry[type[Engine]] = Registry(
+    "engine",
+    {
+        "marian": "tarjama.engines.marian:MarianEngine",
+        "gguf": "tarjama.engines.gguf.engine:GGUFEngine",
+        "ctranslate2": "tarjama.engines.ctranslate2:CTranslate2Engine",
+    },
+)
 
 
 def _has(module: str) -> bool:
@@ -84,10 +88,7 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
             "form namespace/name, e.g. Helsinki-NLP/opus-mt-ar-en)"
         )
     name = name or resolve_engine_name(model)
-    if name not in ENGINES:
-        raise TarjamaError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
-    module_name, cls_name = ENGINES[name].split(":")
-    cls = getattr(importlib.import_module(module_name), cls_name)
+    cls = ENGINES.load(name)
     kwargs = dict(options)
     params = inspect.signature(cls.__init__).parameters
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

@@ -30,9 +30,19 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
+
+
+@dataclass(frozen=True)
+class EngineOption:
+    """One setting an engine takes (``--engine-option KEY=VALUE``), for ``tarjama config`` and the docs."""
+
+    key: str
+    default: Any
+    meaning: str
 
 
 class CompletionModel(Protocol):
@@ -64,6 +74,11 @@ class Engine(abc.ABC):
     # True when the engine checks inline-markup placeholders and retries on its own, so the
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
+
+    @classmethod
+    def options(cls) -> list[EngineOption]:
+        """The settings ``--engine-option`` may set for this engine (none by default)."""
+        return []
 
     @classmethod
     def locate(cls, model: str | None) -> Any:

@@ -10,12 +10,12 @@ is read, so optional packages (python-docx, translate-toolkit) are needed only t
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, Source, TextSource, Unit
+from tarjama.registry import Registry
 from tarjama.text.textio import atomic_writer
 
 if TYPE_CHECKING:
@@ -41,29 +41,28 @@ __all__ = [
     "write",
 ]
 
-# name → "module:Class", suffixes; modules are imported when used.
-_REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
-    "txt": ("tarjama.formats.text:PlainText", (".txt",)),
-    "md": ("tarjama.formats.text:Markdown", (".md", ".markdown")),
-    "jsonl": ("tarjama.formats.jsonl:Jsonl", (".jsonl",)),
-    "tsv": ("tarjama.formats.tsv:Tsv", (".tsv",)),
-    "html": ("tarjama.formats.html:Html", (".html", ".htm")),
-    "docx": ("tarjama.formats.docx:Docx", (".docx",)),
-    "xliff": ("tarjama.formats.xliff:Xliff", (".xlf", ".xliff")),
+# Modules are imported when used, so optional packages are needed only by their format.
+FORMATS: Registry[type[Format]] = Registry(
+    "format",
+    {
+        "txt": "tarjama.formats.text:PlainText",
+        "md": "tarjama.formats.text:Markdown",
+        "jsonl": "tarjama.formats.jsonl:Jsonl",
+        "tsv": "tarjama.formats.tsv:Tsv",
+        "html": "tarjama.formats.html:Html",
+        "docx": "tarjama.formats.docx:Docx",
+        "xliff": "tarjama.formats.xliff:Xliff",
+    },
+)
+SUFFIXES = {
+    ".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl", ".tsv": "tsv", ".html": "html",
+    ".htm": "html", ".docx": "docx", ".xlf": "xliff", ".xliff": "xliff",
 }
-FORMATS = tuple(_REGISTRY)
-SUFFIXES = {suffix: name for name, (_target, suffixes) in _REGISTRY.items() for suffix in suffixes}
-_LOADED: dict[str, Format] = {}
 
 
 def get(name: str) -> Format:
     """The format called ``name``."""
-    if name not in _REGISTRY:
-        raise TarjamaError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    if name not in _LOADED:
-        module, cls = _REGISTRY[name][0].split(":")
-        _LOADED[name] = getattr(importlib.import_module(module), cls)()
-    return _LOADED[name]
+    return FORMATS.load(name)()
 
 
 def format_for(path: str | Path) -> str | None:

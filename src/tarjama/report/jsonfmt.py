@@ -13,7 +13,8 @@ from tarjama.scoring.core import ScoreReport
 SCHEMA_VERSION = 1
 
 
-def render_json(report: ScoreReport) -> str:
-    """The report as a pretty-printed JSON document ending in a newline."""
+def render_json(report: ScoreReport, width: int = 1) -> str:
+    """The report as a pretty-printed JSON document ending in a newline (full precision: ``width``
+    is the other renderers' decimals, unused here)."""
     data = {"schema": SCHEMA_VERSION, **report.to_dict()}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

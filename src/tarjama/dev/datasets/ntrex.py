@@ -11,11 +11,11 @@ document-aligned, reproducible and spread over the whole set.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tarjama import settings
 from tarjama.errors import TarjamaError
 from tarjama.text.textio import read_text
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from tarjama.engines.gguf.retrieval import ExamplePool
 
 ATTRIBUTION = "NTREX-128 (Federmann, Kocmi and Xin, 2022), CC BY-SA 4.0"
-_REPO = Path(__file__).resolve().parents[4]
 
 
 @dataclass
@@ -38,13 +37,9 @@ class NtrexDocument:
 
 
 def default_path() -> Path | None:
-    """$TARJAMA_NTREX, else ../shared/data/ntrex-dev beside the repository, if present."""
-    candidates = [os.environ.get("TARJAMA_NTREX")]
-    candidates.append(str(_REPO.parent / "shared" / "data" / "ntrex-dev" / "ntrex-dev.ar-en.tsv"))
-    for c in candidates:
-        if c and Path(c).is_file():
-            return Path(c)
-    return None
+    """The ``ntrex`` setting (``tarjama.settings``: $TARJAMA_NTREX, else beside the repository), if there."""
+    path = settings.path("ntrex")
+    return path if path.is_file() else None
 
 
 def read_ntrex(path: str | Path) -> list[NtrexDocument]:

@@ -21,37 +21,66 @@ from tarjama.errors import TarjamaError
 @dataclass(frozen=True)
 class EmbeddedConfig:
     # --- prompt ---
-    template: str = "chatml"  # "chatml" (chat template + system turn) or "raw" (plain completion)
-    examples: int = 3  # fixed, committed example pairs (the first N of prompting.EXAMPLES)
-    retrieve: int = 0  # >0: that many pairs retrieved from the ntrex-dev pool instead (option only)
-    hints: bool = True  # glossary hints in the prompt
-    same_hints: bool = True  # also list hints whose source already is the target ("ESA = ESA")
-    inject: bool = True  # first attempt too: glossary terms written into the source in English
-    context: bool = False  # earlier sentences of the same paragraph in the prompt
-    strict_in_system: bool = False  # first version's retry layout (defeats the prefix cache)
+    template: str = "chatml"
+    examples: int = 3
+    retrieve: int = 0
+    hints: bool = True
+    same_hints: bool = True
+    inject: bool = True
+    context: bool = False
+    strict_in_system: bool = False
     # --- output length ---
-    max_tokens_per_word: float = 4.0  # max_tokens = per_word × source words + extra (capped at 512)
+    max_tokens_per_word: float = 4.0
     max_tokens_extra: int = 24
     # --- repetition ---
     repeat_penalty: float = 1.0
     retry_repeat_penalty: float = 1.3
     # --- checks that trigger the retry ---
-    check_invented: bool = False  # names in the output that neither source nor glossary has
-    check_arabic_left: bool = False  # Arabic words left in the output
+    check_invented: bool = False
+    check_arabic_left: bool = False
     # --- candidates ---
-    candidates: int = 1  # >1: greedy + sampled candidates (fixed seeds), chosen by MBR with chrF
-    retry_candidates: int = 3  # the retry: greedy + sampled candidates, the one with fewest problems wins
+    candidates: int = 1
+    retry_candidates: int = 3
     # --- llama.cpp ---
-    parallel: int = 16  # completions decoded side by side (continuous batching); 1 = one at a time
-    n_ctx: int = 2048  # the longest single request (prompt + output), in tokens
-    threads: int | None = None  # generation threads (default: all cores)
-    threads_batch: int | None = None  # prompt-evaluation threads (default: as threads)
+    parallel: int = 16
+    n_ctx: int = 2048
+    threads: int | None = None
+    threads_batch: int | None = None
     n_batch: int = 512
-    flash_attn: bool = True  # llama.cpp's fused attention: about 6 % faster on 2 cores
+    flash_attn: bool = True
     n_ubatch: int = 512
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+# What each option means (``tarjama config`` and docs/settings.md list them; set with
+# ``--engine-option KEY=VALUE``).
+OPTION_HELP: dict[str, str] = {
+    'template': '"chatml" (chat template + system turn) or "raw" (plain completion)',
+    'examples': 'fixed, committed example pairs in the prompt (the first N of prompts.EXAMPLES)',
+    'retrieve': '>0: that many example pairs retrieved from a pool the caller gives (tarjama eval)',
+    'hints': 'glossary hints in the prompt',
+    'same_hints': 'also list hints whose source already is the target ("ESA = ESA")',
+    'inject': 'first attempt too: glossary terms written into the source in English',
+    'context': 'earlier sentences of the same paragraph in the prompt',
+    'strict_in_system': "first version's retry layout (defeats the prefix cache)",
+    'max_tokens_per_word': 'max_tokens = per_word × source words + extra (capped at 512)',
+    'max_tokens_extra': 'tokens added to max_tokens_per_word × source words',
+    'repeat_penalty': "llama.cpp's repetition penalty on the first attempt (1.0: off)",
+    'retry_repeat_penalty': 'the repetition penalty of a retry after degenerate output',
+    'check_invented': 'names in the output that neither source nor glossary has',
+    'check_arabic_left': 'Arabic words left in the output',
+    'candidates': '>1: greedy + sampled candidates (fixed seeds), chosen by MBR with chrF',
+    'retry_candidates': 'the retry: greedy + sampled candidates, the one with fewest problems wins',
+    'parallel': 'completions decoded side by side (continuous batching); 1 = one at a time',
+    'n_ctx': 'the longest single request (prompt + output), in tokens',
+    'threads': 'generation threads (default: all cores)',
+    'threads_batch': 'prompt-evaluation threads (default: as threads)',
+    'n_batch': "llama.cpp's logical batch: most tokens per decode call",
+    'flash_attn': "llama.cpp's fused attention: about 6 % faster on 2 cores",
+    'n_ubatch': "llama.cpp's physical batch (prompt evaluation)",
+}
 
 
 # The engine before continuous batching: one request at a time, a single greedy retry, glossary

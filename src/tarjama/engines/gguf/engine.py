@@ -22,12 +22,12 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 from tarjama.document import inline
-from tarjama.engines.base import CompletionModel, Engine, SegmentDone
+from tarjama.engines.base import CompletionModel, Engine, EngineOption, SegmentDone
 from tarjama.engines.gguf import config as config_module
 from tarjama.engines.gguf import retry
 from tarjama.engines.gguf.batching import (
@@ -89,6 +89,19 @@ class GGUFEngine(Engine):
     handles_term_hints = True
     follows_notes = True
     handles_markup = True
+
+    @classmethod
+    def options(cls) -> list[EngineOption]:
+        """``variant`` and every field of ``EmbeddedConfig``, with its default and meaning."""
+        defaults = EmbeddedConfig()
+        variant = EngineOption(
+            "variant", config_module.DEFAULT_VARIANT,
+            f"a named configuration: {', '.join(config_module.VARIANTS)} (the other options override it)",
+        )
+        return [variant] + [
+            EngineOption(f.name, getattr(defaults, f.name), config_module.OPTION_HELP[f.name])
+            for f in fields(EmbeddedConfig)
+        ]
 
     @classmethod
     def locate(cls, model: str | None) -> ModelFile:

@@ -27,25 +27,25 @@ from pathlib import Path
 from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import COLUMNS
 from tarjama.glossary.files.base import Exported, GlossaryFormat, Imported, Options, describe_counts
-from tarjama.glossary.files.csvfile import CsvFormat
-from tarjama.glossary.files.deepl import DeeplFormat
-from tarjama.glossary.files.google import GoogleFormat
-from tarjama.glossary.files.tbx import TbxFormat
-from tarjama.glossary.files.xlsx import XlsxFormat
+from tarjama.registry import Registry
 from tarjama.text.interchange import is_language_code, language_side
 
-FORMATS: dict[str, type[GlossaryFormat]] = {
-    f.name: f for f in (CsvFormat, XlsxFormat, TbxFormat, DeeplFormat, GoogleFormat)
-}
+FORMATS: Registry[type[GlossaryFormat]] = Registry(
+    "glossary format",
+    {
+        "csv": "tarjama.glossary.files.csvfile:CsvFormat",
+        "xlsx": "tarjama.glossary.files.xlsx:XlsxFormat",
+        "tbx": "tarjama.glossary.files.tbx:TbxFormat",
+        "deepl": "tarjama.glossary.files.deepl:DeeplFormat",
+        "google": "tarjama.glossary.files.google:GoogleFormat",
+    },
+)
 _BY_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".tbx": "tbx", ".xml": "tbx", ".tsv": "deepl"}
 
 
 def make(name: str, options: Options | None = None) -> GlossaryFormat:
     """The format called ``name``, with ``options``."""
-    try:
-        return FORMATS[name](options)
-    except KeyError:
-        raise TarjamaError(f"unknown glossary format {name!r}; use one of {', '.join(FORMATS)}") from None
+    return FORMATS.load(name)(options)
 
 
 def _sniff_csv(path: str | os.PathLike[str]) -> str:

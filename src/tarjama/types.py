@@ -61,6 +61,27 @@ def describe_identity(identity: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class Direction:
+    """The languages of a run: ``source`` into ``target`` (ISO 639-1 codes, ``ar`` and ``en``)."""
+
+    source: str = "ar"
+    target: str = "en"
+
+    def __str__(self) -> str:
+        return f"{self.source}-{self.target}"
+
+    @classmethod
+    def parse(cls, text: str) -> Direction:
+        """``ar-en`` (or ``ar→en``) as a direction."""
+        source, _, target = text.replace("→", "-").partition("-")
+        return cls(source.strip(), target.strip())
+
+
+AR_EN = Direction("ar", "en")
+EN_AR = Direction("en", "ar")
+
+
+@dataclass(frozen=True)
 class TranslationRequest:
     source: str
     hints: tuple[TermHint, ...] = ()
@@ -74,14 +95,19 @@ class TranslationRequest:
     # Set when a first attempt lost or misplaced the source's inline-markup placeholders
     # (``<g1>…</g1>``, ``<x2/>``, see ``tarjama.document.inline``): engines should insist on them.
     strict_markup: bool = False
+    # The languages: Arabic into English unless the run says otherwise.
+    direction: Direction = AR_EN
 
     def key(self, *, with_context: bool = False) -> str:
         """What makes two segments the same translation job: SHA-256 of the exact source and hints.
 
         The context (earlier sentences) is part of the key only for engines that read it
-        (``Engine.uses_context``). The translation memory and the resume journal both key on it.
+        (``Engine.uses_context``); the direction only when it is not Arabic into English (so keys
+        of earlier runs stay valid). The translation memory and the resume journal key on it.
         """
         payload: list[Any] = [self.source, [[h.source, h.target, h.kind] for h in self.hints]]
+        if self.direction != AR_EN:
+            payload.insert(0, str(self.direction))
         if with_context:
             payload.append(self.context)
         if self.notes or self.avoid:

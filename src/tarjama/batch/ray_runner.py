@@ -250,6 +250,7 @@ class RayExecutor:
             self.identity = checked_identity(probe.identity, self.checks)
             self.uses_context = probe.uses_context
             self.preferred_call_size = probe.preferred_call_size
+            self.directions = probe.directions()
         finally:
             probe.close()
             del probe

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tarjama.document.model import Document, Paragraph
-from tarjama.types import TermHint, TranslationRequest
+from tarjama.types import AR_EN, Direction, TermHint, TranslationRequest
 
 if TYPE_CHECKING:
     from tarjama.document.inline import Inline
@@ -33,7 +33,11 @@ class PreparedSegment:
 
 
 def segment_request(
-    text: str, glossary: Glossary | None, context: str = "", inline: Inline | None = None
+    text: str,
+    glossary: Glossary | None,
+    context: str = "",
+    inline: Inline | None = None,
+    direction: Direction = AR_EN,
 ) -> tuple[TranslationRequest, list[GlossaryEntry]]:
     """The engine request for one segment (with its term hints) and the entries it expects.
 
@@ -48,10 +52,13 @@ def segment_request(
         start, end = inline.to_text(m.start, m.end) if inline is not None else (m.start, m.end)
         hints.append(TermHint(m.surface, m.entry.en, m.entry.kind, start, end))
     request_text = inline.text if inline is not None else text
-    return TranslationRequest(request_text, tuple(hints), context), [m.entry for m in matches]
+    request = TranslationRequest(request_text, tuple(hints), context, direction=direction)
+    return request, [m.entry for m in matches]
 
 
-def build_requests(document: Document, glossary: Glossary | None) -> list[PreparedSegment]:
+def build_requests(
+    document: Document, glossary: Glossary | None, direction: Direction = AR_EN
+) -> list[PreparedSegment]:
     """Engine requests for every translatable segment, in document order, with term hints.
 
     The glossary reads a sentence's words without its markup (``Segment.plain``); a match's
@@ -60,6 +67,6 @@ def build_requests(document: Document, glossary: Glossary | None) -> list[Prepar
     prepared: list[PreparedSegment] = []
     for para, seg in document.sentences():
         context = " ".join(s.plain for s in para.sentences if s.index < seg.index)
-        request, expected = segment_request(seg.content, glossary, context, seg.inline)
+        request, expected = segment_request(seg.content, glossary, context, seg.inline, direction)
         prepared.append(PreparedSegment(para, seg, request, expected))
     return prepared

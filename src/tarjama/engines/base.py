@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.types import AR_EN, Direction, EngineIdentity, SegmentTranslation, TranslationRequest
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ class Engine(abc.ABC):
     # True when the engine checks inline-markup placeholders and retries on its own, so the
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
+
+    def directions(self) -> frozenset[Direction]:
+        """The directions this engine (with its model) translates; a run refuses any other."""
+        return frozenset({AR_EN})
 
     @classmethod
     def options(cls) -> list[EngineOption]:

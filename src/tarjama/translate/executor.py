@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tarjama.types import EngineIdentity, Finding, SegmentTranslation, TranslationRequest
+from tarjama.types import Direction, EngineIdentity, Finding, SegmentTranslation, TranslationRequest
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker
@@ -124,6 +124,7 @@ class Executor(Protocol):
     checks: Checker | None  # the checks run after each call (None: off)
     uses_context: bool  # the engine reads context: it is part of every key
     preferred_call_size: int  # the engine's preferred segments per call
+    directions: frozenset[Direction]  # what the engine translates (``Engine.directions``)
 
     def wave(self, batch_size: int) -> int:
         """How many queued segments to hand over at once (a multiple of ``batch_size``)."""
@@ -157,6 +158,7 @@ class LocalExecutor:
         self.checks = stages.checks
         self.uses_context = stages.engine.uses_context
         self.preferred_call_size = stages.engine.preferred_call_size
+        self.directions = stages.engine.directions()
 
     def wave(self, batch_size: int) -> int:
         return batch_size

@@ -30,7 +30,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +45,15 @@ from tarjama.translate import markup
 from tarjama.translate.executor import Executor, KeyDone, LocalExecutor, Outcome, Store, Work
 from tarjama.translate.journal import Journal, journal_path, journal_scope
 from tarjama.translate.stages import Stages, derived_findings, terms_of
-from tarjama.types import APPROVED, EngineIdentity, Note, SegmentTranslation, TranslationRequest
+from tarjama.types import (
+    APPROVED,
+    AR_EN,
+    Direction,
+    EngineIdentity,
+    Note,
+    SegmentTranslation,
+    TranslationRequest,
+)
 
 if TYPE_CHECKING:
     from tarjama.engines.base import Engine
@@ -104,15 +112,23 @@ class Translator:
         checks: Checker | None = ALL_CHECKS,
         batch_size: int | None = None,
         executor: Executor | None = None,
+        direction: Direction = AR_EN,
     ) -> None:
         if (engine is None) == (executor is None):
             raise ValueError("a Translator takes an engine or an executor (exactly one)")
         if executor is None:
             assert engine is not None
             executor = LocalExecutor(Stages(engine, glossary, checks))
+        if direction not in executor.directions:
+            served = ", ".join(sorted(map(str, executor.directions))) or "none"
+            raise TarjamaError(
+                f"{executor.identity.describe()} translates {served}, not {direction}; choose an engine or "
+                "model for that direction"
+            )
         self.engine = engine
         self.glossary = glossary
         self.executor = executor
+        self.direction = direction
         self.checks = executor.checks
         self.batch_size = batch_size or executor.preferred_call_size
         if self.batch_size < 1:
@@ -146,8 +162,12 @@ class Translator:
 
     @property
     def identity(self) -> EngineIdentity:
-        """Exactly what produces the translations (engine, model, hash, decoding settings, checks)."""
-        return self.executor.identity
+        """Exactly what produces the translations (engine, model, hash, decoding settings, checks,
+        and the direction when it is not Arabic into English)."""
+        identity = self.executor.identity
+        if self.direction != AR_EN:
+            identity = replace(identity, params={**identity.params, "direction": str(self.direction)})
+        return identity
 
     @property
     def glossary_digest(self) -> str | None:
@@ -159,7 +179,7 @@ class Translator:
 
     def prepare(self, document: Document) -> list[PreparedSegment]:
         """The document's segments as requests, with this glossary's hints."""
-        return build_requests(document, self.glossary)
+        return build_requests(document, self.glossary, self.direction)
 
     def key(self, request: TranslationRequest) -> str:
         """A segment's key for this engine (journal and memory): with its context if the engine reads it."""

@@ -200,8 +200,9 @@ def main() -> int:
     args = ap.parse_args()
     use_glossary = not args.no_glossary and GLOSSARY.exists()
 
+    from tarjama.commands.common import parse_options
     from tarjama.document.model import read_document
-    from tarjama.engines.gguf.config import DEFAULT_VARIANT, parse_options
+    from tarjama.engines.gguf.config import DEFAULT_VARIANT
     from tarjama.engines.gguf.engine import GGUFEngine
 
     if args.floor_only:

@@ -112,5 +112,22 @@ def test_the_check_finds_a_cycle() -> None:
 
 def test_the_text_layer_is_at_the_bottom() -> None:
     edges = graph()
-    for bottom in ("tarjama.text.arabic", "tarjama.text.terms", "tarjama.errors"):
+    for bottom in ("tarjama.text.arabic", "tarjama.text.terms", "tarjama.errors", "tarjama.registry"):
         assert edges[bottom] <= {"tarjama.text.arabic", "tarjama.errors"}, (bottom, edges[bottom])
+
+
+def test_the_embedded_engine_is_a_package_nothing_else_reaches_into() -> None:
+    """Only ``tarjama.engines.load_engine`` knows it, by name; the development tools that tune its
+    variants (``tarjama.dev``: ``tarjama eval``, the example pool of ntrex-dev) are its own tooling."""
+    edges = graph()
+    inside = "tarjama.engines.gguf"
+    leaks = {
+        module: sorted(t for t in targets if t == inside or t.startswith(inside + "."))
+        for module, targets in edges.items()
+        if not (module == inside or module.startswith((inside + ".", "tarjama.dev")))
+    }
+    assert {m: t for m, t in leaks.items() if t} == {}
+
+
+def test_types_imports_nothing_of_tarjama() -> None:
+    assert graph()["tarjama.types"] == set()

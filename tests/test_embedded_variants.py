@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tarjama.engines.gguf.config import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, parse_options, resolve
+from tarjama.commands.common import parse_options
+from tarjama.engines.gguf.config import DEFAULT_VARIANT, VARIANTS, EmbeddedConfig, resolve
 from tarjama.engines.gguf.prompts import EXAMPLES, NO_INVENT_NOTE, PromptSpec, build_prompt, stop_sequences
 from tarjama.engines.gguf.retrieval import ExamplePool, PoolEntry
 from tarjama.errors import TarjamaError

@@ -121,10 +121,19 @@ def checker(args: argparse.Namespace) -> Checker | None:
     return Checker()
 
 
+def parse_options(pairs: Iterable[str], option: str = "--engine-option") -> dict[str, str]:
+    """``KEY=VALUE`` strings (of ``option``, repeatable) as a dict; ``-`` in a key reads as ``_``."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise TarjamaError(f"{option} expects KEY=VALUE, got {pair!r}")
+        out[key.strip().replace("-", "_")] = value.strip()
+    return out
+
+
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments for ``load_engine`` from --threads and --engine-option."""
-    from tarjama.engines.gguf.config import parse_options
-
     options: dict[str, Any] = dict(parse_options(args.engine_option))
     if getattr(args, "threads", None):
         options["threads"] = args.threads

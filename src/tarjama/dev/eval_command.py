@@ -66,9 +66,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tarjama.commands.common import parse_options
     from tarjama.dev.datasets import ntrex
     from tarjama.engines import load_engine
-    from tarjama.engines.gguf.config import DEFAULT_VARIANT, parse_options, resolve
+    from tarjama.engines.gguf.config import DEFAULT_VARIANT, resolve
     from tarjama.glossary import Glossary
 
     path = args.ntrex or ntrex.default_path()
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         raise TarjamaError("ntrex-dev not found: set $TARJAMA_NTREX or pass --ntrex FILE")
     docs = ntrex.read_ntrex(path)
     sample = docs if args.all else ntrex.fixed_sample(docs, args.docs)
-    options = parse_options(args.set)
+    options = parse_options(args.set, "--set")
     names = args.variant or [DEFAULT_VARIANT]
     for name in names:
         resolve(name, options)  # fail on a bad name or option before loading anything

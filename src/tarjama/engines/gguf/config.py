@@ -11,7 +11,7 @@ variant is deterministic for a given input and configuration.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -170,14 +170,3 @@ def validate(config: EmbeddedConfig) -> None:
         raise TarjamaError("retrieve must be ≥ 0, candidates and retry_candidates ≥ 1")
     if not 1 <= config.parallel <= 64:
         raise TarjamaError(f"parallel must be between 1 and 64, got {config.parallel}")
-
-
-def parse_options(pairs: Iterable[str]) -> dict[str, str]:
-    """``KEY=VALUE`` strings (from ``--set``) as a dict."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise TarjamaError(f"--set expects KEY=VALUE, got {pair!r}")
-        out[key.strip().replace("-", "_")] = value.strip()
-    return out

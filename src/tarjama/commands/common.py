@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama import settings
 from tarjama.errors import TarjamaError
+from tarjama.formats import meta_path
 from tarjama.text.textio import check_writable, write_text_atomic
 
 if TYPE_CHECKING:
@@ -196,11 +197,6 @@ def refuse_inputs(
                 f"{path}: is the input file {source}; writing there would destroy it; "
                 f"choose another {option} path"
             )
-
-
-def meta_path(path: Path) -> Path:
-    """The ``.meta.json`` sidecar of an output file."""
-    return path.with_name(path.name + ".meta.json")
 
 
 def write_output(path: Path | None, text: str | bytes, meta: dict[str, Any] | None = None) -> None:

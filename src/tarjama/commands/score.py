@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tarjama.commands.common import check_output_path, int_in, meta_path, refuse_inputs
+from tarjama.commands.common import check_output_path, int_in, refuse_inputs
 from tarjama.errors import TarjamaError
+from tarjama.formats import meta_path
 from tarjama.report import RENDERERS
 from tarjama.scoring.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from tarjama.text.textio import write_text_atomic

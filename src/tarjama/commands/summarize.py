@@ -29,7 +29,6 @@ from tarjama.commands.common import (
     glossary_path,
     int_in,
     load_glossary,
-    meta_path,
     progress_for,
     share,
     write_output,
@@ -37,6 +36,7 @@ from tarjama.commands.common import (
 from tarjama.document.model import read_document
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
+from tarjama.formats import meta_path
 from tarjama.translate.run import Translator
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from tarjama.document.record import TranslatedDocument
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
-from tarjama.translate.run import Translator, meta_path
+from tarjama.translate.run import Translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = [args.input, glossary_path(args), args.memory]
         check_output_path(out, inputs)
         if fmt != formats.RECORD:
-            check_output_path(meta_path(out), inputs)
+            check_output_path(formats.meta_path(out), inputs)
     if args.memory is not None and not args.memory.is_file():
         raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
     source = formats.read_source(args.input, source_format)  # a bad input fails before the model loads

@@ -10,6 +10,7 @@ is read, so optional packages (python-docx, translate-toolkit) are needed only t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +34,11 @@ __all__ = [
     "choose_output",
     "format_for",
     "get",
+    "meta_path",
     "output_formats",
     "read_source",
     "render_as",
+    "save",
     "single_format",
     "supported",
     "write",
@@ -149,13 +152,33 @@ def render_as(
         raise TarjamaError(
             f"cannot write a {input_format} input as {output_format}; choose one of {', '.join(allowed)}"
         )
-    if output_format == RECORD:
-        return result.jsonl()
     if output_format == input_format:
         return source.render([result])
-    if output_format == "xliff":
-        from tarjama.formats.xliff import export
+    exporter = get(output_format)
+    return exporter.export(result, input_format=input_format, name=name, xliff_version=xliff_version)
 
-        datatype = {"md": "x-markdown", "html": "html", "docx": "x-docx"}.get(input_format, "plaintext")
-        return export(result, original=name, version=xliff_version, datatype=datatype)
-    return result.text()  # Markdown as text, or text as Markdown
+
+def meta_path(path: str | Path) -> Path:
+    """The ``.meta.json`` sidecar of an output file."""
+    path = Path(path)
+    return path.with_name(path.name + ".meta.json")
+
+
+def save(
+    path: str | Path,
+    source: Source,
+    input_format: str,
+    result: TranslatedDocument,
+    output_format: str,
+    *,
+    name: str = "",
+    xliff_version: str = "1.2",
+) -> str | bytes:
+    """Render ``result`` in ``output_format`` and write it at ``path`` atomically, with its
+    ``.meta.json`` sidecar (engine, glossary, findings) unless it is the JSONL record itself."""
+    data = render_as(source, input_format, result, output_format, name=name, xliff_version=xliff_version)
+    meta = None if output_format == RECORD else json.dumps(result.metadata(), ensure_ascii=False, indent=2)
+    write(path, data)
+    if meta is not None:
+        write(meta_path(path), meta + "\n")
+    return data

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from tarjama.document.model import Document
+from tarjama.errors import TarjamaError
 
 if TYPE_CHECKING:
     from tarjama.document.record import TranslatedDocument
@@ -80,3 +81,13 @@ class Format(abc.ABC):
     @abc.abstractmethod
     def read(self, path: Path, options: ReadOptions | None = None) -> Source:
         """Read ``path``; raises ``TarjamaError`` (with ``path:line`` where known) when malformed."""
+
+    def export(
+        self, result: TranslatedDocument, *, input_format: str, name: str = "", xliff_version: str = "1.2"
+    ) -> str | bytes:
+        """A translated document of another format written in this one (``tarjama translate --format``).
+
+        Only the formats a translation can be written as implement it: tarjama's JSONL record, an
+        XLIFF for a CAT tool, text from Markdown and Markdown from text.
+        """
+        raise TarjamaError(f"cannot write a {input_format} input as {self.name}")

@@ -10,10 +10,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tarjama.document.model import parse_text
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, TextSource, Unit
+
+if TYPE_CHECKING:
+    from tarjama.document.record import TranslatedDocument
+
 from tarjama.text.textio import check_controls, numbered_lines, read_text
 
 
@@ -35,6 +40,12 @@ class Jsonl(Format):
     name = "jsonl"
     description = "JSON Lines: one field of each record (--field, default text)"
     single = False
+
+    def export(
+        self, result: TranslatedDocument, *, input_format: str, name: str = "", xliff_version: str = "1.2"
+    ) -> str:
+        """Any translated document as tarjama's translation record (``tarjama.document.record``)."""
+        return result.jsonl()
 
     def read(self, path: Path, options: ReadOptions | None = None) -> JsonlSource:
         text = read_text(path)

@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tarjama.document.model import parse_text
 from tarjama.formats.base import Format, ReadOptions, TextSource, Unit
+
+if TYPE_CHECKING:
+    from tarjama.document.record import TranslatedDocument
+
 from tarjama.text.textio import read_text
 
 
@@ -30,6 +35,12 @@ class PlainText(Format):
 
     def read(self, path: Path, options: ReadOptions | None = None) -> WholeFile:
         return WholeFile([Unit(parse_text(read_text(path), self.name, path=str(path)))])
+
+    def export(
+        self, result: TranslatedDocument, *, input_format: str, name: str = "", xliff_version: str = "1.2"
+    ) -> str:
+        """Markdown as text, or text as Markdown: the translation with the source's layout."""
+        return result.text()
 
 
 class Markdown(PlainText):

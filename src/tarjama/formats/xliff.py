@@ -327,6 +327,13 @@ class Xliff(Format):
         document = document_from_pieces(paragraphs, self.name, str(path))
         return XliffSource(store, major, units, all_marks, Unit(document))
 
+    def export(
+        self, result: TranslatedDocument, *, input_format: str, name: str = "", xliff_version: str = "1.2"
+    ) -> str:
+        """A translated document of another format as a new XLIFF for review in a CAT tool."""
+        datatype = {"md": "x-markdown", "html": "html", "docx": "x-docx"}.get(input_format, "plaintext")
+        return export(result, original=name, version=xliff_version, datatype=datatype)
+
 
 # ------------------------------------------------------------------------------ export
 

@@ -325,7 +325,6 @@ class Translator:
         """
         from tarjama import formats
         from tarjama.memory.store import MEMORY_NAME, TranslationMemory
-        from tarjama.text.textio import write_text_atomic
 
         source_format = formats.single_format(path)
         out = Path(output) if output is not None else None
@@ -341,19 +340,15 @@ class Translator:
         finally:
             if own_memory is not None:
                 own_memory.close()
-        data = formats.render_as(
-            source, source_format, result, fmt, name=Path(path).name, xliff_version=xliff_version
-        )
-        if out is not None:
-            formats.write(out, data)
-            if fmt != "jsonl":
-                import json
-
-                write_text_atomic(
-                    meta_path(out), json.dumps(result.metadata(), ensure_ascii=False, indent=2) + "\n"
-                )
-            if journal is not None and journal.exists():
-                journal.unlink()
+        name = Path(path).name
+        if out is None:
+            data = formats.render_as(
+                source, source_format, result, fmt, name=name, xliff_version=xliff_version
+            )
+            return result, data
+        data = formats.save(out, source, source_format, result, fmt, name=name, xliff_version=xliff_version)
+        if journal is not None and journal.exists():
+            journal.unlink()
         return result, data
 
     def translate_prepared(self, prepared: Sequence[PreparedSegment]) -> list[SegmentTranslation]:
@@ -414,11 +409,6 @@ def human_result(
         terms,
         "human",
     )
-
-
-def meta_path(path: Path) -> Path:
-    """The ``.meta.json`` sidecar of an output file."""
-    return path.with_name(path.name + ".meta.json")
 
 
 class _Flow:

@@ -46,7 +46,7 @@ _REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "tsv": ("tarjama.formats.tsv:Tsv", (".tsv",)),
     "html": ("tarjama.formats.html:Html", (".html", ".htm")),
     "docx": ("tarjama.formats.docx:Docx", (".docx",)),
-    "xliff": ("tarjama.formats.xliff:Xliff", (".xlf", ".xliff")),
+    "xliff": ("tarjama.formats.xliff:Xliff", (".xlf", ".xliff", ".sdlxliff", ".mqxliff")),
 }
 FORMATS = tuple(_REGISTRY)
 SUFFIXES = {suffix: name for name, (_target, suffixes) in _REGISTRY.items() for suffix in suffixes}

@@ -214,9 +214,10 @@ class XmlStream:
     ``lines`` gives the line of any element not yet released (``line_of``).
     """
 
-    def __init__(self, path: str | os.PathLike[str], wanted: Collection[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], wanted: Collection[str], block: int = 1 << 20) -> None:
         self.path = path
         self.builder = _Builder(wanted)
+        self.block = block
 
     def line_of(self, el: Element) -> int:
         return self.builder.lines.get(el, 0)
@@ -235,7 +236,7 @@ class XmlStream:
         offset = lines = column = 0
         started = False
         seen_any = False
-        for block in input_blocks(self.path):
+        for block in input_blocks(self.path, self.block):
             if not started:
                 started = True
                 utf16 = block.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -308,10 +309,11 @@ def _refusal(exc: Exception, path: str | os.PathLike[str], line: int) -> Tarjama
                         "fix the markup or export the file again")
 
 
-def iter_xml(path: str | os.PathLike[str], wanted: Collection[str]) -> XmlStream:
-    """Read untrusted XML in blocks: see ``XmlStream``. Memory stays bounded by the largest
-    wanted element (a TMX ``tu``, a TBX concept), whatever the file's size."""
-    return XmlStream(path, wanted)
+def iter_xml(path: str | os.PathLike[str], wanted: Collection[str], block: int = 1 << 20) -> XmlStream:
+    """Read untrusted XML in blocks of ``block`` bytes: see ``XmlStream``. Memory stays bounded
+    by a block and the largest wanted element (a TMX ``tu``, a TBX concept), whatever the
+    file's size."""
+    return XmlStream(path, wanted, block)
 
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

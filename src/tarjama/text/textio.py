@@ -227,31 +227,42 @@ def input_blocks(path: str | os.PathLike[str], block: int = 1 << 20) -> Iterator
             yield data
 
 
-def check_archive(path: str | os.PathLike[str], what: str, fix: str) -> None:
-    """Refuse a ZIP archive (``what``: "Word document", "XLSX workbook") that breaks ``LIMITS``.
+def check_input(path: str | os.PathLike[str]) -> None:
+    """``read_input``'s checks (it exists, it is readable, it is within the input limit)
+    without reading the file, for readers that open it themselves."""
+    blocks = input_blocks(path, 1)
+    try:
+        next(blocks, None)
+    finally:
+        blocks.close()
 
-    Read from the central directory only, before anything is unpacked. ``fix`` says how to
-    get a proper file when it is not a ZIP archive at all.
+
+def check_archive(path: str | os.PathLike[str], what: str, fix: str) -> None:
+    """Refuse a ZIP archive that breaks ``LIMITS`` (``what``: "a Word document", "an XLSX
+    workbook", for the message when it is not an archive at all, with ``fix``).
+
+    Read from the central directory only, before anything is unpacked.
     """
+    LIMITS.check()
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except FileNotFoundError:
         raise TarjamaError(f"{path}: file not found; check the path") from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TarjamaError(f"{path}: not a {what} (not a ZIP archive: {exc}); {fix}") from None
+        raise TarjamaError(f"{path}: not {what} (not a ZIP archive: {exc}); {fix}") from None
     if len(infos) > LIMITS.entries:
-        raise TarjamaError(f"{path}: the {what} holds {len(infos):,} archive members, over the limit of "
+        raise TarjamaError(f"{path}: holds {len(infos):,} archive members, over the limit of "
                            f"{LIMITS.entries:,} (a zip bomb?); {_raise_hint('entries', len(infos))}")
     unpacked = sum(info.file_size for info in infos)
     if unpacked > LIMITS.unpacked:
-        raise TarjamaError(f"{path}: the {what} would unpack to {size_text(unpacked)}, over the limit of "
+        raise TarjamaError(f"{path}: would unpack to {size_text(unpacked)}, over the limit of "
                            f"{size_text(LIMITS.unpacked)} (a zip bomb?); {_raise_hint('unpacked', unpacked)}")
     for info in infos:
         if info.file_size > RATIO_GRACE and info.file_size > LIMITS.ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise TarjamaError(
-                f"{path}: member {info.filename} of the {what} expands {ratio:,} times "
+                f"{path}: archive member {info.filename} expands {ratio:,} times "
                 f"({size_text(info.compress_size)} → {size_text(info.file_size)}), over the limit of "
                 f"{LIMITS.ratio} times (a zip bomb?); {_raise_hint('ratio', ratio)}")
 

@@ -114,6 +114,9 @@ ANGULAR = """<?xml version="1.0" encoding="UTF-8" ?>
           <context context-type="linenumber">12</context>
         </context-group>
       </trans-unit>
+      <trans-unit id="brand" datatype="html">
+        <source>NASA <x id="INTERPOLATION" equiv-text="{{ year }}"/></source>
+      </trans-unit>
       <trans-unit id="launchLine" datatype="html">
         <source>
           كانت مهمة
@@ -223,6 +226,8 @@ def test_angular_escaped_markup_becomes_placeholders_and_goes_back_escaped(tmp_p
         raw,
     ), raw
     units = by_id(xliff.xlifffile.parsefile(str(out)))
+    assert units["brand"].get_target_dom() is None  # nothing Arabic in it: left as it is, and counted
+    assert read_source(path).units[0].document.untouched == 1
     launch = units["launchLine"].get_target_dom()
     assert [el.get("id") for el in launch] == ["START_BOLD_TEXT", "CLOSE_BOLD_TEXT"]
     assert "".join(launch.itertext()) == "EN EN EN."

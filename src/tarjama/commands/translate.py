@@ -119,6 +119,8 @@ def summary_line(result: TranslatedDocument) -> str:
         line += f" · {human} approved translations from the memory"
     if meta["resumed_sentences"] - human:
         line += f" · {meta['resumed_sentences'] - human} sentences resumed from journal"
+    if result.document.untouched:
+        line += f" · {result.document.untouched} segments without Arabic letters left as they are"
     if meta["notes"]:
         line += f" · {len(meta['notes'])} sentences with notes (see the JSONL or .meta.json)"
     if "checks" in result.engine.params:

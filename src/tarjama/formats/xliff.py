@@ -30,6 +30,8 @@ keeps its layout.
   ``bx``, ``ex``, ``ph``, ``bpt``, ``ept``, ``it``; 2.x ``ph``, ``sc``, ``ec``, ``cp``, ``sm``,
   ``em``; any element with ``translate="no"`` or ``mtype="protected"``), and come back as
   copies of the source's elements in the target.
+* A unit without a word character of the source language (a brand name, a number, an
+  English string in an Arabic file) is left as it is and counted (``Document.untouched``).
 * Translated: units whose target is missing or empty, or in a state before translation
   (1.x ``new``, ``needs-translation``; 2.x ``initial``). Never touched: units with
   ``translate="no"``, units already translated, reviewed or signed off (1.x ``translated``,
@@ -62,6 +64,7 @@ from tarjama.document import inline
 from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
+from tarjama.text.arabic import has_source_letters
 from tarjama.text.interchange import direction_problem
 from tarjama.text.textio import decode_utf8, read_input
 
@@ -584,6 +587,7 @@ class Xliff(Format):
         all_marks: list[list[_Mark]] = []
         flags: list[bool] = []
         paragraphs: list[list[inline.Piece]] = []
+        passed = 0
         for unit in store.units:
             source = source_element(unit, major)
             if not is_open(unit, major) or source is None:
@@ -591,13 +595,17 @@ class Xliff(Format):
             marks: list[_Mark] = [_Mark("x", None)]
             escaped = escaped_markup(unit, major)
             tagged = _tagged(source, marks, escaped=escaped, collapse=not preserved(source))
-            if not any(c.isalnum() for c in inline.strip(tagged)):
+            words = inline.strip(tagged)
+            if not any(c.isalnum() for c in words):
+                continue
+            if not has_source_letters(words, pair[0]):
+                passed += 1  # nothing of the source language (a brand, a number, a code): not filled
                 continue
             units.append(unit)
             all_marks.append(marks)
             flags.append(escaped)
             paragraphs.append(inline.tagged_pieces(tagged, lambda n, marks=marks: _label(marks[n])))
-        document = document_from_pieces(paragraphs, self.name, str(path))
+        document = document_from_pieces(paragraphs, self.name, str(path), source=pair[0], passed=passed)
         return XliffSource(store, major, units, all_marks, Unit(document), pair[1], flags)
 
 

@@ -413,14 +413,13 @@ class _Importer:
         return re.sub(r"(?<=\S) {2,}(?=\S)", " ", text) if dropped else text
 
     def foreign(self, tu: Element, number: int, ar: _Tuv, en: _Tuv, notes: list[str]) -> Iterator[Record]:
+        if not self.acceptable(ar.text, en.text):
+            return
         request, markup, why = self.keyed(ar)
         if request is None:
             self.skip(why)
             return
-        english = self.english_with_codes(ar, en, markup).strip()
-        if not self.acceptable(ar.text, _plain(en.parts) if markup is not None else english):
-            return
-        english = self.clean_english(english)
+        english = self.clean_english(self.english_with_codes(ar, en, markup).strip())
         self.note_arabic(ar.text)
         editor, when = _who_and_when(tu, en, fallback_id=True)
         hints = tuple((h.source, h.target, h.kind) for h in request.hints)

@@ -246,9 +246,7 @@ def _refusal(args: argparse.Namespace, imported: Imported, plan: ImportPlan) -> 
     line, message = problems[0]
     return (f"{args.source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} "
             f"({', '.join(kinds)}); the first, {imported.unit} {line}: {message}; list them all with --report"
-            + ("; import the rest with --skip-conflicts or --conflicts-as-variants" if plan.clashes and
-               not imported.problems else "")
-            + f"; nothing was imported and {args.glossary} was not changed")
+            f"; nothing was imported and {args.glossary} was not changed")
 
 
 def _report(args: argparse.Namespace, imported: Imported, plan: ImportPlan) -> int:

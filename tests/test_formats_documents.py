@@ -77,7 +77,8 @@ def other_languages_docx(path: Path) -> Path:
     letters and years, beside the Arabic."""
     d = docx.Document()
     d.add_paragraph("وقعت الوكالة اتفاقية جديدة.")
-    d.add_paragraph("Reuters contributed to this report.")
+    credit = d.add_paragraph()
+    _run(credit, "Reuters contributed to this report.", ("w:lang", {"w:val": "en-GB"}))
     d.add_paragraph("বাংলাদেশ মহাকাশ সংস্থা")
     table = d.add_table(rows=2, cols=2)
     table.cell(0, 0).text = "A"
@@ -98,6 +99,8 @@ def test_text_without_arabic_letters_passes_through_untouched_and_counted(tmp_pa
         "EN.", "Reuters contributed to this report.", "বাংলাদেশ মহাকাশ সংস্থা"
     ]
     assert [[c.text for c in row.cells] for row in out.tables[0].rows] == [["A", "EN"], ["B", "2025"]]
+    # Untouched means untouched: the credit line keeps its own runs (a rewritten one would be en-US).
+    assert out.paragraphs[1]._p.xpath("string(.//w:lang/@w:val)") == "en-GB"
 
 
 def test_an_english_sentence_inside_an_arabic_paragraph_is_not_sent(tmp_path: Path) -> None:

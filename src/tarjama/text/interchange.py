@@ -14,12 +14,15 @@ lives here once:
   ``pick_sides`` refuses a file with no Arabic or no English side with one line naming the
   languages it has. ``direction_problem`` tells whether a file's source and target
   languages are the run's (``("ar", "en")`` today).
-* **Safe XML** (``parse_xml``): parsed with defusedxml over the standard library's expat.
-  A DOCTYPE naming an external DTD is fine (TBX 2008 files carry one; it is never fetched),
-  but any entity declaration — internal (billion laughs) or external (file or network
-  reads) — and any parameter entity refuse the whole file; nothing is ever expanded or
-  fetched. Malformed markup is one line with the line and column. ``xml_unsafe`` names a
-  character XML 1.0 cannot carry (a control character), for writers to refuse or skip.
+* **Safe XML** (``iter_xml``): read in blocks with defusedxml over the standard library's
+  expat, each wanted element (a TMX ``tu``, a TBX concept) handed over with its line and let
+  go, so memory stays flat on any file size and the input limit of ``tarjama.text.textio``
+  holds. A DOCTYPE naming an external DTD is fine (TBX 2008 files carry one; it is never
+  fetched), but any entity declaration — internal (billion laughs) or external (file or
+  network reads) — and any parameter entity refuse the whole file; nothing is ever expanded
+  or fetched. Malformed markup and bad UTF-8 are one line with the line and column.
+  ``xml_unsafe`` names a character XML 1.0 cannot carry (a control character), for writers
+  to refuse or skip.
 * **Spreadsheet cells** (``formula_leading``, ``neutralise_cell``, ``restore_cell``): a cell
   that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a
   formula by spreadsheet programs (CSV injection, OWASP). CSV exports prefix such a cell
@@ -43,7 +46,7 @@ import defusedxml
 import defusedxml.ElementTree as safe_et
 
 from tarjama.errors import TarjamaError
-from tarjama.text.textio import decode_utf8, input_blocks, read_input, utf8_error
+from tarjama.text.textio import input_blocks, utf8_error
 
 # --- language codes ------------------------------------------------------------------------
 
@@ -130,33 +133,6 @@ def pick_sides(codes: Iterable[str | None], where: str, extra_arabic: Iterable[s
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-def read_xml_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes (``tarjama.text.textio.read_input``: the input limit holds); UTF-8 files
-    are checked first so a bad byte is named precisely."""
-    data = read_input(path)
-    if not data.strip():
-        raise TarjamaError(f"{path}: the file is empty; export it again")
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    declared = _DECLARED.match(data)
-    encoding = declared.group(1).lower().replace(b"_", b"-") if declared else b"utf-8"
-    if not utf16 and encoding in (b"utf-8", b"utf8"):
-        decode_utf8(data, path)  # raises with line and byte
-    return data
-
-
-def _line_of(data: bytes, needle: bytes) -> int:
-    at = data.find(needle)
-    return data.count(b"\n", 0, at) + 1 if at >= 0 else 1
-
-
-def parse_xml(data: bytes, path: str | os.PathLike[str]) -> Element:
-    """Parse untrusted XML: entity declarations refused, nothing fetched; one-line errors."""
-    try:
-        return safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except (defusedxml.DefusedXmlException, ParseError) as exc:
-        raise _refusal(exc, path, _line_of(data, b"<!ENTITY")) from None
-
-
 class _Builder:
     """A TreeBuilder that notes each element's line and hands over finished ``wanted`` elements."""
 
@@ -209,7 +185,7 @@ class _Builder:
 
 
 class XmlStream:
-    """Untrusted XML read in blocks (``iter_xml``), with the rules of ``parse_xml``.
+    """Untrusted XML read in blocks (``iter_xml``), with the rules of the module docstring.
 
     ``lines`` gives the line of any element not yet released (``line_of``).
     """
@@ -287,7 +263,7 @@ class XmlStream:
 
 
 def _refusal(exc: Exception, path: str | os.PathLike[str], line: int) -> TarjamaError:
-    """The one line for what defusedxml or expat refused (see ``parse_xml``)."""
+    """The one line for what defusedxml or expat refused (module docstring)."""
     if isinstance(exc, defusedxml.EntitiesForbidden):
         kind = "external" if exc.sysid or exc.pubid else "internal"
         return TarjamaError(

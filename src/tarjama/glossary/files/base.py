@@ -100,16 +100,6 @@ class GlossaryFormat(abc.ABC):
     def write(self, entries: list[GlossaryEntry], path: str | os.PathLike[str]) -> Exported: ...
 
 
-def checked(values: dict[str, str], where: str, number: int) -> GlossaryEntry:
-    """The entry for one record's cells, validated like a TSV row; a fatal problem raises."""
-    problems: list[Problem] = []
-    entry = entry_from_values(values, number, problems)
-    fatal = [p for p in problems if p.fatal]
-    if entry is None or fatal:
-        raise TarjamaError(f"{where}: {(fatal or problems)[0].message}")
-    return entry
-
-
 def describe_counts(counts: Counter[str]) -> str:
     """``Counter({"a": 2, "b": 1})`` → ``a ×2, b ×1`` (most frequent first)."""
     return ", ".join(f"{name} ×{n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

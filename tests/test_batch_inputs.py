@@ -45,7 +45,8 @@ def test_glob_list_and_missing_paths(tmp_path: Path, monkeypatch: pytest.MonkeyP
     found = discover(["news/**/*.md", "news/nothing*.txt", "missing.txt", "news/notes.pdf"], Path("out"))
     assert [(f.relative, f.format) for f in found.files] == [("2024/b.md", "md")]
     reasons = [r for _, r in found.problems]
-    assert "no .txt/.md/.markdown/.jsonl/.tsv/.html/.htm/.docx/.xlf/.xliff file matches" in reasons[0]
+    suffixes = ".txt/.md/.markdown/.jsonl/.tsv/.html/.htm/.docx/.xlf/.xliff/.sdlxliff/.mqxliff"
+    assert f"no {suffixes} file matches" in reasons[0]
     assert "file or folder not found" in reasons[1]
     assert "unsupported format '.pdf'" in reasons[2] and ".docx" in reasons[2]
     listing = tmp_path / "list.txt"

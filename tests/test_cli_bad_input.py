@@ -28,6 +28,10 @@ ENGLISH = "The European Space Agency announced a new mission.\n\nIt said the pro
 class Unreachable:
     """Stands in for every engine: a refusal that comes after the model is loaded fails loudly."""
 
+    @classmethod
+    def locate(cls, model: str | None) -> str | None:  # the engine contract's first step: nothing to load
+        return model
+
     def __init__(self, **_options: object) -> None:
         raise AssertionError("an engine was created: the refusal came after the model load")
 
@@ -326,3 +330,47 @@ def test_the_python_api_refuses_control_characters_too() -> None:
             translator.translate_batch(["ok", "\x1b[0m"])
     with pytest.raises(TarjamaError, match=r"^text: control character U\+007F \(DEL\)"):
         summarize("جملة.\x7f", translator=None)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["translate", "big.txt", "-o", "out.txt", *TRANSLATE],
+        ["score", "big.txt", "--ref", "big.txt"],
+        ["glossary", "import", "-g", "new.tsv", "big.csv"],
+        ["memory", "import", "big.tmx", "--memory", "m.sqlite", "--no-glossary"],
+    ],
+)
+def test_every_text_input_has_a_size_limit_that_can_be_raised(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    (work / "big.txt").write_text(ARABIC * 200, encoding="utf-8")  # about 20 KB
+    (work / "big.csv").write_text("ar,en\n" + "قمر,Moon\n" * 2000, encoding="utf-8")
+    (work / "big.tmx").write_text(
+        '<tmx version="1.4"><body>' + '<tu><tuv xml:lang="ar"><seg>قمر.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Moon.</seg></tuv></tu>' * 400 + "</body></tmx>", encoding="utf-8"
+    )
+    _code, err = one_line(["--limit", "input=4K", *argv], capsys)
+    assert "KiB, over the input limit of 4 KiB" in err and "tarjama --limit input=" in err
+    assert not any((work / name).exists() for name in ("out.txt", "new.tsv", "m.sqlite"))
+    # Raised, the same input is read and the command goes on (to the engine, which this test
+    # forbids, for translate).
+    capsys.readouterr()
+    if argv[0] == "translate":
+        with pytest.raises(AssertionError, match="an engine was created"):
+            main(["--limit", "input=1M", *argv])
+    else:
+        assert main(["--limit", "input=1M", *argv]) == 0
+    assert "input limit" not in capsys.readouterr().err
+    # The setting also comes from the environment.
+    from tarjama.text import textio
+
+    monkeypatch.setenv("TARJAMA_LIMITS", "input=4K,entries=7")
+    assert (textio.Limits.from_env().input, textio.Limits.from_env().entries) == (4096, 7)
+
+
+def test_a_device_is_read_up_to_the_limit_only(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _code, err = one_line(["--limit", "input=1M", "score", "/dev/zero", "--ref", "ref.txt"], capsys)
+    assert "/dev/zero: more than 1 MiB to read (the input limit), and it is not a regular file" in err
+    _code, err = one_line(["--limit", "input=lots", "score", "hyp.txt", "--ref", "ref.txt"], capsys)
+    assert "--limit 'input=lots': 'lots' is not a positive size" in err

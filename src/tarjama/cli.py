@@ -23,11 +23,13 @@ Anything else escaping a command is a bug and shows its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
 from tarjama import __version__
@@ -74,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Arabic⇄English translation with glossary enforcement and evaluation.",
     )
     parser.add_argument("--version", action="version", version=f"tarjama {__version__}")
+    parser.add_argument(
+        "--limit", action="append", default=[], metavar="NAME=VALUE",
+        help="raise (or lower) a reading limit for this run: input=SIZE (one input file, default 256M), "
+        "unpacked=SIZE (an archive such as .docx or .xlsx, default 1G), entries=N (archive members, "
+        "default 10000), ratio=N (how many times an archive member may expand, default 100); also "
+        "TARJAMA_LIMITS=input=1G,entries=50000",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser, required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -108,6 +117,30 @@ def _stdout_closed() -> int:
     return EXIT_BROKEN_PIPE
 
 
+@contextlib.contextmanager
+def _limits(settings: Sequence[str]) -> Iterator[None]:
+    """``--limit NAME=VALUE`` options applied to ``tarjama.text.textio.LIMITS`` (and to the
+    environment, so that processes this run starts read the same limits) for one command."""
+    if not settings:
+        yield
+        return
+    from tarjama.text.textio import LIMITS, LIMITS_ENV
+
+    saved, env = dataclasses.replace(LIMITS), os.environ.get(LIMITS_ENV)
+    try:
+        for setting in settings:
+            LIMITS.set(setting)
+        os.environ[LIMITS_ENV] = ",".join(s for s in [env or "", *settings] if s)
+        yield
+    finally:
+        for f in dataclasses.fields(LIMITS):
+            setattr(LIMITS, f.name, getattr(saved, f.name))
+        if env is None:
+            os.environ.pop(LIMITS_ENV, None)
+        else:
+            os.environ[LIMITS_ENV] = env
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
@@ -120,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exc.code if isinstance(exc.code, int) else 0
         _quiet_libraries()
         try:
-            code = int(args.func(args) or 0)  # every command and action sets func
+            with _limits(args.limit):
+                code = int(args.func(args) or 0)  # every command and action sets func
             sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
             return code
         except TarjamaError as exc:

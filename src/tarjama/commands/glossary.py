@@ -4,22 +4,34 @@ Every write goes through ``tarjama.glossary.tsv.edit`` (locked against other pro
 afresh, comments, blank lines and row order kept; add appends a row, remove deletes rows) and
 is atomic. A file that does not parse is refused with
 its line number and left byte-for-byte as it was.
+
+``import`` reads the whole file first and reports every problem of it at once, each with its
+line in the file: records the glossary's rules refuse, and source forms another entry already
+has (``tarjama.glossary.importing``); any problem refuses the import, which then changes
+nothing. ``--report`` lists them all and imports nothing; ``--skip-conflicts`` and
+``--conflicts-as-variants`` import the rest of a file whose only problems are such conflicts;
+``--arabic-codes`` names language codes to read as Arabic besides the default set.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tarjama import settings
 from tarjama.commands.common import check_output_path, int_in
 from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS, Glossary, GlossaryEntry
-from tarjama.glossary.files import FORMATS, Options, describe_counts, detect, make
+from tarjama.glossary.files import FORMATS, Imported, Options, describe_counts, detect, make
 from tarjama.glossary.lint import lint_file
 from tarjama.glossary.tsv import edit
 from tarjama.text.arabic import normalize
+
+if TYPE_CHECKING:
+    from tarjama.glossary.importing import ImportPlan
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,7 +78,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="default: from the suffix (.csv is told apart by its first row)")
     p.add_argument("--kind", choices=KINDS, default="concept",
                    help="kind of entries whose file gives none (default: concept)")
-    p.set_defaults(func=cmd_import)
+    p.add_argument("--report", action="store_true",
+                   help="list every problem of the file (refused records, conflicts, what would be cleaned) "
+                   "with its line in the file, and import nothing; exit 1 when there is one")
+    clash = p.add_mutually_exclusive_group()
+    clash.add_argument("--skip-conflicts", action="store_const", const="skip", dest="conflicts",
+                       help="import the rest when a source form is already another entry's: keep that "
+                       "entry, skip this one, and count it")
+    clash.add_argument("--conflicts-as-variants", action="store_const", const="variants", dest="conflicts",
+                       help="where a source form already has another English (one Arabic term, two "
+                       "English terms, as in Weblate's glossaries), add this English to that entry as "
+                       "an English variant")
+    p.add_argument("--arabic-codes", type=_codes, default=(), metavar="CODES",
+                   help="language codes to read as Arabic besides the default set (ar, ar-XX, arb and "
+                   "the regional Arabic codes arz, ars, apc, ary, acm, aeb, afb…), comma-separated")
+    p.set_defaults(func=cmd_import, conflicts="refuse")
 
     p = actions.add_parser("export", parents=[common], help="write the entries for another tool",
                            description=f"Formats — {formats}.")
@@ -86,6 +112,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codes(text: str) -> tuple[str, ...]:
+    """``--arabic-codes arz,ars`` → ("arz", "ars"); each a language tag (private ones included)."""
+    import re
+
+    codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    bad = [c for c in codes if not re.fullmatch(r"[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*", c)]
+    if not codes or bad:
+        raise argparse.ArgumentTypeError(f"expected language codes separated by commas (e.g. arz,ars), "
+                                         f"got {text!r}")
+    return codes
+
+
 def _clashes(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> str | None:
     taken = {normalize(f): e for e in entries for f in e.ar_forms}
     for form in entry.ar_forms:
@@ -93,16 +131,6 @@ def _clashes(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> str | None:
         if other is not None:
             return f"source form {form!r} is already on line {other.line} (→ {other.en!r})"
     return None
-
-
-def _already_mapped(entry: GlossaryEntry, entries: list[GlossaryEntry]) -> bool:
-    """True when every source form of ``entry`` is already in the glossary with the same English.
-
-    Formats that carry only source → target pairs (DeepL, Google) bring back entries without
-    their kind, note or variants; importing them into the glossary they came from adds nothing.
-    """
-    taken = {normalize(f): e.en for e in entries for f in e.ar_forms}
-    return all(taken.get(normalize(f)) == entry.en for f in entry.ar_forms)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -153,26 +181,39 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tarjama.glossary.importing import plan_import
+
     path: Path = args.glossary
     name = detect(args.source, args.format, writing=False)
-    imported = make(name, Options(kind=args.kind)).read(args.source)
-    incoming = imported.entries
-    added = skipped = 0
-    with edit(path, create=True) as (gfile, entries):
-        for entry in incoming:
-            if entry in entries or _already_mapped(entry, entries):
-                skipped += 1
-                continue
-            clash = _clashes(entry, entries)
-            if clash:
-                raise TarjamaError(f"{args.source}: entry {entry.line} ({entry.en!r}): {clash}; "
-                                   f"nothing was imported and {path} was not changed")
-            gfile.append(entry)
-            entries.append(entry)
-            added += 1
+    imported = make(name, Options(kind=args.kind, arabic_codes=args.arabic_codes)).read(args.source)
     label = FORMATS[name].label
+    if args.report:
+        entries = Glossary.load(path).entries if path.exists() else []
+        plan = plan_import(entries, imported.entries, "refuse")
+        return _report(args, imported, plan)
+    with edit(path, create=True) as (gfile, entries):
+        plan = plan_import(entries, imported.entries, args.conflicts)
+        if imported.problems or (plan.clashes and args.conflicts == "refuse"):
+            raise TarjamaError(_refusal(args, imported, plan))
+        for entry in plan.update:
+            gfile.replace(entry)
+        for entry in plan.add:
+            gfile.append(entry)
+    added = len(plan.add)
     print(f"{path}: imported {added} entr{'y' if added == 1 else 'ies'} from {args.source} ({label})"
-          + (f", skipped {skipped} already present" if skipped else ""))
+          + (f", skipped {plan.present} already present" if plan.present else ""))
+    if plan.skipped:
+        print(f"{args.source}: skipped {plan.skipped} entries whose source form another entry already has "
+              f"(--skip-conflicts; `--report` lists them)", file=sys.stderr)
+    if plan.merged:
+        print(f"{args.source}: {plan.merged} English terms added as English variants of the entry that has "
+              "their source form (--conflicts-as-variants)", file=sys.stderr)
+    _notes(args, imported)
+    return 0
+
+
+def _notes(args: argparse.Namespace, imported: Imported, *, notices: bool = True) -> None:
+    """What the reader kept elsewhere, skipped, dropped or cleaned: one line each."""
     if imported.into_note:
         print(f"{args.source}: kept in the note column: {describe_counts(imported.into_note)}",
               file=sys.stderr)
@@ -181,7 +222,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     if imported.dropped:
         print(f"{args.source}: dropped (no column in the glossary): {describe_counts(imported.dropped)}",
               file=sys.stderr)
-    return 0
+    if imported.notices and notices:
+        counts = Counter(p.code for p in imported.notices)
+        first = imported.place(args.source, imported.notices[0].line)
+        print(f"{args.source}: cleaned: {describe_counts(counts)} (first at {first}; `--report` lists them)",
+              file=sys.stderr)
+
+
+def _problem_lines(args: argparse.Namespace, imported: Imported, plan: ImportPlan) -> list[tuple[int, str]]:
+    """Every problem as (line, message), in file order: refused records and clashes."""
+    lines = [(p.line, p.message) for p in imported.problems]
+    lines += [(c.entry.line, c.message(str(args.glossary))) for c in plan.clashes]
+    return sorted(lines, key=lambda pair: pair[0])
+
+
+def _refusal(args: argparse.Namespace, imported: Imported, plan: ImportPlan) -> str:
+    problems = _problem_lines(args, imported, plan)
+    kinds = []
+    if imported.problems:
+        kinds.append(f"{len(imported.problems)} refused record{'s' if len(imported.problems) > 1 else ''}")
+    if plan.clashes:
+        kinds.append(f"{len(plan.clashes)} conflict{'s' if len(plan.clashes) > 1 else ''} with "
+                     "source forms another entry has")
+    line, message = problems[0]
+    return (f"{args.source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} "
+            f"({', '.join(kinds)}); the first, {imported.unit} {line}: {message}; list them all with --report"
+            f"; nothing was imported and {args.glossary} was not changed")
+
+
+def _report(args: argparse.Namespace, imported: Imported, plan: ImportPlan) -> int:
+    """``--report``: every problem of the file with its line, nothing imported."""
+    problems = _problem_lines(args, imported, plan)
+    for line, message in problems:
+        print(f"{imported.place(args.source, line)}: {message}")
+    for notice in imported.notices:
+        print(f"{imported.place(args.source, notice.line)}: cleaned on import: {notice.message}")
+    print(f"{args.source}: {len(imported.entries)} entries read; {len(problems)} problem(s) "
+          f"({len(imported.problems)} refused records, {len(plan.clashes)} conflicts), "
+          f"{len(imported.notices)} cleaned; {len(plan.add)} would be added, {plan.present} already present; "
+          "nothing was imported", file=sys.stderr)
+    _notes(args, imported, notices=False)
+    return 1 if problems else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

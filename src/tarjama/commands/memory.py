@@ -18,6 +18,7 @@ be a new path and is written atomically.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -101,8 +102,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     memory = TranslationMemory(args.memory)
     try:
         report = import_tmx(memory, args.source, glossary)
-    finally:
+    except BaseException:
         memory.close()
+        if new:  # a refused import leaves nothing behind: not even an empty memory
+            for leftover in (args.memory, Path(f"{args.memory}-wal"), Path(f"{args.memory}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        raise
+    memory.close()
     keyed = f"glossary {glossary.path} ({glossary.digest()[:12]})" if glossary is not None else "no glossary"
     print(f"{args.memory}: {'created; ' if new else ''}imported {report.approvals_added} human approvals "
           f"and {report.machine_added} machine translations from {args.source}"
@@ -113,8 +120,15 @@ def cmd_import(args: argparse.Namespace) -> int:
               file=sys.stderr)
     if report.foreign:
         print(f"{args.source}: {report.foreign} units from other tools keyed with {keyed}", file=sys.stderr)
+    if report.coded:
+        print(f"{args.source}: {report.coded} units with inline codes kept them as placeholders "
+              "(<bpt>/<ept> as <gN>…</gN>, <ph>/<it>/<ut> as <xN/>)", file=sys.stderr)
     if report.skipped:
-        print(f"{args.source}: not imported: {describe_counts(report.skipped)}", file=sys.stderr)
+        reasons = ", ".join(f"{why} ×{n} (first on line {report.lines[why]})" if why in report.lines
+                            else f"{why} ×{n}" for why, n in report.skipped.most_common())
+        print(f"{args.source}: not imported: {reasons}", file=sys.stderr)
+    if report.cleaned:
+        print(f"{args.source}: {describe_counts(report.cleaned)}", file=sys.stderr)
     if report.dropped:
         print(f"{args.source}: dropped: {describe_counts(report.dropped)}", file=sys.stderr)
     return 0

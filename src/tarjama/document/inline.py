@@ -366,13 +366,18 @@ def well_nested(pieces: Sequence[Piece]) -> list[Piece]:
     out = list(pieces)
     demote: set[int] = set()
     stack: list[int] = []
+    on_stack: dict[int, int] = {}  # pair → how many times it is open: membership in O(1)
     for piece in out:
         if piece.role == "open":
             stack.append(piece.pair)
-        elif piece.role == "close" and piece.pair in stack:
+            on_stack[piece.pair] = on_stack.get(piece.pair, 0) + 1
+        elif piece.role == "close" and on_stack.get(piece.pair):
             while stack[-1] != piece.pair:
-                demote.add(stack.pop())  # opened inside, closed outside: crosses
+                crossed = stack.pop()  # opened inside, closed outside: crosses
+                on_stack[crossed] -= 1
+                demote.add(crossed)
             stack.pop()
+            on_stack[piece.pair] -= 1
         elif piece.role == "close":
             demote.add(piece.pair)
     return [Piece(p.raw, "atom", p.text, p.pair, p.label) if p.role in ("open", "close") and p.pair in demote
@@ -457,27 +462,33 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
     ]
     items = head + items + tail
     prefix: list[str] = []
-    suffix: list[str] = []
-    # Peel marks that wrap the whole sentence, and line breaks at its edges.
-    while items:
-        first, last = items[0], items[-1]
+    peeled: list[str] = []  # the suffix, innermost first (reversed once peeling is done)
+    # Peel marks that wrap the whole sentence, and line breaks at its edges (two cursors, so
+    # deeply nested markup peels in linear time).
+    lo, hi = 0, len(items)
+    while lo < hi:
+        first, last = items[lo], items[hi - 1]
         if first.role == "break":
             prefix.append(first.raw)
-            items.pop(0)
+            lo += 1
         elif last.role == "break":
-            suffix.insert(0, last.raw)
-            items.pop()
-        elif len(items) > 1 and first.role == "open" and last.role == "close" and first.pair == last.pair:
+            peeled.append(last.raw)
+            hi -= 1
+        elif hi - lo > 1 and first.role == "open" and last.role == "close" and first.pair == last.pair:
             prefix.append(first.raw)
-            suffix.insert(0, last.raw)
-            items = items[1:-1]
+            peeled.append(last.raw)
+            lo, hi = lo + 1, hi - 1
         else:
             break
         # Whitespace uncovered by peeling stays outside the request too.
-        while items and items[0].role == "text" and not items[0].text.strip():
-            prefix.append(items.pop(0).raw)
-        while items and items[-1].role == "text" and not items[-1].text.strip():
-            suffix.insert(0, items.pop().raw)
+        while lo < hi and items[lo].role == "text" and not items[lo].text.strip():
+            prefix.append(items[lo].raw)
+            lo += 1
+        while lo < hi and items[hi - 1].role == "text" and not items[hi - 1].text.strip():
+            peeled.append(items[hi - 1].raw)
+            hi -= 1
+    items = items[lo:hi]
+    suffix = peeled[::-1]
     tags: list[Tag] = []
     number_of: dict[int, int] = {}
     closes_of: dict[int, str] = {p.pair: p.raw for p in items if p.role == "close"}

@@ -18,6 +18,12 @@ link targets, code and URLs never reach an engine.
 Formats with markup of their own (HTML, DOCX, XLIFF: ``tarjama.formats``) hand over their
 paragraphs as pieces of *tagged text* (``document_from_pieces``); such a document is not a
 partition of a file, and its paragraphs are joined with blank lines.
+
+A sentence with no word character of the source language (``text.arabic.has_source_letters``:
+an English quotation in an Arabic article, a Bengali caption, a table's single Latin letter,
+a code) is an ``untouched`` segment: copied as it is, never sent to an engine, and counted
+(``Document.untouched``, with the paragraphs or attributes a format left out for the same
+reason in ``Document.passed``).
 """
 
 from __future__ import annotations
@@ -29,8 +35,12 @@ from pathlib import Path
 
 from tarjama.document import inline, markdown
 from tarjama.document.inline import Inline, Piece, text_piece
+from tarjama.text.arabic import has_source_letters
 from tarjama.text.segment import split_sentences
 from tarjama.text.textio import read_text
+
+# The kind of a segment copied as it is for having no word character of the source language.
+UNTOUCHED = "untouched"
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 # Markdown line markers that are structure, not prose: headings, list bullets, numbers, quotes.
@@ -111,9 +121,16 @@ class Document:
     separators: list[str]
     format: str = "txt"
     path: str | None = None
+    passed: int = 0  # paragraphs a format left out for having no source-language word character
 
     def sentences(self) -> list[tuple[Paragraph, Segment]]:
         return [(p, s) for p in self.paragraphs for s in p.sentences]
+
+    @property
+    def untouched(self) -> int:
+        """Segments (and whole paragraphs a format left out) passed through for having no
+        word character of the source language (module docstring)."""
+        return self.passed + sum(1 for p in self.paragraphs for s in p.segments if s.kind == UNTOUCHED)
 
     def reassemble(self, paragraph_texts: Sequence[str]) -> str:
         """Join translated paragraph texts with the original separators."""
@@ -219,7 +236,8 @@ def _segment_paragraph(ptext: str, markdown_syntax: bool, verbatim: bool) -> lis
     if verbatim:
         return [Segment(0, 0, len(ptext), ptext, "markup")]
     if not markdown_syntax:
-        return [Segment(k, s, e, ptext[s:e]) for k, (s, e) in enumerate(split_sentences(ptext))]
+        return [Segment(k, s, e, ptext[s:e], "sentence" if has_source_letters(ptext[s:e]) else UNTOUCHED)
+                for k, (s, e) in enumerate(split_sentences(ptext))]
     pieces: list[tuple[int, int, str]] = []
     lines = ptext.splitlines(keepends=True)
     table = markdown.is_table(lines)
@@ -256,25 +274,32 @@ def _segment_paragraph(ptext: str, markdown_syntax: bool, verbatim: bool) -> lis
     return segments
 
 
-def _segment(index: int, start: int, pieces: Sequence[Piece], escape: str, collapse: bool = False) -> Segment:
-    """One sentence of pieces: translatable when it has words; an Inline when it has markup."""
+def _segment(index: int, start: int, pieces: Sequence[Piece], escape: str, collapse: bool = False,
+             source: str = "ar") -> Segment:
+    """One sentence of pieces: translatable when it has words of the source language; an Inline
+    when it has markup."""
     raw = "".join(p.raw for p in pieces)
     if not inline.has_words(pieces):
         # A piece with no letter or digit (a rule, a table border, the full stop after a link)
         # is layout; an engine would only garble it.
         return Segment(index, start, start + len(raw), raw, "markup")
+    if not has_source_letters("".join(p.text for p in pieces if p.role == "text"), source):
+        return Segment(index, start, start + len(raw), raw, UNTOUCHED)
     plain = not escape and inline.is_plain(pieces)
     return Segment(index, start, start + len(raw), raw, "sentence",
                    None if plain else inline.build(pieces, escape, collapse))
 
 
 def document_from_pieces(
-    paragraphs: Sequence[Sequence[Piece]], fmt: str, path: str | None = None, *, collapse: bool = False
+    paragraphs: Sequence[Sequence[Piece]], fmt: str, path: str | None = None, *, collapse: bool = False,
+    source: str = "ar", passed: int = 0,
 ) -> Document:
     """A document of tagged-text paragraphs (``tarjama.document.inline``), as HTML, DOCX and XLIFF give them.
 
     Every sentence gets an ``Inline`` that writes its English back as tagged text; ``collapse``
-    makes runs of whitespace one space in what engines read (HTML).
+    makes runs of whitespace one space in what engines read (HTML). ``source`` is the source
+    language (sentences without its word characters are untouched); ``passed`` counts what
+    the format left out for that reason.
     """
     out: list[Paragraph] = []
     start = 0
@@ -283,13 +308,13 @@ def document_from_pieces(
         para = Paragraph(index=i, start=start, text=text)
         offset = 0
         for sentence in inline.split_pieces(list(pieces)):
-            para.segments.append(_segment(len(para.segments), offset, sentence, "xml", collapse))
+            para.segments.append(_segment(len(para.segments), offset, sentence, "xml", collapse, source))
             offset += sum(len(p.raw) for p in sentence)
         out.append(para)
         start += len(text) + 2
     separators = [""] + ["\n\n"] * max(0, len(out) - 1) + ([""] if out else [])
     return Document(text="\n\n".join(p.text for p in out), paragraphs=out, separators=separators or [""],
-                    format=fmt, path=path)
+                    format=fmt, path=path, passed=passed)
 
 
 def _merge_text_pieces(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

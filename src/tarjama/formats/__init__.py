@@ -59,7 +59,8 @@ FORMATS: Registry[type[Format]] = Registry(
 )
 SUFFIXES = {
     ".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl", ".tsv": "tsv", ".html": "html",
-    ".htm": "html", ".docx": "docx", ".xlf": "xliff", ".xliff": "xliff",
+    ".htm": "html", ".docx": "docx", ".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "xliff",
+    ".mqxliff": "xliff",
 }
 
 

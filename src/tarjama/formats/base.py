@@ -35,10 +35,12 @@ INSTALL_HINT = "pip install 'tarjama[formats]'"
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """What a user chooses about reading: the JSONL field and the TSV column to translate."""
+    """What a user chooses about reading: the JSONL field and the TSV column to translate, and
+    the run's direction (source, target language) that files declaring languages must match."""
 
     field_name: str = "text"
     column: str = "text"
+    languages: tuple[str, str] = ("ar", "en")
 
 
 @dataclass

@@ -1,12 +1,18 @@
 """Word documents (``.docx``, with python-docx): paragraphs, runs, tables, headers and footers.
 
-Every paragraph with words is translated: those of the body (tables and nested tables
-included, in document order), then those of the headers and footers. A paragraph reaches
-the engine as tagged text (``tarjama.document.inline``):
+Every paragraph with words of the source language is translated: those of the body (tables
+and nested tables included, in document order), then those of the headers and footers. A
+paragraph without any (English, Bengali, a table's single letters, numbers) is left as it is
+and counted (``Document.passed``). A paragraph reaches the engine as tagged text
+(``tarjama.document.inline``):
 
 * the formatting most of its text has is the paragraph's own; a run formatted otherwise
   (bold, italic, underline, a character style, a colour…) becomes a paired placeholder, and
-  consecutive runs with the same formatting one pair;
+  consecutive runs with the same formatting one pair. Formatting is compared as the English
+  copy will have it (``_key``): what only shapes the Arabic — complex-script bold, italic and
+  size where the plain ones match (``bCs``, ``iCs``, ``szCs``), ``rtl``, ``cs``, the language,
+  font hints, proofing marks (``noProof``, ``w:proofErr``) and revision ids — never splits a
+  run, so Word's fragmentation never becomes a placeholder inside a word;
 * a hyperlink is a pair too (its text translated, its target kept), with the formatting of
   its runs inside it handled the same way;
 * symbols, pictures, footnote and comment references, fields (a page number, a date),
@@ -23,6 +29,11 @@ are switched to left-to-right everywhere (paragraph ``bidi``, run ``rtl``, secti
 and numbering); bold, italic and size set only for complex script (``bCs``, ``iCs``,
 ``szCs``) are set for the English text too, and a run's language becomes ``en-US``.
 Not translated: text boxes, footnotes, endnotes and comments.
+
+Reading is guarded: the file is within the input limit, the archive within the archive limits
+(members, unpacked size, expansion ratio: ``tarjama.text.textio.check_archive``) before
+anything is unpacked, and a part that declares a DOCTYPE (Word never writes one; an entity
+there would silently cut the text after it) is refused with one line.
 """
 
 from __future__ import annotations
@@ -30,6 +41,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +53,8 @@ from tarjama.document import inline
 from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
+from tarjama.text.arabic import has_source_letters
+from tarjama.text.textio import check_archive, read_input
 
 if TYPE_CHECKING:
     from tarjama.document.record import TranslatedDocument
@@ -87,10 +102,31 @@ class _Item:
     link: int = -1  # index of the hyperlink it is inside (-1: none)
 
 
+# What shapes only the Arabic (or nothing visible) in a run's formatting: left out of its key.
+_NOT_IN_KEY = {w(t) for t in ("bCs", "iCs", "szCs", "rtl", "cs", "lang", "noProof", "webHidden", "specVanish",
+                              "eastAsianLayout", "rPrChange")}  # fmt: skip
+_FONT_NOT_IN_KEY = {w(a) for a in ("hint", "cs", "cstheme")}
+
+
 def _key(rpr: Any) -> str:
+    """A run formatting as the English copy will have it (module docstring): runs with equal
+    keys are one run for the engine."""
     from lxml import etree
 
-    return "" if rpr is None else etree.tostring(rpr, encoding="unicode")
+    if rpr is None:
+        return ""
+    view = _english_rpr(copy.deepcopy(rpr))
+    for el in list(view):
+        if el.tag in _NOT_IN_KEY or not isinstance(el.tag, str):
+            view.remove(el)
+        elif el.tag == w("rFonts"):
+            for name in _FONT_NOT_IN_KEY & set(el.attrib):
+                del el.attrib[name]
+            if not el.attrib:
+                view.remove(el)
+    for name in [a for a in view.attrib if "rsid" in a]:
+        del view.attrib[name]
+    return "" if len(view) == 0 else etree.tostring(view, encoding="unicode")
 
 
 _LABELS = (("b", "bold"), ("bCs", "bold"), ("i", "italic"), ("iCs", "italic"), ("u", "underline"),
@@ -184,6 +220,9 @@ class _Paragraph:
 
     def has_words(self) -> bool:
         return any(i.kind == "text" and any(c.isalnum() for c in i.value) for i in self.items)
+
+    def has_source_words(self, language: str) -> bool:
+        return has_source_letters("".join(i.value for i in self.items if i.kind == "text"), language)
 
     def tagged(self, marks: list[_Mark]) -> tuple[list[inline.Piece], dict[int, str]]:
         """The paragraph as tagged-text pieces; new marks are appended to ``marks``."""
@@ -338,14 +377,15 @@ def _to_ltr(root: Any) -> None:
 
 
 class DocxSource(Source):
-    def __init__(self, data: bytes, path: str, unit: Unit) -> None:
+    def __init__(self, data: bytes, path: str, unit: Unit, language: str = "ar") -> None:
         self.data = data
         self.path = path
         self.units = [unit]
+        self.language = language
 
     def render(self, results: Sequence[TranslatedDocument]) -> bytes:
         result = results[0]
-        document, paragraphs, marks, _pieces = _load(self.data, self.path)
+        document, paragraphs, marks, _pieces, _passed = _load(self.data, self.path, self.language)
         if len(paragraphs) != len(result.paragraphs):
             raise TarjamaError(
                 f"{self.path}: read {len(paragraphs)} paragraphs now, {len(result.paragraphs)} before"
@@ -376,11 +416,37 @@ def _header_footer_parts(document: Any) -> list[Any]:
     return [parts[name] for name in sorted(parts)]
 
 
-def _load(data: bytes, path: str) -> tuple[Any, list[_Paragraph], list[_Mark], list[list[inline.Piece]]]:
+def _check_parts(data: bytes, path: str) -> None:
+    """Refuse a package with a part that declares a DOCTYPE (module docstring)."""
+    needles = [b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be")]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with archive.open(info) as part:
+                    tail = b""
+                    while block := part.read(1 << 20):
+                        window = tail + block
+                        if any(needle in window for needle in needles):
+                            raise TarjamaError(
+                                f"{path}: part {info.filename} declares a DOCTYPE, which Word never writes "
+                                "(its entities would cut the text after them, or read other files); tarjama "
+                                "refuses it: open the file in Word or LibreOffice and save it again as .docx"
+                            )
+                        tail = window[-24:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        raise TarjamaError(f"{path}: not a Word .docx file (a damaged archive: {exc}); save it from Word or "
+                           "LibreOffice as .docx") from None
+
+
+def _load(data: bytes, path: str, language: str = "ar") -> tuple[Any, list[_Paragraph], list[_Mark],
+                                                                 list[list[inline.Piece]], int]:
     try:
         import docx
     except ImportError:
         raise TarjamaError(f"{path}: reading .docx needs python-docx; {INSTALL_HINT}") from None
+    _check_parts(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a file that is not a Word document
@@ -394,6 +460,7 @@ def _load(data: bytes, path: str) -> tuple[Any, list[_Paragraph], list[_Mark], l
     paragraphs: list[_Paragraph] = []
     marks: list[_Mark] = [_Mark("atom")]  # placeholders count from 1
     pieces: list[list[inline.Piece]] = []
+    passed = 0
     for tree, part in trees:
         links = {rid: rel.target_ref for rid, rel in part.rels.items() if rel.is_external}
         for p in tree.iter(w("p")):
@@ -402,11 +469,14 @@ def _load(data: bytes, path: str) -> tuple[Any, list[_Paragraph], list[_Mark], l
             para = _Paragraph(p, links)
             if not para.has_words():
                 continue
+            if not para.has_source_words(language):
+                passed += 1
+                continue
             paragraphs.append(para)
     for para in paragraphs:
         para_pieces, para.base = para.tagged(marks)
         pieces.append(para_pieces)
-    return document, paragraphs, marks, pieces
+    return document, paragraphs, marks, pieces, passed
 
 
 class Docx(Format):
@@ -415,12 +485,13 @@ class Docx(Format):
     binary = True
 
     def read(self, path: Path, options: ReadOptions | None = None) -> DocxSource:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise TarjamaError(f"{path}: cannot read ({exc.strerror}); check the path") from None
-        _document, paragraphs, _marks, pieces = _load(data, str(path))
+        language = (options or ReadOptions()).languages[0]
+        data = read_input(path)
+        check_archive(path, "a Word .docx file", "save it from Word or LibreOffice as .docx")
+        _document, paragraphs, _marks, pieces, passed = _load(data, str(path), language)
         if not paragraphs:
-            raise TarjamaError(f"{path}: no text to translate in this Word document")
-        unit = Unit(document_from_pieces(pieces, self.name, str(path)))
-        return DocxSource(data, str(path), unit)
+            raise TarjamaError(f"{path}: no text to translate in this Word document"
+                               + (f" ({passed} paragraphs without {language} words left as they are)"
+                                  if passed else ""))
+        unit = Unit(document_from_pieces(pieces, self.name, str(path), source=language, passed=passed))
+        return DocxSource(data, str(path), unit, language)

@@ -8,7 +8,14 @@ the translated spans are replaced, so everything else comes back byte for byte.
   between block boundaries (``p``, ``li``, ``td``, ``h1``…, ``br`` ends a sentence). Inline
   elements opened and closed inside the run become paired placeholders, the others
   standalone ones; a run without a letter or digit is not touched.
-* The values of ``alt``, ``title`` and ``aria-label`` are translated, each on its own.
+* The values of ``alt``, ``title`` and ``aria-label`` are translated, each on its own, and
+  the ``content`` of the ``<meta>`` elements a shared link is previewed from: ``description``,
+  ``og:title``, ``og:description``, ``og:site_name``, ``og:image:alt``, ``twitter:title``,
+  ``twitter:description``, ``twitter:image:alt`` (``og:locale`` ``ar_XX`` becomes ``en_US``).
+  The ``<title>`` is a paragraph like any other.
+* Text (a run or an attribute value) without a word character of the source language — an
+  English ``title=``, a Latin brand name, a number — is left as it is and counted
+  (``Document.untouched``).
 * Never translated, kept as they are: ``script``, ``style``, ``code``, ``kbd``, ``samp``,
   ``var``, ``pre``, ``textarea``, ``svg``, ``math``, ``template``, and any element with
   ``translate="no"`` (with everything inside it).
@@ -32,12 +39,16 @@ from tarjama.document import inline
 from tarjama.document.model import document_from_pieces, plain_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, Source, Unit
+from tarjama.text.arabic import has_source_letters
 from tarjama.text.textio import read_text
 
 if TYPE_CHECKING:
     from tarjama.document.record import TranslatedDocument
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "aria-label")
+# <meta name|property=…> whose content is text people read (search results, link previews).
+TRANSLATED_META = {"description", "og:title", "og:description", "og:site_name", "og:image:alt",
+                   "twitter:title", "twitter:description", "twitter:image:alt"}  # fmt: skip
 BLOCK = {
     "address", "article", "aside", "blockquote", "body", "caption", "center", "col", "colgroup", "dd",
     "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -170,14 +181,28 @@ def attribute_spans(text: str, token: Token) -> list[tuple[str, int, int, str]]:
     return spans
 
 
-def _switches(name: str, value: str) -> str | None:
-    """The new value of a ``lang``/``dir`` attribute in the English copy, or None."""
+def _switches(name: str, value: str, token: Token | None = None) -> str | None:
+    """The new value of a ``lang``/``dir`` attribute (or ``og:locale``) in the English copy, or None."""
     value = html.unescape(value).strip().lower()
     if name in ("lang", "xml:lang") and value.split("-")[0] == "ar":
         return "en"
     if name == "dir" and value == "rtl":
         return "ltr"
+    if (name == "content" and token is not None and _meta_name(token) == "og:locale"
+            and value.replace("-", "_").split("_")[0] == "ar"):
+        return "en_US"
     return None
+
+
+def _meta_name(token: Token) -> str:
+    """A ``<meta>``'s ``property`` or ``name``, lower-cased ("" for any other tag)."""
+    if token.tag != "meta":
+        return ""
+    return (token.attrs.get("property") or token.attrs.get("name") or "").strip().lower()
+
+
+def _translated(token: Token, name: str) -> bool:
+    return name in TRANSLATED_ATTRIBUTES or (name == "content" and _meta_name(token) in TRANSLATED_META)
 
 
 class HtmlSource(Source):
@@ -198,7 +223,7 @@ class HtmlSource(Source):
             return raw
         edits = []
         for name, start, end, quote in attribute_spans(self.text, token):
-            new = _switches(name, self.text[start:end])
+            new = _switches(name, self.text[start:end], token)
             if (i, name) in values:
                 new = html.escape(values[(i, name)], quote=False).replace(
                     quote or '"', "&#34;" if quote != "'" else "&#39;"
@@ -273,21 +298,23 @@ def _matching_end(tokens: list[Token], i: int) -> int | None:
 
 class Html(Format):
     name = "html"
-    description = "HTML: text, alt/title/aria-label translated, every other byte kept"
+    description = "HTML: text, alt/title/aria-label and link-preview meta translated, every other byte kept"
 
     def read(self, path: Path, options: ReadOptions | None = None) -> HtmlSource:
-        return parse_html(read_text(path), str(path))
+        return parse_html(read_text(path), str(path), (options or ReadOptions()).languages[0])
 
 
-def parse_html(text: str, path: str = "") -> HtmlSource:
+def parse_html(text: str, path: str = "", language: str = "ar") -> HtmlSource:
     """The paragraphs of an HTML text and where each sits (see the module docstring)."""
-    return _Reader(text, path).read()
+    return _Reader(text, path, language).read()
 
 
 class _Reader:
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, language: str = "ar") -> None:
         self.text = text
         self.path = path
+        self.language = language
+        self.passed = 0
         self.tokens = tokenize(text, path)
         self.marks: list[_Mark] = [_Mark("x", -1, -1, "")]  # placeholders count from 1
         self.breaks: set[int] = set()
@@ -353,19 +380,24 @@ class _Reader:
         order = sorted(
             range(len(self.places)), key=lambda k: (self.places[k].start, self.places[k].kind != "run")
         )
-        document = document_from_pieces([self.paragraphs[k] for k in order], "html", self.path or None)
+        document = document_from_pieces([self.paragraphs[k] for k in order], "html", self.path or None,
+                                         source=self.language, passed=self.passed)
         places = [self.places[k] for k in order]
         return HtmlSource(self.text, tokens, self.marks, places, Unit(document), self.rewrite)
 
     def attributes(self, i: int) -> None:
         """Translatable attribute values of tag ``i`` become paragraphs; lang/dir are noted."""
-        for name, start, end, _quote in attribute_spans(self.text, self.tokens[i]):
+        token = self.tokens[i]
+        for name, start, end, _quote in attribute_spans(self.text, token):
             value = html.unescape(self.text[start:end])
-            if name in TRANSLATED_ATTRIBUTES and any(c.isalnum() for c in value):
+            if _translated(token, name) and any(c.isalnum() for c in value):
+                if not has_source_letters(value, self.language):
+                    self.passed += 1  # an English title=, a brand name: left as it is
+                    continue
                 self.places.append(_Place("attr", start, end, i, name))
                 self.paragraphs.append(plain_pieces(_SPACE.sub(" ", value).strip()))
                 self.rewrite.add(i)
-            elif _switches(name, value) is not None:
+            elif _switches(name, value, token) is not None:
                 self.rewrite.add(i)
 
     def flush(self) -> None:
@@ -375,11 +407,12 @@ class _Reader:
             items.pop(0)
         while items and items[-1][2] == "data" and not self.raw(items[-1][0]).strip():
             items.pop()
-        if not any(
-            (what == "data" and any(c.isalnum() for c in self.raw(i)))
-            or (what == "ref" and any(c.isalnum() for c in self.tokens[i].ref))
-            for i, _j, what in items
-        ):
+        words = "".join(self.raw(i) if what == "data" else self.tokens[i].ref
+                        for i, _j, what in items if what in ("data", "ref"))
+        if not any(c.isalnum() for c in words):
+            return
+        if not has_source_letters(words, self.language):
+            self.passed += 1  # English, a number, a brand: left as it is
             return
         tagged: list[str] = []
         opened: list[tuple[str, int, int]] = []  # (tag name, slot in tagged, token)

@@ -2,9 +2,27 @@
 
 Reading and writing both go through translate-toolkit (``translate.storage.xliff.xlifffile``
 for 1.x, ``translate.storage.xliff2.Xliff2File`` for 2.x, chosen by the root's ``version``),
-whose parser never expands entities and never fetches anything; a file that declares
-entities (``<!ENTITY``) is refused outright. The file is written back from the parsed tree,
-so what tarjama does not change keeps its layout.
+whose parser never expands entities and never fetches anything. The file's encoding is
+taken from its byte-order mark or XML declaration (UTF-8, UTF-16, any encoding Python
+knows); a file that declares entities (``<!ENTITY``) is refused outright, in whatever
+encoding. The file is written back from the parsed tree, so what tarjama does not change
+keeps its layout.
+
+* **Languages first**: every ``<file>``'s ``source-language``/``target-language`` (2.x: the
+  root's ``srcLang``/``trgLang``) must be the run's direction — Arabic (``ar``, ``ar-XX``,
+  ``arb``, ``arz``… see ``tarjama.text.interchange``) to English; a missing target language
+  is set to the run's. Anything else (an Xcode export, English → Arabic; a French project)
+  is refused before any work, in one line naming the languages (``check_languages``).
+* **Escaped markup**: a unit whose ``datatype`` (or its file's) is ``html``, ``xhtml``,
+  ``htmlbody``, ``xml`` or ``sgml`` holds markup as escaped text (Angular writes
+  ``&lt;a href="<x id="PH"/>"&gt;``): its tags become placeholders like any inline code (a
+  tag may hold XLIFF codes in its attributes), its character references are read as the
+  characters, and the target gets the tags back as escaped text, with ``<`` and ``>`` of the
+  translation escaped as HTML (``&`` too where it would start a character reference).
+* **Whitespace**: outside ``xml:space="preserve"``, runs of whitespace in a source (the line
+  breaks of the file's layout) are one space before sentences are split, as XML defines.
+* Trados ``.sdlxliff``: a unit's ``seg-source`` (its ``<mrk mtype="seg">`` segments) is read
+  instead of its ``source``, so each translation goes into the matching ``mrk`` of the target.
 
 * One *paragraph* per unit: a 1.x ``trans-unit``, or a 2.x ``segment`` (translate-toolkit's
   unit). Inline codes become placeholders — pairs for elements with translatable text inside
@@ -12,6 +30,8 @@ so what tarjama does not change keeps its layout.
   ``bx``, ``ex``, ``ph``, ``bpt``, ``ept``, ``it``; 2.x ``ph``, ``sc``, ``ec``, ``cp``, ``sm``,
   ``em``; any element with ``translate="no"`` or ``mtype="protected"``), and come back as
   copies of the source's elements in the target.
+* A unit without a word character of the source language (a brand name, a number, an
+  English string in an Arabic file) is left as it is and counted (``Document.untouched``).
 * Translated: units whose target is missing or empty, or in a state before translation
   (1.x ``new``, ``needs-translation``; 2.x ``initial``). Never touched: units with
   ``translate="no"``, units already translated, reviewed or signed off (1.x ``translated``,
@@ -31,10 +51,12 @@ states and notes as above.
 
 from __future__ import annotations
 
+import codecs
 import copy
+import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +64,9 @@ from tarjama.document import inline
 from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
+from tarjama.text.arabic import has_source_letters
+from tarjama.text.interchange import direction_problem
+from tarjama.text.textio import decode_utf8, read_input
 from tarjama.types import TERMS
 
 if TYPE_CHECKING:
@@ -59,7 +84,18 @@ _OPEN_STATES_1 = {None, "", "new", "needs-translation"}
 _OPEN_STATES_2 = {None, "", "initial"}
 _LOCKED_1 = {"final", "signed-off"}
 _LOCKED_2 = {"final", "reviewed"}
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_ROOT = re.compile(r"<(?:[\w.-]+:)?xliff\b")
+# Datatypes whose text holds escaped markup (XLIFF 1.2's list, and the HTML ones tools write).
+ESCAPED_MARKUP = {"html", "xhtml", "htmlbody", "xml", "sgml", "x-html"}
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
+_HTML_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+              "track", "wbr"}  # fmt: skip
+_SPACE = re.compile(r"[ \t\r\n]+")
+_AMBIGUOUS_AMPERSAND = re.compile(r"&(?=#?\w+;?)")
+# A private-use character stands for an XLIFF inline element while escaped markup is parsed.
+_SLOT = 0xF0000
 
 
 def _local(tag: Any) -> str:
@@ -74,21 +110,56 @@ def _toolkit() -> tuple[Any, Any]:
     return xliff, xliff2
 
 
+def _encoding(data: bytes) -> str:
+    """The encoding of an XML file: its byte-order mark, else its declaration, else UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if data.startswith(b"<\x00?\x00"):
+        return "utf-16-le"
+    if data.startswith(b"\x00<\x00?"):
+        return "utf-16-be"
+    declared = _DECLARED.match(data)
+    return declared.group(1).decode("ascii").lower() if declared else "utf-8"
+
+
+def decode_xml(data: bytes, path: str) -> str:
+    """The text of an XML file in its own encoding (``_encoding``); one line when it cannot be read."""
+    encoding = _encoding(data)
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise TarjamaError(f"{path}: declares the encoding {encoding!r}, which tarjama cannot read; "
+                           "save the file as UTF-8") from None
+    if codec == "utf-8":
+        return decode_utf8(data, path)
+    try:
+        return data.decode(codec).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise TarjamaError(f"{path}: not valid {encoding.upper()} at byte {exc.start} (as its byte-order "
+                           "mark or XML declaration says); save the file again, as UTF-8") from None
+
+
 def parse_store(data: bytes, path: str) -> tuple[Any, str]:
     """The translate-toolkit store of an XLIFF file and its major version ("1" or "2")."""
-    if _ENTITY.search(data):
+    text = decode_xml(data, path)
+    if _ENTITY.search(text):
         raise TarjamaError(
             f"{path}: declares XML entities (<!ENTITY); tarjama refuses them (entity expansion attacks); "
             "remove the DOCTYPE's entity declarations"
         )
     xliff, xliff2 = _toolkit()
-    head = data[:2048].decode("utf-8", errors="replace")
-    version = re.search(r"<(?:\w+:)?xliff\b[^>]*\bversion\s*=\s*[\"']([^\"']+)", head)
-    major = "2" if (version and version.group(1).startswith("2")) or NS2 in head else "1"
-    if "<xliff" not in head and ":xliff" not in head:
+    head = re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S)
+    root = _ROOT.search(head)
+    if root is None:
         raise TarjamaError(
             f"{path}: not an XLIFF file (no <xliff> root element); give an .xlf from a CAT tool"
         )
+    version = re.match(r"[^>]*?(?<![\w:.-])version\s*=\s*[\"']([^\"']+)", head[root.end():])
+    major = "2" if (version and version.group(1).startswith("2")) or NS2 in head else "1"
     try:
         store = (xliff2.Xliff2File if major == "2" else xliff.xlifffile).parsestring(data)
     except Exception as exc:  # lxml syntax errors, toolkit validation errors
@@ -96,7 +167,32 @@ def parse_store(data: bytes, path: str) -> tuple[Any, str]:
         line = getattr(exc, "lineno", None)
         where = f"{path}:{line}" if line else path
         raise TarjamaError(f"{where}: not a readable XLIFF {major}.x file ({first[:160]})") from None
+    dtd = store.document.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):  # whatever the text check missed
+        raise TarjamaError(
+            f"{path}: declares XML entities (<!ENTITY); tarjama refuses them (entity expansion attacks); "
+            "remove the DOCTYPE's entity declarations"
+        )
     return store, major
+
+
+def check_languages(store: Any, major: str, path: str, pair: tuple[str, str] = ("ar", "en")) -> None:
+    """Refuse a file whose languages are not the run's ``pair`` (module docstring), before any work."""
+    root = store.document.getroot()
+    if major == "2":
+        files = [(root.get("srcLang"), root.get("trgLang"), "")]
+    else:
+        files = [(f.get("source-language"), f.get("target-language"), f.get("original") or "")
+                 for f in root.iter(f"{{{store.namespace}}}file")]
+    for source, target, original in files:
+        problem = direction_problem(source, target, pair)
+        if problem:
+            inside = f" (<file original={original!r}>)" if original and len(files) > 1 else ""
+            raise TarjamaError(
+                f"{path}{inside}: {problem}; give an XLIFF exported with {pair[0]} as the source language "
+                f"and {pair[1]} (or none) as the target, e.g. source-language=\"{pair[0]}\" "
+                f"target-language=\"{pair[1]}\""
+            )
 
 
 def _state(unit: Any, major: str) -> str | None:
@@ -116,47 +212,214 @@ def is_open(unit: Any, major: str) -> bool:
     if state in (_LOCKED_1 if major == "1" else _LOCKED_2):
         return False  # final or signed off, even with an empty target
     target = unit.get_target_dom()
-    empty = target is None or (not "".join(target.itertext()).strip() and len(target) == 0)
+    empty = target is None or (not "".join(target.itertext()).strip() and (
+        len(target) == 0 or all(_local(c.tag) == "mrk" and c.get("mtype") == "seg" for c in target)
+    ))  # Trados leaves empty <mrk mtype="seg"> segments in the target of an untranslated unit
     return empty or (state in (_OPEN_STATES_1 if major == "1" else _OPEN_STATES_2) and state is not None)
+
+
+def source_element(unit: Any, major: str) -> Any:
+    """What is translated of a unit: its ``source``, or Trados' segmented ``seg-source``."""
+    if major == "1":
+        ns = unit.namespace or NS1
+        segmented = unit.xmlelement.find(f"{{{ns}}}seg-source")
+        if segmented is not None and segmented.find(f".//{{{ns}}}mrk[@mtype='seg']") is not None:
+            return segmented
+    return unit.get_source_dom()
+
+
+def escaped_markup(unit: Any, major: str) -> bool:
+    """Whether a unit's text is escaped markup: its ``datatype``, else its file's (1.x only)."""
+    if major != "1":
+        return False
+    element = unit.xmlelement
+    while element is not None:
+        datatype = element.get("datatype")
+        if datatype:
+            return datatype.strip().lower() in ESCAPED_MARKUP
+        element = element.getparent()
+    return False
+
+
+def preserved(element: Any) -> bool:
+    """Whether whitespace is significant in ``element`` (``xml:space="preserve"`` on it or above)."""
+    while element is not None:
+        space = element.get(f"{{{XML_NS}}}space")
+        if space:
+            return space == "preserve"
+        element = element.getparent()
+    return False
 
 
 @dataclass
 class _Mark:
-    kind: str  # "g" or "x"
+    """What placeholder N of a unit stands for.
+
+    ``kind``: ``g`` (an XLIFF element with text inside, copied around its translation), ``x``
+    (an XLIFF element copied whole) or ``h`` (a tag of escaped markup: ``parts`` are its text
+    and the XLIFF elements inside it; ``close`` the parts of its end tag when it is a pair).
+    """
+
+    kind: str
     element: Any
+    parts: list[Any] = field(default_factory=list)
+    close: list[Any] = field(default_factory=list)
+    name: str = ""
 
 
-def _tagged(element: Any, marks: list[_Mark]) -> str:
-    """The content of a source element as tagged text; inline elements become marks."""
-    out = [inline.xml_text(element.text or "")]
+def _collapse(text: str, collapse: bool) -> str:
+    return _SPACE.sub(" ", text) if collapse else text
+
+
+def _tagged(element: Any, marks: list[_Mark], *, escaped: bool = False, collapse: bool = False) -> str:
+    """The content of a source element as tagged text; inline elements become marks.
+
+    ``escaped``: the text holds escaped markup (module docstring); ``collapse``: runs of
+    whitespace are one space (the source is not ``xml:space="preserve"``).
+    """
+    if escaped:
+        return _tagged_escaped(element, marks, collapse)
+    out = [inline.xml_text(_collapse(element.text or "", collapse))]
     for child in element:
         if not isinstance(child.tag, str):  # a comment or processing instruction
-            out.append(inline.xml_text(child.tail or ""))
+            out.append(inline.xml_text(_collapse(child.tail or "", collapse)))
             continue
         name = _local(child.tag)
         protected = child.get("translate") == "no" or child.get("mtype") == "protected"
         if name in _PAIRED and not protected:
             marks.append(_Mark("g", child))
             n = len(marks) - 1
-            out.append(f"<g{n}>{_tagged(child, marks)}</g{n}>")
+            out.append(f"<g{n}>{_tagged(child, marks, collapse=collapse)}</g{n}>")
         else:
             marks.append(_Mark("x", child))
             out.append(f"<x{len(marks) - 1}/>")
-        out.append(inline.xml_text(child.tail or ""))
+        out.append(inline.xml_text(_collapse(child.tail or "", collapse)))
+    return "".join(out)
+
+
+def _tagged_escaped(element: Any, marks: list[_Mark], collapse: bool) -> str:
+    """``_tagged`` for a unit of escaped markup: its tags (XLIFF codes inside them included)
+    become marks too, its character references are read as characters."""
+    items: list[Any] = []  # text, or (role, mark number) of an XLIFF element
+
+    def walk(el: Any) -> None:
+        items.append(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str):
+                name = _local(child.tag)
+                protected = child.get("translate") == "no" or child.get("mtype") == "protected"
+                if name in _PAIRED and not protected:
+                    marks.append(_Mark("g", child))
+                    n = len(marks) - 1
+                    items.append(("open", n))
+                    walk(child)
+                    items.append(("close", n))
+                else:
+                    marks.append(_Mark("x", child))
+                    items.append(("atom", len(marks) - 1))
+            items.append(child.tail or "")
+
+    walk(element)
+    slots: list[tuple[str, int]] = []
+    flat: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            flat.append(item)
+        else:
+            flat.append(chr(_SLOT + len(slots)))
+            slots.append(item)
+    text = _collapse("".join(flat), collapse)
+    tags = list(_HTML_TAG.finditer(text))
+    closes: dict[int, int] = {}  # start tag → its end tag (indices into tags)
+    stack: list[tuple[str, int]] = []
+    for k, m in enumerate(tags):
+        name = m.group(2).lower()
+        if m.group(1):
+            match = next((j for j in range(len(stack) - 1, -1, -1) if stack[j][0] == name), None)
+            if match is not None:
+                closes[stack[match][1]] = k
+                del stack[match:]
+        elif not m.group(4) and name not in _HTML_VOID:
+            stack.append((name, k))
+
+    def slot_of(ch: str) -> tuple[str, int] | None:
+        code = ord(ch) - _SLOT
+        return slots[code] if 0 <= code < len(slots) else None
+
+    def placeholder(slot: tuple[str, int]) -> str:
+        role, n = slot
+        return f"<g{n}>" if role == "open" else f"</g{n}>" if role == "close" else f"<x{n}/>"
+
+    def words(piece: str) -> str:
+        out: list[str] = []
+        buffer: list[str] = []
+        for ch in piece:
+            slot = slot_of(ch)
+            if slot is None:
+                buffer.append(ch)
+                continue
+            out.append(inline.xml_text(html.unescape("".join(buffer))))
+            buffer = []
+            out.append(placeholder(slot))
+        out.append(inline.xml_text(html.unescape("".join(buffer))))
+        return "".join(out)
+
+    def parts(raw: str) -> list[Any]:
+        """A tag's text with the XLIFF elements inside it (a pair's element once, at its start)."""
+        out: list[Any] = []
+        for ch in raw:
+            slot = slot_of(ch)
+            if slot is None:
+                if out and isinstance(out[-1], str):
+                    out[-1] += ch
+                else:
+                    out.append(ch)
+            elif slot[0] != "close":
+                out.append(marks[slot[1]].element)
+        return out
+
+    out: list[str] = []
+    pos = 0
+    number_of: dict[int, int] = {}
+    for k, m in enumerate(tags):
+        out.append(words(text[pos:m.start()]))
+        pos = m.end()
+        name = m.group(2).lower()
+        if k in number_of:  # the end tag of a pair
+            marks[number_of[k]].close = parts(m.group(0))
+            out.append(f"</g{number_of[k]}>")
+            continue
+        marks.append(_Mark("h", None, parts(m.group(0)), name=name))
+        n = len(marks) - 1
+        if k in closes:
+            number_of[closes[k]] = n
+            out.append(f"<g{n}>")
+        else:
+            out.append(f"<x{n}/>")
+    out.append(words(text[pos:]))
     return "".join(out)
 
 
 def _label(mark: _Mark) -> str:
+    if mark.kind == "h":
+        return f"HTML <{mark.name}>"
     el = mark.element
     name = _local(el.tag)
     shown = el.get("equiv-text") or el.get("disp") or el.get("ctype") or el.get("type") or ""
     return f"XLIFF <{name} id={el.get('id', '?')}>" + (f" ({shown})" if shown else "")
 
 
-def fill(target: Any, translation: str, marks: Sequence[Any]) -> None:
+def escape_markup(text: str) -> str:
+    """Text for escaped markup: ``<`` and ``>`` escaped, and ``&`` where it would start a
+    character reference (a bare ``&`` stays as the source writes it)."""
+    return _AMBIGUOUS_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fill(target: Any, translation: str, marks: Sequence[_Mark], *, escaped: bool = False) -> None:
     """Replace ``target``'s content with ``translation`` (tagged text), marks as element copies.
 
-    ``marks[n]`` is the source element placeholder ``n`` stands for.
+    ``marks[n]`` is what placeholder ``n`` stands for; ``escaped``: the unit holds escaped
+    markup, so the translation's text is escaped as HTML and tags are written as text.
     """
     for child in list(target):
         target.remove(child)
@@ -170,17 +433,29 @@ def fill(target: Any, translation: str, marks: Sequence[Any]) -> None:
         else:
             parent.text = (parent.text or "") + text
 
+    def add_parts(parts: Sequence[Any]) -> None:
+        for part in parts:
+            if isinstance(part, str):
+                add_text(part)
+            else:
+                new = copy.deepcopy(part)
+                new.tail = None
+                stack[-1].append(new)
+
     for kind, value in inline.parse(translation):
         if kind == "text":
-            add_text(str(value))
+            add_text(escape_markup(str(value)) if escaped else str(value))
             continue
-        element = marks[int(value)]  # type: ignore[arg-type]
-        if kind == "atom":
-            new = copy.deepcopy(element)
-            new.tail = None
-            stack[-1].append(new)
+        mark = marks[int(value)]  # type: ignore[arg-type]
+        if mark.kind == "h":
+            if kind in ("atom", "open"):
+                add_parts(mark.parts)
+            elif kind == "close":
+                add_parts(mark.close)
+        elif kind == "atom":
+            add_parts([mark.element])
         elif kind == "open":
-            new = copy.copy(element)
+            new = copy.copy(mark.element)
             for child in list(new):
                 new.remove(child)
             new.text = None
@@ -271,21 +546,23 @@ def serialize(store: Any) -> str:
 
 
 class XliffSource(Source):
-    def __init__(self, store: Any, major: str, units: list[Any], marks: list[list[Any]], unit: Unit,
-                 lang: str = "en") -> None:  # fmt: skip
+    def __init__(self, store: Any, major: str, units: list[Any], marks: list[list[_Mark]], unit: Unit,
+                 lang: str = "en", escaped: list[bool] | None = None) -> None:  # fmt: skip
         self.store = store
         self.major = major
         self.open_units = units
         self.marks = marks
         self.units = [unit]
         self.lang = lang
+        self.escaped = escaped or [False] * len(units)
 
     def render(self, results: Sequence[TranslatedDocument]) -> str:
         result = results[0]
         # XLIFF 2 keeps notes per unit, which may hold several segments: collect them first.
         notes: dict[Any, tuple[Any, list[SentenceResult]]] = {}
-        for unit, marks, paragraph in zip(self.open_units, self.marks, result.paragraphs, strict=True):
-            fill(target_of(unit, self.major, self.lang), paragraph.translation, marks)
+        rows = zip(self.open_units, self.marks, self.escaped, result.paragraphs, strict=True)
+        for unit, marks, escaped, paragraph in rows:
+            fill(target_of(unit, self.major, self.lang), paragraph.translation, marks, escaped=escaped)
             set_state(unit, self.major, review_needed(paragraph), self.lang)
             key = unit.getunitelement() if self.major == "2" else unit.xmlelement
             notes.setdefault(key, (unit, []))[1].extend(paragraph.sentences)
@@ -306,26 +583,33 @@ class Xliff(Format):
     description = "XLIFF 1.2 or 2.x from a CAT tool: empty targets filled, states and notes set"
 
     def read(self, path: Path, options: ReadOptions | None = None) -> XliffSource:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise TarjamaError(f"{path}: cannot read ({exc.strerror}); check the path") from None
-        store, major = parse_store(data, str(path))
+        pair = (options or ReadOptions()).languages
+        store, major = parse_store(read_input(path), str(path))
+        check_languages(store, major, str(path), pair)
         units: list[Any] = []
-        all_marks: list[list[Any]] = []
+        all_marks: list[list[_Mark]] = []
+        flags: list[bool] = []
         paragraphs: list[list[inline.Piece]] = []
+        passed = 0
         for unit in store.units:
-            if not is_open(unit, major) or unit.get_source_dom() is None:
+            source = source_element(unit, major)
+            if not is_open(unit, major) or source is None:
                 continue
             marks: list[_Mark] = [_Mark("x", None)]
-            tagged = _tagged(unit.get_source_dom(), marks)
-            if not any(c.isalnum() for c in inline.strip(tagged)):
+            escaped = escaped_markup(unit, major)
+            tagged = _tagged(source, marks, escaped=escaped, collapse=not preserved(source))
+            words = inline.strip(tagged)
+            if not any(c.isalnum() for c in words):
+                continue
+            if not has_source_letters(words, pair[0]):
+                passed += 1  # nothing of the source language (a brand, a number, a code): not filled
                 continue
             units.append(unit)
-            all_marks.append([m.element for m in marks])
+            all_marks.append(marks)
+            flags.append(escaped)
             paragraphs.append(inline.tagged_pieces(tagged, lambda n, marks=marks: _label(marks[n])))
-        document = document_from_pieces(paragraphs, self.name, str(path))
-        return XliffSource(store, major, units, all_marks, Unit(document))
+        document = document_from_pieces(paragraphs, self.name, str(path), source=pair[0], passed=passed)
+        return XliffSource(store, major, units, all_marks, Unit(document), pair[1], flags)
 
     def export(
         self, result: TranslatedDocument, *, input_format: str, name: str = "", xliff_version: str = "1.2"

@@ -153,6 +153,10 @@ class GlossaryFile:
         self.endings.append(self.newline)
         return len(self.lines)
 
+    def replace(self, entry: GlossaryEntry) -> None:
+        """Write ``entry`` over its own row (``entry.line``), e.g. with a variant added."""
+        self.lines[entry.line - 1] = self.row_text(entry)
+
     def remove_lines(self, numbers: set[int]) -> None:
         pairs = enumerate(zip(self.lines, self.endings, strict=True), start=1)
         kept = [pair for i, pair in pairs if i not in numbers]

@@ -22,7 +22,8 @@ the writer, and a process killed at any point loses at most the batch in flight.
 ``synchronous=NORMAL`` is enough for that: it survives a killed process; only a power cut can
 drop the last commits, and then those segments are simply translated again.
 
-``machine_rows``, ``approval_rows`` and ``add_records`` read and add whole memories; TMX
+``machine_rows``, ``approval_rows`` (``iter_*`` one row at a time) and ``add_stream`` read and
+add whole memories; TMX
 export and import (``tarjama memory export|import``) are built on them in ``tarjama.memory.tmx``.
 
 A machine row, once written, is never changed (``INSERT OR IGNORE`` on its key): writing the
@@ -50,7 +51,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -168,6 +169,16 @@ class MachineRow:
     terms: dict[str, Any] | None
     seconds: float
     created: float
+
+
+@dataclass
+class Added:
+    """What ``add_stream`` added, and what it found already present."""
+
+    machine: int = 0
+    machine_present: int = 0
+    approvals: int = 0
+    approvals_present: int = 0
 
 
 def _guarded(method: F) -> F:
@@ -448,37 +459,44 @@ class TranslationMemory:
 
     # -- whole-memory reading and bulk import (TMX export/import: tarjama.memory.tmx) ----------------
 
-    @_guarded
     def machine_rows(self) -> list[MachineRow]:
         """Every machine translation, of every engine and glossary, with its engine identity."""
-        rows = self._db.execute(
-            "SELECT s.engine, e.identity, s.glossary, s.key, s.source, s.hints, s.translation, s.notes, "
-            "s.terms, s.seconds, s.created FROM segments s LEFT JOIN engines e ON e.engine = s.engine "
-            "ORDER BY s.created, s.engine, s.glossary, s.key"
-        )
-        return [
-            MachineRow(eng, json.loads(ident) if ident else None, gl, key, src,
-                       tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
-                       tr, [str(Note.load(n)) for n in json.loads(notes)],
-                       json.loads(terms) if terms else None,
-                       secs, created)
-            for eng, ident, gl, key, src, hints, tr, notes, terms, secs, created in rows
-        ]
+        return list(self.iter_machine_rows())
 
-    @_guarded
+    def iter_machine_rows(self) -> Iterator[MachineRow]:
+        """``machine_rows`` one row at a time (memory stays flat whatever the memory's size)."""
+        try:
+            rows = self._db.execute(
+                "SELECT s.engine, e.identity, s.glossary, s.key, s.source, s.hints, s.translation, s.notes, "
+                "s.terms, s.seconds, s.created FROM segments s LEFT JOIN engines e ON e.engine = s.engine "
+                "ORDER BY s.created, s.engine, s.glossary, s.key"
+            )
+            for eng, ident, gl, key, src, hints, tr, notes, terms, secs, created in rows:
+                yield MachineRow(eng, json.loads(ident) if ident else None, gl, key, src,
+                                 tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
+                                 tr, [str(Note.load(n)) for n in json.loads(notes)],
+                                 json.loads(terms) if terms else None, secs, created)
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
     def approval_rows(self) -> list[tuple[str, Approval]]:
         """Every approval with its glossary digest, oldest first (history included)."""
+        return list(self.iter_approval_rows())
+
+    def iter_approval_rows(self) -> Iterator[tuple[str, Approval]]:
+        """``approval_rows`` one row at a time."""
         if not self.has_approvals:
-            return []
-        rows = self._db.execute(
-            "SELECT glossary, key, source, translation, editor, approved, machine, engine, via, note, hints "
-            "FROM approvals ORDER BY id"
-        )
-        return [
-            (g, Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
-                         tuple(tuple(h) for h in json.loads(hints))))  # type: ignore[misc]
-            for g, k, s, t, e, a, m, eng, v, n, hints in rows
-        ]
+            return
+        try:
+            rows = self._db.execute(
+                "SELECT glossary, key, source, translation, editor, approved, machine, engine, via, note, "
+                "hints FROM approvals ORDER BY id"
+            )
+            for g, k, s, t, e, a, m, eng, v, n, hints in rows:
+                yield g, Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
+                                  tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
 
     @_guarded
     def machine_translation(self, engine: str, glossary: str, key: str) -> str | None:
@@ -489,39 +507,59 @@ class TranslationMemory:
         ).fetchone()
         return row[0] if row else None
 
-    @_guarded
     def add_records(
         self, machine: Sequence[MachineRow], approvals: Sequence[tuple[str, Approval]]
     ) -> tuple[int, int]:
         """Add rows from another memory in one transaction; return (machine added, approvals added).
 
+        See ``add_stream``: every approval here is dated.
+        """
+        added = self.add_stream([*machine, *((g, a, False) for g, a in approvals)])
+        return added.machine, added.approvals
+
+    @_guarded
+    def add_stream(self, records: Iterable[MachineRow | tuple[str, Approval, bool]]) -> Added:
+        """Add rows as ``records`` yields them, all in one transaction (an exception from the
+        iterable, or any error, adds nothing).
+
         A machine row whose engine, glossary and key are already present is kept as it is; an
         approval identical to one already recorded (glossary, key, translation, editor, time)
-        is not added twice, so importing the same file again changes nothing.
+        is not added twice, so importing the same file again changes nothing. An approval
+        given with ``True`` is *undated* (its file gave no time, so ``approved`` is the time of
+        the import): it is present when the same glossary, key, translation and editor are
+        recorded at any time.
         """
         if self.readonly:
             raise TarjamaError(f"{self.path}: opened read-only; cannot import into it")
-        added_machine = added_approvals = 0
+        added = Added()
         with self._db:
-            for row in machine:
-                if row.identity is not None:
-                    identity = json.dumps(row.identity, sort_keys=True, ensure_ascii=False)
-                    self._db.execute("INSERT OR IGNORE INTO engines VALUES (?, ?)", (row.engine, identity))
-                cursor = self._db.execute(
-                    f"INSERT OR IGNORE INTO segments ({_SEGMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
-                    (row.engine, row.glossary, row.key, row.source,
-                     json.dumps([list(h) for h in row.hints], ensure_ascii=False), row.translation,
-                     json.dumps(row.notes, ensure_ascii=False),
-                     None if row.terms is None else json.dumps(row.terms, ensure_ascii=False),
-                     row.seconds, row.created, None, None),
-                )
-                added_machine += cursor.rowcount
-            for glossary, a in approvals:
+            for record in records:
+                if isinstance(record, MachineRow):
+                    row = record
+                    if row.identity is not None:
+                        identity = json.dumps(row.identity, sort_keys=True, ensure_ascii=False)
+                        self._db.execute("INSERT OR IGNORE INTO engines VALUES (?, ?)",
+                                         (row.engine, identity))
+                    cursor = self._db.execute(
+                        f"INSERT OR IGNORE INTO segments ({_SEGMENT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
+                        (row.engine, row.glossary, row.key, row.source,
+                         json.dumps([list(h) for h in row.hints], ensure_ascii=False), row.translation,
+                         json.dumps(row.notes, ensure_ascii=False),
+                         None if row.terms is None else json.dumps(row.terms, ensure_ascii=False),
+                         row.seconds, row.created, None, None),
+                    )
+                    added.machine += cursor.rowcount
+                    added.machine_present += 1 - cursor.rowcount
+                    continue
+                glossary, a, undated = record
+                same = ("SELECT 1 FROM approvals WHERE glossary = ? AND key = ? AND translation = ? "
+                        "AND editor = ?")
                 present = self._db.execute(
-                    "SELECT 1 FROM approvals WHERE glossary = ? AND key = ? AND translation = ? "
-                    "AND editor = ? AND approved = ?", (glossary, a.key, a.translation, a.editor, a.approved),
+                    same if undated else same + " AND approved = ?",
+                    (glossary, a.key, a.translation, a.editor, *(() if undated else (a.approved,))),
                 ).fetchone()
                 if present:
+                    added.approvals_present += 1
                     continue
                 self._db.execute(
                     "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, "
@@ -530,9 +568,9 @@ class TranslationMemory:
                      a.translation, a.editor, a.approved, a.machine,
                      None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note),
                 )
-                added_approvals += 1
+                added.approvals += 1
         self.has_approvals = self._table_exists("approvals")
-        return added_machine, added_approvals
+        return added
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

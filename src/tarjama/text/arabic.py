@@ -10,6 +10,9 @@ copy of its own.
   word character* (``WORD``) is a letter or an Arabic-Indic or extended (Persian) digit.
 * **Script detection**: ``arabic_share`` is the share of a text's letters that are Arabic
   script; a text is Arabic (``is_arabic_text``) when more than half of its letters are.
+  ``has_source_letters`` says whether a text holds anything of a source language to
+  translate: for Arabic, an Arabic word character (a letter, or an Arabic-Indic digit); for
+  English, a Latin letter. A document's segment without one passes through untouched.
 * **The normalised view** (``normalize_with_offsets``) is what matching compares: tatweel,
   diacritics (shadda included) and invisible format characters (bidi marks, ZWNJ/ZWJ) are
   removed; أ إ آ ٱ become ا, ى becomes ي, ة becomes ه (Persian ی and ک become ي and ك); every
@@ -82,6 +85,16 @@ def has_arabic_word(text: str) -> bool:
 def arabic_word_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds Arabic words (the runs ``has_arabic_word`` looks for)."""
     return [m.span() for m in _ARABIC_WORD_RUN.finditer(text)]
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def has_source_letters(text: str, language: str = "ar") -> bool:
+    """Whether ``text`` holds a word character of ``language`` ("ar" or "en"; see the module)."""
+    if language == "en":
+        return _LATIN_LETTER.search(text) is not None
+    return WORD_CHAR_RE.search(text) is not None
 
 
 def western_digits(text: str) -> str:

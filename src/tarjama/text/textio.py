@@ -16,6 +16,18 @@ Append-only logs (the translate journal, a batch's ``provenance.jsonl``) are wri
 torn some other way (a power cut) is cut back to its last complete line before the next
 append, so a new record never joins a torn one. JSON Lines are split on line feeds only
 (``numbered_lines``): U+2028, U+0085 and the like are text inside a record, not line ends.
+
+**Limits** (``LIMITS``, the one place they live): every input file is read through
+``read_input`` (``read_text`` and the XML readers use it), which refuses a file over
+``input`` bytes (default 256 MiB) — a regular file by its size before reading, a pipe or
+device (``/dev/zero``) after reading one byte more than the limit — and every archive
+(``.docx``, ``.xlsx``) is checked by ``check_archive`` from its central directory before
+anything is unpacked: at most ``entries`` members (default 10,000), at most ``unpacked``
+bytes in all (default 1 GiB), and no member over 1 MiB that expands more than ``ratio``
+times (default 100, Apache POI's rule against zip bombs). Each refusal is one line naming
+the limit and how to raise it: the environment variable ``TARJAMA_LIMITS`` or the global
+option ``tarjama --limit NAME=VALUE`` (``input=1G``, ``unpacked=4G``, ``entries=50000``,
+``ratio=500``; sizes take K, M, G).
 """
 
 from __future__ import annotations
@@ -25,7 +37,9 @@ import os
 import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO
 
@@ -85,18 +99,198 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
         yield number, line.removesuffix("\r")
 
 
+# --- limits -----------------------------------------------------------------------------------
+
+LIMITS_ENV = "TARJAMA_LIMITS"
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+# A member smaller than this is never refused for its ratio (small XML parts compress well).
+RATIO_GRACE = 1 << 20
+
+
+@dataclass
+class Limits:
+    """How much tarjama reads of one input (see the module docstring)."""
+
+    input: int = 256 << 20      # bytes of one input file
+    unpacked: int = 1 << 30     # bytes an archive unpacks to, all members together
+    entries: int = 10_000       # members of an archive
+    ratio: int = 100            # how many times a member (over RATIO_GRACE) may expand
+
+    def set(self, setting: str, where: str = "--limit") -> None:
+        """Apply one ``NAME=VALUE`` setting (``input=1G``); a bad one is one clear error."""
+        name, _, value = setting.partition("=")
+        name = name.strip().lower()
+        names = [f.name for f in fields(self) if f.name != "error"]
+        if name not in names or not value.strip():
+            raise TarjamaError(f"{where} {setting!r}: expected NAME=VALUE with NAME one of "
+                               f"{', '.join(names)} (e.g. input=1G, entries=50000)")
+        number = parse_size(value)
+        if number is None or number < 1:
+            raise TarjamaError(f"{where} {setting!r}: {value!r} is not a positive size "
+                               "(e.g. 512M, 2G, 50000)")
+        setattr(self, name, number)
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults with ``TARJAMA_LIMITS`` applied; a bad setting is reported when a file is read."""
+        limits = cls()
+        try:
+            for setting in filter(None, (s.strip() for s in os.environ.get(LIMITS_ENV, "").split(","))):
+                limits.set(setting, LIMITS_ENV)
+        except TarjamaError as exc:
+            limits.error = str(exc)
+        return limits
+
+    error: str = ""  # a bad TARJAMA_LIMITS setting, raised by the readers
+
+    def check(self) -> None:
+        if self.error:
+            raise TarjamaError(self.error)
+
+
+def parse_size(text: str) -> int | None:
+    """``512M`` → 536870912; ``50000`` → 50000; None when it is not a size."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text.lower())
+    if not match:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def size_text(n: int) -> str:
+    """A byte count as people read it: 256 MiB, 1.5 GiB, 900 bytes."""
+    for unit, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+        if n >= unit:
+            value = n / unit
+            return f"{value:.0f} {name}" if value == int(value) or value >= 100 else f"{value:.1f} {name}"
+    return f"{n} bytes"
+
+
+LIMITS = Limits.from_env()
+
+
+def _raise_hint(name: str, needed: int | None = None) -> str:
+    """How to raise limit ``name`` above ``needed`` (twice it, in the unit people type)."""
+    if needed is None:
+        value = "SIZE"
+    elif name in ("entries", "ratio"):
+        value = str(needed * 2)
+    else:
+        unit, letter = (1 << 30, "G") if needed * 2 >= 1 << 30 else (1 << 20, "M")
+        value = f"{-(-needed * 2 // unit)}{letter}"
+    return (f"if the file is what you meant, raise the limit: tarjama --limit {name}={value} COMMAND … "
+            f"(or {LIMITS_ENV}={name}={value})")
+
+
+def read_input(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an input file, refused with one line when over ``LIMITS.input``.
+
+    Errors (missing, a folder, unreadable, too large) are one ``TarjamaError`` each.
+    """
+    return b"".join(input_blocks(path, 16 << 20))
+
+
+def input_blocks(path: str | os.PathLike[str], block: int = 1 << 20) -> Iterator[bytes]:
+    """An input file in blocks (for streaming readers), refused like ``read_input`` when over
+    ``LIMITS.input``; an empty file gives no block."""
+    p = Path(path)
+    LIMITS.check()
+    limit = LIMITS.input
+    try:
+        fh = open(p, "rb")  # noqa: SIM115 - closed below, the generator may stop early
+    except FileNotFoundError:
+        raise TarjamaError(f"{p}: file not found; check the path") from None
+    except IsADirectoryError:
+        raise TarjamaError(f"{p}: is a directory, expected a file") from None
+    except PermissionError:
+        raise TarjamaError(f"{p}: permission denied; check the file's read permission") from None
+    except OSError as exc:
+        raise TarjamaError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        regular = os.path.isfile(p)
+        if regular and size > limit:
+            raise TarjamaError(f"{p}: the file is {size_text(size)}, over the input limit of "
+                               f"{size_text(limit)}; {_raise_hint('input', size)}")
+        total = 0
+        while True:
+            try:
+                data = fh.read(block)
+            except OSError as exc:
+                raise TarjamaError(f"{p}: cannot read ({exc.strerror or exc})") from None
+            if not data:
+                return
+            total += len(data)
+            if total > limit:
+                device = "" if regular else ", and it is not a regular file (a device or a pipe)"
+                raise TarjamaError(f"{p}: more than {size_text(limit)} to read (the input limit){device}; "
+                                   f"check the path, or {_raise_hint('input')}")
+            yield data
+
+
+def check_input(path: str | os.PathLike[str]) -> None:
+    """``read_input``'s checks (it exists, it is readable, it is within the input limit)
+    without reading the file, for readers that open it themselves."""
+    blocks = input_blocks(path, 1)
+    try:
+        next(blocks, None)
+    finally:
+        blocks.close()
+
+
+def check_archive(path: str | os.PathLike[str], what: str, fix: str) -> None:
+    """Refuse a ZIP archive that breaks ``LIMITS`` (``what``: "a Word document", "an XLSX
+    workbook", for the message when it is not an archive at all, with ``fix``).
+
+    Read from the central directory only, before anything is unpacked.
+    """
+    LIMITS.check()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except FileNotFoundError:
+        raise TarjamaError(f"{path}: file not found; check the path") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TarjamaError(f"{path}: not {what} (not a ZIP archive: {exc}); {fix}") from None
+    if len(infos) > LIMITS.entries:
+        raise TarjamaError(f"{path}: holds {len(infos):,} archive members, over the limit of "
+                           f"{LIMITS.entries:,} (a zip bomb?); {_raise_hint('entries', len(infos))}")
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > LIMITS.unpacked:
+        raise TarjamaError(f"{path}: would unpack to {size_text(unpacked)}, over the limit of "
+                           f"{size_text(LIMITS.unpacked)} (a zip bomb?); {_raise_hint('unpacked', unpacked)}")
+    for info in infos:
+        if info.file_size > RATIO_GRACE and info.file_size > LIMITS.ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise TarjamaError(
+                f"{path}: archive member {info.filename} expands {ratio:,} times "
+                f"({size_text(info.compress_size)} → {size_text(info.file_size)}), over the limit of "
+                f"{LIMITS.ratio} times (a zip bomb?); {_raise_hint('ratio', ratio)}")
+
+
+def utf8_error(path: str | os.PathLike[str], data: bytes, at: int, *, byte_base: int = 0,
+               line_base: int = 0, column_base: int = 0) -> TarjamaError:
+    """The one-line refusal of the bad UTF-8 byte ``data[at]`` (line, byte and column in the file).
+
+    For a file read in blocks, ``data`` is one block: ``byte_base`` is its offset in the file,
+    ``line_base`` the line feeds before it and ``column_base`` the bytes of its first line that
+    came before it.
+    """
+    line = line_base + data.count(b"\n", 0, at) + 1
+    line_start = data.rfind(b"\n", 0, at) + 1
+    column = at - line_start + 1 + (column_base if line_start == 0 else 0)
+    return TarjamaError(
+        f"{path}: not valid UTF-8 at line {line}, byte {byte_base + at} "
+        f"(column byte {column}, value 0x{data[at]:02x}); "
+        "re-save the file as UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8)"
+    )
+
+
 def decode_utf8(data: bytes, path: str | os.PathLike[str]) -> str:
     """Decode ``data`` as strict UTF-8 or raise a TarjamaError naming line and byte."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        raise TarjamaError(
-            f"{path}: not valid UTF-8 at line {line}, byte {exc.start} "
-            f"(column byte {exc.start - line_start + 1}, value 0x{data[exc.start]:02x}); "
-            "re-save the file as UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8)"
-        ) from None
+        raise utf8_error(path, data, exc.start) from None
     # A byte-order mark is an encoding artefact, not content.
     return text.removeprefix("\ufeff")
 
@@ -111,16 +305,7 @@ def read_text(
     every one).
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise TarjamaError(f"{p}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise TarjamaError(f"{p}: is a directory, expected a text file") from None
-    except PermissionError:
-        raise TarjamaError(f"{p}: permission denied; check the file's read permission") from None
-    except OSError as exc:
-        raise TarjamaError(f"{p}: cannot read ({exc.strerror})") from None
+    data = read_input(p)
     text = decode_utf8(data, p)
     if not allow_controls:
         check_controls(text, str(p), byte_base=3 if data.startswith(b"\xef\xbb\xbf") else 0)

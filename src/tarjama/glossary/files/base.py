@@ -11,7 +11,11 @@ return a report of what the other side could not carry, so the command can say i
 * ``Exported.left_out`` — what the format cannot hold (a DeepL glossary has no notes).
 
 Every record is validated by ``entry_from_values`` (``tarjama.glossary.entry``), the same
-rule as a TSV row, and a bad record is one ``TarjamaError`` naming its place in the file.
+rule as a TSV row. A reader does not stop at a bad record: every record's problem goes into
+``Imported.problems`` with the record's real line in the file (a row number in a workbook),
+so one run reports them all (``tarjama glossary import --report``); what validation cleaned
+(bidi controls, stray spaces) goes into ``Imported.notices``. Problems of the whole file (not
+XML, no header, no Arabic side) are still one ``TarjamaError``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Options:
 
     tbx_version: int = 3        # TBX written: 2 (TBX-Basic 2008, <martif>) or 3 (TBX 2019, <tbx>)
     kind: str = "concept"       # kind of imported entries whose file does not give one
+    arabic_codes: tuple[str, ...] = ()  # language codes read as Arabic besides the default set
 
 
 @dataclass
@@ -42,6 +47,30 @@ class Imported:
     dropped: Counter[str] = field(default_factory=Counter)
     into_note: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # records not imported, and why
+    problems: list[Problem] = field(default_factory=list)  # records refused, with their lines
+    notices: list[Problem] = field(default_factory=list)  # what validation cleaned, with lines
+    unit: str = "line"  # what Problem.line counts: "line" of the file, or "row" of a sheet
+
+    def place(self, path: str | os.PathLike[str], line: int) -> str:
+        """``path:12`` for a line of the file, ``path: row 12`` for a sheet's row."""
+        return f"{path}:{line}" if self.unit == "line" else f"{path}: {self.unit} {line}"
+
+    def collect(self, values: dict[str, str], line: int) -> GlossaryEntry | None:
+        """The entry for one record's cells, validated like a TSV row; a refused record's problems
+        go into ``problems`` (one line for the record), cleaned ones into ``notices``."""
+        found: list[Problem] = []
+        entry = entry_from_values(values, line, found)
+        fatal = [p for p in found if p.fatal]
+        if entry is None or fatal:
+            self.problems.append(Problem(line, (fatal or found)[0].code,
+                                         "; ".join(p.message for p in fatal or found), True))
+            return None
+        self.notices += found
+        return entry
+
+    def refuse(self, line: int, code: str, message: str) -> None:
+        """A record that cannot be read at all (too many cells, one field…)."""
+        self.problems.append(Problem(line, code, message, True))
 
 
 @dataclass
@@ -71,45 +100,42 @@ class GlossaryFormat(abc.ABC):
     def write(self, entries: list[GlossaryEntry], path: str | os.PathLike[str]) -> Exported: ...
 
 
-def checked(values: dict[str, str], where: str, number: int) -> GlossaryEntry:
-    """The entry for one record's cells, validated like a TSV row; a fatal problem raises."""
-    problems: list[Problem] = []
-    entry = entry_from_values(values, number, problems)
-    fatal = [p for p in problems if p.fatal]
-    if entry is None or fatal:
-        raise TarjamaError(f"{where}: {(fatal or problems)[0].message}")
-    return entry
-
-
 def describe_counts(counts: Counter[str]) -> str:
     """``Counter({"a": 2, "b": 1})`` → ``a ×2, b ×1`` (most frequent first)."""
     return ", ".join(f"{name} ×{n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def group_by_target(pairs: list[tuple[int, str, str, str]], where: str, kind: str) -> list[GlossaryEntry]:
+def group_by_target(
+    pairs: list[tuple[int, str, str, str]], result: Imported, kind: str
+) -> list[GlossaryEntry]:
     """Entries from (line, source form, English, note) rows: one entry per English and note.
 
     The MT-service formats hold one source form per row; rows with the same English (and the
-    same note) become one entry whose forms keep the file's order. A source form given two
-    different English targets is refused: a glossary needs one target per source form.
+    same note) become one entry whose forms keep the file's order. A source form given a
+    second, different English stays a row of its own (an entry at its line), so the import
+    reports it as a conflict like any other (``tarjama glossary import``).
     """
-    first_target: dict[str, tuple[int, str]] = {}
+    first_target: dict[str, str] = {}
     groups: dict[tuple[str, str], GlossaryEntry] = {}
+    out: list[GlossaryEntry] = []
     for line, form, en, note in pairs:
-        row = checked({"ar": form, "en": en, "kind": kind, "note": note}, f"{where}:{line}", line)
+        row = result.collect({"ar": form, "en": en, "kind": kind, "note": note}, line)
+        if row is None:
+            continue
         for each in row.ar_forms:
             seen = first_target.get(each)
-            if seen is not None and seen[1] != row.en:
-                raise TarjamaError(f"{where}:{line}: source {each!r} → {row.en!r} here but → {seen[1]!r} on "
-                                   f"line {seen[0]}; one source form needs one target: keep one of them")
+            if seen is not None and seen != row.en:
+                out.append(GlossaryEntry([each], row.en, kind, row.note, line=line))
+                continue
             if seen is not None:
                 continue  # the same pair twice
-            first_target[each] = (line, row.en)
+            first_target[each] = row.en
             key = (row.en, row.note)
             if key not in groups:
                 groups[key] = GlossaryEntry([], row.en, kind, row.note, line=line)
+                out.append(groups[key])
             groups[key].ar_forms.append(each)
-    return list(groups.values())
+    return out
 
 
 # C0 and C1 control characters and Unicode line breaks: MT services refuse them in glossary entries.

@@ -60,7 +60,7 @@ class CsvFormat(GlossaryFormat):
     def read(self, path: str | os.PathLike[str]) -> Imported:
         records = csv_records(read_text(path), path)
         rows = [(line, [restore_cell(c) for c in cells]) for line, cells in records]
-        return read_rows(rows, str(path), self.options.kind)
+        return read_rows(rows, str(path), self.options.kind, arabic_codes=self.options.arabic_codes)
 
     def write(self, entries: list[GlossaryEntry], path: str | os.PathLike[str]) -> Exported:
         out = io.StringIO()

@@ -55,6 +55,7 @@ class DeeplFormat(GlossaryFormat):
     def read(self, path: str | os.PathLike[str]) -> Imported:
         dropped: Counter[str] = Counter()
         pairs: list[tuple[int, str, str, str]] = []
+        result = Imported([])
         header_done = False
         for line, cells in _records(path):
             if not any(c.strip() for c in cells):
@@ -71,17 +72,20 @@ class DeeplFormat(GlossaryFormat):
                     self._check_direction(cells[0], cells[1], path, line)
                     continue
             if len(cells) < 2:
-                raise TarjamaError(f"{path}:{line}: one field; a DeepL glossary row is source<TAB>target "
-                                   "(source,target in a .csv)")
+                result.refuse(line, "columns", "one field; a DeepL glossary row is source<TAB>target "
+                                               "(source,target in a .csv)")
+                continue
             if len(cells) >= 4 and (cells[2].strip() or cells[3].strip()):
                 self._check_direction(cells[2], cells[3], path, line)
             if len(cells) > 4 and any(c.strip() for c in cells[4:]):
                 dropped["column 5 and later (relevance)"] += 1
             pairs.append((line, cells[0], cells[1], ""))
-        if not pairs:
+        if not pairs and not result.problems:
             raise TarjamaError(f"{path}: no glossary rows; a DeepL glossary has one source<TAB>target "
                                "pair per line")
-        return Imported(group_by_target(pairs, str(path), self.options.kind), dropped=+dropped)
+        result.entries = group_by_target(pairs, result, self.options.kind)
+        result.dropped = +dropped
+        return result
 
     @staticmethod
     def _check_direction(source: str, target: str, path: str | os.PathLike[str], line: int) -> None:

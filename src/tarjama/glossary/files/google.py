@@ -43,9 +43,11 @@ class GoogleFormat(GlossaryFormat):
                                "such as ar,en")
         line, header = records[0]
         names = [h.strip().lstrip("\ufeff").strip() for h in header]
-        sides = [language_side(n) for n in names]
+        arabic = self.options.arabic_codes
+        sides = [language_side(n, arabic) for n in names]
         languages = [n for n in names if n.lower() not in ("pos", "description")]
-        pick_sides(languages, f"{path}:{line} (header row)")
+        pick_sides(languages, f"{path}:{line} (header row)", arabic,
+                   "" if arabic else "; name more Arabic codes with --arabic-codes")
         ar_cols = [i for i, s in enumerate(sides) if s == "ar"]
         en_col = sides.index("en")
         lowered = [n.lower() for n in names]
@@ -53,11 +55,13 @@ class GoogleFormat(GlossaryFormat):
         dropped: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         pairs: list[tuple[int, str, str, str]] = []
+        result = Imported([])
         for number, cells in records[1:]:
             def cell(i: int | None, cells: list[str] = cells) -> str:
                 return cells[i] if i is not None and i < len(cells) else ""
             if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-                raise TarjamaError(f"{path}:{number}: {len(cells)} cells but the header has {len(names)}")
+                result.refuse(number, "columns", f"{len(cells)} cells but the header has {len(names)}")
+                continue
             forms = [cell(i) for i in ar_cols if cell(i).strip()]
             if not forms or not cell(en_col).strip():
                 skipped["row without both an Arabic and an English term"] += 1
@@ -66,8 +70,9 @@ class GoogleFormat(GlossaryFormat):
                 if i not in ar_cols and i not in (en_col, note_col) and cell(i).strip():
                     dropped[f"column {name!r}"] += 1
             pairs += [(number, form, cell(en_col), cell(note_col)) for form in forms]
-        return Imported(group_by_target(pairs, str(path), self.options.kind), dropped=+dropped,
-                        skipped=+skipped)
+        result.entries = group_by_target(pairs, result, self.options.kind)
+        result.dropped, result.skipped = +dropped, +skipped
+        return result
 
     def write(self, entries: list[GlossaryEntry], path: str | os.PathLike[str]) -> Exported:
         rows, report = one_target_rows(entries, "Google Cloud Translation")

@@ -15,17 +15,19 @@ from collections.abc import Iterable, Sequence
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import COLUMNS, GlossaryEntry
-from tarjama.glossary.files.base import Imported, checked
+from tarjama.glossary.files.base import Imported
 from tarjama.text.interchange import ACCEPTED, language_side
 
 
-def header_map(header: Sequence[str], where: str) -> tuple[list[str | None], Counter[str]]:
+def header_map(
+    header: Sequence[str], where: str, arabic_codes: Sequence[str] = ()
+) -> tuple[list[str | None], Counter[str]]:
     """For each header cell, the glossary column it is (or None), and the dropped columns."""
     columns: list[str | None] = []
     dropped: Counter[str] = Counter()
     for cell in header:
         name = cell.strip().lstrip("\ufeff").strip()
-        column = name.lower() if name.lower() in COLUMNS else language_side(name)
+        column = name.lower() if name.lower() in COLUMNS else language_side(name, arabic_codes)
         if column is not None and column in columns:
             raise TarjamaError(f"{where}: the header names the column {column!r} twice ({name!r}); "
                                "keep one")
@@ -41,26 +43,29 @@ def header_map(header: Sequence[str], where: str) -> tuple[list[str | None], Cou
     return columns, dropped
 
 
-def read_rows(rows: Iterable[tuple[int, list[str]]], where: str, kind: str, what: str = "line") -> Imported:
+def read_rows(rows: Iterable[tuple[int, list[str]]], where: str, kind: str, what: str = "line",
+              arabic_codes: Sequence[str] = ()) -> Imported:
     """Entries from numbered rows whose first non-blank row is the header."""
     columns: list[str | None] | None = None
-    result = Imported([])
+    result = Imported([], unit=what)
     for number, cells in rows:
         if not any(c.strip() for c in cells):
             continue
         if columns is None:
             columns, result.dropped = header_map(cells, f"{where}:{number}" if what == "line"
-                                                 else f"{where} {what} {number}")
+                                                 else f"{where} {what} {number}", arabic_codes)
             continue
-        place = f"{where}:{number}" if what == "line" else f"{where} {what} {number}"
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            raise TarjamaError(f"{place}: {len(cells)} cells but the header has {len(columns)}; "
-                               "remove the extra cells or name their column")
+            result.refuse(number, "columns", f"{len(cells)} cells but the header has {len(columns)}; "
+                                             "remove the extra cells or name their column")
+            continue
         values = {"kind": kind}
         for column, cell in zip(columns, cells, strict=False):
             if column is not None:
                 values[column] = cell
-        result.entries.append(checked(values, place, number))
+        entry = result.collect(values, number)
+        if entry is not None:
+            result.entries.append(entry)
     if columns is None:
         raise TarjamaError(f"{where}: no header row and no entries; the file is empty")
     return result

@@ -1,4 +1,4 @@
-"""TBX-Basic, both generations: TBX 2008 (``<martif>``) and TBX 2019 / TBX v3 (``<tbx>``, DCA).
+"""TBX-Basic, both generations: TBX 2008 (``<martif>``) and TBX 2019 / TBX v3 (``<tbx>``, DCA or DCT).
 
 The two generations have one structure under different names, so one reader and one writer
 serve both (``Dialect``):
@@ -6,18 +6,23 @@ serve both (``Dialect``):
 =================  ==========================  ============================
                    TBX 2008 (ISO 30042:2008)   TBX 2019 (ISO 30042:2019)
 =================  ==========================  ============================
-root               ``martif``                  ``tbx style="dca"``
+root               ``martif``                  ``tbx style="dca"|"dct"``
 concept            ``termEntry``               ``conceptEntry``
 language           ``langSet``                 ``langSec``
 term               ``tig`` or ``ntig/termGrp``  ``termSec``
 =================  ==========================  ============================
 
-**Reading** (the generation is told by the root element; TBX 2019 DCT style is refused with
-a message). One concept becomes one entry:
+TBX 2019 comes in two styles: DCA names each data category in a ``type`` attribute
+(``<descrip type="definition">``), DCT makes it an element of the dialect's namespace
+(``<basic:definition>``, ``<basic:administrativeStatus>``). Both are read; a DCT element is
+read as its DCA equivalent (``DCT_CATEGORIES``), so one reader serves both.
 
-* ``ar``: every term of every Arabic language section (``ar``, ``ar-SA``, ``arb``…; see
-  ``tarjama.text.interchange``) in file order — synonyms become ` | ` source forms; Latin-script
-  terms there are source text too;
+**Reading** (the generation is told by the root element), streamed one concept at a time.
+One concept becomes one entry:
+
+* ``ar``: every term of every Arabic language section (``ar``, ``ar-SA``, ``arb``, ``arz``,
+  ``ars``… the default set of ``tarjama.text.interchange``, plus ``--arabic-codes``) in file
+  order — synonyms become ` | ` source forms; Latin-script terms there are source text too;
 * ``en``: the first English term whose ``administrativeStatus`` (or TBX 2008
   ``normativeAuthorization``) is preferred, else the first English term that is not
   deprecated or superseded, else the first; every other English term goes to
@@ -32,8 +37,10 @@ a message). One concept becomes one entry:
 Everything else is dropped and counted per element (``transacGrp``, ``xref``,
 ``descrip[context]``, ``langSet[fr]``, a ``termNote[partOfSpeech]`` other than the one tarjama
 writes for the kind…). A concept without an Arabic or without an English term is skipped and
-counted: term bases are multilingual and rarely complete. A file with no Arabic or no
-English section at all is refused, naming the languages it has.
+counted: term bases are multilingual and rarely complete. A concept whose values break the
+glossary's rules is a problem at the concept's line in the file; every one is reported
+(``Imported.problems``). A file with no Arabic or no English section at all is refused,
+naming the languages it has.
 
 **Writing** (``--tbx-version 2`` or ``3``, default 3): one concept per entry with
 ``<note>kind: …</note>``, the labelled parts of the note back in their elements
@@ -45,8 +52,8 @@ for a concept, else ``properNoun``). So TSV → TBX → TSV is exact, except tha
 parts of a note come back in the order notes, definitions, subjects. A character XML cannot
 carry (a control character) refuses the export with the entry's line.
 
-Parsing goes through ``tarjama.text.interchange.parse_xml`` (entity declarations refused,
-nothing fetched); writing through lxml, atomically.
+Parsing goes through ``tarjama.text.interchange.iter_xml`` (entity declarations refused,
+nothing fetched, the input limit applies); writing through lxml, atomically.
 """
 
 from __future__ import annotations
@@ -58,15 +65,8 @@ from xml.etree.ElementTree import Element
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import KINDS, GlossaryEntry
-from tarjama.glossary.files.base import Exported, GlossaryFormat, Imported, checked
-from tarjama.text.interchange import (
-    language_side,
-    local_name,
-    parse_xml,
-    pick_sides,
-    read_xml_bytes,
-    xml_unsafe,
-)
+from tarjama.glossary.files.base import Exported, GlossaryFormat, Imported
+from tarjama.text.interchange import iter_xml, language_side, local_name, pick_sides, xml_unsafe
 from tarjama.text.textio import atomic_writer
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -90,13 +90,50 @@ class Dialect:
     lang: str
     term_secs: tuple[str, ...]
     namespace: str | None
+    style: str = "dca"
 
     def describe(self) -> str:
-        return "TBX 2008 (martif)" if self.version == 2 else "TBX 2019 (tbx, DCA)"
+        return "TBX 2008 (martif)" if self.version == 2 else f"TBX 2019 (tbx, {self.style.upper()})"
 
 
 TBX2008 = Dialect(2, "martif", "termEntry", "langSet", ("tig", "ntig"), None)
 TBX2019 = Dialect(3, "tbx", "conceptEntry", "langSec", ("termSec",), TBX_NS)
+TBX2019_DCT = Dialect(3, "tbx", "conceptEntry", "langSec", ("termSec",), TBX_NS, "dct")
+# TBX-Basic's data categories as DCT elements → the DCA element and type they stand for.
+DCT_CATEGORIES = {
+    "definition": ("descrip", "definition"),
+    "subjectField": ("descrip", "subjectField"),
+    "context": ("descrip", "context"),
+    "administrativeStatus": ("termNote", "administrativeStatus"),
+    "normativeAuthorization": ("termNote", "normativeAuthorization"),
+    "partOfSpeech": ("termNote", "partOfSpeech"),
+    "termType": ("termNote", "termType"),
+    "grammaticalGender": ("termNote", "grammaticalGender"),
+    "geographicalUsage": ("termNote", "geographicalUsage"),
+    "termLocation": ("termNote", "termLocation"),
+    "customerSubset": ("admin", "customerSubset"),
+    "projectSubset": ("admin", "projectSubset"),
+    "source": ("admin", "source"),
+    "transactionType": ("transacNote", "transactionType"),
+    "responsibility": ("transacNote", "responsibility"),
+    "crossReference": ("ref", "crossReference"),
+    "externalCrossReference": ("xref", "externalCrossReference"),
+    "xGraphic": ("xref", "xGraphic"),
+}
+# The core structure's elements (never data categories).
+_CORE = {"tbx", "martif", "tbxHeader", "martifHeader", "text", "body", "back", "conceptEntry", "termEntry",
+         "langSec", "langSet", "termSec", "tig", "ntig", "termGrp", "term", "note", "descripGrp", "adminGrp",
+         "transacGrp", "termNoteGrp", "date", "descrip", "termNote", "admin", "transac", "transacNote",
+         "ref", "xref", "hi", "foreign", "sc", "ec", "ph"}  # fmt: skip
+
+
+def category(el: Element) -> tuple[str, str]:
+    """(element, type) of a TBX element as DCA writes it: ``<basic:definition>`` (DCT) and
+    ``<descrip type="definition">`` (DCA) both give ``("descrip", "definition")``."""
+    name = local_name(el.tag)
+    if name not in _CORE and name in DCT_CATEGORIES:
+        return DCT_CATEGORIES[name]
+    return name, el.get("type") or ""
 
 
 def split_note(note: str) -> tuple[list[str], list[str], list[str]]:
@@ -125,8 +162,8 @@ def _text(el: Element) -> str:
 
 
 def _label(el: Element) -> str:
-    kind = el.get("type")
-    return f"{local_name(el.tag)}[{kind}]" if kind else local_name(el.tag)
+    name, kind = category(el)
+    return f"{name}[{kind}]" if kind else name
 
 
 def _status_rank(status: str) -> int:
@@ -152,13 +189,15 @@ class _Concept:
 
 
 class _Reader:
-    def __init__(self, dialect: Dialect, result: Imported) -> None:
+    def __init__(self, dialect: Dialect, result: Imported, arabic_codes: tuple[str, ...] = ()) -> None:
         self.d = dialect
         self.result = result
+        self.arabic_codes = arabic_codes
+        self.langs: dict[str, None] = {}  # every language section's code, once
 
     def meta(self, el: Element, c: _Concept, concept_level: bool) -> None:
         """A descriptive element at concept, language or term level."""
-        name, kind, text = local_name(el.tag), el.get("type") or "", _text(el)
+        (name, kind), text = category(el), _text(el)
         if name == "note":
             if concept_level and c.kind is None and text.startswith(KIND_NOTE):
                 c.kind = text.removeprefix(KIND_NOTE).strip()
@@ -184,7 +223,7 @@ class _Reader:
             parts[:0] = list(grp)
         term, rank = "", 1
         for child in parts:
-            name, kind = local_name(child.tag), child.get("type") or ""
+            name, kind = category(child)
             if name == "term":
                 term = _text(child)
             elif name == "termNote" and kind in STATUS_TYPES:
@@ -210,7 +249,8 @@ class _Reader:
                 self.meta(child, c, concept_level=True)
                 continue
             lang = child.get(XML_LANG) or child.get("lang") or ""
-            side = language_side(lang)
+            self.langs.setdefault(lang)
+            side = language_side(lang, self.arabic_codes)
             if side is None:
                 self.result.dropped[f"{self.d.lang}[{lang or 'no language'}]"] += 1
                 continue
@@ -227,55 +267,70 @@ def _dialect(root: Element, path: str | os.PathLike[str]) -> Dialect:
     if name == "martif":
         return TBX2008
     if name == "tbx":
-        if (root.get("style") or "dca").lower() == "dct":
-            raise TarjamaError(f"{path}: a TBX 2019 file in DCT style (data categories as element names); "
-                               "tarjama reads the DCA style: export it again choosing DCA (TBX-Basic)")
-        return TBX2019
+        return TBX2019_DCT if (root.get("style") or "dca").lower() == "dct" else TBX2019
     raise TarjamaError(f"{path}: root element is <{name}>, expected <martif> (TBX 2008) or <tbx> (TBX 2019); "
                        "is this a TBX file?")
 
 
-def read_tbx(path: str | os.PathLike[str], default_kind: str = "concept") -> Imported:
-    root = parse_xml(read_xml_bytes(path), path)
-    dialect = _dialect(root, path)
+def read_tbx(path: str | os.PathLike[str], default_kind: str = "concept",
+             arabic_codes: tuple[str, ...] = ()) -> Imported:
+    """The entries of a TBX file, one concept at a time (module docstring)."""
     result = Imported([])
-    concepts = [el for el in root.iter() if local_name(el.tag) == dialect.entry]
-    langs = [el.get(XML_LANG) or el.get("lang") for el in root.iter() if local_name(el.tag) == dialect.lang]
+    dialect: Dialect | None = None
+    reader: _Reader | None = None
+    concepts = 0
+    for kind, el, line in iter_xml(path, {"termEntry", "conceptEntry"}):
+        if kind == "root":
+            dialect = _dialect(el, path)
+            reader = _Reader(dialect, result, arabic_codes)
+            continue
+        assert dialect is not None and reader is not None
+        if local_name(el.tag) != dialect.entry:
+            continue
+        concepts += 1
+        _concept_entry(reader, el, line, default_kind)
+    if dialect is None or reader is None:
+        raise TarjamaError(f"{path}: no root element; is this a TBX file?")
     if not concepts:
         raise TarjamaError(f"{path}: no <{dialect.entry}> in this {dialect.describe()} file; "
                            "nothing to import")
-    pick_sides(langs, f"{path} ({dialect.describe()})")
-    reader = _Reader(dialect, result)
-    for number, el in enumerate(concepts, start=1):
-        c = reader.concept(el)
-        if not c.ar or not c.en:
-            result.skipped[f"{dialect.entry} without an {'Arabic' if not c.ar else 'English'} term"] += 1
-            continue
-        kind = c.kind
-        subjects = c.subjects
-        if kind is None:
-            named = [s for s in subjects if s.casefold() in KIND_NAMES]
-            if named:
-                kind = KIND_NAMES[named[0].casefold()]
-                subjects = [s for s in subjects if s is not named[0]]
-        kind = kind or default_kind
-        result.into_note["subjectField"] += len(subjects)
-        expected_pos = "noun" if kind == "concept" else "properNoun"
-        result.dropped["termNote[partOfSpeech]"] += sum(p != expected_pos for p in c.pos)
-        ordered = sorted(c.en, key=lambda t: t[1])  # stable: file order within a rank
-        canonical = ordered[0][0]
-        values = {
-            "ar": " | ".join(c.ar),
-            "en": canonical,
-            "kind": kind,
-            "note": join_note(c.notes, c.definitions, subjects),
-            "en_variants": " | ".join(t for t, _ in c.en if t != canonical),
-        }
-        where = f"{path}: {dialect.entry} {number}" + (f" (id {el.get('id')})" if el.get("id") else "")
-        result.entries.append(checked(values, where, number))
+    pick_sides(reader.langs, f"{path} ({dialect.describe()})", arabic_codes,
+               "" if arabic_codes else "; name more Arabic codes with --arabic-codes")
     result.dropped = +result.dropped
     result.into_note = +result.into_note
     return result
+
+
+def _concept_entry(reader: _Reader, el: Element, line: int, default_kind: str) -> None:
+    """One concept as an entry of ``reader.result`` (or a skip, or a problem at ``line``)."""
+    result, dialect = reader.result, reader.d
+    c = reader.concept(el)
+    if not c.ar or not c.en:
+        result.skipped[f"{dialect.entry} without an {'Arabic' if not c.ar else 'English'} term"] += 1
+        return
+    kind = c.kind
+    subjects = c.subjects
+    if kind is None:
+        named = [s for s in subjects if s.casefold() in KIND_NAMES]
+        if named:
+            kind = KIND_NAMES[named[0].casefold()]
+            subjects = [s for s in subjects if s is not named[0]]
+    kind = kind or default_kind
+    result.into_note["subjectField"] += len(subjects)
+    expected_pos = "noun" if kind == "concept" else "properNoun"
+    result.dropped["termNote[partOfSpeech]"] += sum(p != expected_pos for p in c.pos)
+    ordered = sorted(c.en, key=lambda t: t[1])  # stable: file order within a rank
+    canonical = ordered[0][0]
+    values = {
+        "ar": " | ".join(c.ar),
+        "en": canonical,
+        "kind": kind,
+        "note": join_note(c.notes, c.definitions, subjects),
+        "en_variants": " | ".join(t for t, _ in c.en if t != canonical),
+    }
+    entry = result.collect(values, line)
+    if entry is not None:
+        result.entries.append(entry)
 
 
 def write_tbx(entries: list[GlossaryEntry], path: str | os.PathLike[str], version: int = 3) -> Exported:
@@ -352,7 +407,7 @@ class TbxFormat(GlossaryFormat):
     summary = "TBX-Basic: TBX 2008 <martif> or TBX 2019 <tbx> (read both; write --tbx-version 2|3)"
 
     def read(self, path: str | os.PathLike[str]) -> Imported:
-        return read_tbx(path, self.options.kind)
+        return read_tbx(path, self.options.kind, self.options.arabic_codes)
 
     def write(self, entries: list[GlossaryEntry], path: str | os.PathLike[str]) -> Exported:
         return write_tbx(entries, path, self.options.tbx_version)

@@ -8,17 +8,19 @@ style, so Excel and LibreOffice keep it as text even when someone edits it. The 
 is unchanged, so TSV → XLSX → TSV is exact.
 
 Read: the first sheet, with the header rule of ``table`` (other sheets are reported as
-dropped). Numbers and dates become text. A formula cell is refused with its address: tarjama
-reads values only (paste the column as values first). The workbook is a ZIP archive; one
-whose content would unpack to more than ``MAX_UNPACKED`` bytes is refused before openpyxl
-reads it, and openpyxl parses the XML inside with defusedxml (a declared dependency).
+dropped), streamed row by row. Every row the sheet holds is read, whatever its
+``<dimension>`` says (streaming writers leave a stale one; openpyxl's read-only mode would
+stop there). Numbers and dates become text. A formula cell is refused with its address:
+tarjama reads values only (paste the column as values first). The workbook is a ZIP archive,
+checked against the archive limits of ``tarjama.text.textio`` (members, unpacked size,
+expansion ratio) before openpyxl reads it, and openpyxl parses the XML inside with defusedxml
+(a declared dependency).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import zipfile
 from collections import Counter
 
 from tarjama.errors import TarjamaError
@@ -26,9 +28,8 @@ from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.files.base import Exported, GlossaryFormat, Imported
 from tarjama.glossary.files.table import entry_rows, read_rows
 from tarjama.text.interchange import formula_leading
-from tarjama.text.textio import atomic_writer
+from tarjama.text.textio import atomic_writer, check_archive, check_input
 
-MAX_UNPACKED = 256 * 1024 * 1024
 WIDTHS = {"ar": 40, "en": 36, "kind": 14, "note": 60, "en_variants": 40}
 
 
@@ -46,20 +47,6 @@ def _cell_text(cell: object, where: str) -> str:
     return str(value)
 
 
-def _check_archive(path: str | os.PathLike[str]) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except FileNotFoundError:
-        raise TarjamaError(f"{path}: no such file; check the path") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TarjamaError(f"{path}: not an XLSX workbook ({exc}); save it from the spreadsheet as "
-                           "'Excel Workbook (.xlsx)'") from None
-    if unpacked > MAX_UNPACKED:
-        raise TarjamaError(f"{path}: the workbook would unpack to {unpacked:,} bytes (limit "
-                           f"{MAX_UNPACKED:,}); a glossary is far smaller: export only the glossary sheet")
-
-
 class XlsxFormat(GlossaryFormat):
     name = "xlsx"
     label = "XLSX"
@@ -69,16 +56,20 @@ class XlsxFormat(GlossaryFormat):
     def read(self, path: str | os.PathLike[str]) -> Imported:
         import openpyxl
 
-        _check_archive(path)
+        check_input(path)  # the input limit, and one clear line for a missing file
+        check_archive(path, "an XLSX workbook", "save it from the spreadsheet as 'Excel Workbook (.xlsx)'")
         workbook = None
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
             if not workbook.worksheets:
                 raise TarjamaError(f"{path}: the workbook has no sheet")
             sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # read every row, not only those a stale <dimension> names
             where = f"{path}: sheet {sheet.title!r}"
             rows = []
-            for number, row in enumerate(sheet.iter_rows(), start=1):
+            for row in sheet.iter_rows():
+                cells = [c for c in row if getattr(c, "row", None) is not None]
+                number = cells[0].row if cells else (rows[-1][0] + 1 if rows else 1)
                 rows.append((number, [_cell_text(c, where) for c in row]))
             extra = len(workbook.worksheets) - 1
         except TarjamaError:
@@ -89,7 +80,7 @@ class XlsxFormat(GlossaryFormat):
         finally:
             if workbook is not None:
                 workbook.close()
-        result = read_rows(rows, where, self.options.kind, what="row")
+        result = read_rows(rows, where, self.options.kind, what="row", arabic_codes=self.options.arabic_codes)
         if extra:
             result.dropped += Counter({"other sheets": extra})
         return result

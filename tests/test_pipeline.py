@@ -93,3 +93,21 @@ def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
     again = ScriptedEngine(TABLE)
     Translator(again, checks=None).translate_document(parse_text(TEXT), journal=journal)
     assert again.calls == []
+
+
+def test_a_sentence_repeated_in_a_document_is_translated_once_and_placed_everywhere() -> None:
+    engine = ScriptedEngine(TABLE)
+    result = Translator(engine, checks=None).translate_document(parse_text("نعم\n\nمن هنا؟\n\nنعم\n"))
+    assert engine.calls == ["نعم", "من هنا؟"]
+    assert result.text() == "D\n\nC?\n\nD\n"
+    assert [s.cached for s in result.sentences()] == [False, False, True]  # the repeat cost nothing
+
+
+def test_an_engine_for_another_direction_is_refused_before_any_work() -> None:
+    from tarjama.errors import TarjamaError
+    from tarjama.types import EN_AR
+
+    engine = ScriptedEngine(TABLE)
+    with pytest.raises(TarjamaError, match="translates ar-en, not en-ar"):
+        Translator(engine, checks=None, direction=EN_AR)
+    assert engine.calls == []

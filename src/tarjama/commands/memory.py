@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tarjama.commands.common import check_output_path, load_glossary
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import MEMORY_NAME, TranslationMemory, merge_memories
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory, merge_memories, remove_unused
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,8 +101,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     memory = TranslationMemory(args.memory)
     try:
         report = import_tmx(memory, args.source, glossary)
-    finally:
+    except BaseException:
         memory.close()
+        if new:  # a refused import into a new memory leaves no empty memory behind
+            remove_unused(args.memory)
+        raise
+    memory.close()
     keyed = f"glossary {glossary.path} ({glossary.digest()[:12]})" if glossary is not None else "no glossary"
     print(f"{args.memory}: {'created; ' if new else ''}imported {report.approvals_added} human approvals "
           f"and {report.machine_added} machine translations from {args.source}"

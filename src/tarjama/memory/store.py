@@ -43,7 +43,9 @@ remove it (it may hold human approvals).
 ``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
 every machine row once (the first input's row wins a conflict, which is counted), every
 approval once with its history, ordered so that the latest approval of a segment stays the
-latest.
+latest. Approvals from outside — the review page, another memory — pass ``vet_approval`` (the
+glossary's text rules, ``tarjama.text.untrusted``): a merge leaves out, and counts, those it
+refuses.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -151,6 +153,27 @@ class Approval:
     via: str = "review"
     note: str = ""
     hints: tuple[tuple[str, str, str], ...] = ()
+
+
+def vet_approval(approval: Approval) -> tuple[Approval, list[str]]:
+    """An approval from outside (the review page, another memory) under ``tarjama.text.untrusted``'s rules.
+
+    A control character in the English or the editor's name, or English in Arabic script,
+    refuses it (``TarjamaError``, one line); bidi controls are removed, and the notes say so.
+    """
+    from tarjama.text.untrusted import arabic_target, clean_field
+
+    english = clean_field(approval.translation, "the English")
+    editor = clean_field(approval.editor, "the editor's name")
+    if arabic_target(english.text):
+        raise TarjamaError(
+            "the English is in Arabic script (a copy of the source, or the languages swapped); "
+            "an approval must be the English translation"
+        )
+    notes = [n for n in (english.note("the English"), editor.note("the editor's name")) if n]
+    if notes:
+        approval = replace(approval, translation=english.text.strip(), editor=editor.text.strip())
+    return approval, notes
 
 
 @dataclass(frozen=True)
@@ -688,6 +711,9 @@ class MergeReport:
     approvals_read: int = 0
     approvals: int = 0  # approvals written: each distinct approval once, history included
     engines: int = 0
+    # Approvals the text rules refuse (``vet_approval``), by reason; approvals cleaned of bidi controls.
+    refused: dict[str, int] = field(default_factory=dict)
+    cleaned: int = 0
 
     def line(self, output: Path) -> str:
         conflicts = (
@@ -696,10 +722,16 @@ class MergeReport:
             if self.conflicts
             else ""
         )
+        vetted = ""
+        if self.refused:
+            reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.refused.items()))
+            vetted += f"; left out {sum(self.refused.values())} approvals ({reasons})"
+        if self.cleaned:
+            vetted += f"; removed bidi control characters from {self.cleaned} approvals"
         return (
             f"tarjama memory merge: {self.inputs} memories → {output}: {self.segments} machine rows "
             f"of {self.segments_read} read{conflicts}, {self.approvals} approvals of {self.approvals_read} "
-            f"read, {self.engines} engines"
+            f"read, {self.engines} engines{vetted}"
         )
 
 
@@ -754,9 +786,10 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
             # Each input's approvals in its own order (id), inputs interleaved by approval time.
             for row in heapq.merge(*approvals, key=lambda r: r[6]):
                 report.approvals_read += 1
-                if row not in seen:
-                    seen.add(row)
-                    rows.append(row)
+                vetted = _vet_row(row, report)
+                if vetted is not None and vetted not in seen:
+                    seen.add(vetted)
+                    rows.append(vetted)
             marks = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
             db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({marks})", rows)
             report.approvals = len(rows)
@@ -775,6 +808,21 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
             with contextlib.suppress(OSError):
                 leftover.unlink()
     return report
+
+
+def _vet_row(row: tuple[Any, ...], report: MergeReport) -> tuple[Any, ...] | None:
+    """An approval row (``_APPROVAL_COLUMNS``) under ``vet_approval``; None when it is refused."""
+    _glossary, key, source, _hints, translation, editor, approved = row[:7]
+    try:
+        clean, notes = vet_approval(Approval(key, source, str(translation), str(editor), approved))
+    except TarjamaError as exc:
+        why = "in Arabic script" if "Arabic script" in str(exc) else "with a control character"
+        report.refused[why] = report.refused.get(why, 0) + 1
+        return None
+    if not notes:
+        return row
+    report.cleaned += 1
+    return (*row[:4], clean.translation, clean.editor, *row[6:])
 
 
 def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, ...]]:

@@ -21,7 +21,7 @@ def test_a_file_over_the_limit_is_one_line_that_names_the_option(
     hyp = tmp_path / "hyp.txt"
     hyp.write_text("The agency signed an agreement with Japan in 2030. " * 60_000 + "\n", encoding="utf-8")
     (tmp_path / "ref.txt").write_text("The agency signed an agreement.\n", encoding="utf-8")
-    assert hyp.stat().st_size > 3 << 20
+    assert 2 << 20 < hyp.stat().st_size <= 3 << 20
     assert main(["score", str(hyp), "--ref", str(tmp_path / "ref.txt"), "--max-input-mb", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "over the scoring input limit of 2 MiB" in err

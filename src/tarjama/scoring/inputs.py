@@ -24,6 +24,7 @@ up to the limit.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,10 +85,11 @@ def read_bounded(path: str | Path, max_bytes: int | None = None) -> str:
         return f"score a smaller file, or raise the limit with --max-input-mb {-(-needed // (1 << 20))}"
 
     try:
-        regular = p.is_file()
-        size = p.stat().st_size if regular else None
+        mode = p.stat().st_mode
     except OSError:
-        regular, size = True, None  # read_text reports it
+        mode = None  # missing or unreadable: read_text reports it
+    regular = mode is None or stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+    size = p.stat().st_size if mode is not None and stat.S_ISREG(mode) else None
     if regular:
         if size is not None and size > limit:
             raise TarjamaError(

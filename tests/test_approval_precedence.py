@@ -1,9 +1,11 @@
-"""A resumed ``translate`` never lets its journal replace a human approval (issue 28's audit).
+"""A human approval outranks every machine translation (issue 28's audit), tested through the
+public API and the command line only, so that it holds whatever the run's internals become:
 
-Through the public API only (``tarjama.Translator``): a run is killed after two sentences,
-leaving their machine translations in its journal; a person then approves the first one; the
-resumed run must give the approved English, labelled ``origin: human``, not the journal's
-machine text.
+* a resumed ``translate`` never lets its journal replace an approval: a run is killed after
+  two sentences, leaving their machine translations in its journal; a person then approves
+  the first one; the resumed run gives the approved English, labelled ``origin: human``;
+* a second ``batch`` with the *same* engine (whose machine rows for those sentences are in the
+  memory) gives the approved English, not its own earlier machine text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from faults import LOG_ENV, logged
 from tarjama import Translator
+from tarjama.cli import main
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.memory.store import Approval, TranslationMemory
 from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
@@ -79,3 +83,30 @@ def test_a_journal_hit_never_replaces_a_human_approval(tmp_path: Path) -> None:
         ("Ahmad arrived.", "human"), ("Said left.", "machine"), ("Who is here?", "machine"),
     ]
     assert output.read_text(encoding="utf-8") == "Ahmad arrived. Said left.\n\nWho is here?\n"
+
+
+def test_an_approval_outranks_the_same_engines_machine_row_in_the_next_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tarjama.engines import ENGINES
+
+    monkeypatch.setitem(ENGINES, "fault", "faults:LoggingEngine")
+    log = tmp_path / "engine.log"
+    monkeypatch.setenv(LOG_ENV, str(log))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("جملة أولى. جملة ثانية.\n", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("جملة ثالثة.\n\nجملة أولى.\n", encoding="utf-8")
+    argv = ["batch", str(tmp_path / "in"), "-O", str(tmp_path / "out"), "--engine", "fault", "--no-glossary",
+            "--no-progress", "--no-checks"]
+    assert main(argv) == 0
+    assert sorted(logged(log)) == ["جملة أولى.", "جملة ثالثة.", "جملة ثانية."]
+    memory = TranslationMemory(tmp_path / "out" / ".tarjama-memory.sqlite")
+    memory.scope(None, None)
+    request = TranslationRequest("جملة أولى.")
+    memory.approve(request, Approval(request.key(), request.source, "The first sentence.", "amal", 1.0))
+    memory.close()
+    assert main(argv) == 0  # the same engine: its machine row of that sentence is in the memory too
+    assert len(logged(log)) == 3  # nothing translated again
+    out = tmp_path / "out"
+    assert (out / "a.en.txt").read_text(encoding="utf-8") == "The first sentence. ⟦جملة ثانية.⟧\n"
+    assert (out / "b.en.txt").read_text(encoding="utf-8") == "⟦جملة ثالثة.⟧\n\nThe first sentence.\n"

@@ -335,6 +335,10 @@ class TranslationMemory:
                 for extra in ("-shm", "-journal"):
                     Path(f"{self.path}{extra}").unlink(missing_ok=True)
 
+    def damaged(self, exc: BaseException) -> TarjamaError:
+        """The one-line error for ``exc`` (the name readers used before causes were told apart)."""
+        return self.explain(exc)
+
     def explain(self, exc: BaseException) -> TarjamaError:
         """The one-line error for a memory SQLite cannot use, by cause, each with its fix.
 

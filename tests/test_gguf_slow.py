@@ -111,10 +111,10 @@ def test_a_date_alone_and_inside_a_batch_is_carried_or_flagged(embedded_availabl
     from tarjama.text.numbers import arabic_quantities, compare, english_quantities
 
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
-    paragraphs = SEED.read_text(encoding="utf-8").split("\n\n")[:4]  # 8 sentences, 2 with a year
+    paragraphs = SEED.read_text(encoding="utf-8").split("\n\n")[2:4]  # 4 sentences, 2 with a year
     with Translator.load("gguf", glossary=glossary) as translator:  # checks on: the default
         together = [s for p in translator.translate("\n\n".join(paragraphs)).paragraphs for s in p.sentences]
-        assert len(together) == 8
+        assert len(together) == 4
         years = [s for s in together if any(q.kind == "number" and 1900 < q.value < 2100
                                             for q in arabic_quantities(s.source))]
         assert len(years) == 2  # 2029 and 2025

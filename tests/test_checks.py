@@ -132,6 +132,26 @@ def test_a_country_of_the_source_missing_from_the_english() -> None:
     assert flags[0].fix is not None and flags[0].fix.hint is not None and flags[0].fix.hint.target == "Japan"
 
 
+def test_a_source_naming_one_country_and_an_english_naming_another() -> None:
+    """Japan in the Arabic, China in the English: both sides are reported, each where it stands."""
+    source, english = "وزار الوزير اليابان أمس.", "The minister visited China yesterday."
+    flags = CountryCheck().run(source, english)
+    assert messages(flags) == [
+        "China: the source names no such country or nationality",
+        "اليابان (Japan) is missing from the English",
+    ]
+    assert english[slice(*flags[0].finding.target)] == "China"
+    assert source[slice(*flags[1].finding.source)] == "اليابان"
+    assert all(f.finding.severity == "error" for f in flags)
+    # A nationality against another country's name, too.
+    japanese = CountryCheck().run("وقعت شركة يابانية العقد.", "A Chinese company signed the contract.")
+    assert messages(japanese) == [
+        "Chinese: the source names no such country or nationality",
+        "يابانية (Japanese) is missing from the English",
+    ]
+    assert CountryCheck().run(source, "The minister visited Japan yesterday.") == []
+
+
 def test_glossary_english_is_not_an_invented_country() -> None:
     hint = TermHint("جاكسا", "Japan Aerospace Exploration Agency", "org", 5, 10)
     flags = CountryCheck().run(

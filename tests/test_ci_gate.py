@@ -220,3 +220,33 @@ def test_committed_baseline_is_valid_and_covers_what_ci_scores() -> None:
     assert all(gate.CHRF_PP in entry for entry in data["datasets"].values())
     assert data["datasets"]["seed"]["term_accuracy_min"] == 100.0
     assert 0 < data["chrf_tolerance"] <= 5 and 0 < data["bleu_tolerance"] <= 5
+
+
+def _scored(chrf: float, bleu: float):
+    """A scored dataset with these corpus scores (the gate reads only them)."""
+    from tarjama.metrics.base import MetricScore
+    from tarjama.scoring.core import ScoreReport
+
+    corpus = [MetricScore(gate.CHRF_PP, chrf, "sig", ""), MetricScore(gate.BLEU, bleu, "sig", "")]
+    return ScoreReport("hyp", ["ref"], None, ["x"], [["x"]], None, corpus, [], {})
+
+
+@pytest.mark.parametrize(
+    ("chrf", "bleu", "chrf_ok", "bleu_ok"),
+    [
+        (59.6, 37.1, True, True),     # both within their own tolerance (BLEU 2.9 below, chrF++ 0.4)
+        (59.4, 36.9, False, False),   # both just outside (BLEU 3.1 below, chrF++ 0.6)
+        (59.6, 36.9, True, False),    # BLEU fails alone
+        (59.4, 37.1, False, True),    # chrF++ fails alone: BLEU's wider tolerance is BLEU's only
+    ],
+)
+def test_each_measure_is_gated_by_its_own_tolerance_on_both_sides_of_it(
+    chrf: float, bleu: float, chrf_ok: bool, bleu_ok: bool
+) -> None:
+    baseline = {"chrf_tolerance": 0.5, "bleu_tolerance": 3.0,
+                "datasets": {"seed": {"chrF2++": 60.0, "BLEU": 40.0}}}
+    checks = gate.check("seed", _scored(chrf, bleu), gate.validate_baseline(baseline, "b"))
+    rows = {c.measure: c for c in checks}
+    assert (rows[gate.CHRF_PP].passed, rows[gate.BLEU].passed) == (chrf_ok, bleu_ok)
+    assert rows[gate.BLEU].threshold == pytest.approx(37.0)
+    assert rows[gate.CHRF_PP].threshold == pytest.approx(59.5)

@@ -11,6 +11,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -415,16 +416,60 @@ def test_round_trip_of_random_segments_is_exact_or_the_unit_is_left_out(
     ).map("".join)
 )
 def test_tmx_reader_only_raises_tarjama_errors(text: str) -> None:
+    """Whatever the file: one ``TarjamaError`` and nothing imported, or what the report says."""
+    imported_as_reported(text)
+
+
+def imported_as_reported(text: str) -> int:
+    """Import ``text`` as a TMX file; check that a refusal added nothing and that a success added
+    exactly the rows its report counts, each well-formed and keyed as tarjama keys its source.
+    Returns the rows added (-1 for a refusal)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.tmx"
         path.write_text(text, encoding="utf-8")
         memory = TranslationMemory(Path(tmp) / "m.sqlite")
         try:
-            import_tmx(memory, path)
-        except TarjamaError:
-            pass
+            try:
+                report = import_tmx(memory, path)
+            except TarjamaError:
+                report = None
+            machine, approvals = memory.machine_rows(), memory.approval_rows()
         finally:
             memory.close()
+    if report is None:
+        assert (machine, approvals) == ([], [])  # a refused file adds nothing
+        return -1
+    assert (len(machine), len(approvals)) == (report.machine_added, report.approvals_added)
+    for _glossary, a in approvals:
+        assert a.source.strip() and a.translation.strip() and a.via == "tmx"
+        assert a.key == TranslationRequest(a.source, tuple(TermHint(*h) for h in a.hints)).key()
+    for row in machine:
+        assert row.source.strip() and row.translation.strip()
+    return len(machine) + len(approvals)
+
+
+def _unit(ar: str, en: str) -> str:
+    return (f'<tu><tuv xml:lang="ar"><seg>{escape(ar)}</seg></tuv>'
+            f'<tuv xml:lang="en"><seg>{escape(en)}</seg></tuv></tu>')
+
+
+TMX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="x" '
+            'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="ar" '
+            'datatype="plaintext"/><body>')
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(_unit, TEXT, TEXT),
+            st.builds(_unit, st.sampled_from(["جملة عن القمر.", "وكالة الفضاء"]), st.sampled_from(
+                ["A sentence.", "ESA", "جملة عن القمر."])),
+            st.sampled_from(["<tu></tu>", '<tu><tuv xml:lang="ar"><seg>قمر</seg></tuv></tu>', "&amp;"]),
+        ),
+        max_size=6,
+    ).map(lambda units: TMX_HEAD + "".join(units) + "</body></tmx>")
+)
+def test_random_units_of_another_tool_import_as_the_report_says(text: str) -> None:
+    imported_as_reported(text)
 
 
 def test_timestamps_survive_to_the_last_digit(tmp_path: Path) -> None:

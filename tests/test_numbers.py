@@ -144,6 +144,20 @@ def test_compare_matches_across_languages_and_reports_both_directions() -> None:
     assert compare(arabic_quantities("150.000 سيارة"), english_quantities("150,000 cars")) == ([], [])
 
 
+def test_decades_of_one_century_are_told_apart() -> None:
+    """The 1970s are not the 1980s: a check comparing decades only by their century misses it."""
+    for arabic in ("في سبعينيات القرن العشرين", "في سبعينيات القرن الماضي"):
+        missing, extra = compare(arabic_quantities(arabic), english_quantities("in the 1980s"))
+        assert [q.english() for q in missing] == ["1970s"] and [q.text for q in extra] == ["1980s"]
+        assert compare(arabic_quantities(arabic), english_quantities("in the 1970s")) == ([], [])
+    # Without a century on one side, the tens still have to agree.
+    missing, extra = compare(arabic_quantities("في السبعينات"), english_quantities("in the 1980s"))
+    assert [q.text for q in missing] == ["السبعينات"] and [q.text for q in extra] == ["1980s"]
+    seventies = arabic_quantities("في سبعينيات القرن العشرين")
+    missing, extra = compare(seventies, english_quantities("in the '80s"))
+    assert [q.english() for q in missing] == ["1970s"] and [q.text for q in extra] == ["'80s"]
+
+
 def test_spans_point_at_the_original_text() -> None:
     text = "وأعلنت في ثلاثينيات القرن الحادي والعشرين عن ١٢٬٥٠٠ وظيفة"
     for q in arabic_quantities(text):

@@ -221,6 +221,10 @@ def test_two_sessions_on_one_memory_see_each_others_approvals(tmp_path: Path) ->
 
 def test_the_report_gives_hter_with_its_signature_edits_and_minutes(tmp_path: Path) -> None:
     path, glossary = jsonl_with_findings(tmp_path)
+    # An English machine translation to approve as it is (the parrot's own output is in Arabic script).
+    parrot = "EN[وقعت وكالة الفضاء الأوروبية اتفاقا مع جاكسا.] European Space Agency JAXA"
+    english = "The European Space Agency signed an agreement with JAXA."
+    path.write_text(path.read_text(encoding="utf-8").replace(parrot, english), encoding="utf-8")
     with Workspace.open([path], glossary=glossary) as ws:
         views = ws.snapshot(0, order="document").views
         assert ws.report(0).hter is None

@@ -34,6 +34,7 @@ from typing import NoReturn
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
+from tarjama.text.textio import disk_error
 
 # Modules that contribute commands, in the order they appear in --help.
 COMMAND_MODULES = (
@@ -160,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TarjamaError as exc:
             print(f"tarjama: error: {one_line(str(exc))}", file=sys.stderr)
             return exc.exit_code
+        except OSError as exc:  # a full or read-only disk under a writer that does not say so itself
+            error = disk_error(exc.filename or "an output file", exc)
+            if error is None or isinstance(exc, BrokenPipeError):
+                raise
+            print(f"tarjama: error: {one_line(str(error))}", file=sys.stderr)
+            return error.exit_code
     except BrokenPipeError:
         return _stdout_closed()
     except KeyboardInterrupt:

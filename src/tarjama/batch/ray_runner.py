@@ -242,30 +242,54 @@ class RayExecutor:
         self.run_id = run_id
         self.cpus = options.cpus_per_worker
         self.checks = checks  # the actors run the same checks
-        # The driver learns the engine's identity (hence every key) the way the workers will load
-        # it, before any cluster work; a wrong --model fails here in one line.
-        started = time.perf_counter()
-        probe = spec.load(self.cpus)
+        self.loads = _Loads()
+        self.started_cluster = False
+        self.joined = False
+        self.connect_seconds = 0.0
+        # A cluster named by --address is joined first: an unreachable one fails in one line
+        # before any model is loaded. A local cluster is started after the probe below (it takes
+        # seconds, and a wrong --model should fail at once).
+        if options.address:
+            self._timed_connect()
         try:
-            self.identity = checked_identity(probe.identity, self.checks)
-            self.uses_context = probe.uses_context
-            self.preferred_call_size = probe.preferred_call_size
-            self.directions = probe.directions()
-        finally:
-            probe.close()
-            del probe
-        self.probe_seconds = time.perf_counter() - started
+            # The driver learns the engine's identity (hence every key) the way the workers will
+            # load it, before any cluster work; a wrong --model fails here in one line.
+            started = time.perf_counter()
+            probe = spec.load(self.cpus)
+            try:
+                self.identity = checked_identity(probe.identity, self.checks)
+                self.uses_context = probe.uses_context
+                self.preferred_call_size = probe.preferred_call_size
+                self.directions = probe.directions()
+            finally:
+                probe.close()
+                del probe
+            self.probe_seconds = time.perf_counter() - started
+        except BaseException:
+            self._disconnect()
+            raise
         self.engine_hash = engine_hash(self.identity.to_dict())
         digest = glossary.digest() if glossary is not None else None
         self.folder = scope_folder(out_dir, self.identity.to_dict(), digest)
-        self.loads = _Loads()
-        self.started_cluster = False
-        started = time.perf_counter()
-        self._connect()
-        self.connect_seconds = time.perf_counter() - started
+        if not options.address:
+            self._timed_connect()
         self.workers = self._size_pool()
 
     # -- the cluster --------------------------------------------------------------------------
+
+    def _timed_connect(self) -> None:
+        started = time.perf_counter()
+        self._connect()
+        self.connect_seconds = time.perf_counter() - started
+
+    def _disconnect(self) -> None:
+        """Leave the cluster this run joined or started (a failure before the run began)."""
+        if self.started_cluster or self.joined:
+            import ray
+
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            self.started_cluster = self.joined = False
 
     def _connect(self) -> None:
         import ray
@@ -277,11 +301,16 @@ class RayExecutor:
         quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
         try:
             if self.options.address:
-                ray.init(address=self.options.address, **quiet)
+                check_reachable(self.options.address)
+                with _stderr_muted():  # Ray's core logs each failed attempt to reach the address
+                    ray.init(address=self.options.address, **quiet)
+                self.joined = True
             else:
                 ray.init(include_dashboard=False, **quiet)
                 self.started_cluster = True
                 self.how = "started"
+        except TarjamaError:
+            raise
         except Exception as exc:  # Ray raises plain Exception, e.g. when its raylet starts too slowly
             with contextlib.suppress(Exception):
                 ray.shutdown()
@@ -437,6 +466,56 @@ def _portable(glossary: Glossary | None) -> Glossary | None:
     from tarjama.glossary import Glossary
 
     return Glossary(glossary.entries, glossary.path)
+
+
+# How long the TCP check of an --address waits (a black-holed address never answers).
+REACH_TIMEOUT = 5.0
+
+
+def check_reachable(address: str, timeout: float = REACH_TIMEOUT) -> None:
+    """Refuse a ``host:port`` address nothing listens on, in one line, within ``timeout`` seconds.
+
+    ``auto`` and ``ray://`` addresses are left to Ray.
+    """
+    import socket
+
+    if address == "auto" or "://" in address:
+        return
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        raise TarjamaError(f"--address {address}: expected HOST:PORT (the head node's GCS port, "
+                           "6379 by default) or auto")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            return
+    except TimeoutError:
+        reason = f"no answer in {timeout:.0f} s"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    raise TarjamaError(
+        f"--runner ray: cannot reach {address} ({reason}); check that `ray start --head` runs there and "
+        "that this machine can reach its port, then give its address (or auto)"
+    )
+
+
+@contextlib.contextmanager
+def _stderr_muted() -> Iterator[None]:
+    """File descriptor 2 sent to /dev/null for the block (Ray's C++ core writes there directly)."""
+    import os
+    import sys
+
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _explain(exc: BaseException) -> str:

@@ -109,17 +109,25 @@ def hints_for(text: str, glossary: Glossary | None) -> list[TermHint]:
 
 
 def check_files(
-    src: str | Path, hyp: str | Path, *, glossary: Glossary | None = None, checker: Checker | None = None
+    src: str | Path,
+    hyp: str | Path,
+    *,
+    glossary: Glossary | None = None,
+    checker: Checker | None = None,
+    max_bytes: int | None = None,
 ) -> CheckReport:
-    """Run ``checker`` (default: every check) on HYP as a translation of SRC (module docstring)."""
+    """Run ``checker`` (default: every check) on HYP as a translation of SRC (module docstring).
+
+    ``max_bytes``: the size limit of each input (``scoring.inputs.MAX_INPUT_BYTES``).
+    """
     from tarjama.document.record import read_translation
     from tarjama.scoring.inputs import check_aligned, flatten, read_paragraph_file, source_paragraphs
     from tarjama.text.textio import read_text
 
     checker = checker or Checker()
-    src_file = read_paragraph_file(src)
+    src_file = read_paragraph_file(src, max_bytes=max_bytes)
     sources = source_paragraphs(src_file)
-    hyp_file = read_paragraph_file(hyp)
+    hyp_file = read_paragraph_file(hyp, max_bytes=max_bytes)
     check_aligned(hyp_file, [("source", src_file, sources)])
     report = CheckReport(
         str(src),

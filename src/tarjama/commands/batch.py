@@ -122,10 +122,19 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, items, found.problems, options, glossary, digest, memory_path)
 
-    memory = TranslationMemory(memory_path)
-    try:
-        loading = time.perf_counter()
+    loading = time.perf_counter()
+    translator = None
+    if args.runner == "ray":
+        # The cluster first: one that cannot be joined is one line, before the memory is made.
         translator = _translator(args, glossary, options)
+    try:
+        memory = TranslationMemory(memory_path)
+    except BaseException:
+        if translator is not None:
+            translator.close()
+        raise
+    try:
+        translator = translator or _translator(args, glossary, options)
         loaded = time.perf_counter() - loading
         try:
             runner = BatchRunner(translator, memory, options)

@@ -47,6 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="exit 1 when more than N errors are found (default: never)",
     )
+    p.add_argument(
+        "--max-input-mb", type=int, default=None, metavar="N",
+        help="size limit of each input in MiB (default: 8, as tarjama score)",
+    )
     p.set_defaults(func=run)
 
 
@@ -57,11 +61,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_findings is not None and args.max_findings < 0:
         raise TarjamaError(f"--max-findings {args.max_findings}: give 0 or more")
+    if args.max_input_mb is not None and args.max_input_mb < 1:
+        raise TarjamaError(f"--max-input-mb {args.max_input_mb}: give 1 or more")
     if args.output is not None:
         check_output_path(args.output, [args.src, args.hyp])
     names = [n.strip() for n in args.checks.split(",") if n.strip()] if args.checks else None
     checker = Checker(names)
-    report = check_files(args.src, args.hyp, glossary=load_glossary(args), checker=checker)
+    report = check_files(args.src, args.hyp, glossary=load_glossary(args), checker=checker,
+                         max_bytes=args.max_input_mb << 20 if args.max_input_mb else None)
     fmt = args.format or (_SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "markdown"
     text = render_check(report, fmt)
     if args.output is None:

@@ -18,13 +18,12 @@ be a new path and is written atomically.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
 from tarjama.commands.common import check_output_path, load_glossary
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import MEMORY_NAME, TranslationMemory, merge_memories
+from tarjama.memory.store import MEMORY_NAME, TranslationMemory, merge_memories, remove_unused
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,10 +103,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_tmx(memory, args.source, glossary)
     except BaseException:
         memory.close()
-        if new:  # a refused import leaves nothing behind: not even an empty memory
-            for leftover in (args.memory, Path(f"{args.memory}-wal"), Path(f"{args.memory}-shm")):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        if new:  # a refused import into a new memory leaves no empty memory behind
+            remove_unused(args.memory)
         raise
     memory.close()
     keyed = f"glossary {glossary.path} ({glossary.digest()[:12]})" if glossary is not None else "no glossary"

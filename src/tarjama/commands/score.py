@@ -82,6 +82,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--seed", type=int_in(0, 2**63 - 1), default=DEFAULT_SEED, metavar="N",
         help=f"random seed for --compare, recorded in the report (default: {DEFAULT_SEED})",
     )
+    p.add_argument(
+        "--max-input-mb", type=int_in(1, 1 << 20), default=None, metavar="N",
+        help="size limit of each input in MiB (default: 8; scoring holds every paragraph's statistics "
+        "in memory, a few hundred times the text's size)",
+    )
     p.set_defaults(func=run)
     return p
 
@@ -128,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         report = score_files(
             args.hyp, args.ref, src=args.src, glossary=args.glossary, compare=args.compare,
             n_samples=args.bootstrap_samples, seed=args.seed,
+            max_bytes=args.max_input_mb << 20 if args.max_input_mb else None,
         )
         report.summary = summary
 

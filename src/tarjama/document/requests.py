@@ -5,10 +5,17 @@ a batch, a summary) or looks its translations up (the review workbench, a TMX im
 unit as a run would). The glossary reads a sentence's words without its markup
 (``Segment.plain``); a match's offsets are mapped into the request text, placeholders included.
 A request's ``key()`` is what the journal and the translation memory key on.
+
+A segment's context is bounded: at most ``CONTEXT_SENTENCES`` earlier sentences of its
+paragraph, nearest first, and at most ``CONTEXT_CHARS`` characters (whole sentences; a nearest
+sentence longer than that contributes its last ``CONTEXT_CHARS`` characters). So preparing a
+paragraph takes time and memory linear in its length, and a news paragraph (a few sentences)
+gets all of its earlier sentences, as before.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +23,8 @@ from tarjama.document.model import Document, Paragraph
 from tarjama.types import AR_EN, Direction, TermHint, TranslationRequest
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tarjama.document.inline import Inline
     from tarjama.document.model import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
@@ -56,17 +65,46 @@ def segment_request(
     return request, [m.entry for m in matches]
 
 
+# The context window: earlier sentences of the same paragraph an engine may read.
+CONTEXT_SENTENCES = 5
+CONTEXT_CHARS = 1500
+
+
+def bounded_context(earlier: Sequence[str]) -> str:
+    """The context for a sentence from its paragraph's earlier sentences (oldest first).
+
+    The nearest ``CONTEXT_SENTENCES`` sentences, dropping the oldest until the joined text
+    fits ``CONTEXT_CHARS``; a nearest sentence alone longer than that gives its last
+    ``CONTEXT_CHARS`` characters.
+    """
+    kept: list[str] = []
+    size = 0
+    for sentence in reversed(earlier[-CONTEXT_SENTENCES:]):
+        extra = len(sentence) + (1 if kept else 0)
+        if size + extra > CONTEXT_CHARS:
+            if not kept:
+                kept.append(sentence[-CONTEXT_CHARS:])
+            break
+        kept.append(sentence)
+        size += extra
+    return " ".join(reversed(kept))
+
+
 def build_requests(
     document: Document, glossary: Glossary | None, direction: Direction = AR_EN
 ) -> list[PreparedSegment]:
     """Engine requests for every translatable segment, in document order, with term hints.
 
     The glossary reads a sentence's words without its markup (``Segment.plain``); a match's
-    offsets are mapped into the request text, placeholders included.
+    offsets are mapped into the request text, placeholders included. Each request's context
+    is the bounded window of earlier sentences of its paragraph (``bounded_context``).
     """
     prepared: list[PreparedSegment] = []
-    for para, seg in document.sentences():
-        context = " ".join(s.plain for s in para.sentences if s.index < seg.index)
-        request, expected = segment_request(seg.content, glossary, context, seg.inline, direction)
-        prepared.append(PreparedSegment(para, seg, request, expected))
+    for para in document.paragraphs:
+        earlier: deque[str] = deque(maxlen=CONTEXT_SENTENCES)
+        for seg in para.sentences:
+            context = bounded_context(list(earlier))
+            request, expected = segment_request(seg.content, glossary, context, seg.inline, direction)
+            prepared.append(PreparedSegment(para, seg, request, expected))
+            earlier.append(seg.plain)
     return prepared

@@ -11,18 +11,17 @@ the row; the others (stray spaces, bidi controls) are cleaned and reported by
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from tarjama.text.arabic import BIDI_CONTROLS, normalize
+from tarjama.text.arabic import normalize
 from tarjama.text.textio import CONTROL_RE, control_name
+from tarjama.text.untrusted import BIDI_RE
 
 KINDS = ("organisation", "person", "mission", "programme", "place", "body", "concept")
 COLUMNS = ("ar", "en", "kind", "note", "en_variants")
 REQUIRED_COLUMNS = ("ar", "en", "kind", "note")
 FORM_SEP = " | "
 HEADER = "\t".join(COLUMNS)
-BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 @dataclass

@@ -31,14 +31,23 @@ same finished segment twice — a re-run merging results a killed run left behin
 sharing one file — keeps the first and adds nothing.
 
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
-approvals, schema 2 no findings or confidence); opened read-only it is used as it is. A damaged
-file (``PRAGMA quick_check`` on open, or any database error later) is refused with one line
-saying how to recover.
+approvals, schema 2 no findings or confidence); opened read-only it is used as it is, and an
+empty (0-byte) file is an empty memory either way. Opened read-only, a memory is only read: no
+``-wal``/``-shm`` files are left beside it, and one in a read-only folder can still be read.
+
+tarjama never moves, replaces or deletes a memory it did not just create. A database error is
+one line that says which of these it is, and its fix (``explain``): *locked* by another
+process; *disk full*; a *read-only* folder or file; a file that *cannot be opened*; or
+*damaged* (``PRAGMA quick_check`` on open, or SQLite reporting corruption) — only then is the
+file called damaged, and the line says to keep it and run with another ``--memory``, never to
+remove it (it may hold human approvals).
 
 ``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
 every machine row once (the first input's row wins a conflict, which is counted), every
 approval once with its history, ordered so that the latest approval of a segment stays the
-latest.
+latest. Approvals from outside — the review page, another memory — pass ``vet_approval`` (the
+glossary's text rules, ``tarjama.text.untrusted``): a merge leaves out, and counts, those it
+refuses.
 """
 
 from __future__ import annotations
@@ -52,7 +61,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -154,6 +163,27 @@ class Approval:
     hints: tuple[tuple[str, str, str], ...] = ()
 
 
+def vet_approval(approval: Approval) -> tuple[Approval, list[str]]:
+    """An approval from outside (the review page, another memory) under ``tarjama.text.untrusted``'s rules.
+
+    A control character in the English or the editor's name, or English in Arabic script,
+    refuses it (``TarjamaError``, one line); bidi controls are removed, and the notes say so.
+    """
+    from tarjama.text.untrusted import arabic_target, clean_field
+
+    english = clean_field(approval.translation, "the English")
+    editor = clean_field(approval.editor, "the editor's name")
+    if arabic_target(english.text):
+        raise TarjamaError(
+            "the English is in Arabic script (a copy of the source, or the languages swapped); "
+            "an approval must be the English translation"
+        )
+    notes = [n for n in (english.note("the English"), editor.note("the editor's name")) if n]
+    if notes:
+        approval = replace(approval, translation=english.text.strip(), editor=editor.text.strip())
+    return approval, notes
+
+
 @dataclass(frozen=True)
 class MachineRow:
     """One machine translation as stored, with the identity of the engine that made it."""
@@ -188,10 +218,43 @@ def _guarded(method: F) -> F:
     def wrapper(self: TranslationMemory, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise self.explain(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# SQLite errors that may come from the folder or the disk rather than from the file's content.
+_ACCESS_CODES = (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM)
+
+
+def _errno_of(exc: BaseException) -> int | None:
+    return exc.errno if isinstance(exc, OSError) else None
+
+
+def _folder_problem(path: Path) -> str | None:
+    """"read-only" or "full" when a file cannot be created beside ``path`` for that reason.
+
+    A real file, not ``os.access``: root passes access checks on folders it may not write.
+    """
+    import errno
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "read-only"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "full"
+        return None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    if path.exists() and not os.access(path, os.W_OK):
+        return "read-only file"
+    return None
 
 
 class TranslationMemory:
@@ -200,10 +263,12 @@ class TranslationMemory:
     def __init__(self, path: Path, *, readonly: bool = False, check: bool = True) -> None:
         self.path = path
         self.readonly = readonly
+        # How another connection may attach this file for reading (``merge_memories``).
+        self.read_uri = f"{path.resolve().as_uri()}?mode=ro"
+        existed = path.exists()
         try:
             if readonly:
-                uri = f"{path.resolve().as_uri()}?mode=ro"
-                self._db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+                self._db = self._open_for_reading(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
@@ -232,26 +297,130 @@ class TranslationMemory:
             elif version is None:
                 raise TarjamaError(f"{path}: not a tarjama translation memory (no schema record); "
                                    "give another --memory")
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            error = self.explain(exc)
+            self.close()
+            if not existed:
+                self._remove_new_file()
+            raise error from None
+        except TarjamaError:
+            self.close()
+            raise
         self.has_approvals = self._table_exists("approvals")
         # A read-only file of an older schema has no findings or confidence columns.
         self._stage_columns = {"findings", "confidence"} <= self._columns("segments")
         self.engine = ""
         self.glossary = NO_GLOSSARY
 
+    def _open_for_reading(self, path: Path) -> sqlite3.Connection:
+        """A connection that only reads ``path`` and leaves nothing beside it.
+
+        A 0-byte file is an empty memory (what a run would make of it). A WAL database opened
+        read-only leaves ``-wal``/``-shm`` files behind; so unless they already exist (another
+        process has the memory open), the file is opened for writing with ``query_only`` (the
+        last connection to close removes them), and in a read-only folder as ``immutable``
+        (no process can be writing there).
+        """
+        if not path.is_file():
+            raise TarjamaError(f"{path}: no such translation memory file; check --memory")
+        if path.stat().st_size == 0:
+            db = sqlite3.connect(":memory:")
+            db.executescript(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return db
+        uri = path.resolve().as_uri()
+        self.read_uri = f"{uri}?mode=ro"
+        if Path(f"{path}-wal").exists():
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        db = None
+        try:
+            db = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
+            db.execute("PRAGMA query_only = 1")
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError as exc:
+            if db is not None:
+                db.close()
+            if _code(exc) not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and not str(
+                exc
+            ).startswith(("unable to open", "attempt to write a readonly")):
+                raise
+            if _folder_problem(path) is None:
+                raise
+        self.read_uri = f"{uri}?immutable=1"
+        return sqlite3.connect(self.read_uri, uri=True)
+
+    def _remove_new_file(self) -> None:
+        """Remove what a failed first open left of a memory this process was creating (0 bytes)."""
+        with contextlib.suppress(OSError):
+            if self.path.stat().st_size == 0 and not Path(f"{self.path}-wal").exists():
+                self.path.unlink()
+                for extra in ("-shm", "-journal"):
+                    Path(f"{self.path}{extra}").unlink(missing_ok=True)
+
     def damaged(self, exc: BaseException) -> TarjamaError:
-        """The one-line error for a memory file SQLite cannot use (or, busy, cannot use now)."""
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        """The one-line error for ``exc`` (the name readers used before causes were told apart)."""
+        return self.explain(exc)
+
+    def explain(self, exc: BaseException) -> TarjamaError:
+        """The one-line error for a memory SQLite cannot use, by cause, each with its fix.
+
+        None of them says to move or delete the memory: it may hold human approvals.
+        """
+        code = _code(exc)
+        text = str(exc)
+        try:
+            held = self.path.stat().st_size > 0
+        except OSError:
+            held = False
+        kept = "the memory is intact (everything stored before stays)" if held else "nothing was written"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
             return TarjamaError(
                 f"{self.path}: the translation memory stayed locked by another process for "
                 f"{BUSY_TIMEOUT:.0f} s ({exc}); let the other run finish and run again, or give another "
                 "--memory"
             )
+        import errno
+
+        full = code == sqlite3.SQLITE_FULL or _errno_of(exc) in (errno.ENOSPC, errno.EDQUOT)
+        problem = "full" if full else None
+        if problem is None and (
+            code in _ACCESS_CODES
+            or isinstance(exc, OSError)
+            or text.startswith(("unable to open", "attempt to write a readonly", "disk I/O error"))
+        ):
+            problem = _folder_problem(self.path)
+            if problem is None and code == sqlite3.SQLITE_READONLY:
+                problem = "read-only file"
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if problem == "full":
+            return TarjamaError(
+                f"{self.path}: the disk holding the translation memory is full ({exc}); {kept}: free "
+                "space on it (or give --memory a file on another disk) and run again"
+            )
+        if problem == "read-only":
+            return TarjamaError(
+                f"{self.path}: cannot write the translation memory: its folder {folder} is read-only "
+                f"({exc}); {kept}: make {folder} writable, or copy the memory into a writable folder "
+                "and give the copy with --memory"
+            )
+        if problem == "read-only file":
+            return TarjamaError(
+                f"{self.path}: cannot write the translation memory: the file is read-only ({exc}); "
+                f"{kept}: make it writable (chmod u+w {self.path}) or give a writable copy with --memory"
+            )
+        damaged = code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+        if damaged or (code is None and isinstance(exc, sqlite3.DatabaseError)):  # quick_check's finding
+            return TarjamaError(
+                f"{self.path}: the translation memory is damaged or not a database ({exc}); tarjama "
+                f"leaves it as it is (it may hold human approvals): run with another --memory to go on "
+                f"without it, and salvage its rows into a new file with sqlite3's .recover "
+                f"(sqlite3 {self.path} .recover | sqlite3 recovered.sqlite)"
+            )
+        reason = (exc.strerror or text) if isinstance(exc, OSError) else text
         return TarjamaError(
-            f"{self.path}: the translation memory is damaged or not a database ({exc}); move it aside "
-            f"(mv {self.path} {self.path}.damaged) and run again: outputs are correct without it, "
-            "only what it held is translated again"
+            f"{self.path}: cannot use the translation memory ({reason}); {kept}: check that it is a "
+            "file you may read and write on a working disk, or give another --memory"
         )
 
     def _version(self) -> int | None:
@@ -573,8 +742,33 @@ class TranslationMemory:
         return added
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.close()
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+
+def remove_unused(path: Path) -> bool:
+    """Remove a memory this command created if it holds no row (a refused first import); True if removed.
+
+    Only for a path that did not exist before the command: a memory with any machine row or
+    approval, or one SQLite cannot read, is left alone.
+    """
+    try:
+        if path.stat().st_size:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+            try:
+                for table in ("segments", "approvals"):
+                    if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():  # two fixed names
+                        return False
+            finally:
+                db.close()
+    except (OSError, sqlite3.Error):
+        return False
+    for extra in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{extra}").unlink()
+    return True
 
 
 # -- merging memories ---------------------------------------------------------------------------
@@ -593,6 +787,9 @@ class MergeReport:
     approvals_read: int = 0
     approvals: int = 0  # approvals written: each distinct approval once, history included
     engines: int = 0
+    # Approvals the text rules refuse (``vet_approval``), by reason; approvals cleaned of bidi controls.
+    refused: dict[str, int] = field(default_factory=dict)
+    cleaned: int = 0
 
     def line(self, output: Path) -> str:
         conflicts = (
@@ -601,10 +798,16 @@ class MergeReport:
             if self.conflicts
             else ""
         )
+        vetted = ""
+        if self.refused:
+            reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.refused.items()))
+            vetted += f"; left out {sum(self.refused.values())} approvals ({reasons})"
+        if self.cleaned:
+            vetted += f"; removed bidi control characters from {self.cleaned} approvals"
         return (
             f"tarjama memory merge: {self.inputs} memories → {output}: {self.segments} machine rows "
             f"of {self.segments_read} read{conflicts}, {self.approvals} approvals of {self.approvals_read} "
-            f"read, {self.engines} engines"
+            f"read, {self.engines} engines{vetted}"
         )
 
 
@@ -642,20 +845,27 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
         try:
             approvals: list[list[tuple[Any, ...]]] = []
             for path in inputs:
-                db.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
+                # The reader holds the input open while it is attached: closing it last removes
+                # the -wal/-shm files an attached WAL database gets, so the input is left as found.
+                reader = TranslationMemory(path, readonly=True, check=False)
                 try:
-                    approvals.append(_merge_one(db, report))
+                    db.execute("ATTACH DATABASE ? AS src", (reader.read_uri,))
+                    try:
+                        approvals.append(_merge_one(db, report))
+                    finally:
+                        db.commit()
+                        db.execute("DETACH DATABASE src")
                 finally:
-                    db.commit()
-                    db.execute("DETACH DATABASE src")
+                    reader.close()
             seen: set[tuple[Any, ...]] = set()
             rows = []
             # Each input's approvals in its own order (id), inputs interleaved by approval time.
             for row in heapq.merge(*approvals, key=lambda r: r[6]):
                 report.approvals_read += 1
-                if row not in seen:
-                    seen.add(row)
-                    rows.append(row)
+                vetted = _vet_row(row, report)
+                if vetted is not None and vetted not in seen:
+                    seen.add(vetted)
+                    rows.append(vetted)
             marks = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
             db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({marks})", rows)
             report.approvals = len(rows)
@@ -674,6 +884,21 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
             with contextlib.suppress(OSError):
                 leftover.unlink()
     return report
+
+
+def _vet_row(row: tuple[Any, ...], report: MergeReport) -> tuple[Any, ...] | None:
+    """An approval row (``_APPROVAL_COLUMNS``) under ``vet_approval``; None when it is refused."""
+    _glossary, key, source, _hints, translation, editor, approved = row[:7]
+    try:
+        clean, notes = vet_approval(Approval(key, source, str(translation), str(editor), approved))
+    except TarjamaError as exc:
+        why = "in Arabic script" if "Arabic script" in str(exc) else "with a control character"
+        report.refused[why] = report.refused.get(why, 0) + 1
+        return None
+    if not notes:
+        return row
+    report.cleaned += 1
+    return (*row[:4], clean.translation, clean.editor, *row[6:])
 
 
 def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, ...]]:
@@ -705,6 +930,12 @@ def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, .
     if "approvals" not in tables:
         return []
     return [tuple(r) for r in db.execute(f"SELECT {_APPROVAL_COLUMNS} FROM src.approvals ORDER BY id")]
+
+
+def _code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an error (``SQLITE_FULL``, …), None when not SQLite's."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
 
 
 def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -2,7 +2,7 @@
 
 * **Access token** (as Jupyter's): a random token is printed with the URL. A request carries
   it in the ``token`` query parameter (the printed URL: the server answers with a cookie and
-  a redirect to the same page without the token), in that cookie, or in an
+  a redirect to the same page without the token, always a path on this server), in that cookie, or in an
   ``Authorization: token …`` header (scripts). Anything else gets 403. It is required on every
   address, loopback included: other users of the machine, and other pages open in the
   browser, can reach 127.0.0.1 as well.
@@ -114,7 +114,7 @@ class Guard:
                 return _refuse(request, 403, "wrong access token; open the URL tarjama review printed")
             if request.method in SAFE_METHODS:
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+                target = local_path(request) + (f"?{urlencode(rest)}" if rest else "")
                 response = RedirectResponse(target, status_code=303)
                 response.set_cookie(access.cookie, access.token, httponly=True, samesite="strict", path="/")
                 return response
@@ -133,6 +133,14 @@ class Guard:
             if origin is not None and origin.lower() != f"http://{host}":
                 return _refuse(request, 403, f"request from another origin ({origin}) refused")
         return None
+
+
+def local_path(request: Request) -> str:
+    """The request's path as a redirect target on this server: ``//evil.com/x`` (or ``/\\evil.com``)
+    would send the browser to another site, so leading slashes and backslashes collapse into one."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
+    return "/" + path.lstrip("/\\")
 
 
 def _refuse(request: Request, status: int, message: str) -> Response:

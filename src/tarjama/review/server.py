@@ -7,7 +7,8 @@ Pages (HTML, rendered by the templates in ``templates/`` with autoescape on):
   document order); ``GET /doc/N/rows`` — just its sentence rows, for the page to refresh;
 * ``GET /doc/N/download`` — the reviewed document in its output format.
 
-JSON API (every POST needs the CSRF token, see ``review.security``):
+JSON API (every POST needs the CSRF token, see ``review.security``; a body must be a JSON
+object of at most ``MAX_BODY`` bytes, without NaN or Infinity; anything else is one 4xx line):
 
 * ``POST /api/doc/N/approve`` ``{"sentence", "translation", "editor", "seconds", "base"}``;
 * ``POST /api/doc/N/export``; ``POST /api/glossary`` ``{"ar", "en", "kind", "note"}``;
@@ -94,6 +95,10 @@ def _guarded(api: bool) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity; JSON has neither
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = bytearray()
     async for chunk in request.stream():
@@ -101,9 +106,11 @@ async def _body(request: Request) -> dict[str, Any]:
         if len(raw) > MAX_BODY:
             raise ReviewError(f"the request body is larger than {MAX_BODY} bytes", 413)
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise ReviewError("the request body is not valid JSON", 400) from None
+    except RecursionError:
+        raise ReviewError("the request body is nested too deeply; send a flat JSON object", 400) from None
     if not isinstance(data, dict):
         raise ReviewError("the request body must be a JSON object", 400)
     return data
@@ -192,6 +199,7 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
                 "stats": done.stats.to_dict(),
                 "overrode": None if other is None
                 else {"editor": other.editor, "translation": other.translation},
+                "notes": list(done.notes),
             }
 
         return JSONResponse(await run_in_threadpool(work))

@@ -7,10 +7,13 @@ the tests call them directly.
   glossary (read again whenever its file changes on disk, whoever changed it), the fuzzy
   suggestion index and the time logs. One lock serialises every change and every read of
   sentence state; ``snapshot`` hands the server an immutable view of a document to render.
-* **Approve** appends a human translation to the document's memory (``TranslationMemory.approve``:
-  who, when, the machine text it replaced, the engine) and it is committed before the call
-  returns; the same sentence in every other document of that memory shows it at once.
-  Another server on the same memory is seen on the next page load (``sync``).
+* **Approve** checks the English and the editor's name with the glossary's text rules
+  (``memory.store.vet_approval``: control characters and English in Arabic script refused,
+  bidi controls removed and reported), then appends a human translation to the document's
+  memory (``TranslationMemory.approve``: who, when, the machine text it replaced, the
+  engine); it is committed before the call returns; the same sentence in every other
+  document of that memory shows it at once. Another server on the same memory is seen on
+  the next page load (``sync``).
 * **Glossary scope**: the memory scopes approvals by the glossary's digest, so every glossary
   edit would orphan them. After a change, each approval of the old digest is carried over to
   the new one (appended, noted "carried over") when the change leaves the sentence's term
@@ -21,6 +24,8 @@ the tests call them directly.
   (``glossary.lint.lint_entries``); any new finding (conflict, duplicate, shadowing, variant
   clash) refuses the entry and nothing is written. The write is ``glossary.tsv.edit``: locked,
   read afresh, atomic — as ``tarjama glossary add``.
+* **Export** writes ``export_path()`` beside the document, never over a file any document of
+  the session was read from (outputs, sources, memories) or the glossary.
 * **Needs review**: the record's one rule (``tarjama.document.record.needs_review``) over the
   sentence's findings as they stand: those recorded when it was translated, a glossary term the
   current glossary expects and its English lacks, no English at all; an approved sentence never.
@@ -43,12 +48,12 @@ from tarjama.glossary import KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.entry import Problem, entry_from_values
 from tarjama.glossary.lint import lint_entries
 from tarjama.glossary.tsv import edit
-from tarjama.memory.store import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory
+from tarjama.memory.store import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory, vet_approval
 from tarjama.metrics.base import MetricScore
 from tarjama.metrics.hter import HTER
 from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch_documents, jsonl_document
 from tarjama.review.suggest import Suggestion, SuggestionIndex
-from tarjama.review.timelog import TimeLog
+from tarjama.review.timelog import TimeLog, checked_seconds
 from tarjama.scoring.term_marks import TermMark, paragraph_terms
 from tarjama.text.terms import check_terms
 from tarjama.text.textio import write_text_atomic
@@ -186,6 +191,7 @@ class Approved:
     view: SentenceView
     stats: Stats
     overrode: Approval | None  # someone else's approval this one replaced since the page loaded
+    notes: tuple[str, ...] = ()  # what was cleaned from the English or the name (bidi controls)
 
 
 @dataclass(frozen=True)
@@ -545,12 +551,18 @@ class Workspace:
         ``base`` is the English the editor started from; when someone else's approval has
         replaced it meanwhile, the result says whose (both stay in the memory's history).
         """
-        text = " ".join(str(translation).split())
+        if len(str(translation)) > MAX_TEXT:
+            raise ReviewError(f"the English is longer than {MAX_TEXT} characters; is this one sentence?", 422)
+        try:
+            seconds = checked_seconds(seconds)
+            # The glossary's text rules, before whitespace is tidied (str.split eats \x1c-\x1f).
+            vetted, notes = vet_approval(Approval("", "", str(translation), str(editor)[:1000], 0.0))
+        except TarjamaError as exc:
+            raise ReviewError(f"not approved: {exc}", 422) from None
+        text = " ".join(vetted.translation.split())
         if not text:
             raise ReviewError("the English is empty; type the translation before approving", 422)
-        if len(text) > MAX_TEXT:
-            raise ReviewError(f"the English is longer than {MAX_TEXT} characters; is this one sentence?", 422)
-        editor = " ".join(str(editor).split())[:MAX_EDITOR]
+        editor = " ".join(vetted.editor.split())[:MAX_EDITOR]
         with self.lock:
             self._refresh()
             doc = self.document(number)
@@ -575,7 +587,7 @@ class Workspace:
             self.suggestions.add(s.source, text, editor, approval.approved)
             replaced = before is not None and base is not None and before.translation != base
             overrode = before if replaced else None
-            return Approved(self.view(doc, s), self._stats(doc), overrode)
+            return Approved(self.view(doc, s), self._stats(doc), overrode, tuple(notes))
 
     def add_term(self, ar: str, en: str, kind: str, note: str = "") -> TermAdded:
         """Append a linted glossary entry (see the module docstring); nothing is written on a finding."""
@@ -626,10 +638,18 @@ class Workspace:
         text = self.reviewed_text(number)
         doc = self.document(number)
         path = doc.export_path()
-        if path.resolve() in {p.resolve() for p in doc.inputs()} or (
-            self.glossary_path is not None and path.resolve() == self.glossary_path.resolve()
+        target = path.resolve()
+        if target in {p.resolve() for p in doc.inputs()} or (
+            self.glossary_path is not None and target == self.glossary_path.resolve()
         ):
             raise ReviewError(f"{path}: is one of the inputs; not written", 409)
+        # Nor over any file another document of this session was read from (its output, source, memory).
+        for other in self.documents:
+            if target in {p.resolve() for p in other.inputs()}:
+                raise ReviewError(
+                    f"{path}: is a file of document {other.number} ({other.name}) opened in this review; "
+                    "not written: review that document under another name, or export this one after "
+                    "closing it", 409)
         write_text_atomic(path, text)
         return Exported(path, path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
 

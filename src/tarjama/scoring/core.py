@@ -232,24 +232,26 @@ def score_files(
     *,
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    max_bytes: int | None = None,
 ) -> ScoreReport:
     """Read, align-check and score a hypothesis file against one or more reference files.
 
     ``src`` (Arabic source) defaults to the ``source`` fields of a JSONL hypothesis.
     Term accuracy needs both a source and ``glossary``; ``compare`` is a baseline
-    hypothesis for the paired bootstrap test. Raises TarjamaError on unusable input.
+    hypothesis for the paired bootstrap test; ``max_bytes`` the size limit of each input
+    (``scoring.inputs.MAX_INPUT_BYTES``). Raises TarjamaError on unusable input.
     """
     if not refs:
         raise TarjamaError("no reference given; pass at least one --ref FILE")
-    hyp_file = read_paragraph_file(hyp)
-    ref_files = [read_paragraph_file(r) for r in refs]
+    hyp_file = read_paragraph_file(hyp, max_bytes=max_bytes)
+    ref_files = [read_paragraph_file(r, max_bytes=max_bytes) for r in refs]
     others: list[tuple[str, ParagraphFile, list[str]]] = [
         ("reference", f, f.paragraphs) for f in ref_files
     ]
     sources: list[str] | None = None
     source_label: str | None = None
     if src is not None:
-        src_file = read_paragraph_file(src)
+        src_file = read_paragraph_file(src, max_bytes=max_bytes)
         sources = source_paragraphs(src_file)
         source_label = src_file.path
         others.append(("source", src_file, sources))
@@ -258,7 +260,7 @@ def score_files(
         others.append(("source", hyp_file, sources))
     baseline_file: ParagraphFile | None = None
     if compare is not None:
-        baseline_file = read_paragraph_file(compare)
+        baseline_file = read_paragraph_file(compare, max_bytes=max_bytes)
         others.append(("baseline", baseline_file, baseline_file.paragraphs))
     if glossary is not None and sources is None:
         raise TarjamaError(

@@ -13,11 +13,18 @@ A scoring input is a document of paragraphs, in one of two forms:
 For scoring, a paragraph is stripped and its internal line breaks become single spaces:
 metrics compare one segment per paragraph, and a line break inside a paragraph is layout,
 not content. All problems are ``TarjamaError`` naming the file and line.
+
+**Size limit**: scoring (and ``tarjama check``) keeps every paragraph's statistics in memory,
+a few hundred times the text's size, so an input over ``MAX_INPUT_BYTES`` (8 MiB; a test set
+is well under 1 MiB) is refused before it is scored, with one line naming the limit and the
+option that raises it (``--max-input-mb``). A pipe or a device (``/dev/zero``) is read only
+up to the limit.
 """
 
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +33,11 @@ from typing import Any
 from tarjama.document.model import detect_format, parse_text
 from tarjama.document.record import looks_like_translation_jsonl, read_translation
 from tarjama.errors import TarjamaError
-from tarjama.text.textio import read_text
+from tarjama.text.textio import check_controls, decode_utf8, read_text
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
+# The most bytes of one scoring input (see the module docstring); ``--max-input-mb`` raises it.
+MAX_INPUT_BYTES = 8 << 20
 
 
 @dataclass
@@ -66,9 +75,51 @@ def read_paragraphs(path: str | Path) -> list[str]:
     return read_paragraph_file(path).paragraphs
 
 
-def read_paragraph_file(path: str | Path) -> ParagraphFile:
-    """Read ``path`` into a ParagraphFile; JSONL is recognised by suffix or by its first line."""
-    text = read_text(path)
+def read_bounded(path: str | Path, max_bytes: int | None = None) -> str:
+    """The text of ``path`` (as ``read_text``), refused with one line over ``max_bytes``
+    (default ``MAX_INPUT_BYTES``); a pipe or a device is read only up to the limit."""
+    limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    p = Path(path)
+
+    def raise_it(needed: int) -> str:
+        return f"score a smaller file, or raise the limit with --max-input-mb {-(-needed // (1 << 20))}"
+
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        mode = None  # missing or unreadable: read_text reports it
+    regular = mode is None or stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+    size = p.stat().st_size if mode is not None and stat.S_ISREG(mode) else None
+    if regular:
+        if size is not None and size > limit:
+            raise TarjamaError(
+                f"{p}: {size / (1 << 20):.1f} MiB, over the scoring input limit of {limit / (1 << 20):g} MiB "
+                f"(scores keep every paragraph's statistics in memory); {raise_it(size)}"
+            )
+        return read_text(p)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise TarjamaError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise TarjamaError(
+            f"{p}: more than the scoring input limit of {limit / (1 << 20):g} MiB to read, and it is not a "
+            f"regular file (a device or a pipe); check the path, or {raise_it(2 * limit)}"
+        )
+    text = decode_utf8(data, p)
+    check_controls(text, str(p), byte_base=3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    if not text.strip():
+        raise TarjamaError(f"{p}: file is empty (no text to process); give a file with content")
+    return text
+
+
+def read_paragraph_file(path: str | Path, *, max_bytes: int | None = None) -> ParagraphFile:
+    """Read ``path`` into a ParagraphFile; JSONL is recognised by suffix or by its first line.
+
+    ``max_bytes`` is the size limit (default ``MAX_INPUT_BYTES``).
+    """
+    text = read_bounded(path, max_bytes)
     if looks_like_translation_jsonl(path, text):
         tf = read_translation(path, text=text)
         return ParagraphFile(

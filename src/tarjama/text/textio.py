@@ -9,7 +9,8 @@ Writing is atomic: content goes to a temporary file in the target folder and is 
 over the destination, so a crash never leaves a half-written file that looks finished. A
 temporary file is hidden and named after its destination and the writing process
 (``.NAME.PID.xxxx.tmp``); one left by a process that no longer exists (killed mid-write) is
-removed by the next atomic write into that folder.
+removed by the next atomic write into that folder. A write the disk refuses (full, quota,
+read-only) is one line (``disk_error``) and leaves no partial file or line behind.
 Append-only logs (the translate journal, a batch's ``provenance.jsonl``) are written with
 ``LineLog``: each record is one ``write`` of one whole line to a file opened with
 ``O_APPEND``, so a killed process leaves complete lines only; a file whose last line was
@@ -33,6 +34,7 @@ option ``tarjama --limit NAME=VALUE`` (``input=1G``, ``unpacked=4G``, ``entries=
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -385,9 +387,11 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
         if p.is_dir():
             raise TarjamaError(f"{p}: is a directory; give a file path for the output")
         os.replace(tmp, p)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and (error := disk_error(p, exc)) is not None:
+            raise error from None
         raise
 
 
@@ -431,23 +435,61 @@ def repair_log(path: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+# Errors of the disk rather than of the program: a full disk, a quota, a read-only mount, I/O.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG})
+
+
+def disk_error(path: str | os.PathLike[str], exc: OSError, doing: str = "write") -> TarjamaError | None:
+    """The one-line error for ``exc`` when it is the disk's (``DISK_ERRNOS``), else None."""
+    if exc.errno not in DISK_ERRNOS:
+        return None
+    why = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "the disk quota is used up",
+           errno.EROFS: "the disk is mounted read-only", errno.EFBIG: "the file is too large for this disk",
+           }.get(exc.errno, "the disk reported an I/O error")
+    return TarjamaError(
+        f"{path}: cannot {doing} it: {why} ({exc.strerror}); nothing half-written was left: free space "
+        "(or write to another folder) and run again — finished work is kept and a rerun resumes"
+    )
+
+
 class LineLog:
-    """An append-only file of whole lines (see the module docstring); ``append`` is one ``write``."""
+    """An append-only file of whole lines (see the module docstring); ``append`` is one ``write``.
+
+    A write the disk refuses (full, read-only: ``DISK_ERRNOS``) is undone — the file is cut back
+    to what it held, and removed if this log created it empty — and raised as one line.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         repair_log(self.path)
+        self._created = not self.path.exists()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
 
     def append(self, line: str, *, sync: bool = True) -> None:
         data = line.rstrip("\n").encode("utf-8") + b"\n"
         if b"\n" in data[:-1]:
             raise ValueError("a log record must be one line")
-        written = os.write(self._fd, data)
-        while written < len(data):  # a regular file takes the whole write; this is belt and braces
-            written += os.write(self._fd, data[written:])
-        if sync:
-            os.fsync(self._fd)
+        size = os.fstat(self._fd).st_size
+        try:
+            written = os.write(self._fd, data)
+            while written < len(data):  # a regular file takes the whole write; this is belt and braces
+                written += os.write(self._fd, data[written:])
+            if sync:
+                os.fsync(self._fd)
+        except OSError as exc:
+            error = disk_error(self.path, exc, "append to")
+            if error is None:
+                raise
+            self._undo(size)
+            raise error from None
+
+    def _undo(self, size: int) -> None:
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, size)
+        if self._created and size == 0:
+            self.close()
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
     def close(self) -> None:
         if self._fd >= 0:

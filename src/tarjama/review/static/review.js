@@ -168,6 +168,8 @@
       if (data.overrode) {
         notice('Replaced the approval by ' + (data.overrode.editor || 'someone') + ' made since you opened it: "' +
                data.overrode.translation + '" (both are kept in the memory\'s history).', 'warn');
+      } else if (data.notes && data.notes.length) {
+        notice('Approved; ' + data.notes.join('; ') + '.', 'warn');
       } else {
         notice('');
       }

@@ -74,6 +74,8 @@ class Engine(abc.ABC):
     # True when the engine checks inline-markup placeholders and retries on its own, so the
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
+    # True when ``--model`` names a model on a server, never a local file or folder.
+    remote: ClassVar[bool] = False
 
     def directions(self) -> frozenset[Direction]:
         """The directions this engine (with its model) translates; a run refuses any other."""

@@ -21,8 +21,10 @@ English into Arabic mirrors the instruction and reverses the pairs.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from tarjama.document import inline
 from tarjama.types import AR_EN, EN_AR, Direction, TermHint
@@ -234,3 +236,12 @@ def output_budget(source: str, per_word: float = 4.0, extra: int = 24, cap: int 
     words = len(inline.strip(source).split())
     tags = len(inline.PLACEHOLDER.findall(source))  # about 4 tokens each: "<", "g", "1", ">"
     return min(cap, int(per_word * words) + extra + 5 * tags)
+
+
+def prompt_digest(examples: Sequence[Example], spec: PromptSpec) -> str:
+    """Short hash of the fixed prompt (instructions, examples, layout): part of an engine identity."""
+    digest = hashlib.sha256(f"{SYSTEM}\x00{SYSTEM_EN_AR}".encode())
+    for ex in (*examples, MARKUP_EXAMPLE):
+        digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
+    digest.update(json.dumps(asdict(spec), sort_keys=True).encode())
+    return digest.hexdigest()[:12]

@@ -143,7 +143,7 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
         keys = ", ".join(o.key for o in cls.options()) or "none"
         raise TarjamaError(f"engine {name} takes no option {', '.join(unknown)}; its options: {keys}")
     if not open_ended:
-        defaults = {o.key: o.default for o in cls.options()}
+        defaults = {"concurrency": 1, "threads": 1, **{o.key: o.default for o in cls.options()}}
         kwargs = {k: _coerce(name, k, v, defaults.get(k)) for k, v in kwargs.items()}
     located = cls.locate(model)  # the embedded model is assembled and verified here, before loading
     if located is not None:

@@ -9,8 +9,8 @@
 * **Back-pressure**: at most ``concurrency`` requests are in flight (``Gate``); a 429 or 503
   halves that limit for the requests after it, and each run of successes as long as the limit
   raises it by one again, up to ``concurrency``.
-* **One line** (``ServerError``, a ``TarjamaError``) for what retrying cannot fix: connection
-  refused, an unknown host, 401/403, an unknown model or path (404), a request larger than the
+* **One line** (``ServerError``, a ``TarjamaError`` with exit status 3) for what retrying cannot
+  fix: connection refused, an unknown host, 401/403, an unknown model or path (404), a request larger than the
   server's context, any other refusal (4xx, with the server's own message), an answer that is
   not JSON, and the last retryable failure once the retries are spent. Each names the server
   (its URL without credentials or query) and says how to fix it.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from tarjama.errors import TarjamaError
+from tarjama.errors import ModelUnavailableError
 
 # Statuses a server uses for "busy, try later": rate limit, overload, gateway trouble.
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
@@ -49,8 +49,8 @@ CONTEXT_WORDS = (
 )
 
 
-class ServerError(TarjamaError):
-    """A request to the server failed in a way that retrying does not fix (one line)."""
+class ServerError(ModelUnavailableError):
+    """A request to the server failed in a way that retrying does not fix (one line, exit status 3)."""
 
 
 def public_url(url: str) -> str:

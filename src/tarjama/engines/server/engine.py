@@ -300,19 +300,22 @@ class OpenAIEngine(Engine):
         return self.examples
 
     def messages(
-        self, request: TranslationRequest, examples: Sequence[Example] | None = None, avoid_note: bool = False
+        self,
+        request: TranslationRequest,
+        examples: Sequence[Example] | None = None,
+        unbanned: Sequence[str] = (),
     ) -> list[Message]:
         """The chat messages for ``request``: the embedded engine's prompt, as messages.
 
-        ``examples`` replaces the fixed pairs for this request; ``avoid_note`` adds the words to
-        avoid as an instruction (for words the server cannot ban by logit bias).
+        ``examples`` replaces the fixed pairs for this request; ``unbanned`` are words to avoid
+        that the server cannot ban by logit bias, asked for in an instruction line instead.
         """
         source = request.source
         if request.hints and (self.inject or request.strict_terms):
             source = inject_terms(request.source, request.hints)
         notes = [*markup_notes(request.source, request.strict_markup), *request.notes]
-        if avoid_note and request.avoid:
-            notes.append(AVOID_NOTE.format(words=", ".join(request.avoid)))
+        if unbanned:
+            notes.append(AVOID_NOTE.format(words=", ".join(unbanned)))
         shown = [
             *(self.examples_for(request) if examples is None else examples),
             *markup_examples(request.source),
@@ -332,7 +335,7 @@ class OpenAIEngine(Engine):
         """The chat-completions request for ``request``; ``extra`` fields are added as they are
         (``response_format`` with a JSON schema, a ``grammar``… for servers that take them)."""
         bias, unbanned = self._logit_bias(request.avoid) if request.avoid else ({}, [])
-        messages = self.messages(request, avoid_note=bool(unbanned))
+        messages = self.messages(request, unbanned=unbanned)
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [m.to_dict() for m in messages],

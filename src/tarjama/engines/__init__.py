@@ -133,7 +133,7 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
             "form namespace/name, e.g. Helsinki-NLP/opus-mt-ar-en)"
         )
     name = name or resolve_engine_name(model)
-    cls = ENGINES.load(name)
+    cls = ENGINES.load(name).for_model(model)
     kwargs = {k: v for k, v in options.items() if v is not None or k not in _FLAGS}
     params = inspect.signature(cls.__init__).parameters
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

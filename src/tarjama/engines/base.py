@@ -87,6 +87,11 @@ class Engine(abc.ABC):
         return []
 
     @classmethod
+    def for_model(cls, model: str | None) -> type[Engine]:
+        """The engine class that runs ``model`` (this one; a family with several back-ends picks)."""
+        return cls
+
+    @classmethod
     def locate(cls, model: str | None) -> Any:
         """Where the weights ``--model`` names are, made ready (``load_engine`` calls it first).
 

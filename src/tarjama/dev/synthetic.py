@@ -194,8 +194,8 @@ def build_nllb(
         from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
         tokenizer = NllbTokenizer.from_pretrained(
-            str(work), extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES), src_lang="arb_Arab", tgt_lang="eng_Latn",
-            model_max_length=shape.max_positions,
+            str(work), extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES), src_lang="arb_Arab",
+            tgt_lang="eng_Latn", model_max_length=shape.max_positions,
         )
         size = len(tokenizer)
     else:

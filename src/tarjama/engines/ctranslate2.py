@@ -70,7 +70,10 @@ def _not_converted_hint(folder: Path) -> str:
         model_type = None
     if model_type in ("marian", "m2m_100"):
         return f"it is a transformers model: convert it with `tarjama models convert {folder} OUT`"
-    return "convert a Marian, NLLB or M2M-100 model with `tarjama models convert SRC OUT` and pass OUT with --model"
+    return (
+        "convert a Marian, NLLB or M2M-100 model with `tarjama models convert SRC OUT` and pass OUT with "
+        "--model"
+    )
 
 
 class CTranslate2Engine(Seq2SeqEngine):
@@ -137,7 +140,7 @@ class CTranslate2Engine(Seq2SeqEngine):
         self._special = {self.eos, config.get("unk_token") or "<unk>", "<pad>"}
         self.model_family, self.codes = "marian", {}
         if many:
-            from tarjama.engines.nllb import SPECIAL, language_codes
+            from tarjama.engines.languages import SPECIAL, language_codes
 
             vocabulary = _vocabulary(folder)
             self.model_family, self.codes = language_codes(vocabulary)
@@ -186,12 +189,12 @@ class CTranslate2Engine(Seq2SeqEngine):
     def directions(self) -> frozenset[Direction]:
         if not self.codes:
             return frozenset({AR_EN})
-        from tarjama.engines.nllb import served
+        from tarjama.engines.languages import served
 
         return served(self.codes)
 
     def _code(self, language: str) -> str:
-        from tarjama.engines.nllb import code
+        from tarjama.engines.languages import code
 
         return code(self.codes, language, self.folder)
 
@@ -231,7 +234,7 @@ class CTranslate2Engine(Seq2SeqEngine):
                 batch,
                 beam_size=self.num_beams,
                 num_hypotheses=1,
-                max_decoding_length=max(1, budget - 1 if self.forced_eos else budget),
+                max_decoding_length=max(1, budget - 1 if self.forced_eos else budget),  # see limit below
                 # Never truncate silently: pieces already fit the limit (see splitting).
                 max_input_length=0,
                 suppress_sequences=suppress,
@@ -241,8 +244,12 @@ class CTranslate2Engine(Seq2SeqEngine):
             scored = self.translator.score_batch(batch, [list(h) for h in hypotheses], max_input_length=0)
             # The forced language code (first token of a many-to-many output) is neither text nor choice.
             skip = 1 if self.codes else 0
+            limit = max(1, budget - 1 if self.forced_eos else budget)
             for hyp, score in zip(hypotheses, scored, strict=True):
-                out.append((self.detokenize(hyp[skip:]), Confidence.of(score.log_probs[skip:])))
+                logprobs = score.log_probs[skip:]
+                if not self.forced_eos and len(hyp) >= limit:
+                    logprobs = logprobs[:-1]  # cut at the limit: score_batch's </s> was never chosen
+                out.append((self.detokenize(hyp[skip:]), Confidence.of(logprobs)))
         return out
 
     def _suppress(self, avoid: Sequence[str]) -> list[list[str]] | None:

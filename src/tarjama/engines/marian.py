@@ -65,8 +65,8 @@ class MarianEngine(Seq2SeqEngine):
             import transformers  # noqa: F401 - the models' own package, loaded in _load
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"the {self.name} engine needs transformers, sentencepiece and torch ({exc.name} is missing); "
-                "pip install 'tarjama[marian]'"
+                f"the {self.name} engine needs transformers, sentencepiece and torch ({exc.name} is "
+                "missing); pip install 'tarjama[marian]'"
             ) from None
         folder = locate_model(model)
         if folder is None:

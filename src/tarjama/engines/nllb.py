@@ -16,47 +16,16 @@ convert`` (``model.bin``) is run by the ``ctranslate2`` engine instead, with the
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from tarjama.engines.base import Engine, EngineOption
+from tarjama.engines.languages import SPECIAL, code, language_codes, served
 from tarjama.engines.marian import MarianEngine
-from tarjama.errors import ModelUnavailableError, TarjamaError
-from tarjama.types import AR_EN, EN_AR, Direction
+from tarjama.errors import ModelUnavailableError
+from tarjama.types import Direction
 
 DEFAULT_MODEL = "facebook/nllb-200-distilled-600M"
-# ISO 639-1 (tarjama's directions) → each family's language code.
-CODES = {
-    "nllb": {"ar": "arb_Arab", "en": "eng_Latn"},
-    "m2m100": {"ar": "__ar__", "en": "__en__"},
-}
-# Tokens a many-to-many vocabulary has besides pieces: language codes and fairseq's fillers.
-SPECIAL = re.compile(r"^(?:[a-z]{3}_[A-Z][a-z]{3}|__[a-z]{2,3}__|madeupword\d+|<s>|</s>|<pad>|<unk>|<mask>)$")
-
-
-def language_codes(vocabulary: Collection[str]) -> tuple[str, dict[str, str]]:
-    """The family a vocabulary belongs to and the codes it has for tarjama's languages."""
-    for family, codes in CODES.items():
-        present = {iso: code for iso, code in codes.items() if code in vocabulary}
-        if present:
-            return family, present
-    return "unknown", {}
-
-
-def served(codes: dict[str, str]) -> frozenset[Direction]:
-    """The directions a model with these language codes translates."""
-    return frozenset(d for d in (AR_EN, EN_AR) if d.source in codes and d.target in codes)
-
-
-def code(codes: dict[str, str], language: str, where: object) -> str:
-    """The model's code for ``language``, or one line saying the model lacks it."""
-    if language not in codes:
-        raise TarjamaError(f"{where}: the model has no language code for {language!r} (it has {codes or 'none'})")
-    return codes[language]
-
-
 class NllbEngine(MarianEngine):
     name = "nllb"
     family = "NLLB-200/M2M-100"
@@ -71,7 +40,9 @@ class NllbEngine(MarianEngine):
         return [
             EngineOption("num_beams", 4, "beam size (1: greedy)"),
             EngineOption("batch_size", 8, "segments per generate call"),
-            EngineOption("max_input_tokens", None, "split segments longer than this (default: the model's limit)"),
+            EngineOption(
+                "max_input_tokens", None, "split segments longer than this (default: the model's limit)"
+            ),
         ]
 
     @classmethod
@@ -93,7 +64,11 @@ class NllbEngine(MarianEngine):
         threads: int | None = None,
     ) -> None:
         super().__init__(
-            model, num_beams=num_beams, batch_size=batch_size, max_input_tokens=max_input_tokens, threads=threads
+            model,
+            num_beams=num_beams,
+            batch_size=batch_size,
+            max_input_tokens=max_input_tokens,
+            threads=threads,
         )
 
     def _load(self, folder: Path) -> tuple[Any, Any]:

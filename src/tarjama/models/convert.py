@@ -107,7 +107,8 @@ def _source_folder(source: str) -> Path:
         )
     missing = [n for n in REQUIRED[model_type] if not any((folder / f).is_file() for f in n.split("|"))]
     if missing:
-        raise TarjamaError(f"{folder}: tokenizer file(s) missing: {', '.join(m.replace('|', ' or ') for m in missing)}")
+        names = ", ".join(m.replace("|", " or ") for m in missing)
+        raise TarjamaError(f"{folder}: tokenizer file(s) missing: {names}")
     return folder
 
 

@@ -57,6 +57,12 @@ def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_nllb(tmp_path_factory.mktemp("models") / "tiny-m2m100", training_lines(), "m2m100")
 
 
+# The API key the test server (tests/test_server_slow.py) requires, and the variable that holds it:
+# set for every actor of the session's cluster, as a deployment sets it on every node.
+TEST_SERVER_KEY = "sk-tarjama-test-9c1f0e"
+TEST_SERVER_KEY_ENV = "TARJAMA_TEST_SERVER_KEY"
+
+
 @pytest.fixture(scope="session")
 def ray_cluster():
     """One local Ray cluster (2 CPUs) for every test that needs one; its address for subprocesses."""
@@ -65,7 +71,10 @@ def ray_cluster():
 
     for attempt in range(3):  # on a loaded machine the raylet can miss Ray's 30 s start-up limit
         try:
-            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+            ray.init(
+                num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                runtime_env={"env_vars": {TEST_SERVER_KEY_ENV: TEST_SERVER_KEY}},
+            )
             break
         except Exception:
             ray.shutdown()

@@ -149,7 +149,7 @@ class OpenAIEngine(Engine):
             if not api_key:
                 raise TarjamaError(
                     f"--api-key-env {api_key_env}: the environment variable {api_key_env} is not set; "
-                    "export the server's API key there"
+                    "export the server's API key there (with --runner ray: on every node of the cluster)"
                 )
         self.client = Client(
             base_url,

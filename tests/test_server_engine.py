@@ -114,6 +114,8 @@ def test_429_waits_what_retry_after_says_and_500_backs_off(stub: Stub) -> None:
     assert sleeps[0] == 7.0 and sleeps[2] == 0.25
     assert 1.0 <= sleeps[1] <= 2.0  # exponential: the second retry waits 2 s × jitter in [0.5, 1]
     assert len(stub.chat_requests()) == 5  # probe + 3 failures + the answer
+    # back-pressure: 429 and 503 halved the requests allowed in flight (4 → 2 → 1), the answer raised it
+    assert e.client.gate.limit == 2
     e.close()
 
 

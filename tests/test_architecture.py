@@ -114,3 +114,13 @@ def test_the_text_layer_is_at_the_bottom() -> None:
     edges = graph()
     for bottom in ("tarjama.text.arabic", "tarjama.text.terms", "tarjama.errors"):
         assert edges[bottom] <= {"tarjama.text.arabic", "tarjama.errors"}, (bottom, edges[bottom])
+
+
+def test_only_the_embedded_engine_and_the_development_tools_import_the_embedded_engine() -> None:
+    """What another engine shares with the embedded one lives in ``engines`` itself (``prompts``, ``chat``)."""
+    outside = {
+        module: sorted(t for t in targets if t.startswith("tarjama.engines.gguf"))
+        for module, targets in graph().items()
+        if not module.startswith(("tarjama.engines.gguf", "tarjama.dev"))
+    }
+    assert {m: t for m, t in outside.items() if t} == {}

@@ -92,9 +92,13 @@ _FLAGS = {"base_url": "--base-url", "api_key_env": "--api-key-env", "concurrency
 
 def _coerce(name: str, key: str, value: object, default: object) -> object:
     """A command-line string ``value`` as the type of the option's ``default``."""
-    if not isinstance(value, str) or isinstance(default, str) or default is None:
+    if not isinstance(value, str) or isinstance(default, str):
         return value
     text = value.strip().lower()
+    if default is None:  # an optional number ("none": the engine's own choice)
+        if text in {"", "none"}:
+            return None
+        default = 0
     if isinstance(default, bool):
         if text in {"1", "true", "yes", "on"}:
             return True

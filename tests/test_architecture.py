@@ -117,7 +117,7 @@ def test_the_text_layer_is_at_the_bottom() -> None:
 
 
 def test_only_the_embedded_engine_and_the_development_tools_import_the_embedded_engine() -> None:
-    """What another engine shares with the embedded one lives in ``engines`` itself (``prompts``, ``chat``)."""
+    """What another engine shares with the embedded one lives in ``engines`` (``prompts``, ``chat``)."""
     outside = {
         module: sorted(t for t in targets if t.startswith("tarjama.engines.gguf"))
         for module, targets in graph().items()

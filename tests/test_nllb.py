@@ -137,6 +137,12 @@ def test_the_folder_picks_the_engine(models: dict[str, Path], tiny_marian: Path)
     assert resolve_engine_name(str(models["m2m100"])) == "nllb"
     assert resolve_engine_name(str(models["nllb-ct2"])) == "ctranslate2"
     assert resolve_engine_name(str(tiny_marian)) == "marian"
+    # --engine nllb on a converted folder runs CTranslate2, with the options typed as on the command line
+    converted = load_engine("nllb", str(models["nllb-ct2"]), num_beams="2", max_input_tokens="40")
+    assert isinstance(converted, CTranslate2Engine) and (converted.num_beams, converted.max_input_tokens) == (
+        2,
+        40,
+    )
     with pytest.raises(
         TarjamaError, match=r"not an NLLB or M2M-100 model \(config.json model_type is 'marian'"
     ):

@@ -90,15 +90,18 @@ def _model_type(folder: Path) -> str | None:
 _FLAGS = {"base_url": "--base-url", "api_key_env": "--api-key-env", "concurrency": "--concurrency"}
 
 
-def _coerce(name: str, key: str, value: object, default: object) -> object:
-    """A command-line string ``value`` as the type of the option's ``default``."""
+def _coerce(name: str, key: str, value: object, default: object, annotation: object = "") -> object:
+    """A command-line string ``value`` as the type of the option's ``default`` (or its annotation)."""
     if not isinstance(value, str) or isinstance(default, str):
         return value
     text = value.strip().lower()
-    if default is None:  # an optional number ("none": the engine's own choice)
+    if default is None:  # optional ("none": the engine's own choice): a number if annotated so
         if text in {"", "none"}:
             return None
-        default = 0
+        kind = str(annotation)
+        if "int" not in kind and "float" not in kind:
+            return value
+        default = 0 if "int" in kind else 0.0
     if isinstance(default, bool):
         if text in {"1", "true", "yes", "on"}:
             return True
@@ -147,8 +150,10 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
         keys = ", ".join(o.key for o in cls.options()) or "none"
         raise TarjamaError(f"engine {name} takes no option {', '.join(unknown)}; its options: {keys}")
     if not open_ended:
-        defaults = {"concurrency": 1, "threads": 1, **{o.key: o.default for o in cls.options()}}
-        kwargs = {k: _coerce(name, k, v, defaults.get(k)) for k, v in kwargs.items()}
+        # The type of each option: its declared default, else the constructor's.
+        declared = {o.key: o.default for o in cls.options()}
+        defaults = {k: declared.get(k, p.default) for k, p in params.items() if p.default is not p.empty}
+        kwargs = {k: _coerce(name, k, v, defaults.get(k), params[k].annotation) for k, v in kwargs.items()}
     located = cls.locate(model)  # the embedded model is assembled and verified here, before loading
     if located is not None:
         kwargs["model"] = located

@@ -43,6 +43,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def seed_text(paragraphs: int | None) -> str:
+    """The seed, or its first ``paragraphs`` paragraphs."""
+    parts = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return "\n\n".join(parts[:paragraphs]) + "\n"
+
+
+PARAGRAPHS: int | None = None  # --paragraphs
+
+
 def translate_seed(engine, label: str) -> dict:
     from tarjama.document.model import parse_text
     from tarjama.glossary import Glossary
@@ -50,7 +59,7 @@ def translate_seed(engine, label: str) -> dict:
 
     translator = Translator(engine, Glossary.load(GLOSSARY))
     start = time.perf_counter()
-    result = translator.translate_document(parse_text(SEED.read_text(encoding="utf-8")))
+    result = translator.translate_document(parse_text(seed_text(PARAGRAPHS)))
     seconds = time.perf_counter() - start
     sentences = result.sentences()
     print(f"{label}: {len(sentences)} sentences in {seconds:.1f} s", flush=True)
@@ -237,10 +246,16 @@ def main() -> None:
     parser.add_argument("--skip-server", action="store_true")
     parser.add_argument("--skip-nllb", action="store_true")
     parser.add_argument("--quick", action="store_true", help="tiny NLLB only, 4 sentences (a smoke test)")
+    parser.add_argument(
+        "--paragraphs", type=int, default=None, help="server vs embedded on the seed's first N paragraphs only"
+    )
     args = parser.parse_args()
+    global PARAGRAPHS
+    PARAGRAPHS = args.paragraphs
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-engines-"))
     out.mkdir(parents=True, exist_ok=True)
     results: dict = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count()}
+    results["paragraphs"] = args.paragraphs
     if not args.skip_nllb:
         results["nllb"] = nllb_paths(out, args.quick)
     if not args.skip_server:

@@ -247,7 +247,7 @@ def main() -> None:
     parser.add_argument("--skip-nllb", action="store_true")
     parser.add_argument("--quick", action="store_true", help="tiny NLLB only, 4 sentences (a smoke test)")
     parser.add_argument(
-        "--paragraphs", type=int, default=None, help="server vs embedded on the seed's first N paragraphs only"
+        "--paragraphs", type=int, default=None, help="server vs embedded on the seed's first N paragraphs"
     )
     args = parser.parse_args()
     global PARAGRAPHS

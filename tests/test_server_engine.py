@@ -366,3 +366,12 @@ def test_a_failed_run_loses_nothing_from_the_memory(stub: Stub, tmp_path: Path, 
         assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 4
     written = [p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert written and not any(b"sk-never-written-4f2a" in data for data in written)
+
+
+def test_a_caller_can_constrain_the_answer_with_extra_fields(stub: Stub) -> None:
+    """What the tags work needs: the same request with a JSON schema (or a grammar), its answer raw."""
+    e = engine(stub)
+    schema = {"type": "json_schema", "json_schema": {"name": "t", "schema": {"type": "object"}}}
+    data = e.complete(e.body(TranslationRequest("نص."), response_format=schema))
+    assert stub.chat_requests()[-1]["response_format"] == schema and data["choices"][0]["message"]["content"]
+    e.close()

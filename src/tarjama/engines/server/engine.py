@@ -374,9 +374,17 @@ class OpenAIEngine(Engine):
             raise
         return [r for r in results if r is not None]
 
+    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One chat completion for ``body`` (``body(request, **extra)``): the server's answer, retried
+        and checked as every request is (a caller that constrains the output with ``response_format``
+        or a ``grammar`` reads the answer itself)."""
+        data = self.client.post("/chat/completions", body)
+        self._choices(data, "/chat/completions")
+        return data
+
     def _translate_one(self, request: TranslationRequest) -> SegmentTranslation:
         start = time.perf_counter()
-        data = self.client.post("/chat/completions", self.body(request))
+        data = self.complete(self.body(request))
         choice = self._choices(data, "/chat/completions")[0]
         fingerprint = data.get("system_fingerprint")
         if fingerprint and self.fingerprint and fingerprint != self.fingerprint:

@@ -191,4 +191,21 @@ if ! llama_ok; then
   llama_ok || { say "llama-cpp-python does not import after installing it"; exit 1; }
   step_done "llama-cpp-python installed" "$t"
 fi
+# The tests start llama-cpp-python's OpenAI-compatible server (tests/test_server_slow.py): its
+# `server` extra's packages, read from the installed wheel's own metadata and installed beside
+# it (pip install 'llama-cpp-python[server]' would resolve the package again and may rebuild it).
+if [ "$profile" = test ]; then
+  t=$(now)
+  if .venv/bin/python -c 'import fastapi, sse_starlette, starlette_context, pydantic_settings' 2>/dev/null; then
+    step_done "llama-cpp-python's server packages already installed" "$t"
+  else
+    mapfile -t server_reqs < <(.venv/bin/python -c '
+import importlib.metadata as md, re
+for req in md.requires("llama_cpp_python") or []:
+    if re.search(r"extra\s*==\s*[\x27\x22]server[\x27\x22]", req):
+        print(req.split(";")[0].strip())')
+    pip install "${server_reqs[@]}"
+    step_done "llama-cpp-python's server packages (${#server_reqs[@]}, for the server tests)" "$t"
+  fi
+fi
 step_done "total" "$T0"

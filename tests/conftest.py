@@ -1,4 +1,5 @@
-"""Shared fixtures (paths, a tiny Marian model built from scratch for the session) and the skip rule.
+"""Shared fixtures (paths, tiny Marian, NLLB and M2M-100 models built from scratch for the session,
+one Ray cluster) and the skip rule.
 
 **Skips fail where everything is installed.** ``bash scripts/test.sh`` (the README's test
 command, which ``.ci/run`` runs) installs every extra, the embedded model and Chromium, and
@@ -36,6 +37,53 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tarjama.dev.synthetic import build_marian
 
     return build_marian(tmp_path_factory.mktemp("models") / "tiny-marian", training_lines())
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random NLLB-200 model (its tokenizer trained here), built once per session."""
+    pytest.importorskip("transformers")
+    from tarjama.dev.synthetic import build_nllb
+
+    return build_nllb(tmp_path_factory.mktemp("models") / "tiny-nllb", training_lines(), "nllb")
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random M2M-100 model (its tokenizer trained here), built once per session."""
+    pytest.importorskip("transformers")
+    from tarjama.dev.synthetic import build_nllb
+
+    return build_nllb(tmp_path_factory.mktemp("models") / "tiny-m2m100", training_lines(), "m2m100")
+
+
+# The API key the test server (tests/test_server_slow.py) requires, and the variable that holds it:
+# set for every actor of the session's cluster, as a deployment sets it on every node.
+TEST_SERVER_KEY = "sk-tarjama-test-9c1f0e"
+TEST_SERVER_KEY_ENV = "TARJAMA_TEST_SERVER_KEY"
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """One local Ray cluster (2 CPUs) for every test that needs one; its address for subprocesses."""
+    ray = pytest.importorskip("ray")
+    import logging
+
+    for attempt in range(3):  # on a loaded machine the raylet can miss Ray's 30 s start-up limit
+        try:
+            ray.init(
+                num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                runtime_env={"env_vars": {TEST_SERVER_KEY_ENV: TEST_SERVER_KEY}},
+            )
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
+    try:
+        yield ray.get_runtime_context().gcs_address
+    finally:
+        ray.shutdown()
 
 
 @pytest.fixture

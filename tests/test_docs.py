@@ -116,3 +116,18 @@ def test_settings_page_lists_every_embedded_engine_option() -> None:
             continue  # "all cores", "as threads": said in words
         shown = str(default).lower() if isinstance(default, bool) else str(default)
         assert rows[name][2] == f"`{shown}`", f"docs/settings.md: default of {name}"
+
+
+@pytest.mark.parametrize("engine", ["nllb", "openai"])
+def test_settings_page_lists_every_option_of_the_other_engines(engine: str) -> None:
+    from tarjama.engines import ENGINES
+
+    rows = table_rows((DOCS / "settings.md").read_text(encoding="utf-8"), f"engine-options-{engine}")
+    options = {o.key: o.default for o in ENGINES[engine].options()}
+    assert set(rows) == set(options), f"docs/settings.md: one row per --engine-option key of {engine}"
+    for name, default in options.items():
+        if default is None:
+            continue  # "the model's limit": said in words
+        shown = str(default).lower() if isinstance(default, bool) else str(default)
+        assert rows[name][2] == f"`{shown}`", f"docs/settings.md: default of {engine} {name}"
+

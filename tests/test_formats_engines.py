@@ -70,7 +70,9 @@ class Copier(Seq2SeqEngine):
     def _token_count(self, text: str) -> int:
         return len(text.split()) + 1
 
-    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+    def _generate(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: object = None
+    ) -> list[tuple[str, Confidence | None]]:
         return [(t, None) for t in texts]
 
 

@@ -114,9 +114,9 @@ def test_strict_retry_injects_terms_and_misses_are_recorded(tiny_marian: Path, t
     seen: list[str] = []
     real_generate = engine._generate
 
-    def spy(texts: list[str], avoid: tuple[str, ...] = ()) -> list:
+    def spy(texts: list[str], *args: object) -> list:
         seen.extend(texts)
-        return real_generate(texts, avoid)
+        return real_generate(texts, *args)
 
     engine._generate = spy  # type: ignore[method-assign]
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,26 +115,6 @@ def test_ray_options_are_refused_without_the_ray_runner_and_a_missing_ray_says_h
 
 
 # -- on a cluster --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def ray_cluster() -> Iterator[str]:
-    """One local Ray cluster (2 CPUs) for every test that needs one; its address for subprocesses."""
-    ray = pytest.importorskip("ray")
-    import logging
-
-    for attempt in range(3):  # on a loaded machine the raylet can miss Ray's 30 s start-up limit
-        try:
-            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
-            break
-        except Exception:
-            ray.shutdown()
-            if attempt == 2:
-                raise
-    try:
-        yield ray.get_runtime_context().gcs_address
-    finally:
-        ray.shutdown()
 
 
 @pytest.fixture

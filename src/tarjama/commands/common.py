@@ -1,6 +1,7 @@
 """What the commands share: engine and glossary options, output paths and output writing.
 
 Every command that translates takes the same ``--engine``, ``--model``, ``--engine-option``,
+the server flags (``--base-url``, ``--api-key-env``, ``--concurrency``),
 ``--glossary``/``--no-glossary`` (``add_engine_options``) and, where it runs long, the same
 ``--batch-size``, ``--threads`` and ``--progress`` (``add_run_options``). Every command that
 writes a file checks the path before any work (``check_output_path``: the folder exists and
@@ -72,13 +73,30 @@ def add_engine_options(p: argparse.ArgumentParser, no_glossary_help: str = "") -
     from tarjama.engines import ENGINES
 
     p.add_argument("--engine", help=f"engine: {', '.join(sorted(ENGINES))} (default: resolved automatically)")
-    p.add_argument("--model", help="model id, local Marian folder, or .gguf file (default: per engine)")
+    p.add_argument(
+        "--model",
+        help="model folder (Marian, NLLB, M2M-100, CTranslate2), hub id, .gguf file, or a server's model id "
+        "(default: per engine)",
+    )
     p.add_argument(
         "--engine-option",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="gguf engine setting, repeatable, e.g. parallel=4 or variant=cached (tarjama config lists them)",
+        help="engine setting, repeatable, e.g. parallel=4 (gguf) or num_beams=2 (nllb); tarjama config lists "
+        "them",
+    )
+    server = p.add_argument_group("a model server (--engine openai: vLLM, llama.cpp, Ollama, TGI)")
+    server.add_argument(
+        "--base-url", metavar="URL",
+        help="the server's OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (implies --engine openai)",
+    )
+    server.add_argument(
+        "--api-key-env", metavar="NAME",
+        help="environment variable holding the server's API key (the key is never written anywhere)",
+    )
+    server.add_argument(
+        "--concurrency", type=int_in(1, 256), metavar="N", help="requests in flight at once (default: 4)"
     )
     g = p.add_mutually_exclusive_group()
     g.add_argument(
@@ -134,10 +152,13 @@ def parse_options(pairs: Iterable[str], option: str = "--engine-option") -> dict
 
 
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments for ``load_engine`` from --threads and --engine-option."""
+    """Keyword arguments for ``load_engine`` from --threads, the server flags and --engine-option."""
     options: dict[str, Any] = dict(parse_options(args.engine_option))
     if getattr(args, "threads", None):
         options["threads"] = args.threads
+    for key in ("base_url", "api_key_env", "concurrency"):
+        if getattr(args, key, None) is not None:
+            options[key] = getattr(args, key)
     return options
 
 

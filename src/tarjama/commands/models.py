@@ -31,17 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     pr.set_defaults(func=run_prepare)
     cv = msub.add_parser(
         "convert",
-        help="convert a Marian/OPUS-MT model to CTranslate2 (for --engine ctranslate2)",
-        description="Convert a Marian model (local folder, or Hugging Face id in the local cache) "
-        "to a CTranslate2 folder, atomically.",
+        help="convert a Marian/OPUS-MT, NLLB-200 or M2M-100 model to CTranslate2 (for --engine ctranslate2)",
+        description="Convert a Marian, NLLB-200 or M2M-100 model (local folder, or Hugging Face id in the "
+        "local cache) to a CTranslate2 folder, atomically.",
     )
-    cv.add_argument("source", metavar="SRC_FOLDER", help="Marian model folder or cached model id")
+    cv.add_argument("source", metavar="SRC_FOLDER", help="model folder or cached model id")
     cv.add_argument("output", metavar="OUT_FOLDER", type=Path, help="CTranslate2 folder to create")
     cv.add_argument(
         "--quantization",
         choices=QUANTIZATIONS,
         default="int8",
-        help="weight type (default: int8; float32 reproduces the Marian engine's output exactly)",
+        help="weight type (default: int8; float32 reproduces the transformers engine's output exactly)",
     )
     cv.add_argument("--force", action="store_true", help="replace OUT_FOLDER if it is an earlier conversion")
     cv.set_defaults(func=run_convert)
@@ -119,9 +119,9 @@ def run_prepare(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from tarjama.models.convert import convert_marian
+    from tarjama.models.convert import convert_model
 
-    done = convert_marian(args.source, args.output, args.quantization, force=args.force)
+    done = convert_model(args.source, args.output, args.quantization, force=args.force)
     print(
         f"{done.source} → {done.output}: CTranslate2 {done.ctranslate2}, {done.quantization}, "
         f"model.bin {done.model_bytes / 2**20:.1f} MiB sha256 {done.model_sha256[:12]} "

@@ -133,3 +133,103 @@ def build_marian(
         leftover.unlink()
     (folder / "_spm").rmdir()
     return folder
+
+
+def train_bpe_sentencepiece(lines: Iterable[str], path: Path, vocab_size: int = 1000) -> Path:
+    """A BPE sentencepiece model as NLLB and M2M-100 ship it (``<unk>`` 0, ``<s>`` 1, ``</s>`` 2)."""
+    import sentencepiece as spm
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter([line for line in lines if line.strip()]),
+        model_writer=buffer,
+        vocab_size=vocab_size,
+        model_type="bpe",
+        character_coverage=1.0,
+        required_chars="<>/",  # inline-markup placeholders, as for Marian
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        hard_vocab_limit=False,
+        minloglevel=2,
+        num_threads=2,
+    )
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def build_nllb(
+    folder: Path,
+    corpus: Iterable[str],
+    family: str = "nllb",
+    shape: MarianShape = TINY,
+    vocab_size: int = 1000,
+    seed: int = 0,
+) -> Path:
+    """Create and save a random NLLB-200 (``family="nllb"``) or M2M-100 (``"m2m100"``) model.
+
+    The folder has the layout of the published models: ``config.json`` (model_type
+    ``m2m_100``), the weights, ``sentencepiece.bpe.model``, and the tokenizer the family uses
+    (NLLB: ``tokenizer.json`` with the 202 language codes ``arb_Arab``…; M2M-100: ``vocab.json``
+    with the fairseq specials first, its 100 language tokens ``__ar__``… and 8 made-up words after
+    the vocabulary), so that ``AutoTokenizer``/``AutoModelForSeq2SeqLM`` load it as users load the
+    real ones and CTranslate2's converter takes it.
+    """
+    import shutil
+
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    if family not in ("nllb", "m2m100"):
+        raise ValueError(f"family must be nllb or m2m100, got {family!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    work = folder / "_spm"
+    spm_path = train_bpe_sentencepiece(corpus, work / "sentencepiece.bpe.model", vocab_size)
+    shutil.copy(spm_path, folder / "sentencepiece.bpe.model")
+    if family == "nllb":
+        from transformers import NllbTokenizer
+        from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+        tokenizer = NllbTokenizer.from_pretrained(
+            str(work), extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES), src_lang="arb_Arab",
+            tgt_lang="eng_Latn", model_max_length=shape.max_positions,
+        )
+        size = len(tokenizer)
+    else:
+        from transformers import M2M100Tokenizer
+
+        sp = spm.SentencePieceProcessor(model_file=str(spm_path))
+        vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+        for piece in (sp.id_to_piece(i) for i in range(sp.get_piece_size())):
+            vocab.setdefault(piece, len(vocab))
+        (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        tokenizer = M2M100Tokenizer(
+            str(folder / "vocab.json"), str(folder / "sentencepiece.bpe.model"), src_lang="ar", tgt_lang="en",
+            model_max_length=shape.max_positions,
+        )
+        size = len(tokenizer.encoder) + len(tokenizer.lang_token_to_id) + tokenizer.num_madeup_words
+    tokenizer.save_pretrained(folder)
+    config = M2M100Config(
+        vocab_size=size,
+        d_model=shape.d_model,
+        encoder_layers=shape.layers,
+        decoder_layers=shape.layers,
+        encoder_attention_heads=shape.heads,
+        decoder_attention_heads=shape.heads,
+        encoder_ffn_dim=shape.ffn,
+        decoder_ffn_dim=shape.ffn,
+        max_position_embeddings=shape.max_positions,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        scale_embedding=True,
+        tokenizer_class="NllbTokenizer" if family == "nllb" else "M2M100Tokenizer",
+    )
+    torch.manual_seed(seed)
+    M2M100ForConditionalGeneration(config).save_pretrained(folder)
+    shutil.rmtree(work)
+    return folder

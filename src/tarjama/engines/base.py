@@ -74,6 +74,8 @@ class Engine(abc.ABC):
     # True when the engine checks inline-markup placeholders and retries on its own, so the
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
+    # True when ``--model`` names a model on a server, never a local file or folder.
+    remote: ClassVar[bool] = False
 
     def directions(self) -> frozenset[Direction]:
         """The directions this engine (with its model) translates; a run refuses any other."""
@@ -83,6 +85,11 @@ class Engine(abc.ABC):
     def options(cls) -> list[EngineOption]:
         """The settings ``--engine-option`` may set for this engine (none by default)."""
         return []
+
+    @classmethod
+    def for_model(cls, model: str | None) -> type[Engine]:
+        """The engine class that runs ``model`` (this one; a family with several back-ends picks)."""
+        return cls
 
     @classmethod
     def locate(cls, model: str | None) -> Any:

@@ -1,7 +1,11 @@
-"""CTranslate2 engine: a Marian/OPUS-MT model converted with ``tarjama models convert``.
+"""CTranslate2 engine: a Marian/OPUS-MT, NLLB-200 or M2M-100 model converted with ``tarjama models convert``.
 
 The model is a local folder holding CTranslate2's ``model.bin``, ``config.json`` and
-vocabulary, plus the original ``source.spm``/``target.spm`` that the conversion copies in.
+vocabulary, plus the original sentencepiece models that the conversion copies in: Marian's
+``source.spm``/``target.spm``, or the many-to-many models' ``sentencepiece.bpe.model``, whose
+input starts with the source-language code and whose output is forced to start with the
+target-language code (``target_prefix``), both chosen from the request's direction
+(``tarjama.engines.nllb``; the code is left out of the text and of the confidence).
 Tokenisation uses those sentencepiece models directly, exactly as transformers'
 ``MarianTokenizer`` does (sentencepiece pieces, ``</s>`` appended, pieces outside the
 vocabulary become ``<unk>``; special tokens dropped on output), so the engine needs neither
@@ -27,7 +31,7 @@ from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
 from tarjama.models.provenance import sha256_file
-from tarjama.types import Confidence, EngineIdentity
+from tarjama.types import AR_EN, Confidence, Direction, EngineIdentity
 
 # OPUS-MT's position table; used when the folder says nothing about the limit.
 DEFAULT_MAX_POSITIONS = 512
@@ -49,15 +53,27 @@ def _max_positions(folder: Path, provenance: dict[str, Any]) -> int:
     return DEFAULT_MAX_POSITIONS
 
 
+def _vocabulary(folder: Path) -> list[str]:
+    """The tokens of a converted folder's vocabulary (CTranslate2 writes JSON, older versions text)."""
+    path = folder / "shared_vocabulary.json"
+    if path.is_file():
+        return list(json.loads(path.read_text(encoding="utf-8")))
+    path = folder / "shared_vocabulary.txt"
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+
 def _not_converted_hint(folder: Path) -> str:
     config = folder / "config.json"
     try:
         model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type")
     except (OSError, ValueError, AttributeError):
         model_type = None
-    if model_type == "marian":
-        return f"it is a transformers Marian model: convert it with `tarjama models convert {folder} OUT`"
-    return "convert a Marian model with `tarjama models convert SRC OUT` and pass OUT with --model"
+    if model_type in ("marian", "m2m_100"):
+        return f"it is a transformers model: convert it with `tarjama models convert {folder} OUT`"
+    return (
+        "convert a Marian, NLLB or M2M-100 model with `tarjama models convert SRC OUT` and pass OUT with "
+        "--model"
+    )
 
 
 class CTranslate2Engine(Seq2SeqEngine):
@@ -94,8 +110,9 @@ class CTranslate2Engine(Seq2SeqEngine):
             raise ModelUnavailableError(
                 f"{folder}: not a CTranslate2 model (no model.bin); {_not_converted_hint(folder)}"
             )
+        many = not (folder / "source.spm").is_file() and (folder / "sentencepiece.bpe.model").is_file()
         missing = [n for n in ("source.spm", "target.spm") if not (folder / n).is_file()]
-        if missing:
+        if missing and not many:
             raise ModelUnavailableError(
                 f"{folder}: {' and '.join(missing)} missing; the engine tokenises with the Marian "
                 "sentencepiece models: convert with `tarjama models convert`, which copies them"
@@ -110,8 +127,9 @@ class CTranslate2Engine(Seq2SeqEngine):
                 inter_threads=1,
                 intra_threads=self.threads,
             )
-            self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
-            self.target_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+            names = ("sentencepiece.bpe.model",) * 2 if many else ("source.spm", "target.spm")
+            self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / names[0]))
+            self.target_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / names[1]))
         except (RuntimeError, OSError, ValueError) as exc:
             raise ModelUnavailableError(
                 f"{folder}: not a loadable CTranslate2 model ({str(exc).splitlines()[0][:200]})"
@@ -120,6 +138,17 @@ class CTranslate2Engine(Seq2SeqEngine):
         self.eos = config.get("eos_token") or "</s>"
         # MarianTokenizer's special tokens, which its decode(skip_special_tokens=True) drops.
         self._special = {self.eos, config.get("unk_token") or "<unk>", "<pad>"}
+        self.model_family, self.codes = "marian", {}
+        if many:
+            from tarjama.engines.languages import SPECIAL, language_codes
+
+            vocabulary = _vocabulary(folder)
+            self.model_family, self.codes = language_codes(vocabulary)
+            if not self.codes:
+                raise ModelUnavailableError(
+                    f"{folder}: its vocabulary has neither NLLB's codes (arb_Arab, eng_Latn) nor M2M-100's"
+                )
+            self._special |= {t for t in vocabulary if SPECIAL.match(t)}
         provenance = read_provenance(folder)
         limit = _max_positions(folder, provenance)
         self.folder = folder
@@ -128,6 +157,9 @@ class CTranslate2Engine(Seq2SeqEngine):
         self.max_input_tokens = min(max_input_tokens or limit, limit)
         # Same output budget as the marian engine (the decoder's position table, less the start).
         self.max_output_tokens = limit - 1
+        # transformers forces </s> into the last step of models that say so (OPUS-MT): one step
+        # fewer here (see _generate). Folders converted before this was recorded are Marian ones.
+        self.forced_eos = bool(provenance.get("forced_eos", not self.codes))
         self.compute_type = self.translator.compute_type
         params: dict[str, Any] = {
             "num_beams": num_beams,
@@ -137,6 +169,8 @@ class CTranslate2Engine(Seq2SeqEngine):
             "device": device,
             "threads": self.threads,
         }
+        if self.codes:
+            params.update(family=self.model_family, languages=self.codes)
         for key in ("quantization", "source", "source_sha256", "ctranslate2"):
             if provenance.get(key):
                 params[f"converted_{key}" if key != "quantization" else key] = provenance[key]
@@ -152,9 +186,23 @@ class CTranslate2Engine(Seq2SeqEngine):
     def identity(self) -> EngineIdentity:
         return self._identity
 
-    def tokenize(self, text: str) -> list[str]:
-        """Source pieces plus ``</s>``, as MarianTokenizer produces them."""
-        return [*self.source_sp.encode(text, out_type=str), self.eos]
+    def directions(self) -> frozenset[Direction]:
+        if not self.codes:
+            return frozenset({AR_EN})
+        from tarjama.engines.languages import served
+
+        return served(self.codes)
+
+    def _code(self, language: str) -> str:
+        from tarjama.engines.languages import code
+
+        return code(self.codes, language, self.folder)
+
+    def tokenize(self, text: str, direction: Direction = AR_EN) -> list[str]:
+        """Source pieces plus ``</s>``, as MarianTokenizer produces them (after the source-language
+        code for a many-to-many model, as NllbTokenizer and M2M100Tokenizer put it)."""
+        pieces = [*self.source_sp.encode(text, out_type=str), self.eos]
+        return [self._code(direction.source), *pieces] if self.codes else pieces
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         pieces = [t for t in tokens if t not in self._special]
@@ -164,7 +212,9 @@ class CTranslate2Engine(Seq2SeqEngine):
         return len(self.tokenize(text))
 
 
-    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+    def _generate(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
+    ) -> list[tuple[str, Confidence | None]]:
         """Beam search, then each chosen output scored by the model (``score_batch``).
 
         ``score_batch`` gives the log-probability of every target token (the end token
@@ -174,7 +224,8 @@ class CTranslate2Engine(Seq2SeqEngine):
         out: list[tuple[str, Confidence | None]] = []
         suppress = self._suppress(avoid)
         for i in range(0, len(texts), self.batch_size):
-            batch = [self.tokenize(t) for t in texts[i : i + self.batch_size]]
+            batch = [self.tokenize(t, direction) for t in texts[i : i + self.batch_size]]
+            prefix = [[self._code(direction.target)]] * len(batch) if self.codes else None
             longest = max(len(b) for b in batch)
             # transformers' budget is max_new_tokens including the forced </s>; CTranslate2's
             # max_decoding_length counts only real steps, hence the -1 (see module docstring).
@@ -183,15 +234,22 @@ class CTranslate2Engine(Seq2SeqEngine):
                 batch,
                 beam_size=self.num_beams,
                 num_hypotheses=1,
-                max_decoding_length=max(1, budget - 1),
+                max_decoding_length=max(1, budget - 1 if self.forced_eos else budget),  # see limit below
                 # Never truncate silently: pieces already fit the limit (see splitting).
                 max_input_length=0,
                 suppress_sequences=suppress,
+                target_prefix=prefix,
             )
             hypotheses = [r.hypotheses[0] for r in results]
             scored = self.translator.score_batch(batch, [list(h) for h in hypotheses], max_input_length=0)
+            # The forced language code (first token of a many-to-many output) is neither text nor choice.
+            skip = 1 if self.codes else 0
+            limit = max(1, budget - 1 if self.forced_eos else budget)
             for hyp, score in zip(hypotheses, scored, strict=True):
-                out.append((self.detokenize(hyp), Confidence.of(score.log_probs)))
+                logprobs = score.log_probs[skip:]
+                if not self.forced_eos and len(hyp) >= limit:
+                    logprobs = logprobs[:-1]  # cut at the limit: score_batch's </s> was never chosen
+                out.append((self.detokenize(hyp[skip:]), Confidence.of(logprobs)))
         return out
 
     def _suppress(self, avoid: Sequence[str]) -> list[list[str]] | None:

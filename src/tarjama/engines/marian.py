@@ -14,17 +14,42 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.provenance import hub_revision, locate_model, weights_sha256
-from tarjama.types import Confidence, EngineIdentity
+from tarjama.types import AR_EN, Confidence, Direction, EngineIdentity
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 
 
 class MarianEngine(Seq2SeqEngine):
     name = "marian"
+    family = "Marian"
+    files = "config.json, the weights, source.spm, target.spm and vocab.json"
+    # Tokens every output starts with that the model did not choose (the decoder start; NLLB adds
+    # the forced language code): left out of the text and of the confidence.
+    forced_prefix = 1
+
+    def _load(self, folder: Path) -> tuple[Any, Any]:
+        """The tokenizer and the model of ``folder``."""
+        from transformers import MarianMTModel, MarianTokenizer
+
+        return MarianTokenizer.from_pretrained(str(folder)), MarianMTModel.from_pretrained(str(folder))
+
+    def _identity_extra(self) -> dict[str, Any]:
+        return {}
+
+    def _encode(self, batch: list[str], direction: Direction) -> Any:
+        return self.tokenizer(batch, return_tensors="pt", padding=True)
+
+    def _generate_options(self, direction: Direction) -> dict[str, Any]:
+        return {}
+
+    def _decode(self, sequences: Any) -> list[str]:
+        """The texts of generated token ids (the forced prefix already cut off)."""
+        return self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
 
     def __init__(
         self,
@@ -37,22 +62,21 @@ class MarianEngine(Seq2SeqEngine):
     ) -> None:
         try:
             import torch
-            from transformers import MarianMTModel, MarianTokenizer
+            import transformers  # noqa: F401 - the models' own package, loaded in _load
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"the marian engine needs transformers, sentencepiece and torch ({exc.name} is missing); "
-                "pip install 'tarjama[marian]'"
+                f"the {self.name} engine needs transformers, sentencepiece and torch ({exc.name} is "
+                "missing); pip install 'tarjama[marian]'"
             ) from None
         folder = locate_model(model)
         if folder is None:
             folder = self._download(model)
         try:
-            self.tokenizer = MarianTokenizer.from_pretrained(str(folder))
-            self.model = MarianMTModel.from_pretrained(str(folder))
+            self.tokenizer, self.model = self._load(folder)
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise ModelUnavailableError(
-                f"{folder}: not a loadable Marian model ({str(exc).splitlines()[0]}); "
-                "it needs config.json, the weights, source.spm, target.spm and vocab.json"
+                f"{folder}: not a loadable {self.family} model ({str(exc).splitlines()[0]}); "
+                f"it needs {self.files}"
             ) from None
         self.model.eval()
         torch.set_num_threads(threads or os.cpu_count() or 1)
@@ -74,6 +98,7 @@ class MarianEngine(Seq2SeqEngine):
                 "num_beams": num_beams,
                 "batch_size": batch_size,
                 "max_input_tokens": self.max_input_tokens,
+                **self._identity_extra(),
             },
         )
 
@@ -105,7 +130,9 @@ class MarianEngine(Seq2SeqEngine):
         return len(self.tokenizer(text, verbose=False)["input_ids"])
 
 
-    def _generate(self, texts: list[str], avoid: Sequence[str] = ()) -> list[tuple[str, Confidence | None]]:
+    def _generate(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
+    ) -> list[tuple[str, Confidence | None]]:
         """Beam search; each output's confidence from the scores ``generate`` returns.
 
         ``compute_transition_scores`` gives the log-probability of every chosen token along the
@@ -116,7 +143,7 @@ class MarianEngine(Seq2SeqEngine):
         pad = self.model.config.pad_token_id
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
-            enc = self.tokenizer(batch, return_tensors="pt", padding=True)
+            enc = self._encode(batch, direction)
             with self._torch.inference_mode():
                 generated = self.model.generate(
                     **enc,
@@ -126,17 +153,19 @@ class MarianEngine(Seq2SeqEngine):
                     output_scores=True,
                     return_dict_in_generate=True,
                     bad_words_ids=bad_words,
+                    **self._generate_options(direction),
                 )
                 # Beam search returns log-softmax scores already; greedy search raw logits.
                 scores = self.model.compute_transition_scores(
                     generated.sequences, generated.scores, getattr(generated, "beam_indices", None),
                     normalize_logits=self.num_beams == 1,
                 )
-            sequences = generated.sequences[:, 1:]  # without the decoder start token
-            texts_out = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+            sequences = generated.sequences[:, 1:]  # aligned with the scores (the decoder start left out)
+            skip = self.forced_prefix - 1  # a forced language code: its score says nothing
+            texts_out = self._decode(generated.sequences[:, self.forced_prefix :])
             for row, text in enumerate(texts_out):
                 keep = (sequences[row] != pad).tolist()
-                logprobs = [float(v) for v, k in zip(scores[row].tolist(), keep, strict=False) if k]
+                logprobs = [float(v) for v, k in zip(scores[row].tolist(), keep, strict=False) if k][skip:]
                 logprobs = [v for v in logprobs if v == v and v > float("-inf")]  # NaN/-inf: not scored
                 out.append((text, Confidence.of(logprobs)))
         return out

@@ -6,7 +6,8 @@ characters only as a last resort), the pieces are translated separately and join
 output carries a note saying so. ``Seq2SeqEngine`` holds the translate loop the engines
 share; they differ only in how they count tokens and run the model. A segment's confidence is
 that of its pieces combined (token-weighted mean, lowest minimum). Requests that carry words
-to avoid (a repair's ``avoid``) are decoded in their own batch, with those words suppressed.
+to avoid (a repair's ``avoid``) are decoded in their own batch, with those words suppressed; so
+are requests of another direction (a many-to-many model such as NLLB translates both ways).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
-from tarjama.types import SPLIT, Confidence, Note, SegmentTranslation, TranslationRequest
+from tarjama.types import AR_EN, SPLIT, Confidence, Direction, Note, SegmentTranslation, TranslationRequest
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
 SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
@@ -92,11 +93,12 @@ class Seq2SeqEngine(Engine):
 
     @abc.abstractmethod
     def _generate(
-        self, texts: list[str], avoid: Sequence[str] = ()
+        self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
     ) -> list[tuple[str, Confidence | None]]:
         """Translations of ``texts`` with their confidence, in order; every text fits the input limit.
 
-        ``avoid``: words the translations must not contain.
+        ``avoid``: words the translations must not contain; ``direction``: the languages (a
+        many-to-many model picks its language codes from it).
         """
 
     def _pieces(self, text: str) -> list[str]:
@@ -107,13 +109,14 @@ class Seq2SeqEngine(Engine):
     ) -> list[SegmentTranslation]:
         start = time.perf_counter()
         plans = [self._pieces(model_input(r)) for r in requests]
-        owners = [r.avoid for r, plan in zip(requests, plans, strict=True) for _ in plan]
+        owners = [(r.direction, r.avoid) for r, plan in zip(requests, plans, strict=True) for _ in plan]
         flat = [p for plan in plans for p in plan]
         generated: list[tuple[str, Confidence | None] | None] = [None] * len(flat)
-        # One decoding per distinct set of words to avoid (usually just the empty one).
-        for avoid in dict.fromkeys(owners):
-            idx = [i for i, a in enumerate(owners) if a == avoid]
-            for i, out in zip(idx, self._generate([flat[i] for i in idx], avoid), strict=True):
+        # One decoding per direction and distinct set of words to avoid (usually just one).
+        for owner in dict.fromkeys(owners):
+            idx = [i for i, a in enumerate(owners) if a == owner]
+            direction, avoid = owner
+            for i, out in zip(idx, self._generate([flat[i] for i in idx], avoid, direction), strict=True):
                 generated[i] = out
         done_pieces = [g for g in generated if g is not None]
         results = join_pieces(

@@ -1,6 +1,6 @@
-"""Conversion of a Marian (OPUS-MT) model to CTranslate2, for the ``ctranslate2`` engine.
+"""Conversion of a Marian (OPUS-MT), NLLB-200 or M2M-100 model to CTranslate2, for the ``ctranslate2`` engine.
 
-``convert_marian`` runs CTranslate2's ``TransformersConverter`` on a local Marian folder or a
+``convert_model`` runs CTranslate2's ``TransformersConverter`` on a local model folder or a
 Hugging Face model id already in the local cache, copies the sentencepiece models and
 tokenizer files beside ``model.bin`` (the engine tokenises with them, so the converted folder
 is self-contained), and writes a small provenance record. The conversion is atomic: it
@@ -25,6 +25,8 @@ from tarjama.errors import TarjamaError
 PROVENANCE_FILE = "tarjama-conversion.json"
 # Files the conversion copies from the Marian folder so the converted folder is self-contained.
 TOKENIZER_FILES = (
+    "sentencepiece.bpe.model",  # NLLB-200 and M2M-100
+    "tokenizer.json",
     "source.spm",
     "target.spm",
     "vocab.json",
@@ -58,6 +60,9 @@ class Conversion:
     max_position_embeddings: int
     ctranslate2: str
     seconds: float
+    # The model forces </s> into the last step of generation (OPUS-MT does; NLLB-200 and M2M-100
+    # do not): the ctranslate2 engine then stops one step earlier, as transformers does.
+    forced_eos: bool = True
 
     def provenance(self) -> dict[str, object]:
         """What is recorded beside model.bin (timing excluded: it says nothing about the model)."""
@@ -95,14 +100,69 @@ def _source_folder(source: str) -> Path:
     except (OSError, ValueError) as exc:
         raise TarjamaError(f"{config_path}: unreadable ({str(exc).splitlines()[0]})") from None
     model_type = config.get("model_type") if isinstance(config, dict) else None
-    if model_type != "marian":
+    if model_type not in REQUIRED:
         raise TarjamaError(
-            f"{folder}: not a Marian model (config.json model_type is {model_type!r}, expected 'marian')"
+            f"{folder}: not a Marian, NLLB or M2M-100 model (config.json model_type is {model_type!r}, "
+            "expected 'marian' or 'm2m_100')"
         )
-    missing = [n for n in ("source.spm", "target.spm", "vocab.json") if not (folder / n).is_file()]
+    missing = [n for n in REQUIRED[model_type] if not any((folder / f).is_file() for f in n.split("|"))]
     if missing:
-        raise TarjamaError(f"{folder}: Marian tokenizer file(s) missing: {', '.join(missing)}")
+        names = ", ".join(m.replace("|", " or ") for m in missing)
+        raise TarjamaError(f"{folder}: tokenizer file(s) missing: {names}")
     return folder
+
+
+# The tokenizer files each model type needs ("a|b": either).
+REQUIRED = {
+    "marian": ("source.spm", "target.spm", "vocab.json"),
+    "m2m_100": ("sentencepiece.bpe.model", "tokenizer.json|vocab.json"),
+}
+
+
+class _Languages:
+    """M2M-100's tokenizer as CTranslate2's converter expects it: language tokens listed.
+
+    transformers 5 keeps M2M100Tokenizer's ``__ar__``… out of ``get_vocab()`` and of
+    ``special_tokens_map``; the converter then builds a vocabulary without them, shorter than the
+    model's, and refuses. This view lists them as ``additional_special_tokens`` (in id order), so
+    they land where the model has them.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+    @property
+    def special_tokens_map(self) -> dict[str, Any]:
+        tokens = sorted(self._tokenizer.lang_token_to_id, key=self._tokenizer.lang_token_to_id.get)
+        return {**self._tokenizer.special_tokens_map, "additional_special_tokens": tokens}
+
+
+def _forced_eos(folder: Path, config: dict[str, Any]) -> bool:
+    """Whether generation forces ``</s>`` into its last step (config.json or generation_config.json)."""
+    if config.get("forced_eos_token_id") is not None:
+        return True
+    try:
+        generation = json.loads((folder / "generation_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(generation, dict) and generation.get("forced_eos_token_id") is not None
+
+
+def _converter(folder: Path, copy: list[str]) -> Any:
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            listed = tokenizer.special_tokens_map.get("additional_special_tokens")
+            if getattr(tokenizer, "lang_token_to_id", None) and not listed:
+                return _Languages(tokenizer)
+            return tokenizer
+
+    return Converter(str(folder), copy_files=copy)
 
 
 def _check_destination(out: Path, source_folder: Path, force: bool) -> None:
@@ -117,14 +177,13 @@ def _check_destination(out: Path, source_folder: Path, force: bool) -> None:
         raise TarjamaError(f"{out}: refusing to replace it, it is not a CTranslate2 model folder")
 
 
-def convert_marian(source: str, out: Path, quantization: str = "int8", force: bool = False) -> Conversion:
-    """Convert Marian model ``source`` (folder or cached hub id) to a CTranslate2 folder ``out``."""
+def convert_model(source: str, out: Path, quantization: str = "int8", force: bool = False) -> Conversion:
+    """Convert model ``source`` (Marian, NLLB or M2M-100; folder or cached hub id) to a CTranslate2 folder."""
     if quantization not in QUANTIZATIONS:
         choices = ", ".join(QUANTIZATIONS)
         raise TarjamaError(f"unknown quantization {quantization!r}; choose one of: {choices}")
     try:
         import ctranslate2
-        from ctranslate2.converters import TransformersConverter
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise TarjamaError(
@@ -147,7 +206,7 @@ def convert_marian(source: str, out: Path, quantization: str = "int8", force: bo
     hf_logging.disable_progress_bar()
     try:
         try:
-            TransformersConverter(str(folder), copy_files=copy).convert(
+            _converter(folder, copy).convert(
                 str(tmp), quantization=quantization, force=True
             )
         # Only the third-party loading and conversion runs here, and its failures have no common
@@ -167,6 +226,7 @@ def convert_marian(source: str, out: Path, quantization: str = "int8", force: bo
             max_position_embeddings=int(config.get("max_position_embeddings") or 512),
             ctranslate2=ctranslate2.__version__,
             seconds=0.0,
+            forced_eos=_forced_eos(folder, config),
         )
         (tmp / PROVENANCE_FILE).write_text(
             json.dumps(result.provenance(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -187,3 +247,6 @@ def convert_marian(source: str, out: Path, quantization: str = "int8", force: bo
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
     return Conversion(**{**asdict(result), "seconds": time.perf_counter() - start})
+
+
+convert_marian = convert_model  # the name before NLLB and M2M-100

@@ -145,7 +145,7 @@ class Translator:
         checks: Checker | None = ALL_CHECKS,
         **options: Any,
     ) -> Translator:
-        """Load ``engine`` (``marian``, ``gguf``, ``ctranslate2``; None: chosen automatically).
+        """Load ``engine`` (``marian``, ``nllb``, ``gguf``, ``ctranslate2``, ``openai``; None: automatic).
 
         ``model`` is a model folder, a ``.gguf`` file or a hub id in the local cache;
         ``glossary`` a loaded ``Glossary`` or a TSV path (None: no glossary); ``options`` are

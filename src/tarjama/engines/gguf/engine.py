@@ -52,6 +52,7 @@ from tarjama.engines.gguf.prompts import (
     stop_sequences,
 )
 from tarjama.engines.injection import inject_terms
+from tarjama.engines.prompts import output_budget
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B, ModelFile
@@ -169,12 +170,7 @@ class GGUFEngine(Engine):
         self.exclude_docs = tuple(doc_ids)
 
     def _max_tokens(self, source: str) -> int:
-        # English needs about 2 tokens per word and ≤1.6 words per Arabic word; the default
-        # (4 per word + 24) leaves room, a tighter bound cuts rambling short.
-        words = len(inline.strip(source).split())
-        tags = len(inline.PLACEHOLDER.findall(source))  # about 4 tokens each: "<", "g", "1", ">"
-        budget = int(self.config.max_tokens_per_word * words) + self.config.max_tokens_extra + 5 * tags
-        return min(512, budget)
+        return output_budget(source, self.config.max_tokens_per_word, self.config.max_tokens_extra)
 
     def examples_for(self, source: str) -> Sequence[Example]:
         if self.config.retrieve and self.pool is not None:

@@ -1,164 +1,67 @@
-"""Prompts for instruction-tuned LLM engines (the embedded GGUF model).
+"""The embedded engine's prompt text: the shared chat messages in the model's own layout.
 
-One sentence per request. Two layouts are supported, chosen by ``PromptSpec.template``:
+What is asked (instruction, example pairs, request block) is ``tarjama.engines.prompts``, the
+same for every engine that reads instructions. Here it is laid out for a raw completion model,
+chosen by ``PromptSpec.template``:
 
-- ``chatml``: the model's chat template (ChatML for Qwen2.5) with a system instruction and
-  example pairs as user/assistant turns;
+- ``chatml``: the messages in the model's chat template (ChatML for Qwen2.5): exactly the
+  messages the server engine sends, rendered by ``tarjama.engines.chat.render_chatml``;
 - ``raw``: plain completion, "Arabic: … / English: …" blocks after a one-paragraph instruction.
 
-Everything that is the same for every sentence (instruction, examples) comes first and
-everything that changes (the example pair with markup placeholders for a sentence that has
-some, earlier sentences as context, glossary hints, the strict-retry instructions, the
-sentence) comes last, so llama.cpp evaluates the long common prefix once
-and reuses its KV cache for every later request, retries included. (Putting the strict
-instruction into the system turn, as the first version did, made every retry evaluate the
-whole prompt again: about 3 s on 2 cores.)
-
-The fixed example pairs are written for tarjama (not taken from any evaluation set). They
-avoid personal names, because a small model tends to copy names from examples into outputs.
+The constant part (instruction, examples) comes first so that llama.cpp evaluates it once and
+reuses its KV cache for every later request, retries included. (Putting the strict instruction
+into the system turn, as the first version did, made every retry evaluate the whole prompt
+again: about 3 s on 2 cores.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from tarjama.document import inline
-from tarjama.engines.chat import assistant_start, chatml_turn
+from tarjama.engines.chat import assistant_start, render_chatml
+from tarjama.engines.prompts import (
+    CONTEXT_LABEL,
+    DEFAULT_SPEC,
+    EXAMPLES,
+    MARKUP_EXAMPLE,
+    MARKUP_STRICT_NOTE,
+    NO_INVENT_NOTE,
+    STRICT_NOTE,
+    SYSTEM,
+    Example,
+    PromptSpec,
+    chat_messages,
+    glossary_block,
+    listed_hints,
+    markup_examples,
+    markup_notes,
+    request_notes,
+    system_text,
+)
 from tarjama.types import TermHint
 
-SYSTEM = (
-    "You are a professional Arabic-to-English news translator. Translate the Arabic sentence "
-    "into fluent, faithful English. Keep every name, number and date. Names written in Latin "
-    "letters stay exactly as written. Do not add, explain or omit anything. "
-    "Output only the English translation."
-)
-
-STRICT_NOTE = "Use each glossary term exactly as given, with the same spelling and capitalisation."
-# Added on a retry after the first attempt named people or places the source does not have.
-NO_INVENT_NOTE = "Translate only what the Arabic says: add no names, places or facts."
-CONTEXT_LABEL = "Earlier in the paragraph (do not translate)"
-# On the retry after a first attempt lost or misplaced tags.
-MARKUP_STRICT_NOTE = "Keep every tag of the Arabic exactly once: {tags}"
-
-
-@dataclass(frozen=True)
-class Example:
-    ar: str
-    en: str
-    hints: tuple[TermHint, ...] = ()
-
-
-EXAMPLES: tuple[Example, ...] = (
-    Example(
-        "أعلنت وزارة الصحة يوم الثلاثاء عن افتتاح ثلاثة مستشفيات جديدة في المنطقة الشمالية.",
-        "The Ministry of Health announced on Tuesday the opening of three new hospitals "
-        "in the northern region.",
-    ),
-    Example(
-        "وقالت وكالة الفضاء الكندية في بيان إن القمر الصناعي CX-4 سيُطلق في أوائل عام 2027، "
-        "بعد تأخير دام عامين.",
-        "The Canadian Space Agency said in a statement that the CX-4 satellite would be launched in "
-        "early 2027, after a two-year delay.",
-        (TermHint("وكالة الفضاء الكندية", "Canadian Space Agency"),),
-    ),
-    Example(
-        "ويهدف البرنامج، الذي تبلغ تكلفته 1.2 مليار دولار، إلى خفض الانبعاثات بنسبة 40% بحلول عام 2035.",
-        "The programme, which costs $1.2 billion, aims to cut emissions by 40% by 2035.",
-    ),
-    # Three more in the register of general news (crime, politics, markets): used by the
-    # variants with more than three examples.
-    Example(
-        "وأضاف المتحدث أن الشرطة اعتقلت رجلين يبلغان من العمر 25 و31 عامًا للاشتباه في ارتكابهما سرقات.",
-        "The spokesman added that police had arrested two men, aged 25 and 31, on suspicion of theft.",
-    ),
-    Example(
-        "ولم تعلق الحكومة على التقرير حتى الآن، لكن مسؤولين قالوا إنهم يدرسون الخيارات المتاحة.",
-        "The government has not yet commented on the report, but officials said they were studying "
-        "the options available.",
-    ),
-    Example(
-        "وارتفعت أسعار النفط بأكثر من 3% يوم الاثنين، مسجلة أعلى مستوى لها منذ ستة أشهر.",
-        "Oil prices rose by more than 3% on Monday, reaching their highest level in six months.",
-    ),
-)
-
-
-# A sentence with inline markup as placeholders (``tarjama.document.inline``) gets one more example pair,
-# showing the tags kept, after the fixed examples: the shared prefix stays the same for every
-# request. (An instruction line alone was measured worse: the small model kept the tags of
-# only half of the sentences on the first attempt, and sometimes translated the instruction.)
-MARKUP_EXAMPLE = Example(
-    "وقالت <g1>الوزارة</g1> إن البرنامج <x2/> سيبدأ <g3>الأسبوع المقبل</g3> في ثلاث مدن.",
-    "The <g1>ministry</g1> said that the <x2/> programme would start <g3>next week</g3> in three cities.",
-)
-
-@dataclass(frozen=True)
-class PromptSpec:
-    """How a prompt is laid out; the engine's variant configuration fills it."""
-
-    template: str = "chatml"  # "chatml" or "raw"
-    hints: bool = True  # glossary hints in the request
-    context: bool = False  # earlier sentences of the paragraph in the request
-    # The first version's layout: the strict instruction in the system turn (kept only so that
-    # the measured "legacy" variant can be reproduced; it defeats the prefix cache on retries).
-    strict_in_system: bool = False
-    # Also list terms whose source form already is the target (Latin-script names such as
-    # "ESA"). Leaving them out saves tokens, but the model then drops more names (measured:
-    # variant "lean-hints" in references/embedded-variants.md).
-    same_hints: bool = True
-
+__all__ = [
+    "CONTEXT_LABEL",
+    "EXAMPLES",
+    "MARKUP_EXAMPLE",
+    "MARKUP_STRICT_NOTE",
+    "NO_INVENT_NOTE",
+    "STOP",
+    "STRICT_NOTE",
+    "SYSTEM",
+    "TEMPLATES",
+    "Example",
+    "PromptSpec",
+    "build_prompt",
+    "chatml_prompt",
+    "glossary_block",
+    "listed_hints",
+    "markup_examples",
+    "markup_notes",
+    "stop_sequences",
+]
 
 TEMPLATES = ("chatml", "raw")
-
-
-def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
-    """The hints the prompt shows, source → target, each source once (none when hints are off)."""
-    shown: dict[str, str] = {}
-    if spec.hints:
-        for h in hints:
-            if spec.same_hints or h.source != h.target:
-                shown.setdefault(h.source, h.target)
-    return shown
-
-
-def markup_examples(source: str) -> tuple[Example, ...]:
-    """The example pair added for a sentence with placeholders (none for one without)."""
-    return (MARKUP_EXAMPLE,) if inline.has_placeholders(source) else ()
-
-
-def markup_notes(source: str, strict: bool = False) -> list[str]:
-    """The instruction line of a markup retry, naming the sentence's tags (none otherwise)."""
-    if not strict or not inline.has_placeholders(source):
-        return []
-    tags = []
-    for kind, value in inline.tokens(source):
-        if kind == "open":
-            tags.append(f"<g{value}></g{value}>")
-        elif kind == "atom":
-            tags.append(f"<x{value}/>")
-    return [MARKUP_STRICT_NOTE.format(tags=" ".join(tags))]
-
-
-def glossary_block(shown: dict[str, str]) -> str:
-    lines = [f"- {src} = {tgt}" for src, tgt in shown.items()]
-    return "Glossary:\n" + "\n".join(lines) + "\n\n"
-
-
-def _request_block(
-    source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
-) -> str:
-    """The variable part of a request: context, notes, glossary, then the sentence."""
-    parts: list[str] = []
-    if spec.context and context.strip():
-        parts.append(f"{CONTEXT_LABEL}: {context.strip()}\n\n")
-    parts += [f"{n}\n" for n in notes]
-    if notes:
-        parts.append("\n")
-    if shown := listed_hints(hints, spec):
-        parts.append(glossary_block(shown))
-    parts.append(source)
-    return "".join(parts)
 
 
 def build_prompt(
@@ -169,25 +72,20 @@ def build_prompt(
     strict: bool = False,
     notes: Sequence[str] = (),
     examples: Sequence[Example] = EXAMPLES[:3],
-    spec: PromptSpec = PromptSpec(),
+    spec: PromptSpec = DEFAULT_SPEC,
 ) -> str:
     """The full prompt for one sentence; everything before the request block is constant.
 
     ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry.
     """
-    notes = ([STRICT_NOTE] if strict and not spec.strict_in_system else []) + list(notes)
     if spec.template == "raw":
-        return _raw_prompt(source, hints, context, notes, examples, spec, strict)
+        return _raw_prompt(source, hints, context, request_notes(notes, strict, spec), examples, spec, strict)
     if spec.template != "chatml":
         raise ValueError(f"unknown prompt template {spec.template!r}; choose one of {', '.join(TEMPLATES)}")
-    system = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
-    parts = [chatml_turn("system", system)]
-    for ex in examples:
-        parts.append(chatml_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
-        parts.append(chatml_turn("assistant", ex.en))
-    parts.append(chatml_turn("user", _request_block(source, hints, context, notes, spec)))
-    parts.append(assistant_start())
-    return "".join(parts)
+    messages = chat_messages(
+        source, hints, context=context, strict=strict, notes=notes, examples=examples, spec=spec
+    )
+    return render_chatml(messages) + assistant_start()
 
 
 def _raw_prompt(
@@ -201,8 +99,7 @@ def _raw_prompt(
 ) -> str:
     # Without a chat template the instruction is a plain paragraph and each pair a block;
     # the answer ends at the first newline (see ``stop_sequences``).
-    head = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
-    parts = [head, "\n\n"]
+    parts = [system_text(strict, spec), "\n\n"]
     for ex in examples:
         parts.append(_raw_block(ex.ar, ex.hints, "", (), spec) + " " + ex.en + "\n\n")
     parts.append(_raw_block(source, hints, context, notes, spec))

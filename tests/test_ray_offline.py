@@ -17,16 +17,17 @@ from tarjama.batch import BatchOptions, BatchRunner, discover
 from tarjama.batch.ray_runner import (
     RESULTS,
     EngineSpec,
+    RayExecutor,
     RayOptions,
-    RayTranslator,
     TranslateBatch,
     check_reachable,
     load_outcomes,
 )
-from tarjama.batch.runner import Outcome, Work
 from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import TranslationMemory
+from tarjama.translate.executor import Outcome, Work
+from tarjama.translate.run import Translator
 from test_batch_cli import make_docs, memory_rows
 from test_batch_runner import Scripted
 
@@ -39,8 +40,8 @@ class SharedSpec(EngineSpec):
         return ENGINE
 
 
-class InProcess(RayTranslator):
-    """The Ray translator with the cluster replaced by this process: each batch goes through
+class InProcess(RayExecutor):
+    """The Ray executor with the cluster replaced by this process: each batch goes through
     ``TranslateBatch`` as on an actor (result file written, then returned). ``die_after`` batches
     it stops as a killed driver would: the actors finished two more batches nobody merged."""
 
@@ -52,7 +53,9 @@ class InProcess(RayTranslator):
     def _size_pool(self) -> int:
         return 1
 
-    def translate(self, work: Sequence[Work], batch_size: int) -> Iterator[list[Outcome]]:
+    def translate(
+        self, work: Sequence[Work], batch_size: int, *, isolate: bool = True, done: object = None
+    ) -> Iterator[list[Outcome]]:
         np = pytest.importorskip("numpy")
         actor = TranslateBatch(self.spec, self.engine_hash, self.glossary, str(self.folder), self.run_id, 1)
         batches = [list(work[i : i + batch_size]) for i in range(0, len(work), batch_size)]
@@ -67,10 +70,11 @@ class InProcess(RayTranslator):
 def run(inputs: Path, out: Path, die_after: int | None = None) -> tuple[object, BatchRunner]:
     found = discover([str(inputs)], out)
     options = BatchOptions(out_dir=out, batch_size=2)
-    translator = InProcess(SharedSpec("scripted", None), None, out, RayOptions(), run_id=options.run_id)
-    translator.die_after = die_after
+    executor = InProcess(SharedSpec("scripted", None), None, out, RayOptions(), run_id=options.run_id)
+    executor.die_after = die_after
+    translator = Translator(executor=executor)
     memory = TranslationMemory(out / ".tarjama-memory.sqlite")
-    runner = BatchRunner(translator, None, memory, options)
+    runner = BatchRunner(translator, memory, options)
     try:
         summary = runner.run(found.files, found.problems)
     finally:

@@ -41,7 +41,6 @@ What is computed (ntrex-dev: one sentence per paragraph, so per sentence):
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import sys
@@ -56,9 +55,8 @@ from tarjama.checks import Checker, errors  # noqa: E402
 from tarjama.checks.countries import english_mentions  # noqa: E402
 from tarjama.dev.datasets import ntrex, seed  # noqa: E402
 from tarjama.document.model import parse_text  # noqa: E402
-from tarjama.document.requests import build_requests  # noqa: E402
 from tarjama.text.numbers import compare, english_quantities  # noqa: E402
-from tarjama.translate.pipeline import check_and_repair, translate_requests  # noqa: E402
+from tarjama.types import TermHint  # noqa: E402
 
 
 def kendall_tau_b(x: list[float], y: list[float]) -> float:
@@ -132,61 +130,70 @@ def length_band() -> None:
     )
 
 
-def run_document(translator, checker, text: str, references: list[str] | None, glossary, doc_id: str):
-    """Translate one document off and on (module docstring); one record per sentence."""
-    document = parse_text(text)
-    prepared = build_requests(document, glossary)
-    requests = [p.request for p in prepared]
-    expected = [p.expected for p in prepared]
-    t0 = time.perf_counter()
-    results, outcomes = translate_requests(translator, requests, expected, glossary)
-    t1 = time.perf_counter()
-    off = [copy.deepcopy(r) for r in results]
-    off_findings = [
-        checker.findings(r.source, res.text, r.hints) for r, res in zip(requests, off, strict=True)
-    ]
-    check_and_repair(translator, requests, results, outcomes, expected, checker)
-    t2 = time.perf_counter()
+def run_group(engine, glossary, checker, group, passes: list[str]) -> tuple[list[dict], dict[str, float]]:
+    """Translate a group of documents once per pass (``off``: no checks, ``on``: every check), each
+    pass one ``Translator.run`` over the whole group, as ``tarjama batch`` fills its engine calls.
+
+    Returns one record per segment and the seconds of each pass.
+    """
+    from tarjama.translate.run import Job, Translator
+    from tarjama.types import KEPT, REPAIRED
+
+    seconds: dict[str, float] = {}
+    outputs: dict[str, list] = {}
+    for name in passes:
+        translator = Translator(engine, glossary, checks=checker if name == "on" else None)
+        jobs = [Job(translator.prepare(parse_text(text)), tag=doc_id) for doc_id, text, _ in group]
+        t0 = time.perf_counter()
+        outputs[name] = translator.translate_jobs(jobs)
+        seconds[name] = time.perf_counter() - t0
     rows = []
-    for k, (p, a, b) in enumerate(zip(prepared, off, results, strict=True)):
-        rows.append(
-            {
+    first = outputs[passes[0]]
+    for g, (doc_id, _, refs) in enumerate(group):
+        prepared = first[g].job.prepared
+        for k, p in enumerate(prepared):
+            row = {
                 "doc": doc_id,
                 "paragraph": p.paragraph.index,
                 "index": k,
                 "source": p.request.source,
-                "reference": references[p.paragraph.index] if references is not None else None,
-                "off": a.text,
-                "on": b.text,
-                "off_confidence": a.confidence.to_dict() if a.confidence else None,
-                "on_confidence": b.confidence.to_dict() if b.confidence else None,
-                "off_findings": [f.to_dict() for f in off_findings[k]],
-                "on_findings": [f.to_dict() for f in b.findings or []],
-                "repaired": any(n.startswith("repaired after checks") for n in b.notes),
-                "repair_tried": any("after checks" in n for n in b.notes),
+                "hints": [[h.source, h.target, h.kind, h.start, h.end] for h in p.request.hints],
+                "reference": refs[p.paragraph.index] if refs is not None else None,
             }
-        )
-    return rows, t1 - t0, t2 - t0
+            for name in passes:
+                res = outputs[name][g].results[k]
+                row[name] = res.text
+                row[f"{name}_confidence"] = res.confidence.to_dict() if res.confidence else None
+                row[f"{name}_findings"] = [f.to_dict() for f in res.findings]
+                row[f"{name}_notes"] = [n.to_dict() for n in res.notes]
+                row[f"{name}_repaired"] = any(n.kind == REPAIRED for n in res.notes)
+                row[f"{name}_repair_tried"] = any(n.kind in (REPAIRED, KEPT) for n in res.notes)
+            rows.append(row)
+    return rows, seconds
 
 
-def summarise(rows: list[dict], off_seconds: float, on_seconds: float) -> dict:
+def summarise(rows: list[dict], timings: list[dict]) -> dict:
     from sacrebleu.metrics import CHRF
 
     from tarjama.scoring.bootstrap import paired_bootstrap
 
     chrf = CHRF(word_order=2)
     n = len(rows)
+    both = "on" in rows[0]
+    off_seconds = sum(t.get("off", 0.0) for t in timings)
+    on_seconds = sum(t.get("on", 0.0) for t in timings)
     out: dict = {
         "sentences": n,
         "off_seconds": off_seconds,
         "on_seconds": on_seconds,
-        "cost_ratio": on_seconds / off_seconds if off_seconds else None,
+        "cost_ratio": on_seconds / off_seconds if off_seconds and on_seconds else None,
     }
-    out["repair_tried"] = sum(r["repair_tried"] for r in rows)
-    out["repaired"] = sum(r["repaired"] for r in rows)
-    out["needs_review_on"] = sum(any(f["severity"] == "error" for f in r["on_findings"]) for r in rows)
     out["number_errors_off"] = sum(number_error(r["reference"], r["off"]) for r in rows)
-    out["number_errors_on"] = sum(number_error(r["reference"], r["on"]) for r in rows)
+    if both:
+        out["repair_tried"] = sum(r["on_repair_tried"] for r in rows)
+        out["repaired"] = sum(r["on_repaired"] for r in rows)
+        out["needs_review_on"] = sum(any(f["severity"] == "error" for f in r["on_findings"]) for r in rows)
+        out["number_errors_on"] = sum(number_error(r["reference"], r["on"]) for r in rows)
     for name, truth_of in (("numbers", number_error), ("countries", country_error)):
         fired = [
             any(f["check"] == name and f["severity"] == "error" for f in r["off_findings"]) for r in rows
@@ -205,6 +212,8 @@ def summarise(rows: list[dict], off_seconds: float, on_seconds: float) -> dict:
     out["kendall_tau_mean"] = kendall_tau_b([r["off_confidence"]["mean"] for r in scored], sentence_chrf)
     out["kendall_tau_min"] = kendall_tau_b([r["off_confidence"]["min"] for r in scored], sentence_chrf)
     out["confidence_scored"] = len(scored)
+    if not both:
+        return out
     refs = [[r["reference"] for r in rows]]
     (result,) = [
         x
@@ -230,12 +239,18 @@ def main() -> int:
     parser.add_argument(
         "--summarise", type=Path, metavar="OUT", help="summarise OUT/sentences.jsonl and exit"
     )
+    parser.add_argument("--passes", default="off,on", help="off, on, or off,on (default: both, in one run)")
+    parser.add_argument("--wave", type=int, default=0, help="segments per group of documents (default: "
+                        "the engine's preferred call size)")
+    parser.add_argument("--resume", action="store_true", help="keep OUT/sentences.jsonl and add the rest")
+    parser.add_argument("--recheck", action="store_true",
+                        help="find the off output's findings again with the current checks")
     args = parser.parse_args()
     if args.length_band:
         length_band()
         return 0
     if args.summarise:
-        return report(args.summarise, None)
+        return report(args.summarise, None, recheck=args.recheck)
     if args.references:
         on_references()
         return 0
@@ -249,55 +264,68 @@ def main() -> int:
     docs = docs if args.all else ntrex.fixed_sample(docs, args.docs)
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
     checker = Checker()
+    passes = [p.strip() for p in args.passes.split(",") if p.strip()]
+    if not passes or any(p not in ("off", "on") for p in passes):
+        raise SystemExit("--passes: off, on or off,on")
     args.out.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    load_start = os.getloadavg()
+    log_path = args.out / "sentences.jsonl"
+    done: set[str] = set()
+    if args.resume and log_path.is_file():
+        for line in log_path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            if "timing" in rec:
+                done |= set(rec["timing"]["docs"])
+    elif log_path.exists():
+        log_path.unlink()
     engine = load_engine("gguf")
+    work = []
+    if args.seed:
+        text = seed.SOURCE.read_text(encoding="utf-8")
+        refs = [p.text for p in parse_text(seed.REFERENCE.read_text(encoding="utf-8")).paragraphs]
+        work.append(("seed", text, refs))
+    work += [(d.doc_id, d.source_text(), list(d.en)) for d in docs]
+    work = [w for w in work if w[0] not in done]
+    # Whole documents in groups of at least one engine call's worth of segments (seed alone).
+    wave = args.wave or engine.preferred_call_size
+    groups: list[list] = []
+    for w in work:
+        if w[0] == "seed" or not groups or groups[-1][0][0] == "seed" or sum(
+            len(parse_text(t).paragraphs) for _, t, _ in groups[-1]
+        ) >= wave:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
     meta = {
-        "started": started,
-        "load_average_start": load_start,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_start": os.getloadavg(),
         "documents": len(docs),
+        "passes": passes,
+        "engine": engine.identity.to_dict(),
+        "checks": checker.describe(),
         "command": "python scripts/bench_fidelity.py " + " ".join(sys.argv[1:]),
     }
-    with open(args.out / "sentences.jsonl", "w", encoding="utf-8") as log:
+    with open(log_path, "a", encoding="utf-8") as log:
         log.write(json.dumps({"meta": meta}) + "\n")
-        work = []
-        if args.seed:
-            text = seed.SOURCE.read_text(encoding="utf-8")
-            refs = [p.text for p in parse_text(seed.REFERENCE.read_text(encoding="utf-8")).paragraphs]
-            work.append(("seed", text, refs))
-        work += [(d.doc_id, d.source_text(), list(d.en)) for d in docs]
-        for i, (doc_id, text, refs) in enumerate(work):
-            doc_rows, off, on = run_document(engine, checker, text, refs, glossary, doc_id)
-            for r in doc_rows:
+        for i, group in enumerate(groups):
+            rows, seconds = run_group(engine, glossary, checker, group, passes)
+            for r in rows:
                 log.write(json.dumps(r, ensure_ascii=False) + "\n")
             load = os.getloadavg()
-            log.write(
-                json.dumps(
-                    {
-                        "timing": {
-                            "doc": doc_id,
-                            "off": off,
-                            "on": on,
-                            "sentences": len(doc_rows),
-                            "load": load,
-                        }
-                    }
-                )
-                + "\n"
-            )
+            timing = {"docs": [g[0] for g in group], "sentences": len(rows), "load": load, **seconds}
+            log.write(json.dumps({"timing": timing}) + "\n")
             log.flush()
             print(
-                f"[{i + 1}/{len(work)}] {doc_id}: {len(doc_rows)} sentences, off {off:.1f} s, on {on:.1f} s, "
-                f"load {load[0]:.1f}",
+                f"[{i + 1}/{len(groups)}] {', '.join(timing['docs'])}: {len(rows)} segments, "
+                + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+                + f", load {load[0]:.1f}",
                 file=sys.stderr,
                 flush=True,
             )
     engine.close()
-    return report(args.out, datetime.now(UTC).isoformat(timespec="seconds"))
+    return report(args.out, datetime.now(UTC).isoformat(timespec="seconds"), recheck=args.recheck)
 
 
-def report(out: Path, finished: str | None) -> int:
+def report(out: Path, finished: str | None, recheck: bool = False) -> int:
     """Summarise OUT/sentences.jsonl (ntrex-dev rows; the seed's shown apart) into OUT/summary.json."""
     rows, seed_rows, timings, meta = [], [], [], {}
     for line in (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
@@ -310,21 +338,24 @@ def report(out: Path, finished: str | None) -> int:
             seed_rows.append(rec)
         else:
             rows.append(rec)
-    ntrex_t = [t for t in timings if t["doc"] != "seed"]
-    summary = summarise(rows, sum(t["off"] for t in ntrex_t), sum(t["on"] for t in ntrex_t)) if rows else {}
-    all_off, all_on = sum(t["off"] for t in timings), sum(t["on"] for t in timings)
+    if recheck:
+        checker = Checker()
+        for r in rows + seed_rows:
+            hints = [TermHint(*h) for h in r.get("hints", [])]
+            r["off_findings"] = [f.to_dict() for f in checker.findings(r["source"], r["off"], hints)]
+    ntrex_t = [t for t in timings if "seed" not in t["docs"]]
+    summary = summarise(rows, ntrex_t) if rows else {}
     summary.update(meta)
-    summary.update(
-        {
-            "finished": finished or "(partial run)",
-            "documents_done": len(ntrex_t),
-            "all_off_seconds": all_off,
-            "all_on_seconds": all_on,
-            "all_cost_ratio": all_on / all_off if all_off else None,
-            "load_averages": [t["load"][0] for t in timings],
-        }
-    )
-    if seed_rows:
+    summary.update({
+        "finished": finished or "(partial run)",
+        "documents_done": sum(len(t["docs"]) for t in ntrex_t),
+        "load_averages": [round(t["load"][0], 1) for t in timings],
+    })
+    seed_t = [t for t in timings if "seed" in t["docs"]]
+    if seed_t and "on" in seed_t[0] and "off" in seed_t[0]:
+        summary["seed_seconds"] = {"off": seed_t[0]["off"], "on": seed_t[0]["on"],
+                                   "ratio": seed_t[0]["on"] / seed_t[0]["off"]}
+    if seed_rows and "on" in seed_rows[0]:
         summary["seed"] = [
             {
                 "source": r["source"],
@@ -332,13 +363,13 @@ def report(out: Path, finished: str | None) -> int:
                 "on": r["on"],
                 "off_findings": [f["message"] for f in r["off_findings"]],
                 "on_findings": [f["message"] for f in r["on_findings"]],
-                "repaired": r["repaired"],
+                "on_notes": [n["text"] for n in r["on_notes"]],
             }
             for r in seed_rows
-            if r["off_findings"] or r["repair_tried"]
+            if r["off_findings"] or r["on_repair_tried"] or r["off"] != r["on"]
         ]
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    print(json.dumps({k: v for k, v in summary.items() if k != "seed"}, indent=2))
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("seed", "lists")}, indent=2))
     for s in summary.get("seed", []):
         print(
             f"\nseed: {s['source']}\n  off: {s['off']}\n       {s['off_findings']}\n  on:  {s['on']}\n"

@@ -40,8 +40,12 @@ def test_loops() -> None:
 
 
 def test_length_bounds() -> None:
-    assert any("length" in p for p in problems(SRC, " ".join(["word"] * 9 + ["x", "y"] * 15)))
-    assert any("length" in p for p in problems(SRC, "Agency."))
+    # One length rule (letters and digits, ``tarjama.text.quality``): far outside the human band.
+    rambling = "The European Space Agency announced a new partnership with Japan. " * 4
+    assert any("source's letters" in p for p in problems(SRC, rambling))
+    assert any("source's letters" in p for p in problems(SRC, "Agency."))
+    # Twice as many words but about the source's letters: not degenerate.
+    assert problems(SRC, "The ESA of Europe, it is said, has a new tie with the land of Japan.") == []
     assert problems("نعم.", "Yes, indeed, that is certainly correct.") == []  # short sources are not judged
 
 

@@ -12,7 +12,9 @@ from tarjama.checks.countries import CountryCheck, arabic_mentions, english_ment
 from tarjama.checks.length import HIGH, LOW, LengthCheck
 from tarjama.checks.names import NameCheck
 from tarjama.checks.numbers import NumberCheck
+from tarjama.checks.units import UnitCheck
 from tarjama.checks.untranslated import UntranslatedCheck
+from tarjama.checks.weekdays import WeekdayCheck
 from tarjama.document.model import parse_text
 from tarjama.document.record import read_translation
 from tarjama.engines.base import Engine, SegmentDone
@@ -43,7 +45,7 @@ def messages(flags) -> list[str]:
 
 
 def test_registry_lists_one_module_per_check() -> None:
-    assert list(CHECKS) == ["numbers", "names", "countries", "length", "untranslated"]
+    assert list(CHECKS) == ["numbers", "weekdays", "units", "names", "countries", "length", "untranslated"]
     assert Checker().names == list(CHECKS)
     assert Checker(["countries", "numbers"]).names == ["numbers", "countries"]
 
@@ -78,6 +80,52 @@ def test_numbers_both_month_series_and_hijri() -> None:
 def test_glossary_english_supports_its_numbers() -> None:
     hint = TermHint("القمر الصناعي", "CX-4 satellite", "name", 0, 13)
     assert NumberCheck().run("القمر الصناعي جاهز.", "The CX-4 satellite is ready.", [hint]) == []
+
+
+# --- weekdays, units, currencies and percentages ---------------------------------------------
+
+
+def test_weekdays_both_ways_and_the_swap_is_rewritten() -> None:
+    check = WeekdayCheck()
+    source = "وقع الانفجار يوم الأحد في مستودع الذخيرة."
+    assert check.run(source, "The explosion happened on Sunday at the ammunition depot.") == []
+    flags = check.run(source, "The explosion happened on Monday at the ammunition depot.")
+    assert messages(flags) == [
+        "weekday Sunday (الأحد) is missing from the English",
+        "weekday Monday is not in the source",
+    ]
+    english = "The explosion happened on Monday at the ammunition depot."
+    assert flags[0].fix is not None and flags[0].fix.rewrite == (
+        (english.index("Monday"), english.index("Monday") + 6),
+        "Sunday",
+    )
+    # الأحد and الاثنين are also "the one" and "the two": without يوم they only support.
+    assert check.run("قال أحد المسؤولين إن الاثنين وصلا.", "One official said the two had arrived.") == []
+    assert check.run("وصل الوفد الخميس.", "The delegation arrived on Thursday.") == []
+    assert check.run("عمل يوما واحدا.", "He worked one day.") == []  # يوم واحد is no Sunday
+    # A weekday that starts a name is not a date.
+    assert check.run("ظهر في برنامج ساترداي نايت لايف.", "He appeared on Saturday Night Live.") == []
+
+
+def test_currencies_units_and_percentages() -> None:
+    check = UnitCheck()
+    source = "خصصت الحكومة 5 مليارات يورو لبناء طريق طوله 800 كيلومتر، أي 40 في المئة من الميزانية."
+    good = "The government allocated 5 billion euros for an 800-kilometre road, 40 percent of the budget."
+    assert check.run(source, good) == []
+    dollars = good.replace("5 billion euros", "$5 billion")
+    flags = check.run(source, dollars)
+    assert messages(flags) == ["euro (يورو) is missing from the English", "$: the source counts in no dollar"]
+    assert flags[0].fix is not None and flags[0].fix.rewrite == (
+        (dollars.index("$"), dollars.index("$") + 1),
+        "€",
+    )
+    miles = good.replace("800-kilometre", "800-mile")
+    assert messages(check.run(source, miles)) == ["kilometre (كيلومتر) is missing from the English"]
+    points = good.replace("40 percent", "40 points")
+    assert messages(check.run(source, points)) == ["per cent (في المئة) is missing from the English"]
+    # A measure the English adds (a conversion) is no error; money and per cent are.
+    assert check.run("المسافة 300 كم.", "The distance is 300 km (190 miles).") == []
+    assert check.run("وزنه 550 رطلاً.", "It weighs 550 pounds.") == []  # the pound as a weight
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -392,3 +440,67 @@ def test_no_repair_leaves_a_word_in_two_spellings() -> None:
     engine = Scripted(first, "The agreement was signed on 4 August 2013.")
     (s,) = Translator(engine, checks=numbers).translate_document(parse_text(source + "\n")).sentences()
     assert s.translation == "The agreement was signed on 4 August 2013." and not s.needs_review
+
+
+# --- one spelling per name -------------------------------------------------------------------
+
+HAKAMADA = "وقال هاكامادا إن الفريق مستعد.\n\nوأضاف هاكامادا أن الإطلاق سيتم قريبا.\n"
+
+
+class Table(Engine):
+    """Translates by a table of source → English."""
+
+    name = "table"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    @property
+    def identity(self) -> EngineIdentity:
+        return EngineIdentity("table", "t")
+
+    def translate(self, requests, *, done=None):
+        return [SegmentTranslation(self.table[r.source]) for r in requests]
+
+
+SPELT = {
+    "وقال هاكامادا إن الفريق مستعد.": "Hakamada said the team was ready.",
+    "وأضاف هاكامادا أن الإطلاق سيتم قريبا.": "Hakameda added that the launch would come soon.",
+}
+
+
+def test_a_name_is_spelt_one_way_in_a_document() -> None:
+    result = Translator(Table(SPELT), checks=Checker()).translate_document(parse_text(HAKAMADA))
+    first, second = result.sentences()
+    assert first.translation == "Hakamada said the team was ready."
+    assert second.translation == "Hakamada added that the launch would come soon."
+    assert "name spelt as in an earlier sentence: Hakameda → Hakamada" in second.notes
+    # Without the names check the run changes nothing.
+    plain = Translator(Table(SPELT), checks=Checker(["numbers"])).translate_document(parse_text(HAKAMADA))
+    assert plain.sentences()[1].translation.startswith("Hakameda")
+
+
+def test_across_a_batch_only_when_asked() -> None:
+    docs = ["وقال هاكامادا إن الفريق مستعد.\n", "وأضاف هاكامادا أن الإطلاق سيتم قريبا.\n"]
+    apart = Translator(Table(SPELT), checks=Checker()).translate_batch(docs)
+    assert apart[1].sentences()[0].translation.startswith("Hakameda")
+    together = Translator(Table(SPELT), checks=Checker(), consistent_names="run").translate_batch(docs)
+    assert together[1].sentences()[0].translation.startswith("Hakamada")
+
+
+def test_an_approved_spelling_wins(tmp_path) -> None:
+    from tarjama.memory.store import Approval, TranslationMemory
+    from tarjama.translate.run import Job
+
+    translator = Translator(Table(SPELT), checks=Checker())
+    prepared = translator.prepare(parse_text(HAKAMADA))
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    memory.scope(None, None)
+    request = prepared[1].request
+    text = "Hakamadah added that the launch would come soon."
+    memory.approve(request, Approval(request.key(), request.source, text, "amal", 0.0))
+    (job,) = translator.translate_jobs([Job(prepared)], memory=memory)
+    memory.close()
+    first, second = job.results
+    assert second.origin == "human" and second.text.startswith("Hakamadah")
+    assert first.text == "Hakamadah said the team was ready."

@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -52,9 +53,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tarjama.checks import Checker, errors  # noqa: E402
-from tarjama.checks.countries import english_mentions  # noqa: E402
+from tarjama.checks.countries import english_country_spans, english_mentions  # noqa: E402
 from tarjama.dev.datasets import ntrex, seed  # noqa: E402
 from tarjama.document.model import parse_text  # noqa: E402
+from tarjama.text.names import align_names, similarity  # noqa: E402
 from tarjama.text.numbers import compare, english_quantities  # noqa: E402
 from tarjama.types import TermHint  # noqa: E402
 
@@ -105,8 +107,10 @@ def on_references() -> None:
         for name in names:
             fired[name] += 1
     ms = (time.perf_counter() - start) / len(pairs) * 1000
-    print(f"{len(pairs)} reference sentences; with an error finding: {any_error}; per check: {fired}; "
-          f"{ms:.1f} ms per sentence (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"{len(pairs)} reference sentences; with an error finding: {any_error}; per check: {fired}; "
+        f"{ms:.1f} ms per sentence (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def length_band() -> None:
@@ -172,9 +176,51 @@ def run_group(engine, glossary, checker, group, passes: list[str]) -> tuple[list
     return rows, seconds
 
 
+def invented_names(row: dict, text: str) -> list[str]:
+    """Names of ``text`` that neither the reference nor the source accounts for (the names label):
+    not supported by the source (``align_names``) and no word of the reference within a loose
+    similarity of 0.8."""
+    ref_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", row["reference"])}
+    hints = [h[1] for h in row.get("hints", [])]
+    out = []
+    for m in align_names(row["source"], text, hints, english_country_spans(text)):
+        if m.supported or m.token.text.lower() in ref_words:
+            continue
+        if any(similarity(m.token.text, w) >= 0.8 for w in ref_words):
+            continue
+        out.append(m.token.text)
+    return out
+
+
+def inconsistent_spellings(rows: list[dict], field: str) -> int:
+    """Arabic names spelt more than one way within a document of ``field``'s output."""
+    spellings: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        hints = [h[1] for h in r.get("hints", [])]
+        text = r[field]
+        for m in align_names(r["source"], text, hints, english_country_spans(text)):
+            if m.how in ("skeleton", "romanizer") and m.key:
+                spellings.setdefault((r["doc"], m.key), set()).add(m.token.text.lower())
+    return sum(len(v) > 1 for v in spellings.values())
+
+
+def _fires(finding: dict, check: str) -> bool:
+    """An error of ``check`` (for names: an unaccounted name, not a Latin name missing)."""
+    if finding["check"] != check or finding["severity"] != "error":
+        return False
+    return check != "names" or "garbled" in finding["message"]
+
+
+def flagged(findings: list[dict]) -> bool:
+    """An error finding or the low-confidence warning: what asks a reader to look."""
+    return any(f["severity"] == "error" or f["check"] == "confidence" for f in findings)
+
+
 def summarise(rows: list[dict], timings: list[dict]) -> dict:
+    import numpy as np
     from sacrebleu.metrics import CHRF
 
+    from tarjama.checks.confidence import LOW_CONFIDENCE
     from tarjama.scoring.bootstrap import paired_bootstrap
 
     chrf = CHRF(word_order=2)
@@ -192,13 +238,33 @@ def summarise(rows: list[dict], timings: list[dict]) -> dict:
     if both:
         out["repair_tried"] = sum(r["on_repair_tried"] for r in rows)
         out["repaired"] = sum(r["on_repaired"] for r in rows)
+        out["rewritten"] = sum(
+            any(n["text"].startswith("rewritten from the source") for n in r["on_notes"]) for r in rows
+        )
+        out["spelling_unified"] = sum(
+            any(n["text"].startswith("name spelt as in") for n in r["on_notes"]) for r in rows
+        )
         out["needs_review_on"] = sum(any(f["severity"] == "error" for f in r["on_findings"]) for r in rows)
         out["number_errors_on"] = sum(number_error(r["reference"], r["on"]) for r in rows)
-    for name, truth_of in (("numbers", number_error), ("countries", country_error)):
+        out["number_errors_change"] = (out["number_errors_on"] - out["number_errors_off"]) / max(
+            1, out["number_errors_off"]
+        )
+    lists: dict[str, list] = {}
+    names_truth = [bool(invented_names(r, r["off"])) for r in rows]
+    for name, truth in (
+        ("numbers", [number_error(r["reference"], r["off"]) for r in rows]),
+        ("countries", [country_error(r["reference"], r["off"]) for r in rows]),
+        ("names", names_truth),
+    ):
         fired = [
-            any(f["check"] == name and f["severity"] == "error" for f in r["off_findings"]) for r in rows
+            any(
+                f["check"] == name
+                and f["severity"] == "error"
+                and (name != "names" or "garbled" in f["message"])
+                for f in r["off_findings"]
+            )
+            for r in rows
         ]
-        truth = [truth_of(r["reference"], r["off"]) for r in rows]
         tp = sum(f and t for f, t in zip(fired, truth, strict=True))
         out[f"{name}_check"] = {
             "fired": sum(fired),
@@ -207,11 +273,68 @@ def summarise(rows: list[dict], timings: list[dict]) -> dict:
             "precision": tp / sum(fired) if sum(fired) else None,
             "recall": tp / sum(truth) if sum(truth) else None,
         }
+        lists[f"{name}_missed"] = [
+            {"source": r["source"], "off": r["off"], "reference": r["reference"]}
+            for r, f, t in zip(rows, fired, truth, strict=True)
+            if t and not f
+        ]
+        lists[f"{name}_false_alarms"] = [
+            {
+                "source": r["source"],
+                "off": r["off"],
+                "reference": r["reference"],
+                "findings": [x["message"] for x in r["off_findings"] if x["check"] == name],
+            }
+            for r, f, t in zip(rows, fired, truth, strict=True)
+            if f and not t
+        ]
+    out["names_invented_sentences_off"] = sum(names_truth)
+    out["inconsistent_spellings_off"] = inconsistent_spellings(rows, "off")
+    if both:
+        out["names_invented_sentences_on"] = sum(bool(invented_names(r, r["on"])) for r in rows)
+        out["inconsistent_spellings_on"] = inconsistent_spellings(rows, "on")
+    # Confidence against sentence chrF++, and the low-confidence threshold.
     scored = [r for r in rows if r["off_confidence"]]
     sentence_chrf = [chrf.sentence_score(r["off"], [r["reference"]]).score for r in scored]
-    out["kendall_tau_mean"] = kendall_tau_b([r["off_confidence"]["mean"] for r in scored], sentence_chrf)
+    means = [r["off_confidence"]["mean"] for r in scored]
+    out["kendall_tau_mean"] = kendall_tau_b(means, sentence_chrf)
     out["kendall_tau_min"] = kendall_tau_b([r["off_confidence"]["min"] for r in scored], sentence_chrf)
     out["confidence_scored"] = len(scored)
+    worst_cut = float(np.percentile(sentence_chrf, 10))
+    worst = [c <= worst_cut for c in sentence_chrf]
+    calibration = {}
+    for pct in (5, 10, 15, 20, 25):
+        threshold = float(np.percentile(means, pct))
+        low = [m < threshold for m in means]
+        calibration[f"p{pct}"] = {
+            "threshold": round(threshold, 4),
+            "share_flagged": sum(low) / len(low),
+            "worst_10pct_caught": sum(a and b for a, b in zip(low, worst, strict=True)) / max(1, sum(worst)),
+        }
+    low = [m < LOW_CONFIDENCE for m in means]
+    calibration["in_use"] = {
+        "threshold": LOW_CONFIDENCE,
+        "share_flagged": sum(low) / len(low),
+        "worst_10pct_caught": sum(a and b for a, b in zip(low, worst, strict=True)) / max(1, sum(worst)),
+    }
+    out["low_confidence_calibration"] = calibration
+    # Meaning: the share of the worst 10 % (sentence chrF++) and of the rest that is flagged.
+    for field in ("off", "on") if both else ("off",):
+        scores = [chrf.sentence_score(r[field], [r["reference"]]).score for r in rows]
+        cut = float(np.percentile(scores, 10))
+        bad = [sc <= cut for sc in scores]
+        if field == "off":  # what the checks would flag on the unchecked output (computed after)
+            marks = [
+                flagged(r["off_findings"]) or (r["off_confidence"] or {}).get("mean", 0) < LOW_CONFIDENCE
+                for r in rows
+            ]
+        else:
+            marks = [flagged(r["on_findings"]) for r in rows]
+        out[f"meaning_{field}"] = {
+            "worst_10pct_flagged": sum(m and b for m, b in zip(marks, bad, strict=True)) / max(1, sum(bad)),
+            "rest_flagged": sum(m and not b for m, b in zip(marks, bad, strict=True)) / max(1, n - sum(bad)),
+        }
+    out["lists"] = lists
     if not both:
         return out
     refs = [[r["reference"] for r in rows]]
@@ -240,11 +363,16 @@ def main() -> int:
         "--summarise", type=Path, metavar="OUT", help="summarise OUT/sentences.jsonl and exit"
     )
     parser.add_argument("--passes", default="off,on", help="off, on, or off,on (default: both, in one run)")
-    parser.add_argument("--wave", type=int, default=0, help="segments per group of documents (default: "
-                        "the engine's preferred call size)")
+    parser.add_argument(
+        "--wave",
+        type=int,
+        default=0,
+        help="segments per group of documents (default: the engine's preferred call size)",
+    )
     parser.add_argument("--resume", action="store_true", help="keep OUT/sentences.jsonl and add the rest")
-    parser.add_argument("--recheck", action="store_true",
-                        help="find the off output's findings again with the current checks")
+    parser.add_argument(
+        "--recheck", action="store_true", help="find the off output's findings again with the current checks"
+    )
     args = parser.parse_args()
     if args.length_band:
         length_band()
@@ -289,9 +417,12 @@ def main() -> int:
     wave = args.wave or engine.preferred_call_size
     groups: list[list] = []
     for w in work:
-        if w[0] == "seed" or not groups or groups[-1][0][0] == "seed" or sum(
-            len(parse_text(t).paragraphs) for _, t, _ in groups[-1]
-        ) >= wave:
+        if (
+            w[0] == "seed"
+            or not groups
+            or groups[-1][0][0] == "seed"
+            or sum(len(parse_text(t).paragraphs) for _, t, _ in groups[-1]) >= wave
+        ):
             groups.append([w])
         else:
             groups[-1].append(w)
@@ -346,15 +477,20 @@ def report(out: Path, finished: str | None, recheck: bool = False) -> int:
     ntrex_t = [t for t in timings if "seed" not in t["docs"]]
     summary = summarise(rows, ntrex_t) if rows else {}
     summary.update(meta)
-    summary.update({
-        "finished": finished or "(partial run)",
-        "documents_done": sum(len(t["docs"]) for t in ntrex_t),
-        "load_averages": [round(t["load"][0], 1) for t in timings],
-    })
+    summary.update(
+        {
+            "finished": finished or "(partial run)",
+            "documents_done": sum(len(t["docs"]) for t in ntrex_t),
+            "load_averages": [round(t["load"][0], 1) for t in timings],
+        }
+    )
     seed_t = [t for t in timings if "seed" in t["docs"]]
     if seed_t and "on" in seed_t[0] and "off" in seed_t[0]:
-        summary["seed_seconds"] = {"off": seed_t[0]["off"], "on": seed_t[0]["on"],
-                                   "ratio": seed_t[0]["on"] / seed_t[0]["off"]}
+        summary["seed_seconds"] = {
+            "off": seed_t[0]["off"],
+            "on": seed_t[0]["on"],
+            "ratio": seed_t[0]["on"] / seed_t[0]["off"],
+        }
     if seed_rows and "on" in seed_rows[0]:
         summary["seed"] = [
             {

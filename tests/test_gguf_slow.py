@@ -103,30 +103,36 @@ def numbers(text: str) -> set[str]:
 
 
 def test_a_sentence_alone_and_inside_a_batch(embedded_available) -> None:
+    """llama.cpp's batched decoding is not batch-invariant: a sentence alone and inside a batch may
+    be worded differently. What tarjama promises is what the run (engine, glossary, checks) keeps:
+    the source's Latin names and numbers in both, or the difference flagged for review."""
     from sacrebleu.metrics import CHRF
 
+    from tarjama.checks import Checker
     from tarjama.document.model import parse_text
     from tarjama.document.requests import build_requests
     from tarjama.engines.gguf.engine import GGUFEngine
     from tarjama.glossary import Glossary
+    from tarjama.translate.stages import Stages
 
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
-    prepared = build_requests(parse_text(SEED.read_text(encoding="utf-8")), glossary)
-    batch = [p.request for p in prepared[:8]]
+    prepared = build_requests(parse_text(SEED.read_text(encoding="utf-8")), glossary)[:8]
     engine = GGUFEngine()
     try:
-        together = [r.text for r in engine.translate(batch)]
+        stages = Stages(engine, glossary, Checker())
+        together = stages.translate([p.request for p in prepared], [p.expected for p in prepared])
         for i in (2, 5):  # sentences with names and a date
-            alone = engine.translate([batch[i]])[0].text
-            if alone == together[i]:
+            (alone,) = stages.translate([prepared[i].request], [prepared[i].expected])
+            if alone.text == together[i].text:
                 continue
-            # The documented difference: rounding from other sentences in the decode call.
-            source = batch[i].source
-            for text in (alone, together[i]):
-                assert arabic_share(text) < 0.01, text
-                assert latin_names(source) <= latin_names(text), (source, text)
-            assert numbers(alone) == numbers(together[i]), (alone, together[i])
-            similarity = CHRF(word_order=2).sentence_score(alone, [together[i]]).score
-            assert similarity >= 60, f"alone and batched differ beyond rounding: {alone!r} / {together[i]!r}"
+            source = prepared[i].request.source
+            for result in (alone, together[i]):
+                checks = {f.check for f in result.findings if f.severity == "error"}
+                assert arabic_share(result.text) < 0.01, result.text
+                assert latin_names(source) <= latin_names(result.text) or "names" in checks, result.text
+                assert numbers(source) <= numbers(result.text) or "numbers" in checks, result.text
+            similarity = CHRF(word_order=2).sentence_score(alone.text, [together[i].text]).score
+            pair = f"{alone.text!r} / {together[i].text!r}"
+            assert similarity >= 60, f"alone and batched differ beyond wording: {pair}"
     finally:
         engine.close()

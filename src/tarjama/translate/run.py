@@ -501,11 +501,11 @@ class _Flow:
         if self.store is not None:
             checks = self.t.checks
             rest = [k for k in keys if k not in found]
-            found.update(
-                self.store.get_many(
-                    rest, refind=lambda r, res: derived_findings(r, res.text, res.terms, checks)
-                )
-            )
+
+            def refind(r: TranslationRequest, res: SegmentTranslation) -> list:
+                return derived_findings(r, res.text, res.terms, checks, res.confidence)
+
+            found.update(self.store.get_many(rest, refind=refind))
         return found
 
     def dispatch(self, wave: int) -> Iterator[JobResult]:

@@ -20,7 +20,8 @@ call of segments, in this process or on a Ray actor. ``Stages.translate`` is the
    first translation stays, with its deterministic rewrites, and what is still wrong is
    flagged;
 4. tags still broken are repaired or dropped (``markup.ensure``), the term record and the
-   checks' findings are written on the result.
+   checks' findings are written on the result, with a ``confidence`` warning ("check the
+   meaning") when the engine was unsure of it (``tarjama.checks.confidence``).
 
 Each stage reports what is still wrong as typed ``Finding``\\ s on the result (``markup``,
 ``terms``, the checks' own kinds; engines add ``degenerate``); the record's one rule
@@ -37,6 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from tarjama.checks.confidence import low_confidence
 from tarjama.checks.names import NameCheck
 from tarjama.document import inline
 from tarjama.text.quality import doubled_spellings
@@ -89,13 +91,20 @@ def term_findings(request: TranslationRequest, missing: Sequence[str]) -> list[F
 
 
 def derived_findings(
-    request: TranslationRequest, text: str, terms: TermOutcome | None, checks: Checker | None
+    request: TranslationRequest,
+    text: str,
+    terms: TermOutcome | None,
+    checks: Checker | None,
+    confidence: Confidence | None = None,
 ) -> list[Finding]:
-    """What can be found again from ``text`` alone: lost tags, missing terms, the checks' findings."""
+    """What can be found again from ``text`` alone: lost tags, missing terms, the checks' findings
+    (and, with the checks, low confidence when the stored row has one)."""
     found = markup.lost(request.source, text)
     found += term_findings(request, terms.missing if terms is not None else [])
     if checks is not None:
         found += checks.findings(request.source, text, request.hints)
+        if (low := low_confidence(confidence)) is not None:
+            found.append(low)
     return found
 
 
@@ -309,6 +318,8 @@ class Stages:
         result.findings = [f for f in result.findings if f.check not in _STAGE_KINDS]
         if self.checks is not None:
             result.findings += [flag.finding for flag in best.flags]
+            if (low := low_confidence(result.confidence)) is not None:
+                result.findings.append(low)
         if best.terms is not None and best.terms.missing:
             result.notes.append(Note(f"glossary terms missing: {', '.join(best.terms.missing)}"))
             result.findings += term_findings(request, best.terms.missing)

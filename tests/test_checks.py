@@ -77,6 +77,17 @@ def test_numbers_both_month_series_and_hijri() -> None:
     assert check.run("يبدأ شهر رمضان غدا.", "The month of Ramadan starts tomorrow.") == []
 
 
+def test_a_number_written_in_groups_and_multiples_in_words() -> None:
+    check = NumberCheck()
+    # ntrex-dev: a phone number grouped in the English, joined in the Arabic.
+    assert check.run("اتصل بالرقم 116123 مجانًا.", "Call 116 123 free of charge.") == []
+    assert messages(check.run("اتصل بالرقم 116123 مجانًا.", "Call 116 124 free of charge."))[0].startswith(
+        "number 116123"
+    )
+    # "tripled" supports ثلاث (ثلاث مرات), as "twice" supports two.
+    assert check.run("وتضاعف عدد المشاهدين ثلاث مرات.", "The audience nearly tripled.") == []
+
+
 def test_glossary_english_supports_its_numbers() -> None:
     hint = TermHint("القمر الصناعي", "CX-4 satellite", "name", 0, 13)
     assert NumberCheck().run("القمر الصناعي جاهز.", "The CX-4 satellite is ready.", [hint]) == []

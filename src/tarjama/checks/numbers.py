@@ -35,7 +35,7 @@ class NumberCheck(Check):
         for h in hints:
             src += english_quantities(h.target)
         tgt = english_quantities(target)
-        missing, extra = compare(src, tgt)
+        missing, extra = _joined(*compare(src, tgt))
         # The glossary English of a hint has no span in the source: never report it missing.
         missing = [q for q in missing if source[q.start : q.end] == q.text]
         flags: list[Flag] = []
@@ -90,6 +90,31 @@ def _rewrite(
     if q.kind == "decade" and x.text.lower().startswith("the ") and english.startswith("the "):
         english = english[4:]
     return (x.start, x.end), english
+
+
+def _joined(missing: list[Quantity], extra: list[Quantity]) -> tuple[list[Quantity], list[Quantity]]:
+    """A long digit string written in groups on one side ("116 123", a phone number) and joined on
+    the other ("116123") is one number: those items are matched, not reported."""
+    for side, other in ((missing, extra), (extra, missing)):
+        for q in list(side):
+            digits = q.text.replace(" ", "")
+            if q not in side or not digits.isdigit() or len(digits) < 5:
+                continue
+            parts = sorted((x for x in other if x.text.isdigit()), key=lambda x: x.start)
+            for i in range(len(parts)):
+                joined = ""
+                for j in range(i, len(parts)):
+                    joined += parts[j].text
+                    if joined == digits and j > i:
+                        side.remove(q)
+                        for x in parts[i : j + 1]:
+                            other.remove(x)
+                        break
+                    if not digits.startswith(joined):
+                        break
+                if q not in side:
+                    break
+    return missing, extra
 
 
 def _what(q: Quantity) -> str:

@@ -389,7 +389,9 @@ def main() -> int:
     if path is None:
         raise SystemExit("ntrex-dev not found (set TARJAMA_NTREX)")
     docs = ntrex.read_ntrex(path)
-    docs = docs if args.all else ntrex.fixed_sample(docs, args.docs)
+    sample = ntrex.fixed_sample(docs, args.docs)
+    # With --all the fixed sample goes first, so that a run stopped early still covers it.
+    docs = sample + [d for d in docs if d not in sample] if args.all else sample
     glossary = Glossary.load(ROOT / "references" / "glossary.tsv")
     checker = Checker()
     passes = [p.strip() for p in args.passes.split(",") if p.strip()]

@@ -6,6 +6,7 @@
     python scripts/bench_fidelity.py --length-band                             # the length check's band
     python scripts/bench_fidelity.py --summarise out/bench-fidelity            # figures of a (partial) run
     python scripts/bench_fidelity.py --references                              # checks on human translations
+    python scripts/bench_fidelity.py --summarise out/bench-fidelity --round-trip 146   # the round-trip trial
 
 The seed goes first, then the documents; every document's sentences and timings are appended
 to ``OUT/sentences.jsonl`` as it finishes, so an interrupted run can still be summarised.
@@ -349,6 +350,88 @@ def summarise(rows: list[dict], timings: list[dict]) -> dict:
     return out
 
 
+BACK_SYSTEM = (
+    "You are a professional English-to-Arabic news translator. Translate the English sentence into "
+    "faithful Modern Standard Arabic. Output only the Arabic translation."
+)
+
+
+def round_trip(out: Path, limit: int) -> int:
+    """The round-trip experiment (issue 26, item 5): translate the off English of the first ``limit``
+    ntrex-dev sentences of OUT back into Arabic with the embedded model (batched, greedy, three
+    example pairs reversed), score each back-translation against the source (chrF++), and see
+    whether a low round-trip score finds the sentences whose English is worst (lowest sentence
+    chrF++ against the reference) that no other finding flags. The cost is the back-translation
+    time against a forward translation of the same sentences, in the same run."""
+    import numpy as np
+    from sacrebleu.metrics import CHRF
+
+    from tarjama.checks.confidence import LOW_CONFIDENCE
+    from tarjama.engines import load_engine
+    from tarjama.engines.chat import STOP, assistant_start, chatml_turn
+    from tarjama.engines.gguf.batching import Job
+    from tarjama.engines.gguf.prompts import EXAMPLES
+    from tarjama.translate.run import Job as RunJob
+    from tarjama.translate.run import Translator
+
+    rows = [json.loads(line) for line in (out / "sentences.jsonl").read_text("utf-8").splitlines()]
+    rows = [r for r in rows if "doc" in r and r["doc"] != "seed"][:limit]
+    checker = Checker()
+    for r in rows:
+        hints = [TermHint(*h) for h in r.get("hints", [])]
+        r["off_findings"] = [f.to_dict() for f in checker.findings(r["source"], r["off"], hints)]
+    engine = load_engine("gguf")
+    prefix = chatml_turn("system", BACK_SYSTEM) + "".join(
+        chatml_turn("user", ex.en) + chatml_turn("assistant", ex.ar) for ex in EXAMPLES[:3]
+    )
+
+    def flow(english: str):
+        prompt = prefix + chatml_turn("user", english) + assistant_start()
+        tokens = tuple(engine.llm.tokenize(prompt.encode(), add_bos=True, special=True))
+        (output,) = yield [Job(tokens, max_tokens=min(512, 6 * len(english.split()) + 24), stop=STOP)]
+        return output.text.strip()
+
+    generator = engine.generator()
+    t0 = time.perf_counter()
+    back = generator.run([flow(r["off"]) for r in rows])
+    back_seconds = time.perf_counter() - t0
+    translator = Translator(engine, None, checks=None)
+    t0 = time.perf_counter()
+    translator.translate_jobs([RunJob(translator.prepare(parse_text(r["source"] + "\n"))) for r in rows])
+    forward_seconds = time.perf_counter() - t0
+    engine.close()
+    chrf = CHRF(word_order=2)
+    trip = [chrf.sentence_score(b, [r["source"]]).score for b, r in zip(back, rows, strict=True)]
+    quality = [chrf.sentence_score(r["off"], [r["reference"]]).score for r in rows]
+    worst = [q <= float(np.percentile(quality, 10)) for q in quality]
+    low = [t <= float(np.percentile(trip, 10)) for t in trip]
+    others = [
+        flagged(r["off_findings"]) or (r["off_confidence"] or {}).get("mean", 0) < LOW_CONFIDENCE
+        for r in rows
+    ]
+    n_worst = max(1, sum(worst))
+    result = {
+        "sentences": len(rows),
+        "back_seconds": back_seconds,
+        "forward_seconds": forward_seconds,
+        "cost_ratio_back_over_forward": back_seconds / forward_seconds,
+        "kendall_tau_round_trip_vs_chrf": kendall_tau_b(trip, quality),
+        "worst_10pct_flagged_by_round_trip": sum(a and b for a, b in zip(low, worst, strict=True)) / n_worst,
+        "worst_10pct_flagged_by_the_others": sum(a and b for a, b in zip(others, worst, strict=True))
+        / n_worst,
+        "worst_10pct_only_round_trip": sum(
+            a and b and not c for a, b, c in zip(low, worst, others, strict=True)
+        )
+        / n_worst,
+        "rest_flagged_by_round_trip": sum(a and not b for a, b in zip(low, worst, strict=True))
+        / max(1, len(rows) - sum(worst)),
+        "load_average": os.getloadavg()[0],
+    }
+    (out / "round_trip.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10, help="ntrex-dev documents (fixed sample; default 10)")
@@ -361,6 +444,13 @@ def main() -> int:
     parser.add_argument("--references", action="store_true", help="run the checks on the references and exit")
     parser.add_argument(
         "--summarise", type=Path, metavar="OUT", help="summarise OUT/sentences.jsonl and exit"
+    )
+    parser.add_argument(
+        "--round-trip",
+        type=int,
+        metavar="N",
+        default=0,
+        help="with --summarise OUT: the round-trip experiment on OUT's first N ntrex-dev sentences",
     )
     parser.add_argument("--passes", default="off,on", help="off, on, or off,on (default: both, in one run)")
     parser.add_argument(
@@ -377,6 +467,8 @@ def main() -> int:
     if args.length_band:
         length_band()
         return 0
+    if args.summarise and args.round_trip:
+        return round_trip(args.summarise, args.round_trip)
     if args.summarise:
         return report(args.summarise, None, recheck=args.recheck)
     if args.references:

@@ -113,7 +113,7 @@ def test_weekdays_both_ways_and_the_swap_is_rewritten() -> None:
     # الأحد and الاثنين are also "the one" and "the two": without يوم they only support.
     assert check.run("قال أحد المسؤولين إن الاثنين وصلا.", "One official said the two had arrived.") == []
     assert check.run("وصل الوفد الخميس.", "The delegation arrived on Thursday.") == []
-    assert check.run("عمل يوما واحدا.", "He worked one day.") == []  # يوم واحد is no Sunday
+    assert check.run("عمل لمدة يوم واحد.", "He worked for one day.") == []  # يوم واحد is no Sunday
     # A weekday that starts a name is not a date.
     assert check.run("ظهر في برنامج ساترداي نايت لايف.", "He appeared on Saturday Night Live.") == []
 
@@ -219,6 +219,14 @@ def test_seed_chinese_company_is_an_invented_nationality() -> None:
     assert english[slice(*flags[0].finding.target)] == "Chinese"
     assert flags[0].fix is not None and flags[0].fix.avoid == ("Chinese",)
     assert CountryCheck().run("وستطلق شركة صينية مركبة.", "A Chinese company will launch a lander.") == []
+
+
+def test_countries_inside_words_written_together() -> None:
+    # ntrex-dev has sources whose words run together: the country is found inside them.
+    source = "زاربومبيوكورياالشماليةثلاثمراتمسبقًاهذاالعام."
+    assert CountryCheck().run(source, "Pompeo has visited North Korea three times already this year.") == []
+    flags = CountryCheck().run(source, "Pompeo has visited South Africa three times already this year.")
+    assert messages(flags) == ["South Africa: the source names no such country or nationality"]
 
 
 def test_a_country_of_the_source_missing_from_the_english() -> None:

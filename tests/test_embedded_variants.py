@@ -309,3 +309,46 @@ def test_the_engine_retries_only_degenerate_output_itself() -> None:
     next(flow)
     retry = flow.send([Output("the probe the probe the probe the probe the probe", False, 10, (-0.2,) * 10)])
     assert len(retry) == EmbeddedConfig().retry_candidates
+
+
+class _CharTokenizer:
+    """Every character one token of the fake model's small vocabulary (``test_batching``)."""
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]:
+        return [1 + ord(c) % 38 for c in text.decode("utf-8")]
+
+
+def test_checks_and_their_repairs_run_inside_one_batched_pass() -> None:
+    """The whole path without a model: the stages judge each first translation inside the
+    embedded engine's one ``BatchedGenerator.run`` and its repair is decoded there too."""
+    from tarjama.checks import Checker
+    from tarjama.engines.gguf.batching import BatchedGenerator
+    from tarjama.translate.stages import Stages
+    from tarjama.types import EngineIdentity, TranslationRequest
+    from test_batching import FakeBackend
+
+    engine = _bare_engine()
+    engine.llm = _CharTokenizer()
+    engine._identity = EngineIdentity("gguf", "fake")
+    generator = BatchedGenerator(FakeBackend(parallel=4, n_batch=256, n_cells=200_000), 4)
+    engine._batched = generator
+    generator.set_prefix(engine.shared_prefix())
+    runs = []
+    run = generator.run
+    generator.run = lambda flows, done=None: runs.append(len(flows)) or run(flows, done)  # type: ignore[method-assign]
+    sources = [
+        "وقع الانفجار يوم الأحد في مستودع الذخيرة.",
+        "خصصت الحكومة 5 مليارات يورو لبناء الطريق.",
+        "وقال هاكامادا إن الفريق مستعد.",
+        "أطلقت وكالة الفضاء المسبار في ثلاثينيات القرن الحادي والعشرين.",
+        "نعم.",
+    ]
+    done: list[int] = []
+    results = Stages(engine, None, Checker()).translate(
+        [TranslationRequest(s) for s in sources], [[] for _ in sources], done.append
+    )
+    assert runs == [len(sources)]  # one pass: no second engine call for the repairs
+    assert sorted(done) == list(range(len(sources)))
+    # The fake model writes gibberish: the checks find it and a repair was decoded in the pass.
+    repaired = [r for r in results if any(n.kind in ("repaired", "kept") for n in r.notes)]
+    assert repaired and all(r.findings for r in repaired)

@@ -473,12 +473,14 @@ class Table(Engine):
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = table
+        self.requests: list[TranslationRequest] = []
 
     @property
     def identity(self) -> EngineIdentity:
         return EngineIdentity("table", "t")
 
     def translate(self, requests, *, done=None):
+        self.requests += requests
         return [SegmentTranslation(self.table[r.source]) for r in requests]
 
 
@@ -505,6 +507,17 @@ def test_across_a_batch_only_when_asked() -> None:
     assert apart[1].sentences()[0].translation.startswith("Hakameda")
     together = Translator(Table(SPELT), checks=Checker(), consistent_names="run").translate_batch(docs)
     assert together[1].sentences()[0].translation.startswith("Hakamada")
+
+
+def test_in_a_run_a_later_document_gets_the_spelling_as_a_hint() -> None:
+    docs = ["وقال هاكامادا إن الفريق مستعد.\n", "وأضاف هاكامادا أن الإطلاق سيتم قريبا.\n"]
+    engine = Table(SPELT)
+    Translator(engine, checks=Checker(), consistent_names="run", batch_size=1).translate_batch(docs)
+    first, second = engine.requests
+    assert first.hints == ()
+    (hint,) = second.hints
+    assert (hint.source, hint.target, hint.kind) == ("هاكامادا", "Hakamada", "name")
+    assert second.source[hint.start : hint.end] == "هاكامادا"
 
 
 def test_an_approved_spelling_wins(tmp_path) -> None:

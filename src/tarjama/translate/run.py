@@ -512,6 +512,8 @@ class _Flow:
         """Hand the first ``wave`` queued segments to the executor; store batches as they come."""
         keys = list(islice(self.queue, wave))
         work = [self.queue.pop(k) for k in keys]
+        if self.spellings is not None:  # names a finished job spelt: a hint for what comes after
+            work = [replace(w, request=self.spellings.hinted(w.request)) for w in work]
         executor = self.t.executor
         for outcomes in executor.translate(work, self.t.batch_size, isolate=self.isolate, done=self.done):
             self._merge(outcomes)

@@ -13,7 +13,10 @@ order, and finds each name's Arabic the way the names check does
 * two approvals that disagree are left as they are, with a ``names`` warning on the later one.
 
 ``Translator(consistent_names="run")`` keeps one ``NameSpellings`` for a whole run (a batch),
-so that a name is spelt as the first document spelt it; by default each job starts afresh.
+so that a name is spelt as the first document spelt it; by default each job starts afresh. In a
+run, the sentences handed to the engine after a spelling is known get it as a hint (``hinted``:
+the Arabic word's English, written into the model's input as a glossary term is), so that most
+of them need no rewrite.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tarjama.checks.countries import english_country_spans
-from tarjama.text.names import align_names
-from tarjama.types import REPAIRED, WARNING, Finding, Note, SegmentTranslation
+from tarjama.text.arabic import normalize
+from tarjama.text.names import align_names, arabic_words
+from tarjama.types import REPAIRED, WARNING, Finding, Note, SegmentTranslation, TermHint, TranslationRequest
 
 if TYPE_CHECKING:
     from tarjama.document.requests import PreparedSegment
@@ -73,6 +77,21 @@ class NameSpellings:
                 r.notes.append(Note(f"name spelt as in {source}: {word} → {known.english}", REPAIRED))
                 rewritten += 1
         return rewritten
+
+    def hinted(self, request: TranslationRequest) -> TranslationRequest:
+        """``request`` with a name hint (the known spelling) for each Arabic word of a known name
+        that no hint covers yet."""
+        if not self.known:
+            return request
+        taken = [(h.start, h.end) for h in request.hints if h.start >= 0]
+        added = []
+        for word in arabic_words(request.source):
+            spelling = next((self.known[k] for r in word.readings if (k := normalize(r)) in self.known), None)
+            if spelling is None or any(a < word.end and word.start < b for a, b in taken):
+                continue
+            added.append(TermHint(word.text, spelling.english, "name", word.start, word.end))
+            taken.append((word.start, word.end))
+        return replace(request, hints=request.hints + tuple(added)) if added else request
 
     def _register(self, key: str, word: str, origin: str, where: int, result: SegmentTranslation) -> None:
         known = self.known.get(key)

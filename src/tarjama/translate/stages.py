@@ -275,8 +275,9 @@ class Stages:
         doubled = len(doubled_spellings(first.text))
         chosen: SegmentTranslation | None = None
         rejected: list[str] = []
+        # A repair's candidates are decoded side by side: its time is the longest of theirs.
+        result.seconds += max((c.seconds for c in judged.candidates), default=0.0)
         for candidate in judged.candidates:
-            result.seconds += candidate.seconds
             look = self._look(s, candidate)
             new = sorted(k[1] for k in look.keys(request.source) - before)
             if len(doubled_spellings(look.text)) > doubled:

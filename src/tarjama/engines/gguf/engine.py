@@ -303,7 +303,8 @@ class GGUFEngine(Engine):
             if issues:
                 notes.append(Note(f"unrepaired: {', '.join(map(str, issues))}"))
             found = retry.findings(issues, any(n.kind == UNTRANSLATED for n in repairs))
-        result = SegmentTranslation(text, notes, time.perf_counter() - start, confidence, found)
+        made = time.perf_counter()
+        result = SegmentTranslation(text, notes, made - start, confidence, found)
         ask = judge(result) if judge is not None else None
         if ask is None:
             return Judged(result)
@@ -317,7 +318,7 @@ class GGUFEngine(Engine):
             out = o.text.strip()
             bad = self._issues(ask, out, o.truncated)
             candidates.append(SegmentTranslation(
-                out, [], time.perf_counter() - start, Confidence.of(o.logprobs), retry.findings(bad, False)
+                out, [], time.perf_counter() - made, Confidence.of(o.logprobs), retry.findings(bad, False)
             ))
         return Judged(result, ask, candidates)
 

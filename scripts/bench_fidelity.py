@@ -324,13 +324,13 @@ def summarise(rows: list[dict], timings: list[dict]) -> dict:
         scores = [chrf.sentence_score(r[field], [r["reference"]]).score for r in rows]
         cut = float(np.percentile(scores, 10))
         bad = [sc <= cut for sc in scores]
-        if field == "off":  # what the checks would flag on the unchecked output (computed after)
-            marks = [
-                flagged(r["off_findings"]) or (r["off_confidence"] or {}).get("mean", 0) < LOW_CONFIDENCE
-                for r in rows
-            ]
-        else:
-            marks = [flagged(r["on_findings"]) for r in rows]
+        # Errors as recorded (off: as the checks find them on the unchecked output, computed after);
+        # low confidence with the threshold in force now, from each output's own confidence.
+        marks = [
+            any(f["severity"] == "error" for f in r[f"{field}_findings"])
+            or (r[f"{field}_confidence"] or {}).get("mean", 0) < LOW_CONFIDENCE
+            for r in rows
+        ]
         out[f"meaning_{field}"] = {
             "worst_10pct_flagged": sum(m and b for m, b in zip(marks, bad, strict=True)) / max(1, sum(bad)),
             "rest_flagged": sum(m and not b for m, b in zip(marks, bad, strict=True)) / max(1, n - sum(bad)),

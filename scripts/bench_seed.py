@@ -12,6 +12,10 @@ Markdown table with runs and min/median/max; no numbers are asserted anywhere.
     .venv/bin/python scripts/bench_seed.py [--cold-runs 1] [--warm-runs 3] [--no-glossary] \
         [--baseline NAME|none] [--variant NAME] [--set KEY=VALUE ...] [--floor-runs 3] [--floor-only]
 
+``--checks on`` runs the warm passes with the fidelity checks and their repairs (as ``tarjama
+translate`` does by default); ``--checks both`` adds, in every round, a checked pass of the
+candidate beside its unchecked one (the ratio of the two is printed).
+
 ``--set`` overrides options of the candidate (``tarjama.engines.gguf.config``), e.g.
 ``--set parallel=8`` or ``--set n_ubatch=256``. The table also shows, per warm pass, the
 prompt tokens evaluated and reused from the cached prefix and the tokens generated.
@@ -170,13 +174,16 @@ def describe_floor(floor: dict[str, float]) -> str:
     )
 
 
-def warm_pass(engine, doc, glossary, clock: DecodeClock | None = None) -> tuple[float, dict[str, float]]:
+def warm_pass(
+    engine, doc, glossary, clock: DecodeClock | None = None, checks: bool = False
+) -> tuple[float, dict[str, float]]:
+    from tarjama.checks import Checker
     from tarjama.translate.run import Translator
 
     before = dict(engine.generator().stats)
     clocked = (clock.seconds, clock.narrow_seconds, clock.narrow_calls) if clock else (0.0, 0.0, 0)
     start = time.perf_counter()
-    Translator(engine, glossary, checks=None).translate_document(doc)
+    Translator(engine, glossary, checks=Checker() if checks else None).translate_document(doc)
     seconds = time.perf_counter() - start
     after = engine.generator().stats
     counts: dict[str, float] = {k: after[k] - before[k] for k in after}
@@ -197,6 +204,10 @@ def main() -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="candidate override")
     ap.add_argument("--floor-runs", type=int, default=3, help="runs of the floor measurement (best counts)")
     ap.add_argument("--floor-only", action="store_true", help="measure the floor only")
+    ap.add_argument(
+        "--checks", choices=("off", "on", "both"), default="off",
+        help="warm passes with the fidelity checks and their repairs (both: the candidate twice per round)",
+    )
     args = ap.parse_args()
     use_glossary = not args.no_glossary and GLOSSARY.exists()
 
@@ -223,21 +234,31 @@ def main() -> int:
         names = {"baseline": args.baseline, **names}
     engines = {}
     load: dict[str, float] = {}
+    checked: dict[str, bool] = {}
     for role, name in names.items():
         t0 = time.perf_counter()
         options = parse_options(args.set) if role == "candidate" else {}
         engines[role] = GGUFEngine(variant=name, **options)
         load[role] = time.perf_counter() - t0
+        checked[role] = args.checks == "on"
         warm_pass(engines[role], doc, glossary)  # first pass: evaluates the shared prefix
+    if args.checks == "both":  # the same engine, a checked pass beside each unchecked one
+        engines["candidate+checks"] = engines["candidate"]
+        names["candidate+checks"] = f"{names['candidate']}, checks on"
+        load["candidate+checks"] = load["candidate"]
+        checked["candidate+checks"] = True
     floor = measure_floor(engines["candidate"], args.floor_runs)
-    clocks = {role: DecodeClock(e.generator().backend, e.generator().parallel) for role, e in engines.items()}
+    clocks: dict[str, DecodeClock] = {}
+    for role, e in engines.items():
+        same = next((r for r in clocks if engines[r] is e), None)
+        clocks[role] = clocks[same] if same else DecodeClock(e.generator().backend, e.generator().parallel)
     warm: dict[str, list[float]] = {role: [] for role in engines}
     per_pass: dict[str, list[dict[str, float]]] = {role: [] for role in engines}
     for run in range(args.warm_runs):
         # Alternate the order so neither variant always runs after the other.
         order = list(engines) if run % 2 == 0 else list(reversed(engines))
         for role in order:
-            seconds, counts = warm_pass(engines[role], doc, glossary, clocks[role])
+            seconds, counts = warm_pass(engines[role], doc, glossary, clocks[role], checked[role])
             warm[role].append(seconds)
             per_pass[role].append(counts)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -271,6 +292,9 @@ def main() -> int:
         ratios = [b / c for b, c in zip(warm["baseline"], warm["candidate"], strict=True)]
         speedup = {"baseline": "1", "candidate": stats(ratios)}
         row("warm: speed-up (baseline s / candidate s, per round)", n, speedup)
+    if "candidate+checks" in engines:
+        ratios = [c / u for c, u in zip(warm["candidate+checks"], warm["candidate"], strict=True)]
+        row("warm: checks on ÷ off (per round)", n, {"candidate": "1", "candidate+checks": stats(ratios)})
     last = {r: per_pass[r][-1] for r in roles}
     for key, label in (
         ("prompt_evaluated", "prompt tokens evaluated per pass"),

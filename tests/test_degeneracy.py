@@ -40,8 +40,14 @@ def test_loops() -> None:
 
 
 def test_length_bounds() -> None:
-    assert any("length" in p for p in problems(SRC, " ".join(["word"] * 9 + ["x", "y"] * 15)))
-    assert any("length" in p for p in problems(SRC, "Agency."))
+    # One length rule (letters and digits, ``tarjama.text.quality``): far outside the human band.
+    rambling = "The European Space Agency announced a new partnership with Japan. " * 4
+    assert any("source's letters" in p for p in problems(SRC, rambling))
+    assert any("source's letters" in p for p in problems(SRC, "Agency."))
+    # Over three times the source's words but about its letters: not degenerate (letters, not words).
+    short_words = "So, in a way, it is as if he is to go; if so, it is on us to be in it at all, as we do it."
+    assert len(short_words.split()) > 3 * len(SRC.split())
+    assert problems(SRC, short_words) == []
     assert problems("نعم.", "Yes, indeed, that is certainly correct.") == []  # short sources are not judged
 
 

@@ -242,6 +242,114 @@ def test_a_repair_request_reaches_the_prompt_and_the_logit_bias_and_confidence_c
     assert len(job.logit_bias) == 2  # "Chinese" and " Chinese"
     with pytest.raises(StopIteration) as stop:
         flow.send([Output("The company ispace.", False, 4, (-0.1, -0.5, -0.2, -0.05))])
-    result = stop.value.value
+    result = stop.value.value.first
     assert result.text == "The company ispace."
     assert result.confidence == Confidence(pytest.approx(-0.2125), -0.5, 4)
+
+
+def _bare_engine():
+    from tarjama.engines.gguf.engine import GGUFEngine
+    from tarjama.engines.gguf.prompts import PromptSpec
+
+    engine = GGUFEngine.__new__(GGUFEngine)  # no model: flows driven by hand
+    engine.config, engine.spec, engine.pool, engine.exclude_docs = EmbeddedConfig(), PromptSpec(), None, ()
+    engine.repeat_penalty, engine.retry_repeat_penalty = 1.0, 1.3
+    engine.llm = _OneWordTokenizer()
+    return engine
+
+
+def test_the_stages_repair_is_decoded_in_the_same_flow_right_after_the_first_translation() -> None:
+    from tarjama.engines.gguf.batching import Output
+    from tarjama.types import TermHint, TranslationRequest
+
+    engine = _bare_engine()
+    source = "ويخطط الطرفان لإرسال مركبات إلى المريخ في ثلاثينيات القرن الحادي والعشرين."
+    request = TranslationRequest(source)
+    start = source.index("ثلاثينيات")
+    hint = TermHint("ثلاثينيات القرن الحادي والعشرين", "2030s", "number", start, len(source) - 1)
+    asked = []
+
+    def judge(result):
+        asked.append(result.text)
+        return TranslationRequest(source, (hint,), strict_terms=True, notes=("The Arabic says 2030s.",))
+
+    flow = engine._flow(request, judge)
+    next(flow)
+    repair = flow.send([Output("Both plan to send landers to Mars in the 1970s.", False, 9, (-0.3,) * 9)])
+    assert asked == ["Both plan to send landers to Mars in the 1970s."]
+    # The repair: the decade written into the Arabic, the note in the prompt, best of 3 candidates.
+    assert len(repair) == EmbeddedConfig().retry_candidates
+    prompt = "".join(chr(t) for t in repair[0].tokens if t < 100_000)
+    assert "إلى المريخ في 2030s." in prompt and "The Arabic says 2030s." in prompt
+    outputs = [Output("Both plan to send landers to Mars in the 2030s.", False, 9, (-0.2,) * 9)] * len(repair)
+    with pytest.raises(StopIteration) as stop:
+        flow.send(outputs)
+    judged = stop.value.value
+    assert judged.first.text.endswith("1970s.") and judged.followup is not None
+    assert [c.text for c in judged.candidates] == ["Both plan to send landers to Mars in the 2030s."] * len(
+        repair
+    )
+
+
+def test_the_engine_retries_only_degenerate_output_itself() -> None:
+    from tarjama.engines.gguf.batching import Output
+    from tarjama.types import TermHint, TranslationRequest
+
+    engine = _bare_engine()
+    request = TranslationRequest(
+        "أطلقت جاكسا المسبار بنجاح إلى القمر.", (TermHint("جاكسا", "JAXA", "org", 6, 11),)
+    )
+    # A glossary term missing is not the engine's to retry: the flow ends (no judge: no repair).
+    flow = engine._flow(request)
+    next(flow)
+    with pytest.raises(StopIteration) as stop:
+        flow.send([Output("The agency launched the probe to the Moon.", False, 8, (-0.2,) * 8)])
+    assert stop.value.value.first.notes == []
+    # A loop is: a retry with the retry's candidates comes first.
+    flow = engine._flow(request)
+    next(flow)
+    retry = flow.send([Output("the probe the probe the probe the probe the probe", False, 10, (-0.2,) * 10)])
+    assert len(retry) == EmbeddedConfig().retry_candidates
+
+
+class _CharTokenizer:
+    """Every character one token of the fake model's small vocabulary (``test_batching``)."""
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]:
+        return [1 + ord(c) % 38 for c in text.decode("utf-8")]
+
+
+def test_checks_and_their_repairs_run_inside_one_batched_pass() -> None:
+    """The whole path without a model: the stages judge each first translation inside the
+    embedded engine's one ``BatchedGenerator.run`` and its repair is decoded there too."""
+    from tarjama.checks import Checker
+    from tarjama.engines.gguf.batching import BatchedGenerator
+    from tarjama.translate.stages import Stages
+    from tarjama.types import EngineIdentity, TranslationRequest
+    from test_batching import FakeBackend
+
+    engine = _bare_engine()
+    engine.llm = _CharTokenizer()
+    engine._identity = EngineIdentity("gguf", "fake")
+    generator = BatchedGenerator(FakeBackend(parallel=4, n_batch=256, n_cells=200_000), 4)
+    engine._batched = generator
+    generator.set_prefix(engine.shared_prefix())
+    runs = []
+    run = generator.run
+    generator.run = lambda flows, done=None: runs.append(len(flows)) or run(flows, done)  # type: ignore[method-assign]
+    sources = [
+        "وقع الانفجار يوم الأحد في مستودع الذخيرة.",
+        "خصصت الحكومة 5 مليارات يورو لبناء الطريق.",
+        "وقال هاكامادا إن الفريق مستعد.",
+        "أطلقت وكالة الفضاء المسبار في ثلاثينيات القرن الحادي والعشرين.",
+        "نعم.",
+    ]
+    done: list[int] = []
+    results = Stages(engine, None, Checker()).translate(
+        [TranslationRequest(s) for s in sources], [[] for _ in sources], done.append
+    )
+    assert runs == [len(sources)]  # one pass: no second engine call for the repairs
+    assert sorted(done) == list(range(len(sources)))
+    # The fake model writes gibberish: the checks find it and a repair was decoded in the pass.
+    repaired = [r for r in results if any(n.kind in ("repaired", "kept") for n in r.notes)]
+    assert repaired and all(r.findings for r in repaired)

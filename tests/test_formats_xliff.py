@@ -12,6 +12,7 @@ from translate.storage import xliff, xliff2
 
 from tarjama.cli import main
 from tarjama.document.requests import build_requests
+from tarjama.engines.base import Engine
 from tarjama.errors import TarjamaError
 from tarjama.formats import read_source
 from tarjama.glossary import Glossary
@@ -92,12 +93,13 @@ def fill(path: Path, glossary: Glossary | None, translate=tagged_english) -> str
     doc = source.units[0].document
     prepared = build_requests(doc, glossary)
 
-    class Fake:
+    class Fake(Engine):
+        name = "fake"
         handles_markup = True
         handles_term_hints = True
-        identity = EngineIdentity("t", "t")
+        identity = EngineIdentity("t", "t")  # type: ignore[assignment]
 
-        def translate(self, requests, done=None):
+        def translate(self, requests, *, done=None):
             return [translate(r.source) for r in requests]
 
     results = Stages(Fake(), glossary).translate(  # type: ignore[arg-type]

@@ -129,7 +129,9 @@ def test_script_in_every_field_is_escaped(tmp_path: Path) -> None:
     doc = translate(source, glossary, Parrot())
     sentence = doc.paragraphs[0].sentences[0]
     sentence.notes = [SCRIPT.format(4)]
-    sentence.findings = [Finding(SCRIPT.format(5), SCRIPT.format(6), (0, 5), (0, 8), "error")]
+    sentence.findings = [
+        Finding(SCRIPT.format(5), SCRIPT.format(6), (0, 5), (0, 8), "error", suggestion=SCRIPT.format(11))
+    ]
     name = "<img src=x onerror=alert(7)>.jsonl"
     (tmp_path / name).write_text(doc.jsonl(), encoding="utf-8")
     with serving([tmp_path / name], glossary=glossary) as (_ws, _server, client):
@@ -144,8 +146,10 @@ def test_script_in_every_field_is_escaped(tmp_path: Path) -> None:
         for where, html in pages.items():
             assert not re.search(r"<script>alert|<img src=x", html), where
         document = pages["document"]
-        for k in (3, 4, 5, 6, 8, 9):  # source, notes, finding check and message, English, editor
+        # source, notes, finding check, message and suggested spelling, English, editor
+        for k in (3, 4, 5, 6, 11, 8, 9):
             assert f"&lt;script&gt;alert({k})&lt;/script&gt;" in document, k
+        assert "suggested spelling: <b>&lt;script&gt;alert(11)" in document
         assert "&lt;img src=x onerror=alert(7)&gt;.jsonl" in pages["index"]
         assert 'data-term="JAXA &lt;script&gt;alert(1)&lt;/script&gt;"' in document  # glossary English
         # The glossary note is not shown; a lint message quoting it travels as JSON, shown as text.

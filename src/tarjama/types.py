@@ -234,7 +234,9 @@ class Finding:
     check that found it. ``source`` and ``target`` are ``(start, end)`` character spans in the
     sentence's source and translation (None when the evidence is an absence on that side). An
     ``error`` makes the sentence need review (``tarjama.document.record.needs_review``); a
-    ``warning`` is shown but does not.
+    ``warning`` is shown but does not. ``suggestion`` is what the check proposes instead (a name's
+    likely spelling), shown to a reviewer; it is written only when there is one, so records
+    without it read as before.
     """
 
     check: str
@@ -242,15 +244,19 @@ class Finding:
     source: tuple[int, int] | None = None
     target: tuple[int, int] | None = None
     severity: str = "error"
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "check": self.check,
             "message": self.message,
             "source": list(self.source) if self.source else None,
             "target": list(self.target) if self.target else None,
             "severity": self.severity,
         }
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -263,6 +269,7 @@ class Finding:
             source=span(data.get("source")),
             target=span(data.get("target")),
             severity=str(data.get("severity", "error")),
+            suggestion=str(data["suggestion"]) if data.get("suggestion") else None,
         )
 
 

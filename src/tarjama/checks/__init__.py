@@ -4,6 +4,8 @@
 name           module
 =============  =================================================================================
 numbers        ``numbers``: numbers, years, decades and months (``tarjama.text.numbers`` reads both sides)
+weekdays       ``weekdays``: the days of the week
+units          ``units``: currencies, units of measure and per cent after the numbers
 names          ``names``: Latin-script names kept; invented names (a warning)
 countries      ``countries``: countries and nationalities, CLDR names (Babel) and derived nisbas
 length         ``length``: omission or addition, by the length band of human translations
@@ -32,6 +34,8 @@ CHECKS: Registry[type[Check]] = Registry(
     "check",
     {
         "numbers": "tarjama.checks.numbers:NumberCheck",
+        "weekdays": "tarjama.checks.weekdays:WeekdayCheck",
+        "units": "tarjama.checks.units:UnitCheck",
         "names": "tarjama.checks.names:NameCheck",
         "countries": "tarjama.checks.countries:CountryCheck",
         "length": "tarjama.checks.length:LengthCheck",
@@ -39,7 +43,7 @@ CHECKS: Registry[type[Check]] = Registry(
     },
 )
 # Bumped whenever a check's rules change what it finds: part of the identity of checked output.
-VERSION = 1
+VERSION = 2
 
 
 class Checker:

@@ -12,7 +12,11 @@ when the check knows how a second translation could avoid it, a ``Fix``:
   way glossary terms are injected (``tarjama.engines.injection``), e.g. the decade as
   "2030s" — every engine can take this one;
 * ``avoid``: words the new translation must not contain ("Chinese"), for engines that can
-  suppress words (logit bias, ``bad_words_ids``, ``suppress_sequences``).
+  suppress words (logit bias, ``bad_words_ids``, ``suppress_sequences``);
+* ``rewrite``: where the check knows the source's own value and where the translation put
+  another in its place (one missing item, one item of the same kind not in the source), the
+  span of the translation to replace and the English to put there ("Chinese" → "Japanese",
+  "1970s" → "2030s"): a deterministic repair that needs no engine call.
 
 An ``error`` makes the sentence need review and asks for a repair; a ``warning`` is shown
 only. Checks never change a translation and never call an engine: the pipeline does that
@@ -37,6 +41,7 @@ class Fix:
     note: str = ""
     hint: TermHint | None = None
     avoid: tuple[str, ...] = ()
+    rewrite: tuple[tuple[int, int], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ Where the names come from
   (plural), يات: الصين → صيني صينية صينيون صينيين; روسيا → روسي; السعودية → سعودي; اليابان →
   ياباني. Only one-word names (and the first word of كوريا الجنوبية) get nisbas.
 
+Where the English names exactly one country the source lacks and the source exactly one the
+English lacks, the finding's fix carries a deterministic rewrite (``Fix.rewrite``): the English
+word replaced by the source's country in the same form ("a Chinese company" → "a Japanese
+company") — no engine call, and nothing the source does not say.
+
 Matching: English forms are matched case-sensitively as whole words (a possessive passes);
 phrases that contain a country word but name something else are skipped ("Latin America",
 "Native American", "New Jersey", "Indian Ocean", "Persian Gulf"), and so are the ambiguous
@@ -138,9 +143,10 @@ _AR_EXCLUDED_NISBAS = {
 # Peoples named by a broken plural (not derived by the nisba rule).
 _AR_PEOPLES = {
     "DE": ["الألمان"], "TR": ["الأتراك"], "RU": ["الروس"], "IN": ["الهنود"], "AF": ["الأفغان"],
-    "AM": ["الأرمن"], "ES": ["الإسبان"], "AL": ["الألبان"], "BG": ["البلغار"], "RS": ["الصرب"],
+    "AM": ["الأرمن"], "ES": ["الإسبان"], "BG": ["البلغار"], "RS": ["الصرب"],
     "HR": ["الكروات"], "GB-ENG": ["الإنجليز", "الإنكليز"], "PH": ["الفلبينيون"],
 }  # fmt: skip
+# Left out: الألبان is far more often "dairy products" (plural of لبن) than "the Albanians".
 # English plurals: no -s after these endings.
 _NO_PLURAL = ("ese", "ss", "sh", "ch", "ish")
 
@@ -155,6 +161,8 @@ class Lexicon:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Arabic forms that are nationality words (nisbas, peoples), not country names.
     nationalities: set[str] = field(default_factory=set)
+    # English forms that are nationality words (demonyms and their plurals).
+    en_demonyms: set[str] = field(default_factory=set)
 
     def add_en(self, form: str, code: str) -> None:
         form = form.strip()
@@ -239,6 +247,7 @@ def lexicon() -> Lexicon:
                 demonym_forms.append(d + "s")
         for form in demonym_forms:
             lex.add_en(form, code)
+            lex.en_demonyms.add(form)
         for form in arabic + more_ar:
             lex.add_ar(form, code)
             for nisba in nisbas(form):
@@ -323,6 +332,37 @@ def _next_to_name(text: str, start: int, end: int) -> bool:
     return any(w not in lexicon().english and w not in ("The", "In", "And", "Of") for w in words)
 
 
+# An Arabic "word" this long (normalised letters) is several words written together, as some
+# sources (a few of ntrex-dev's) have them: country names are looked for inside it.
+RUN_TOGETHER = 12
+
+
+@functools.lru_cache(maxsize=1)
+def _run_together_forms() -> tuple[tuple[str, frozenset[str]], ...]:
+    from tarjama.text.arabic import normalize
+
+    forms: dict[str, set[str]] = {}
+    for form, codes in lexicon().arabic.items():
+        key = normalize(form).replace(" ", "")
+        if len(key) >= 4:
+            forms.setdefault(key, set()).update(codes)
+    return tuple((k, frozenset(v)) for k, v in forms.items())
+
+
+def run_together_codes(text: str) -> set[str]:
+    """Countries named inside Arabic words written together ("زاربومبيوكورياالشمالية")."""
+    from tarjama.text.arabic import normalize
+
+    long = [w for w in normalize(text).split() if len(w) >= RUN_TOGETHER]
+    if not long:
+        return set()
+    found: set[str] = set()
+    for key, codes in _run_together_forms():
+        if any(key in w for w in long):
+            found |= codes
+    return found
+
+
 def arabic_mentions(text: str) -> list[Mention]:
     """Country and nationality words in Arabic ``text``, clitics allowed (the glossary's matcher)."""
     return [
@@ -331,12 +371,35 @@ def arabic_mentions(text: str) -> list[Mention]:
     ]
 
 
+def english_for(code: str, nationality: bool) -> str:
+    """How English names the country ``code``: its name, or its people's adjective."""
+    name, demonym = lexicon().names.get(code, (code, code))
+    return demonym if nationality else name
+
+
+def _rewrite(invented: Sequence[Mention], missing: Mention) -> tuple[tuple[int, int], str] | None:
+    """The first invented English mention replaced by the missing country in the same grammatical
+    form: a nationality word by a nationality word ("a Chinese company" → "a Japanese company"),
+    a plural by a plural, a name by a name. None when it cannot be said that simply."""
+    lex = lexicon()
+    m = invented[0]
+    if len(invented) > 1 and any(x.text != m.text for x in invented):
+        return None
+    nationality = m.text in lex.en_demonyms
+    english = english_for(sorted(missing.codes)[0], nationality)
+    plural = m.text.endswith("s") and m.text[:-1] in lex.en_demonyms
+    if nationality and plural and not english.endswith(_NO_PLURAL):
+        english += "s"
+    if not english or english == m.text:
+        return None
+    return (m.start, m.end), english
+
+
 class CountryCheck(Check):
     name = "countries"
     description = "countries and nationalities of the English named in the source, and back"
 
     def run(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Flag]:
-        lex = lexicon()
         src = arabic_mentions(source)
         # Glossary English (a term the source names in Arabic) supports a country word too.
         glossary_spans: list[tuple[int, int]] = []
@@ -344,6 +407,7 @@ class CountryCheck(Check):
             for m in re.finditer(re.escape(h.target), target):
                 glossary_spans.append(m.span())
         src_codes = set().union(*(m.codes for m in src)) if src else set()
+        src_codes |= run_together_codes(source)
         hint_codes: set[str] = set()
         for h in hints:
             for m in english_mentions(h.target):
@@ -352,6 +416,12 @@ class CountryCheck(Check):
         tgt_codes = set().union(*(m.codes for m in english_mentions(target))) if target else set()
         flags: list[Flag] = []
         reported: set[frozenset[str]] = set()
+        invented = [m for m in tgt if not m.codes & (src_codes | hint_codes)]
+        missing = [m for m in src if not m.codes & tgt_codes]
+        # One country in place of another: the source's own replaces it, with no engine call.
+        rewrite = None
+        if len({m.codes for m in invented}) == 1 and len({m.codes for m in missing}) == 1:
+            rewrite = _rewrite(invented, missing[0])
         for m in tgt:
             if m.codes & (src_codes | hint_codes) or m.codes in reported:
                 continue
@@ -367,6 +437,7 @@ class CountryCheck(Check):
                     Fix(
                         note=f"The Arabic does not say {m.text}: do not add a country or nationality.",
                         avoid=(m.text,),
+                        rewrite=rewrite if rewrite is not None and rewrite[0] == (m.start, m.end) else None,
                     ),
                 )
             )
@@ -374,9 +445,7 @@ class CountryCheck(Check):
             if m.codes & tgt_codes or m.codes in reported:
                 continue
             reported.add(m.codes)
-            code = sorted(m.codes)[0]
-            name, demonym = lex.names.get(code, (code, code))
-            english = demonym if m.nationality else name
+            english = english_for(sorted(m.codes)[0], m.nationality)
             flags.append(
                 Flag(
                     Finding(

@@ -59,6 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_check_options(p)
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
     p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
+    p.add_argument(
+        "--consistent-names", choices=("document", "run"), default="document",
+        help="spell each Arabic name one way in each document (default) or across the whole run",
+    )
     ray = p.add_argument_group("scale-out (tarjama[ray])")
     ray.add_argument(
         "--runner", choices=("local", "ray"), default="local",
@@ -166,14 +170,14 @@ def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Tr
     checks = checker(args)
     if args.runner != "ray":
         engine = load_engine(args.engine, args.model, **engine_options(args))
-        return Translator(engine, glossary, checks=checks)
+        return Translator(engine, glossary, checks=checks, consistent_names=args.consistent_names)
     from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
 
     engine_opts = tuple(sorted(engine_options(args).items()))
     spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts)
     ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
     executor = RayExecutor(spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=checks)
-    return Translator(glossary=glossary, executor=executor)
+    return Translator(glossary=glossary, executor=executor, consistent_names=args.consistent_names)
 
 
 def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:

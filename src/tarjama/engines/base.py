@@ -17,6 +17,10 @@ What an engine can do beyond that is declared on the class, never probed with ``
 LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
 examples).
 
+The stages after an engine (``tarjama.translate.stages``) judge each translation and ask for at
+most one repair through ``translate_judged``; an engine that decodes side by side overrides it
+to start repairs in the slots that free up, so that a pass has no idle tail.
+
 A request may also carry **constraints** from a repair (``tarjama.checks``): ``notes``, lines an
 engine that reads instructions puts in its prompt, and ``avoid``, words the output must not
 contain, which engines that can suppress words do (logit bias, ``bad_words_ids``,
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from tarjama.types import AR_EN, Direction, EngineIdentity, SegmentTranslation, TranslationRequest
@@ -55,6 +59,19 @@ class CompletionModel(Protocol):
 
 # Called with the position (in the request list) of each segment as soon as it is translated.
 SegmentDone = Callable[[int], None]
+# A stage's judge (``Engine.translate_judged``): called with a request's position and the engine's
+# translation of it, returns the one follow-up request to translate (a repair) or None.
+Judge = Callable[[int, SegmentTranslation], "TranslationRequest | None"]
+
+
+@dataclass
+class Judged:
+    """A request's translation and, when the judge asked for one, the follow-up it asked for and
+    the engine's candidates for it (several when the engine decodes alternatives)."""
+
+    first: SegmentTranslation
+    followup: TranslationRequest | None = None
+    candidates: list[SegmentTranslation] = field(default_factory=list)
 
 
 class Engine(abc.ABC):
@@ -112,6 +129,33 @@ class Engine(abc.ABC):
 
         ``done(i)`` is called as soon as request ``i`` is finished (for progress reports).
         """
+
+    def translate_judged(
+        self, requests: Sequence[TranslationRequest], judge: Judge, *, done: SegmentDone | None = None
+    ) -> list[Judged]:
+        """Translate ``requests``, ask ``judge`` about each translation, and translate the follow-ups
+        it asks for: at most one more translation per request (the one repair pass).
+
+        This default makes two calls, the requests and then every follow-up together; an engine
+        that decodes requests side by side starts each follow-up as soon as its first translation
+        is judged (``tarjama.engines.gguf``). ``done(i)`` is called once request ``i`` is final.
+        """
+        first = self.translate(requests)
+        out = [Judged(result) for result in first]
+        asked: list[int] = []
+        for i, result in enumerate(first):
+            out[i].followup = judge(i, result)
+            if out[i].followup is not None:
+                asked.append(i)
+            elif done is not None:
+                done(i)
+        if asked:
+            second = self.translate([out[i].followup for i in asked])  # type: ignore[misc]
+            for i, candidate in zip(asked, second, strict=True):
+                out[i].candidates = [candidate]
+                if done is not None:
+                    done(i)
+        return out
 
     def completion_model(self) -> CompletionModel | None:
         """A raw completion LLM (for generated summaries), or None when the engine has none."""

@@ -42,7 +42,7 @@ Hard and soft
 Some items are only *soft*: they may support an item of the other text but are never required
 to have a counterpart, because translations legitimately drop or add them: the number one as
 a word (one, a, first, واحد, أحد, الأول — "one of" is rarely a number), "second"/الثاني,
-half/quarter in English ("the second half" of a match), "twice", and Arabic duals of counted
+half/quarter in English ("the second half" of a match), "twice", "tripled", and Arabic duals of counted
 nouns (عامين "two years": the number is in the ending). Digits are always hard.
 
 ``compare(a, b)`` says which hard items of ``a`` have no compatible item in ``b`` and which hard
@@ -388,9 +388,16 @@ def _english_item(text: str, toks: list[_Tok], i: int) -> tuple[Quantity | None,
         return Quantity(
             "number", Fraction(1, 2 if word == "half" else 4), tok.start, tok.end, tok.text, hard=False
         ), i + 1
-    if word == "twice":
-        return Quantity("number", Fraction(2), tok.start, tok.end, tok.text, hard=False), i + 1
+    if word in _MULTIPLES:
+        # Soft: "twice", "tripled" (ثلاث مرات, تضاعف ثلاث مرات) support their number.
+        return Quantity("number", Fraction(_MULTIPLES[word]), tok.start, tok.end, tok.text, hard=False), i + 1
     return None, i + 1
+
+
+_MULTIPLES = {
+    "twice": 2, "doubled": 2, "doubling": 2, "double": 2, "thrice": 3, "tripled": 3, "trebled": 3,
+    "triple": 3, "tripling": 3, "quadrupled": 4, "quadruple": 4, "tenfold": 10,
+}  # fmt: skip
 
 
 def _english_month_ok(tok: _Tok, prev: _Tok | None, nxt: _Tok | None, word: str) -> bool:

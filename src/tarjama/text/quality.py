@@ -2,10 +2,13 @@
 
 Small generative models fail in recognisable ways: they loop ("the the the …", a clause
 repeated until the token limit), return nothing, answer in Arabic instead of translating,
-or ramble far beyond what the source warrants, and they add names the source does not
-have. The predicates here recognise each failure; ``tarjama.engines.gguf.retry`` turns them into
-typed issues, retries with a different request and, if that fails too, records what is wrong
-instead of passing bad output off as a translation.
+or ramble far beyond what the source warrants. The predicates here recognise each failure;
+``tarjama.engines.gguf.retry`` turns them into typed issues and retries degenerate output
+itself. The one length rule (``length_verdict``, two bands: human translations and degenerate
+output) is shared with the length check (``tarjama.checks.length``); ``doubled_spellings``
+finds what a careless repair leaves ("August/Agust"); ``invented_names`` is the multi-word
+name rule an engine may retry on (``check_invented``; the names check itself uses
+``tarjama.text.names``).
 """
 
 from __future__ import annotations
@@ -16,14 +19,50 @@ import unicodedata
 from collections.abc import Sequence
 
 from tarjama.text.arabic import SCRIPT, arabic_share, latin_names, proclitic_readings
+from tarjama.text.names import COMMON_CAPITALISED, TITLES, arabic_skeleton, english_skeleton, skeletons_match
 
-_WORD = re.compile(r"\S+")
-
-# English has roughly 1.1–1.6 words per Arabic word in news; these bounds are far outside that.
-MAX_LENGTH_RATIO = 3.0
-MIN_LENGTH_RATIO = 0.3
+# Length is counted in letters and digits (any script; spaces and punctuation left out), which
+# varies far less between Arabic and English than word counts do (Arabic attaches clitics and
+# pronouns to words). One rule, two bands:
+# * human translations: on the 640 ntrex-dev sentences of four or more Arabic words, English
+#   references have 0.58–1.76 times the letters and digits of their source (0.5th and 99.5th
+#   percentiles, median 1.08; ``python scripts/bench_fidelity.py --length-band``). Outside it a
+#   translation has probably dropped or added something: the length check's error;
+# * degenerate output: far outside that (under 0.3 or over 3 times), what an engine retries
+#   itself (a model that rambles or stops after a few words).
+LOW, HIGH = 0.58, 1.76
+FAR_LOW, FAR_HIGH = 0.3, 3.0
+# Sources under this many words vary too much in length to be judged.
+MIN_SOURCE_WORDS = 4
 # Above this share of Arabic letters the "translation" is still Arabic.
 STILL_ARABIC_SHARE = 0.3
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def size(text: str) -> int:
+    """Letters and digits of ``text``, any script."""
+    return len(_LETTER_OR_DIGIT.findall(text))
+
+
+def length_ratio(source: str, output: str) -> float:
+    """Letters and digits of ``output`` per letter or digit of ``source``."""
+    return size(output) / max(1, size(source))
+
+
+def length_verdict(
+    source: str, output: str, band: tuple[float, float] = (FAR_LOW, FAR_HIGH)
+) -> tuple[str, float]:
+    """("long" | "short" | "", ratio): whether ``output`` is outside ``band`` for ``source``
+    (default: the degenerate band; ``(LOW, HIGH)`` is the human band). Sources under
+    ``MIN_SOURCE_WORDS`` words ("نعم.") and empty outputs are not judged."""
+    ratio = length_ratio(source, output)
+    if len(source.split()) < MIN_SOURCE_WORDS or not output.strip():
+        return "", ratio
+    if ratio > band[1]:
+        return "long", ratio
+    if ratio < band[0]:
+        return "short", ratio
+    return "", ratio
 
 
 def still_arabic(output: str) -> bool:
@@ -77,6 +116,23 @@ def near_misses(output: str, terms: Sequence[str]) -> list[str]:
     return found
 
 
+_SLASHED = re.compile(r"(?<![\w/])([A-Za-z][A-Za-z'-]+)/([A-Za-z][A-Za-z'-]+)(?![\w/])")
+
+
+def doubled_spellings(text: str) -> list[tuple[int, int]]:
+    """Spans of two spellings of one word joined by a slash ("August/Agust", "Yamakawa/Yamakaoua"):
+    what a repair that pasted a hint next to the model's own spelling leaves. Different words
+    ("and/or", "his/her") are not doubled spellings."""
+    from rapidfuzz.distance import Indel
+
+    out = []
+    for m in _SLASHED.finditer(text):
+        a, b = m.group(1).lower(), m.group(2).lower()
+        if a != b and min(len(a), len(b)) >= 3 and Indel.normalized_similarity(a, b) >= 0.7:
+            out.append(m.span())
+    return out
+
+
 _CHATTER = re.compile(r"(?<!\w)[#@]\w|https?://")
 
 
@@ -87,100 +143,15 @@ def has_chatter(source: str, output: str) -> bool:
     return any(unicodedata.category(ch) == "So" and ch not in source for ch in output)
 
 
-def length_ratio(source: str, output: str) -> float:
-    return len(_WORD.findall(output)) / max(1, len(_WORD.findall(source)))
-
-
-def length_verdict(source: str, output: str) -> tuple[str, float]:
-    """("long" | "short" | "", ratio): whether ``output`` is far too long or short for ``source``.
-
-    Very short sources ("نعم.") legitimately vary a lot in length; only sources of at least
-    four words are judged.
-    """
-    ratio = length_ratio(source, output)
-    if len(_WORD.findall(source)) < 4:
-        return "", ratio
-    if ratio > MAX_LENGTH_RATIO:
-        return "long", ratio
-    if ratio < MIN_LENGTH_RATIO:
-        return "short", ratio
-    return "", ratio
-
-
-# Capitalised English words that are not evidence of an invented name: function words and
-# titles that start sentences or clauses, calendar words, and exonyms whose Arabic form
-# shares no consonants with the English (Germany/ألمانيا, Egypt/مصر, China/الصين).
-COMMON_CAPITALISED = frozenset(
-    """
-    The A An He She It They We You I His Her Its Their Our This That These Those There Here In On At
-    For But And Or Of To From With By As If When While After Before Since Until However Meanwhile Also
-    According Some Many Most Other Both Each All No Not One Two Three Mr Mrs Ms Dr Sir Lord Lady Mister
-    President Minister Prime Secretary General Chancellor King Queen Prince Princess Royal Emperor Pope
-    Government Parliament Congress Senate House Court Supreme Police Army Navy Ministry Department Office
-    Foreign Interior Home Defence Defense Health Justice Agency Union Council Commission Committee Party
-    Republic Kingdom State States United Nations National International World Federal Central European
-    Democrat Democrats Democratic Republican Republicans Labour Conservative Conservatives Liberal
-    University College School Hospital Church Street Road Airport Station Bank Company Group Club
-    Cup League Premier Olympic Olympics Games Championship Final Open Grand Prix Award Awards
-    North South East West Northern Southern Eastern Western Middle Central New Old Great Upper Lower
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December Christmas Easter Ramadan Eid Internet Earth Moon Sun
-    China Chinese Germany German Egypt Egyptian Greece Greek Netherlands Dutch Sweden Swedish Swiss
-    Switzerland Japan Japanese Arab Arabs Arabic Muslim Muslims Islamic Islam Christian Christians Jewish
-    Jews God English Scottish Scotland Welsh Wales Irish Ireland Emirates Gulf Africa African Asia Asian
-    America American Americans Europe Europeans Britain British Brexit Hungary Hungarian Finland Norway
-    Denmark Danish Poland Polish Belgium Austria Australia Australian Canada Canadian Mexico Mexican
-    """.split()  # noqa: SIM905 - a word list reads better as text than as 250 quoted strings
-)
-_TITLE_WORDS = (
-    "Mr Mrs Ms Dr Sir Lord Lady President Minister Prime Secretary General Chancellor King Queen Prince "
-    "Princess Pope Senator Governor Mayor Judge Sheikh Emir Colonel Captain Professor"
-)
-TITLES = frozenset(_TITLE_WORDS.split())
 _NAME = re.compile(r"(?<![\w'-])[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*")
-# Arabic letters and Latin letters mapped to coarse consonant classes: a transliterated name
-# keeps its consonant skeleton (محمد ~ Mohammed ~ MHMT), vowels and weak letters drop out.
-_AR_CLASS = {
-    "ب": "B", "ت": "T", "ث": "T", "ج": "G", "ح": "H", "خ": "K", "د": "T", "ذ": "T", "ر": "R",
-    "ز": "S", "س": "S", "ش": "S", "ص": "S", "ض": "T", "ط": "T", "ظ": "T", "غ": "G", "ف": "F",
-    "ق": "K", "ك": "K", "ل": "L", "م": "M", "ن": "N", "ه": "H", "ة": "", "پ": "B", "چ": "S", "ڤ": "B",
-}  # fmt: skip
-_EN_DIGRAPHS = (("sh", "S"), ("ch", "S"), ("th", "T"), ("kh", "K"), ("gh", "G"), ("ph", "F"), ("ck", "K"))
-_EN_CLASS = {
-    "b": "B", "p": "B", "v": "B", "t": "T", "d": "T", "s": "S", "z": "S", "c": "K", "k": "K", "q": "K",
-    "g": "G", "j": "G", "x": "K", "h": "H", "f": "F", "l": "L", "m": "M", "n": "N", "r": "R",
-}  # fmt: skip
-
-
-def _skeleton_en(word: str) -> str:
-    w = re.sub(r"^(?:al|el)-", "", word.lower())
-    for digraph, cls in _EN_DIGRAPHS:
-        w = w.replace(digraph, cls)
-    out = "".join(_EN_CLASS.get(ch, ch if ch.isupper() else "") for ch in w)
-    return re.sub(r"(.)\1+", r"\1", out)
-
-
-def _skeleton_ar(word: str) -> str:
-    out = "".join(_AR_CLASS.get(ch, "") for ch in word)
-    return re.sub(r"(.)\1+", r"\1", out)
 
 
 def _matches_source(word: str, skeletons: set[str]) -> bool | None:
     """Whether ``word`` may transliterate one or two adjacent source words; None: too short to tell."""
-    skel = _skeleton_en(re.sub(r"'s$", "", word))
+    skel = english_skeleton(re.sub(r"'s$", "", word))
     if len(skel) <= 1:
         return None
-    # Equal skeletons, or one consonant more or less at the end (Mohammed ~ محمد, Hassan ~ حسن).
-    return any(
-        s == skel
-        or (
-            len(skel) >= 3
-            and len(s) >= 2
-            and abs(len(s) - len(skel)) <= 1
-            and (s.startswith(skel) or skel.startswith(s))
-        )
-        for s in skeletons
-    )
+    return any(skeletons_match(skel, s) for s in skeletons)
 
 
 def invented_names(source: str, output: str, allowed: Sequence[str] = ()) -> list[str]:
@@ -199,9 +170,9 @@ def invented_names(source: str, output: str, allowed: Sequence[str] = ()) -> lis
     skeletons: set[str] = set()
     words = re.findall(f"[{SCRIPT}]+", source)
     for w in words:
-        skeletons |= {_skeleton_ar(r) for r in proclitic_readings(w)}
+        skeletons |= {arabic_skeleton(r) for r in proclitic_readings(w)}
     for a, b in itertools.pairwise(words):
-        skeletons |= {_skeleton_ar(r) + _skeleton_ar(b) for r in proclitic_readings(a)}
+        skeletons |= {arabic_skeleton(r) + arabic_skeleton(b) for r in proclitic_readings(a)}
     found: list[str] = []
     for m in re.finditer(r"{n}(?:\s+(?:al-|bin\s+|ibn\s+|de\s+)?{n})+".replace("{n}", _NAME.pattern), output):
         names = _NAME.findall(m.group(0))
@@ -212,7 +183,9 @@ def invented_names(source: str, output: str, allowed: Sequence[str] = ()) -> lis
             continue
         run = m.group(0)[m.group(0).index(names[0]) :]
         if any(
-            n in COMMON_CAPITALISED or re.sub(r"'s$", "", n) in COMMON_CAPITALISED or n in latin
+            n in COMMON_CAPITALISED
+            or re.sub(r"'s$", "", n) in COMMON_CAPITALISED
+            or n in latin
             or n in allowed_words
             for n in names
         ):

@@ -16,7 +16,9 @@ or the chosen sentences of one) in order:
    (``tarjama.translate.stages``);
 5. **storing**: each finished call is stored (journal or memory) before anything else happens,
    so a killed run loses at most the calls in flight and a re-run translates only the rest;
-6. a job whose segments are all known is handed back, in the order the jobs came.
+6. a job whose segments are all known is handed back, in the order the jobs came, after the
+   **name spellings** stage (with the names check): one English spelling per Arabic name in the
+   job, or in the whole run (``tarjama.translate.spellings``).
 
 "File in, file out" is ``Translator.translate_file``: the format read and written
 (``tarjama.formats``), the journal beside the output (removed once the output is in place), the
@@ -44,6 +46,7 @@ from tarjama.text.textio import check_controls
 from tarjama.translate import markup
 from tarjama.translate.executor import Executor, KeyDone, LocalExecutor, Outcome, Store, Work
 from tarjama.translate.journal import Journal, journal_path, journal_scope
+from tarjama.translate.spellings import NameSpellings
 from tarjama.translate.stages import Stages, derived_findings, terms_of
 from tarjama.types import (
     APPROVED,
@@ -101,7 +104,9 @@ class Translator:
     """An engine (or an executor), a glossary and the checks: translate anything (module docstring).
 
     ``checks`` is a ``Checker`` (default: every check) or None for none. With ``executor`` (a Ray
-    cluster, say) the engine runs there and ``engine`` stays None.
+    cluster, say) the engine runs there and ``engine`` stays None. With the names check, each
+    job spells an Arabic name one way (``consistent_names="document"``), or the whole run does
+    (``"run"``: a batch of articles; ``tarjama.translate.spellings``).
     """
 
     def __init__(
@@ -113,7 +118,10 @@ class Translator:
         batch_size: int | None = None,
         executor: Executor | None = None,
         direction: Direction = AR_EN,
+        consistent_names: str = "document",
     ) -> None:
+        if consistent_names not in ("document", "run"):
+            raise TarjamaError(f"consistent_names is 'document' or 'run', not {consistent_names!r}")
         if (engine is None) == (executor is None):
             raise ValueError("a Translator takes an engine or an executor (exactly one)")
         if executor is None:
@@ -130,6 +138,9 @@ class Translator:
         self.executor = executor
         self.direction = direction
         self.checks = executor.checks
+        # One spelling per Arabic name (``tarjama.translate.spellings``), with the names check.
+        names_checked = self.checks is not None and "names" in self.checks.names
+        self.consistent_names = consistent_names if names_checked else None
         self.batch_size = batch_size or executor.preferred_call_size
         if self.batch_size < 1:
             raise TarjamaError(f"--batch-size must be at least 1, got {self.batch_size}")
@@ -439,6 +450,7 @@ class _Flow:
         self.refs: Counter[str] = Counter()
         self.ready: list[_Open] = []
         self.opened = 0
+        self.spellings = NameSpellings() if translator.consistent_names == "run" else None
 
     def _known(self, key: str) -> bool:
         """Already translated, queued or in flight, or failed in this run."""
@@ -479,17 +491,19 @@ class _Flow:
         if self.store is not None:
             checks = self.t.checks
             rest = [k for k in keys if k not in found]
-            found.update(
-                self.store.get_many(
-                    rest, refind=lambda r, res: derived_findings(r, res.text, res.terms, checks)
-                )
-            )
+
+            def refind(r: TranslationRequest, res: SegmentTranslation) -> list:
+                return derived_findings(r, res.text, res.terms, checks, res.confidence)
+
+            found.update(self.store.get_many(rest, refind=refind))
         return found
 
     def dispatch(self, wave: int) -> Iterator[JobResult]:
         """Hand the first ``wave`` queued segments to the executor; store batches as they come."""
         keys = list(islice(self.queue, wave))
         work = [self.queue.pop(k) for k in keys]
+        if self.spellings is not None:  # names a finished job spelt: a hint for what comes after
+            work = [replace(w, request=self.spellings.hinted(w.request)) for w in work]
         executor = self.t.executor
         for outcomes in executor.translate(work, self.t.batch_size, isolate=self.isolate, done=self.done):
             self._merge(outcomes)
@@ -532,6 +546,8 @@ class _Flow:
                 results.append(self.resolved[k].copy())
             cached.append(k not in owned)
             owned.discard(k)  # a repeat inside the job is free
+        if self.t.consistent_names is not None:
+            (self.spellings or NameSpellings()).unify(state.job.prepared, results)
         workers = {(w["node"], w["process"]) for k in state.owned if (w := self.workers.get(k))}
         result = JobResult(
             state.job,

@@ -3,13 +3,25 @@
 ``Stages`` (an engine, a glossary, a ``Checker`` or None) is what a run executes for each
 call of segments, in this process or on a Ray actor. ``Stages.translate`` is the one path:
 
-1. the engine translates the requests (engines that retry retry degenerate output themselves);
-2. **markup** (``tarjama.translate.markup``): every placeholder back, retried once, then repaired;
-3. **glossary** (``tarjama.translate.enforcement``): variants rewritten, missing terms retried;
-4. **checks** (with a ``Checker``): every sentence checked against its source; one with an
-   error is translated once more with the findings as constraints (``checks.repair_request``),
-   and the candidate with the fewest errors (missing glossary terms counted too), then the
-   highest confidence, is kept — ties keep the first translation.
+1. the engine translates the requests (engines that retry retry only *degenerate* output
+   themselves: a loop, nothing, Arabic, far too long or short);
+2. each translation is **judged** as soon as the engine has it (``Engine.translate_judged``):
+   placeholders put in canonical form (``tarjama.translate.markup``), the glossary's variants
+   rewritten (``tarjama.translate.enforcement``), the fidelity checks run (with a ``Checker``),
+   and the deterministic rewrites of the checks applied (``Fix.rewrite``: the source's own
+   nationality, number, decade or month in place of another — no engine call). What is still
+   wrong — lost tags, missing terms or Latin-script names, the checks' errors — becomes **one
+   repair request** built from all their fixes (``strict_markup``, ``strict_terms``, the
+   checks' hints, notes and words to avoid; ``checks.repair_request``), translated once. An
+   engine that decodes side by side starts it in the slot the sentence just freed;
+3. **a repair never invents**: a repair candidate (after the same rewrites) is kept only if it
+   has no error the first translation did not have (and no word written in two spellings,
+   "August/Agust") and fewer problems, or as many with a higher confidence; otherwise the
+   first translation stays, with its deterministic rewrites, and what is still wrong is
+   flagged;
+4. tags still broken are repaired or dropped (``markup.ensure``), the term record and the
+   checks' findings are written on the result, with a ``confidence`` warning ("check the
+   meaning") when the engine was unsure of it (``tarjama.checks.confidence``).
 
 Each stage reports what is still wrong as typed ``Finding``\\ s on the result (``markup``,
 ``terms``, the checks' own kinds; engines add ``degenerate``); the record's one rule
@@ -23,16 +35,22 @@ or translation memory never mixes checked and unchecked translations.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from tarjama.text.terms import check_terms, rewrite_variants
+from tarjama.checks.confidence import low_confidence
+from tarjama.checks.names import NameCheck
+from tarjama.document import inline
+from tarjama.text.quality import doubled_spellings
+from tarjama.text.terms import check_terms
 from tarjama.translate import markup
-from tarjama.translate.enforcement import enforce
+from tarjama.translate.enforcement import enforce_text
 from tarjama.types import (
+    DEGENERATE,
     ERROR,
     KEPT,
     REPAIRED,
+    RETRIED,
     TERMS,
     Confidence,
     EngineIdentity,
@@ -45,11 +63,13 @@ from tarjama.types import (
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker, Flag
-    from tarjama.engines.base import Engine
+    from tarjama.engines.base import Engine, Judged
     from tarjama.glossary import Glossary, GlossaryEntry
 
 # Findings the stages after the engine own: replaced whenever a stage looks again.
 _STAGE_KINDS = (TERMS,)
+# Latin-script names of the source are kept even with the checks off (as glossary terms are).
+_LATIN = NameCheck()
 
 
 def checked_identity(identity: EngineIdentity, checks: Checker | None) -> EngineIdentity:
@@ -71,19 +91,76 @@ def term_findings(request: TranslationRequest, missing: Sequence[str]) -> list[F
 
 
 def derived_findings(
-    request: TranslationRequest, text: str, terms: TermOutcome | None, checks: Checker | None
+    request: TranslationRequest,
+    text: str,
+    terms: TermOutcome | None,
+    checks: Checker | None,
+    confidence: Confidence | None = None,
 ) -> list[Finding]:
-    """What can be found again from ``text`` alone: lost tags, missing terms, the checks' findings."""
+    """What can be found again from ``text`` alone: lost tags, missing terms, the checks' findings
+    (and, with the checks, low confidence when the stored row has one)."""
     found = markup.lost(request.source, text)
     found += term_findings(request, terms.missing if terms is not None else [])
     if checks is not None:
         found += checks.findings(request.source, text, request.hints)
+        if (low := low_confidence(confidence)) is not None:
+            found.append(low)
     return found
 
 
 def terms_of(text: str, expected: Sequence[GlossaryEntry]) -> TermOutcome:
     """The term record of a text nobody enforced (an approval): the terms expected and missing."""
     return TermOutcome(expected=[e.en for e in expected], missing=[e.en for e in check_terms(text, expected)])
+
+
+@dataclass
+class _Look:
+    """One candidate translation of a sentence as the stages see it (after canonical tags, the
+    glossary's variant rewrite and the checks' rewrites), and what is still wrong with it."""
+
+    text: str
+    terms: TermOutcome | None
+    tags: dict[int, str]  # inline.problems: placeholder → what is wrong
+    flags: list[Flag]  # the checks' (or, with the checks off, the Latin names') flags
+    degenerate: list[Finding]
+    confidence: Confidence | None
+    rewrites: list[tuple[str, str]] = field(default_factory=list)  # (was, now) by the checks' rewrites
+
+    def errors(self) -> list[Flag]:
+        return [f for f in self.flags if f.finding.severity == ERROR]
+
+    def problems(self) -> int:
+        missing = len(self.terms.missing) if self.terms is not None else 0
+        return len(self.errors()) + missing + bool(self.tags) + len(self.degenerate)
+
+    def rank(self) -> tuple[int, float]:
+        """Fewer problems first, then higher confidence (unknown counts lowest)."""
+        return (self.problems(), -(self.confidence.mean if self.confidence is not None else float("-inf")))
+
+    def keys(self, source: str) -> set[tuple[str, str]]:
+        """What identifies each error, to tell a new one from one the first translation had."""
+        out = {(f.finding.check, _evidence(f.finding, source, self.text)) for f in self.errors()}
+        out |= {(TERMS, en) for en in (self.terms.missing if self.terms is not None else [])}
+        out |= {(DEGENERATE, f.message.split(":")[0]) for f in self.degenerate}
+        return out
+
+
+def _evidence(finding: Finding, source: str, text: str) -> str:
+    if finding.target is not None:
+        return text[finding.target[0] : finding.target[1]]
+    if finding.source is not None:
+        return "source:" + source[finding.source[0] : finding.source[1]]
+    return finding.message.split(":")[0]
+
+
+@dataclass
+class _Sentence:
+    request: TranslationRequest
+    expected: list[GlossaryEntry]
+    first: _Look | None = None
+    kept: _Look | None = None  # the first translation with its deterministic rewrites
+    reasons: list[str] = field(default_factory=list)  # why a repair was asked for
+    note: Note | None = None  # a note when no repair could be asked for
 
 
 class Stages:
@@ -103,108 +180,163 @@ class Stages:
         expected: Sequence[Sequence[GlossaryEntry]],
         done: Callable[[int], None] | None = None,
     ) -> list[SegmentTranslation]:
-        """One engine call and every stage after it; results carry ``terms`` and ``findings``.
+        """One engine pass and every stage after it; results carry ``terms`` and ``findings``.
 
-        ``done(i)`` is called as request ``i`` leaves the engine (progress).
+        ``done(i)`` is called as request ``i`` is final (its repair, if any, translated).
         """
-        engine = self.engine
-        results = engine.translate(requests, done=done)
-        markup.ensure(requests, results, None if engine.handles_markup else engine.translate)
-        outcomes: list[TermOutcome | None] = [None] * len(requests)
+        sentences = [_Sentence(r, list(e)) for r, e in zip(requests, expected, strict=True)]
+        judged = self.engine.translate_judged(
+            requests, lambda i, result: self._judge(sentences[i], result), done=done
+        )
+        return [self._settle(s, j) for s, j in zip(sentences, judged, strict=True)]
+
+    # -- looking at a translation -----------------------------------------------------------------
+
+    def _look(self, s: _Sentence, result: SegmentTranslation) -> _Look:
+        request = s.request
+        text = inline.normalize(result.text) if inline.has_placeholders(request.source) else result.text
+        terms = None
         if self.glossary:
-            retry = None if engine.handles_term_hints else engine.translate
-            before = [r.text for r in results]
-            outcomes = list(enforce(requests, results, expected, retry))
-            # A text that the glossary retry replaced is checked (and repaired) for markup again.
-            changed = [i for i, (r, text) in enumerate(zip(results, before, strict=True)) if r.text != text]
-            if changed:
-                markup.ensure([requests[i] for i in changed], [results[i] for i in changed])
+            text, terms = enforce_text(text, s.expected)
+        look = self._assess(s, text, terms, result)
+        fixes = [f.fix.rewrite for f in look.errors() if f.fix is not None and f.fix.rewrite is not None]
+        if not fixes:
+            return look
+        rewritten, changes = _apply(text, fixes)
+        after = self._assess(s, rewritten, terms, result)
+        after.rewrites = changes
+        return after
+
+    def _assess(
+        self, s: _Sentence, text: str, terms: TermOutcome | None, result: SegmentTranslation
+    ) -> _Look:
+        request = s.request
+        if terms is not None:
+            terms = replace(terms, missing=[e.en for e in check_terms(text, s.expected)])
+        tags = inline.problems(request.source, text) if inline.has_placeholders(request.source) else {}
+        plain_source, plain_text = inline.blank(request.source), inline.blank(text)
         if self.checks is not None:
-            self._check_and_repair(requests, results, outcomes, expected)
-        for request, result, outcome in zip(requests, results, outcomes, strict=True):
-            result.terms = outcome
-            result.findings = [f for f in result.findings if f.check not in _STAGE_KINDS]
-            if outcome is not None and outcome.missing:
-                result.notes.append(Note(f"glossary terms missing: {', '.join(outcome.missing)}"))
-                result.findings += term_findings(request, outcome.missing)
-        return results
+            flags = self.checks.run(request.source, text, request.hints)
+        else:
+            flags = _LATIN.kept(plain_source, plain_text, request.hints)
+        degenerate = [f for f in result.findings if f.check == DEGENERATE]
+        return _Look(text, terms, tags, flags, degenerate, result.confidence)
 
-    def _check_and_repair(
-        self,
-        requests: Sequence[TranslationRequest],
-        results: Sequence[SegmentTranslation],
-        outcomes: Sequence[TermOutcome | None],
-        expected: Sequence[Sequence[GlossaryEntry]],
-    ) -> None:
-        """The checks stage: check, repair what has errors once, record findings (in place).
+    # -- the judge: one repair request from every fix ---------------------------------------------
 
-        One engine call for all the repairs.
-        """
-        from tarjama.checks import errors, repair_request
+    def _judge(self, s: _Sentence, result: SegmentTranslation) -> TranslationRequest | None:
+        """The repair to ask for after ``result`` (module docstring), or None."""
+        look = self._look(s, result)
+        s.first = s.kept = look
+        request, engine = s.request, self.engine
+        if look.problems() == len(look.degenerate):
+            return None  # nothing a repair is for (the engine retried degenerate output itself)
+        ask = request
+        # What an engine checks and retries itself (``handles_markup``, ``handles_term_hints``) is
+        # not asked for again.
+        if look.tags and not engine.handles_markup:
+            ask = replace(ask, strict_markup=True)
+            s.reasons.append(f"inline markup ({inline.describe(request.source, look.tags)})")
+        if look.terms is not None and look.terms.missing and not engine.handles_term_hints:
+            ask = replace(ask, strict_terms=True)
+            s.reasons.append(f"glossary terms ({', '.join(look.terms.missing)})")
+        errors = look.errors()
+        if errors:
+            from tarjama.checks import repair_request
 
-        checks, engine = self.checks, self.engine
-        assert checks is not None
-        flags = [checks.run(r.source, res.text, r.hints) for r, res in zip(requests, results, strict=True)]
-        repairs = {i: repair_request(requests[i], f) for i, f in enumerate(flags) if errors(f)}
+            ask = repair_request(ask, errors)
+            s.reasons += [f.finding.message for f in errors]
+        if not s.reasons:
+            return None
         # An engine that reads no instructions gets a repair only when it changes its input or
         # what it may write; otherwise it would decode the same translation again.
-        todo = [
-            i
-            for i, r in repairs.items()
-            if engine.follows_notes
-            or r.avoid
-            or len(r.hints) > len(requests[i].hints)
-            or (r.strict_terms and not requests[i].strict_terms and requests[i].hints)
-        ]
-        for i in repairs:
-            if i not in todo:
-                results[i].notes.append(
-                    Note("not repaired: the engine cannot be told more than it was", KEPT)
-                )
-        if todo:
-            second = engine.translate([repairs[i] for i in todo])
-            markup.ensure([repairs[i] for i in todo], second)  # placeholders as after the first call
-            for i, candidate in zip(todo, second, strict=True):
-                text, outcome = _enforced(candidate.text, expected[i], outcomes[i])
-                new_flags = checks.run(requests[i].source, text, requests[i].hints)
-                first, result = flags[i], results[i]
-                reasons = "; ".join(f.finding.message for f in errors(first))
-                if _rank(new_flags, outcome, candidate.confidence) < _rank(
-                    first, outcomes[i], result.confidence
-                ):
-                    result.text, result.confidence = text, candidate.confidence
-                    result.findings = [f for f in candidate.findings]  # the repair's own markup and engine
-                    result.notes += [*candidate.notes, Note(f"repaired after checks ({reasons})", REPAIRED)]
-                    if outcome is not None and outcomes[i] is not None:
-                        current = outcomes[i]
-                        assert current is not None
-                        current.missing, current.rewrites = outcome.missing, outcome.rewrites
-                    flags[i] = new_flags
-                else:
-                    result.notes.append(
-                        Note(f"repair tried after checks ({reasons}); the first translation was kept", KEPT)
-                    )
-                result.seconds += candidate.seconds
-        for result, found in zip(results, flags, strict=True):
-            result.findings += [flag.finding for flag in found]
+        if not (
+            engine.follows_notes
+            or ask.avoid
+            or ask.strict_markup
+            or len(ask.hints) > len(request.hints)
+            or (ask.strict_terms and not request.strict_terms and request.hints)
+        ):
+            s.note = Note("not repaired: the engine cannot be told more than it was", KEPT)
+            s.reasons = []
+            return None
+        return ask
+
+    # -- settling: the candidate kept, and what is recorded -----------------------------------------
+
+    def _settle(self, s: _Sentence, judged: Judged) -> SegmentTranslation:
+        result = judged.first
+        if s.first is None:  # an engine that did not call the judge (it must): judge now
+            self._judge(s, result)
+        first, best = s.first, s.kept
+        assert first is not None and best is not None
+        request = s.request
+        before = first.keys(request.source)
+        doubled = len(doubled_spellings(first.text))
+        chosen: SegmentTranslation | None = None
+        rejected: list[str] = []
+        # A repair's candidates are decoded side by side: its time is the longest of theirs.
+        result.seconds += max((c.seconds for c in judged.candidates), default=0.0)
+        for candidate in judged.candidates:
+            look = self._look(s, candidate)
+            new = sorted(k[1] for k in look.keys(request.source) - before)
+            if len(doubled_spellings(look.text)) > doubled:
+                new.append("a word written in two spellings")
+            if new:
+                rejected += new
+                continue
+            if look.rank() < best.rank():
+                best, chosen = look, candidate
+        reasons = "; ".join(s.reasons)
+        checks_reasons = [r for r in s.reasons if not r.startswith(("inline markup", "glossary terms"))]
+        if chosen is not None:
+            result.text, result.confidence = best.text, chosen.confidence
+            result.findings = [f for f in chosen.findings if f.check != DEGENERATE] + best.degenerate
+            result.notes += chosen.notes
+        else:
+            result.text = best.text
+        for was, now in best.rewrites:
+            result.notes.append(Note(f"rewritten from the source: {was} → {now}", REPAIRED))
+        if any(r.startswith("inline markup") for r in s.reasons):
+            tags = next(r for r in s.reasons if r.startswith("inline markup"))
+            result.notes.append(Note(f"retried: {tags}", RETRIED))
+        if chosen is not None and any(r.startswith("glossary terms") for r in s.reasons):
+            result.notes.append(Note("retranslated to enforce glossary terms", RETRIED))
+        if checks_reasons and chosen is not None:
+            result.notes.append(Note(f"repaired after checks ({'; '.join(checks_reasons)})", REPAIRED))
+        elif judged.followup is not None and chosen is None and reasons:
+            added = ", ".join(dict.fromkeys(rejected))
+            why = f"; the repair was not kept: it adds {added}" if rejected else ""
+            result.notes.append(
+                Note(f"repair tried after checks ({reasons}); the first translation was kept{why}", KEPT)
+            )
+        if s.note is not None:
+            result.notes.append(s.note)
+        if best.terms is not None and first.terms is not None and judged.followup is not None:
+            best.terms.retried = any(r.startswith("glossary terms") for r in s.reasons)
+        markup.ensure([request], [result])
+        result.terms = best.terms
+        result.findings = [f for f in result.findings if f.check not in _STAGE_KINDS]
+        if self.checks is not None:
+            result.findings += [flag.finding for flag in best.flags]
+            if (low := low_confidence(result.confidence)) is not None:
+                result.findings.append(low)
+        if best.terms is not None and best.terms.missing:
+            result.notes.append(Note(f"glossary terms missing: {', '.join(best.terms.missing)}"))
+            result.findings += term_findings(request, best.terms.missing)
+        return result
 
 
-def _enforced(
-    text: str, entries: Sequence[GlossaryEntry], current: TermOutcome | None
-) -> tuple[str, TermOutcome | None]:
-    """A repair candidate after the glossary's variant rewrite, with its missing terms."""
-    if current is None or not entries:
-        return text, current
-    text, rewrites = rewrite_variants(text, entries)
-    missing = [e.en for e in check_terms(text, entries)]
-    return text, TermOutcome(list(current.expected), missing, rewrites, current.retried)
-
-
-def _rank(
-    flags: Sequence[Flag], outcome: TermOutcome | None, confidence: Confidence | None
-) -> tuple[int, float]:
-    """Fewer errors and missing terms first, then higher confidence (unknown counts lowest)."""
-    from tarjama.checks import errors
-
-    problems = len(errors(flags)) + (len(outcome.missing) if outcome is not None else 0)
-    return (problems, -(confidence.mean if confidence is not None else float("-inf")))
+def _apply(text: str, fixes: Sequence[tuple[tuple[int, int], str]]) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each (span, English) rewrite applied (overlapping ones skipped), and (was, now)."""
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for (start, end), english in sorted(fixes):
+        if any(a < end and start < b for a, b in taken):
+            continue
+        taken.append((start, end))
+        chosen.append(((start, end), english))
+    changes = [(text[a:b], english) for (a, b), english in chosen]
+    for (start, end), english in sorted(chosen, reverse=True):
+        text = text[:start] + english + text[end:]
+    return text, changes

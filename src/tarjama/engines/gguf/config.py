@@ -41,6 +41,8 @@ class EmbeddedConfig:
     # --- candidates ---
     candidates: int = 1
     retry_candidates: int = 3
+    # --- scheduling ---
+    longest_first: bool = True
     # --- llama.cpp ---
     parallel: int = 16
     n_ctx: int = 2048
@@ -73,6 +75,7 @@ OPTION_HELP: dict[str, str] = {
     'check_arabic_left': 'Arabic words left in the output',
     'candidates': '>1: greedy + sampled candidates (fixed seeds), chosen by MBR with chrF',
     'retry_candidates': 'the retry: greedy + sampled candidates, the one with fewest problems wins',
+    'longest_first': 'start the longest sentences of a call first (a shorter tail of few sequences)',
     'parallel': 'completions decoded side by side (continuous batching); 1 = one at a time',
     'n_ctx': 'the longest single request (prompt + output), in tokens',
     'threads': 'generation threads (default: all cores)',
@@ -86,7 +89,9 @@ OPTION_HELP: dict[str, str] = {
 # The engine before continuous batching: one request at a time, a single greedy retry, glossary
 # terms only as hints on the first attempt. The variants measured in that state keep it, so
 # that their rows in references/embedded-variants.md stay reproducible.
-SEQUENTIAL = EmbeddedConfig(parallel=1, retry_candidates=1, inject=False, flash_attn=False)
+SEQUENTIAL = EmbeddedConfig(
+    parallel=1, retry_candidates=1, inject=False, flash_attn=False, longest_first=False
+)
 
 VARIANTS: dict[str, EmbeddedConfig] = {
     # --- measured one request at a time (before continuous batching) ---

@@ -6,9 +6,12 @@ name any local ``.gguf`` file, which is then hashed and recorded. Decoding is gr
 therefore deterministic. Each sentence is one request; the requests of a call are decoded
 side by side by ``tarjama.engines.gguf.batching`` (continuous batching in one llama.cpp context),
 and the prompt puts everything constant first so that its evaluated prefix (KV cache) is
-shared by every request, retries included. Degenerate output, missing terms and (optionally)
-invented names or leftover Arabic are detected and retried with a stricter request; what
-cannot be repaired is noted.
+shared by every request, retries included. Degenerate output (a loop, nothing, Arabic, far too
+long or short) is retried with a stricter request; what cannot be repaired is noted. Everything
+else (missing terms, lost tags, the fidelity checks) is judged by the stages after the engine,
+whose one repair request per sentence is decoded in the same pass, in the slot the sentence's
+first translation freed (``translate_judged``); the longest sentences are started first, so the
+end of a pass is not a long tail of a few sequences.
 
 How the prompt is built and decoded is an ``EmbeddedConfig`` (``tarjama.engines.gguf.config``):
 a named variant plus overrides, recorded in the engine identity.
@@ -21,13 +24,13 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 from tarjama.document import inline
-from tarjama.engines.base import CompletionModel, Engine, EngineOption, SegmentDone
+from tarjama.engines.base import CompletionModel, Engine, EngineOption, Judge, Judged, SegmentDone
 from tarjama.engines.gguf import config as config_module
 from tarjama.engines.gguf import retry
 from tarjama.engines.gguf.batching import (
@@ -56,7 +59,6 @@ from tarjama.engines.prompts import output_budget
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B, ModelFile
-from tarjama.text.terms import Term
 from tarjama.types import (
     RETRIED,
     UNTRANSLATED,
@@ -87,9 +89,10 @@ def prompt_version(config: EmbeddedConfig | None = None) -> str:
 
 class GGUFEngine(Engine):
     name = "gguf"
-    handles_term_hints = True
+    # Terms and tags are the stages' repair (``translate_judged``), decoded inside this engine's pass.
+    handles_term_hints = False
     follows_notes = True
-    handles_markup = True
+    handles_markup = False
 
     @classmethod
     def options(cls) -> list[EngineOption]:
@@ -234,36 +237,37 @@ class GGUFEngine(Engine):
                     bias[tokens[0]] = -100.0
         return bias
 
-    def _issues(
-        self, request: TranslationRequest, text: str, truncated: bool, required: Sequence[Term]
-    ) -> list[retry.Issue]:
-        """What is wrong with ``text``: the retry policy's checks on the words (placeholders
-        taken out of both sides), and the placeholders themselves."""
+    def _issues(self, request: TranslationRequest, text: str, truncated: bool) -> list[retry.Issue]:
+        """What makes ``text`` unusable (the retry policy's degenerate checks, on the words: the
+        placeholders taken out of both sides). Missing terms, lost tags and the fidelity checks
+        are the stages' business: they come back as a follow-up (``translate_judged``)."""
         checks = retry.Checks(arabic_left=self.config.check_arabic_left, invented=self.config.check_invented)
         if not inline.has_placeholders(request.source):
-            return retry.find_issues(request, text, truncated, required, checks)
+            return retry.find_issues(request, text, truncated, checks)
         words = replace(request, source=inline.strip(request.source))
-        issues = retry.find_issues(words, inline.strip(text), truncated, required, checks)
-        if found := inline.problems(request.source, inline.normalize(text)):
-            issues.append(retry.Issue(retry.Kind.MARKUP, inline.describe(request.source, found)))
-        return issues
+        return retry.find_issues(words, inline.strip(text), truncated, checks)
 
-    def _flow(self, request: TranslationRequest) -> Flow:
-        """One segment as a flow for the batched generator (see ``batching``): up to two attempts,
-        the plain request, then a stricter one if the first is unusable (``retry``).
+    def _flow(
+        self,
+        request: TranslationRequest,
+        judge: Callable[[SegmentTranslation], TranslationRequest | None] | None = None,
+    ) -> Flow:
+        """One segment as a flow for the batched generator (see ``batching``): the plain request,
+        a stricter retry if the first answer is degenerate (``retry``), then — when ``judge``
+        asks for one — the follow-up (a repair) at once, in the slot the segment just freed.
 
         With ``inject`` (the default) the first attempt already reads the glossary terms in
         English inside the Arabic sentence (besides the hint list): the model copies Latin
-        script far more reliably than it follows hints, so fewer sentences need a retry. The
-        retry decodes ``retry_candidates`` completions side by side (greedy, then seeded
-        samples) and keeps the one with the fewest problems; the attempt with fewer problems
-        wins. ``seconds`` runs from the start of the ``translate`` call to the segment's last
-        token, so the segments of one call overlap.
+        script far more reliably than it follows hints, so fewer sentences need a repair. A
+        retry or a follow-up decodes ``retry_candidates`` completions side by side (greedy,
+        then seeded samples); a retry keeps the one with the fewest problems, and wins over the
+        first attempt only when it has fewer problems; a follow-up's candidates all go back to
+        the stages, which choose. ``seconds`` runs from the start of the ``translate`` call to
+        the segment's last token, so the segments of one call overlap.
         """
         start = time.perf_counter()
         notes: list[Note] = []
         found: list[Finding] = []
-        required = retry.required_terms(replace(request, source=inline.strip(request.source)))
         first = request
         if self.config.inject and request.hints:
             first = replace(request, source=inject_terms(request.source, request.hints))
@@ -272,8 +276,9 @@ class GGUFEngine(Engine):
             first, strict=request.strict_terms, repeat_penalty=self.repeat_penalty,
             candidates=self.config.candidates, notes=request.notes, banned=request.avoid,
         )))
-        issues = self._issues(request, text, truncated, required)
+        issues = self._issues(request, text, truncated)
         if issues:
+            required = retry.required_terms(replace(request, source=inline.strip(request.source)))
             notes.append(Note(f"retried: {', '.join(map(str, issues))}", RETRIED))
             plan = retry.plan_retry(request, text, issues, required)
             outputs = yield self._jobs(
@@ -282,32 +287,71 @@ class GGUFEngine(Engine):
                 banned=(*plan.banned, *request.avoid), notes=(*request.notes, *plan.notes),
                 candidates=self.config.retry_candidates,
             )
-            checked = [(o.text.strip(), self._issues(request, o.text.strip(), o.truncated, required))
-                       for o in outputs]
+            checked = [(o.text.strip(), self._issues(request, o.text.strip(), o.truncated)) for o in outputs]
             candidate, candidate_issues = retry.choose(checked)
             if len(candidate_issues) < len(issues) or not candidate_issues:
                 chosen = next(o for o, c in zip(outputs, checked, strict=True) if c[0] == candidate)
                 text, issues, confidence = candidate, candidate_issues, Confidence.of(chosen.logprobs)
             text, issues, repairs = retry.finish(
-                request, text, issues, lambda t: self._issues(request, t, False, required)
+                request, text, issues, lambda t: self._issues(request, t, False)
             )
             notes += repairs
             if issues:
                 notes.append(Note(f"unrepaired: {', '.join(map(str, issues))}"))
             found = retry.findings(issues, any(n.kind == UNTRANSLATED for n in repairs))
-        return SegmentTranslation(text, notes, time.perf_counter() - start, confidence, found)
+        made = time.perf_counter()
+        result = SegmentTranslation(text, notes, made - start, confidence, found)
+        ask = judge(result) if judge is not None else None
+        if ask is None:
+            return Judged(result)
+        plan = retry.plan_repair(ask, text)
+        outputs = yield self._jobs(
+            plan.request, strict=True, repeat_penalty=self.repeat_penalty, banned=plan.banned,
+            notes=plan.notes, candidates=self.config.retry_candidates,
+        )
+        candidates = []
+        for o in outputs:
+            out = o.text.strip()
+            bad = self._issues(ask, out, o.truncated)
+            candidates.append(SegmentTranslation(
+                out, [], time.perf_counter() - made, Confidence.of(o.logprobs), retry.findings(bad, False)
+            ))
+        return Judged(result, ask, candidates)
 
     def translate(
         self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
     ) -> list[SegmentTranslation]:
         """Translate ``requests`` side by side, up to ``parallel`` completions at a time."""
-        if not requests:
+        return [j.first for j in self._run([self._flow(r) for r in requests], requests, done)]
+
+    def translate_judged(
+        self, requests: Sequence[TranslationRequest], judge: Judge, *, done: SegmentDone | None = None
+    ) -> list[Judged]:
+        """``Engine.translate_judged`` in one pass: each follow-up is decoded as soon as its first
+        translation is judged, in the slot that translation freed (module docstring)."""
+        flows = [self._flow(r, lambda result, i=i: judge(i, result)) for i, r in enumerate(requests)]
+        return self._run(flows, requests, done)
+
+    def _run(
+        self, flows: list[Flow], requests: Sequence[TranslationRequest], done: SegmentDone | None
+    ) -> list[Judged]:
+        if not flows:
             return []
+        # Longest first: the last sequences of a call are then short ones, and the decoder's tail
+        # (few sequences left side by side) is short too.
+        order = list(range(len(flows)))
+        if self.config.longest_first:
+            order.sort(key=lambda i: -len(requests[i].source))
         generator = self.generator()
         try:
-            return generator.run([self._flow(r) for r in requests], done)
+            reported = None if done is None else (lambda k: done(order[k]))
+            results = generator.run([flows[i] for i in order], reported)
         except ContextFullError as exc:
             raise TarjamaError(f"gguf engine: {exc} (--engine-option n_ctx=N)") from None
+        out: list[Judged] = [None] * len(flows)  # type: ignore[list-item]
+        for k, i in enumerate(order):
+            out[i] = results[k]
+        return out
 
     def generator(self) -> BatchedGenerator:
         """The batched generator, created on first use with the shared prompt prefix evaluated."""
@@ -374,7 +418,8 @@ def _identity_params(
         "top_k": 1,
         "repeat_penalty": config.repeat_penalty,
         "retry_repeat_penalty": config.retry_repeat_penalty,
-        "retry": f"strict+inline-terms+near-miss-ban+best-of-{config.retry_candidates}",
+        "retry": f"degenerate-only+strict+inline-terms+best-of-{config.retry_candidates}",
+        "repair": f"in-pass+inline-terms+near-miss-ban+best-of-{config.retry_candidates}",
         "n_ctx": config.n_ctx,
         "parallel": config.parallel,
         "flash_attn": config.flash_attn,

@@ -1,8 +1,12 @@
 """The embedded engine's retry policy: what makes an output unusable, and how the retry asks again.
 
-A first attempt is judged by ``find_issues``; each problem is an ``Issue`` of a typed ``Kind``
-(the notes show ``str(issue)``, e.g. "terms missing: ESA"). Any issue triggers one retry,
-planned by ``plan_retry``:
+A first attempt is judged by ``find_issues``: degenerate output (empty, still Arabic, a loop,
+chatter, far too long or short by ``tarjama.text.quality``'s one length rule, cut at the token
+limit), plus the optional checks of ``EmbeddedConfig`` (leftover Arabic, invented names). Each
+problem is an ``Issue`` of a typed ``Kind`` (the notes show ``str(issue)``). Missing glossary
+terms and lost tags are not the engine's to retry: the stages after it ask for one repair per
+sentence (``plan_repair`` says how it is decoded). Any issue triggers one retry, planned by
+``plan_retry``:
 
 * the glossary terms are written into the source in English and listed again as hints, and
   Latin-script names the first attempt dropped are added as hints (``TermHint(name, name)``);
@@ -25,6 +29,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from tarjama.document import inline
 from tarjama.engines.gguf.prompts import NO_INVENT_NOTE
 from tarjama.engines.injection import inject_terms
 from tarjama.text import quality
@@ -59,13 +64,13 @@ class Kind(enum.Enum):
 class Issue:
     kind: Kind
     detail: str = ""
-    ratio: float = 0.0  # output/source length in words, for TOO_LONG and TOO_SHORT
+    ratio: float = 0.0  # output/source letters and digits (quality.length_ratio), for TOO_LONG and TOO_SHORT
 
     def __str__(self) -> str:
         if self.kind is Kind.TOO_LONG:
-            return f"output {self.ratio:.1f}x the source length"
+            return f"output {self.ratio:.1f}x the source's letters"
         if self.kind is Kind.TOO_SHORT:
-            return f"output only {self.ratio:.2f}x the source length"
+            return f"output only {self.ratio:.2f}x the source's letters"
         return f"{self.kind.value}: {self.detail}" if self.detail else self.kind.value
 
 
@@ -106,15 +111,12 @@ class Checks:
     invented: bool = False
 
 
-def find_issues(
-    request: TranslationRequest, text: str, truncated: bool, required: Sequence[Term], checks: Checks
-) -> list[Issue]:
-    """Everything wrong with ``text`` as a translation of ``request``."""
+def find_issues(request: TranslationRequest, text: str, truncated: bool, checks: Checks) -> list[Issue]:
+    """What makes ``text`` unusable as a translation of ``request``: degenerate output, and the
+    optional checks of ``checks`` (missing terms and lost tags are the stages' repair)."""
     issues = degeneracy_issues(request.source, text)
     if truncated:
         issues.append(Issue(Kind.TRUNCATED))
-    if missing := term_rule.missing(text, required):
-        issues.append(Issue(Kind.TERMS_MISSING, ", ".join(t.en for t in missing)))
     still_arabic = any(i.kind is Kind.STILL_ARABIC for i in issues)
     if checks.arabic_left and not still_arabic and has_arabic_word(text):
         issues.append(Issue(Kind.ARABIC_LEFT))
@@ -153,6 +155,18 @@ def plan_retry(
         banned=tuple(quality.near_misses(text, [t.en for t in missing])),
         notes=(NO_INVENT_NOTE,) if invented else (),
     )
+
+
+def plan_repair(request: TranslationRequest, text: str) -> RetryPlan:
+    """How the engine decodes a stage's repair ``request`` after a first translation ``text``: its
+    hints written into the source in English (``inject_terms``), every required term insisted on,
+    the words that stood in for a missing term ("Japanese" for Japan) banned with the request's
+    own words to avoid, and its notes in the prompt."""
+    required = required_terms(replace(request, source=inline.strip(request.source)))
+    missing = term_rule.missing(text, required)
+    stricter = replace(request, source=inject_terms(request.source, request.hints), strict_terms=True)
+    banned = tuple(dict.fromkeys((*quality.near_misses(text, [t.en for t in missing]), *request.avoid)))
+    return RetryPlan(request=stricter, degenerate=False, banned=banned, notes=request.notes)
 
 
 def choose(checked: Sequence[tuple[str, list[Issue]]]) -> tuple[str, list[Issue]]:

@@ -29,15 +29,26 @@ A machine row, once written, is never changed (``INSERT OR IGNORE`` on its key):
 same finished segment twice — a re-run merging results a killed run left behind, two shards
 sharing one file — keeps the first and adds nothing.
 
+What the review workbench keeps besides approvals (schema 4), keyed by the direction and the
+exact source text, so that they survive a glossary edit:
+
+* **statuses** (table ``statuses``): an editor sent a sentence back to ``draft`` or ``rejected``
+  its translation. Append-only; a status row newer than a sentence's latest approval
+  withdraws that approval: ``approved_many`` (and so every run) no longer uses it, and it is
+  no longer offered as an example or a match. Approving again makes it approved again.
+* **comments** (table ``comments``): one comment per sentence, the latest row wins (an empty
+  text clears it); exported as TMX and XLIFF notes.
+
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
-approvals, schema 2 no findings or confidence); opened read-only it is used as it is. A damaged
+approvals, schema 2 no findings or confidence, schema 3 no approval direction, statuses or
+comments); opened read-only it is used as it is. A damaged
 file (``PRAGMA quick_check`` on open, or any database error later) is refused with one line
 saying how to recover.
 
 ``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
 every machine row once (the first input's row wins a conflict, which is counted), every
-approval once with its history, ordered so that the latest approval of a segment stays the
-latest.
+approval, status and comment once with its history, ordered by time so that the latest of a
+segment stays the latest.
 """
 
 from __future__ import annotations
@@ -66,7 +77,7 @@ from tarjama.types import (
     TranslationRequest,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 NO_GLOSSARY = "none"
 MEMORY_NAME = ".tarjama-memory.sqlite"
 # How long a statement waits for another process's write to the same memory (seconds).
@@ -114,9 +125,31 @@ CREATE TABLE IF NOT EXISTS approvals (
     machine TEXT,                -- the machine translation it replaced, when known
     engine TEXT,                 -- the engine identity (JSON) of that machine translation
     via TEXT NOT NULL,           -- how it arrived: 'review', 'tmx', …
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT 'ar-en'  -- of the source (schema 4; older rows are ar-en)
 );
 CREATE INDEX IF NOT EXISTS approvals_segment ON approvals (glossary, key, id);
+-- A sentence sent back to draft or rejected (schema 4): append-only, keyed by its exact source.
+CREATE TABLE IF NOT EXISTS statuses (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,        -- 'draft' or 'rejected'
+    editor TEXT NOT NULL,
+    created REAL NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS statuses_source ON statuses (direction, source, created);
+-- An editor's comment on a sentence (schema 4): the latest row of a source wins; '' clears it.
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_source ON comments (direction, source, id);
 """
 _SEGMENT_COLUMNS = (
     "engine, glossary, key, source, hints, translation, notes, terms, seconds, created, findings, confidence"
@@ -125,7 +158,16 @@ _SEGMENT_COLUMNS = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Identity parameters left out of the engine hash: the run's adaptation setting (``Translator``)
+# changes nothing for a segment without examples, and a segment's examples are in its key.
+UNHASHED_PARAMS = ("adapt",)
+
+
 def engine_hash(identity: dict[str, Any]) -> str:
+    """The memory's engine scope: SHA-256 of the identity (less ``UNHASHED_PARAMS``)."""
+    params = identity.get("params")
+    if isinstance(params, dict) and any(p in params for p in UNHASHED_PARAMS):
+        identity = {**identity, "params": {k: v for k, v in params.items() if k not in UNHASHED_PARAMS}}
     return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -151,6 +193,36 @@ class Approval:
     via: str = "review"
     note: str = ""
     hints: tuple[tuple[str, str, str], ...] = ()
+    direction: str = "ar-en"
+
+
+# A sentence's statuses besides "approved" (an approval): sent back to draft, or rejected.
+DRAFT = "draft"
+REJECTED = "rejected"
+STATUSES = (DRAFT, REJECTED)
+
+
+@dataclass(frozen=True)
+class Status:
+    """An editor set a sentence (its exact source, in a direction) to ``draft`` or ``rejected``."""
+
+    direction: str
+    source: str
+    status: str
+    editor: str
+    created: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An editor's comment on a sentence (its exact source, in a direction); ``text`` '' clears it."""
+
+    direction: str
+    source: str
+    text: str
+    editor: str
+    created: float
 
 
 @dataclass(frozen=True)
@@ -214,6 +286,9 @@ class TranslationMemory:
                 for column in ("findings", "confidence"):  # schema 2 files gain them
                     if column not in self._columns("segments"):
                         self._db.execute(f"ALTER TABLE segments ADD COLUMN {column} TEXT")
+                if "direction" not in self._columns("approvals"):  # schema 3 files: all ar-en
+                    self._db.execute(
+                        "ALTER TABLE approvals ADD COLUMN direction TEXT NOT NULL DEFAULT 'ar-en'")
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                 # Migration in place: schema 1 files gain the approvals table above.
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
@@ -224,8 +299,11 @@ class TranslationMemory:
         except sqlite3.DatabaseError as exc:
             raise self.damaged(exc) from None
         self.has_approvals = self._table_exists("approvals")
-        # A read-only file of an older schema has no findings or confidence columns.
+        # A read-only file of an older schema has no findings or confidence columns, no approval
+        # direction, no statuses and no comments.
         self._stage_columns = {"findings", "confidence"} <= self._columns("segments")
+        self._direction = "direction" in self._columns("approvals") if self.has_approvals else False
+        self.has_reviews = self._table_exists("statuses") and self._table_exists("comments")
         self.engine = ""
         self.glossary = NO_GLOSSARY
 
@@ -392,8 +470,7 @@ class TranslationMemory:
         if self.readonly:
             raise TarjamaError(f"{self.path}: opened read-only; cannot store an approval")
         self._db.execute(
-            "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, machine, "
-            "engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})",
             (
                 self.glossary,
                 request.key(),
@@ -406,45 +483,158 @@ class TranslationMemory:
                 None if approval.engine is None else json.dumps(approval.engine, sort_keys=True),
                 approval.via,
                 approval.note,
+                str(request.direction),
             ),
         )
         self._db.commit()
 
     @_guarded
     def approved_many(self, keys: Iterable[str]) -> dict[str, Approval]:
-        """The latest approval of each of ``keys`` in the current glossary scope."""
+        """The latest approval of each of ``keys`` in the current glossary scope (one a later
+        status withdrew does not count: module docstring)."""
         if not self.has_approvals:
             return {}
         found: dict[str, Approval] = {}
         for chunk in _chunks(list(dict.fromkeys(keys))):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
-                f"FROM approvals WHERE glossary = ? AND key IN ({marks}) ORDER BY id",
+                f"SELECT {self._approval_select()} FROM approvals a WHERE glossary = ? AND key IN ({marks}) "
+                f"{self._not_withdrawn()} ORDER BY id",
                 (self.glossary, *chunk),
             )
-            for key, source, translation, editor, approved, machine, engine, via, note, hints in rows:
-                found[key] = Approval(  # later rows (higher id) replace earlier ones
-                    key, source, translation, editor, approved, machine,
-                    json.loads(engine) if engine else None, via, note,
-                    tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
-                )
+            for row in rows:
+                approval = _approval(row)
+                found[approval.key] = approval  # later rows (higher id) replace earlier ones
         return found
+
+    def _approval_select(self, prefix: str = "") -> str:
+        """The columns ``_approval`` reads (a file of schema 3 or older has no direction: ar-en)."""
+        direction = f"{prefix}direction" if self._direction else "'ar-en'"
+        return (f"{prefix}key, {prefix}source, {prefix}translation, {prefix}editor, {prefix}approved, "
+                f"{prefix}machine, {prefix}engine, {prefix}via, {prefix}note, {prefix}hints, {direction}")
+
+    def _not_withdrawn(self) -> str:
+        """SQL: the approval ``a`` has no later status row (draft, rejected) for its source."""
+        if not self.has_reviews:
+            return ""
+        direction = "a.direction" if self._direction else "'ar-en'"
+        return (f"AND NOT EXISTS (SELECT 1 FROM statuses s WHERE s.direction = {direction} "
+                "AND s.source = a.source AND s.created > a.approved)")
 
     @_guarded
     def approvals(self, glossary: str | None = None) -> list[Approval]:
         """Every approval (of one glossary scope, when given), oldest first, history included."""
         if not self.has_approvals:
             return []
-        query = ("SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
-                 "FROM approvals")
+        query = f"SELECT {self._approval_select()} FROM approvals"
         rows = self._db.execute(query + (" WHERE glossary = ? ORDER BY id" if glossary else " ORDER BY id"),
                                 (glossary,) if glossary else ())
-        return [
-            Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
-                     tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
-            for k, s, t, e, a, m, eng, v, n, hints in rows
-        ]
+        return [_approval(row) for row in rows]
+
+    @_guarded
+    def standing_approvals(self) -> list[Approval]:
+        """The latest approval of each source (any glossary), leaving out those a status withdrew:
+        what a person stands by now, oldest first (the examples and matches of
+        ``tarjama.memory.matches``)."""
+        if not self.has_approvals:
+            return []
+        rows = self._db.execute(
+            f"SELECT {self._approval_select()} FROM approvals a WHERE true {self._not_withdrawn()} "
+            "ORDER BY id"
+        )
+        latest: dict[tuple[str, str], Approval] = {}
+        for row in rows:
+            approval = _approval(row)
+            latest.pop((approval.direction, approval.source), None)
+            latest[(approval.direction, approval.source)] = approval
+        return list(latest.values())
+
+    # -- statuses and comments (schema 4) ------------------------------------------------------
+
+    def _writable_reviews(self) -> None:
+        if self.readonly:
+            raise TarjamaError(f"{self.path}: opened read-only; cannot store a status or comment")
+
+    @_guarded
+    def set_status(self, status: Status) -> None:
+        """Record that a sentence went back to draft or was rejected (withdrawing its approval); commit."""
+        self._writable_reviews()
+        if status.status not in STATUSES:
+            raise TarjamaError(f"unknown status {status.status!r}; use one of {', '.join(STATUSES)}")
+        self._db.execute(
+            f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            (status.direction, status.source, status.status, status.editor, status.created, status.note),
+        )
+        self._db.commit()
+
+    @_guarded
+    def statuses(self, sources: Iterable[str], direction: str = "ar-en") -> dict[str, Status]:
+        """The latest status row of each of ``sources`` (exact source text), when it has one."""
+        if not self.has_reviews:
+            return {}
+        found: dict[str, Status] = {}
+        for chunk in _chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT direction, source, status, editor, created, note FROM statuses "
+                f"WHERE direction = ? AND source IN ({marks}) ORDER BY created, id",
+                (direction, *chunk),
+            )
+            for row in rows:
+                found[row[1]] = Status(*row)
+        return found
+
+    @_guarded
+    def comment(self, comment: Comment) -> None:
+        """Record a sentence's comment (the latest wins; '' clears it) and commit."""
+        self._writable_reviews()
+        self._db.execute(
+            "INSERT INTO comments (direction, source, text, editor, created) VALUES (?, ?, ?, ?, ?)",
+            (comment.direction, comment.source, comment.text, comment.editor, comment.created),
+        )
+        self._db.commit()
+
+    @_guarded
+    def comments(self, sources: Iterable[str] | None = None, direction: str = "ar-en") -> dict[str, Comment]:
+        """The standing comment of each of ``sources`` (every source when None), cleared ones left out."""
+        if not self.has_reviews:
+            return {}
+        latest: dict[str, Comment] = {}
+        if sources is None:
+            rows: Iterable[tuple[Any, ...]] = self._db.execute(
+                f"SELECT {_COMMENT_COLUMNS} FROM comments WHERE direction = ? ORDER BY id",
+                (direction,),
+            )
+            for row in rows:
+                latest[row[1]] = Comment(*row)
+        else:
+            for chunk in _chunks(list(dict.fromkeys(sources))):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT direction, source, text, editor, created FROM comments "
+                    f"WHERE direction = ? AND source IN ({marks}) ORDER BY id",
+                    (direction, *chunk),
+                )
+                for row in rows:
+                    latest[row[1]] = Comment(*row)
+        return {source: c for source, c in latest.items() if c.text}
+
+    @_guarded
+    def status_rows(self) -> list[Status]:
+        """Every status row, oldest first (TMX export, merge)."""
+        if not self.has_reviews:
+            return []
+        rows = self._db.execute(
+            "SELECT direction, source, status, editor, created, note FROM statuses ORDER BY created, id")
+        return [Status(*row) for row in rows]
+
+    @_guarded
+    def comment_rows(self) -> list[Comment]:
+        """Every comment row, oldest first, cleared ones included (TMX export, merge)."""
+        if not self.has_reviews:
+            return []
+        rows = self._db.execute("SELECT direction, source, text, editor, created FROM comments ORDER BY id")
+        return [Comment(*row) for row in rows]
 
     # -- whole-memory reading and bulk import (TMX export/import: tarjama.memory.tmx) ----------------
 
@@ -470,15 +660,8 @@ class TranslationMemory:
         """Every approval with its glossary digest, oldest first (history included)."""
         if not self.has_approvals:
             return []
-        rows = self._db.execute(
-            "SELECT glossary, key, source, translation, editor, approved, machine, engine, via, note, hints "
-            "FROM approvals ORDER BY id"
-        )
-        return [
-            (g, Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
-                         tuple(tuple(h) for h in json.loads(hints))))  # type: ignore[misc]
-            for g, k, s, t, e, a, m, eng, v, n, hints in rows
-        ]
+        rows = self._db.execute(f"SELECT glossary, {self._approval_select()} FROM approvals ORDER BY id")
+        return [(row[0], _approval(row[1:])) for row in rows]
 
     @_guarded
     def machine_translation(self, engine: str, glossary: str, key: str) -> str | None:
@@ -491,13 +674,18 @@ class TranslationMemory:
 
     @_guarded
     def add_records(
-        self, machine: Sequence[MachineRow], approvals: Sequence[tuple[str, Approval]]
+        self,
+        machine: Sequence[MachineRow],
+        approvals: Sequence[tuple[str, Approval]],
+        comments: Sequence[Comment] = (),
+        statuses: Sequence[Status] = (),
     ) -> tuple[int, int]:
         """Add rows from another memory in one transaction; return (machine added, approvals added).
 
         A machine row whose engine, glossary and key are already present is kept as it is; an
         approval identical to one already recorded (glossary, key, translation, editor, time)
-        is not added twice, so importing the same file again changes nothing.
+        is not added twice, nor is a comment or status identical to one recorded, so importing
+        the same file again changes nothing.
         """
         if self.readonly:
             raise TarjamaError(f"{self.path}: opened read-only; cannot import into it")
@@ -524,13 +712,23 @@ class TranslationMemory:
                 if present:
                     continue
                 self._db.execute(
-                    "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, "
-                    "machine, engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})",
                     (glossary, a.key, a.source, json.dumps([list(h) for h in a.hints], ensure_ascii=False),
                      a.translation, a.editor, a.approved, a.machine,
-                     None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note),
+                     None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note,
+                     a.direction),
                 )
                 added_approvals += 1
+            for c in comments:
+                row = (c.direction, c.source, c.text, c.editor, c.created)
+                same = "direction = ? AND source = ? AND text = ? AND editor = ? AND created = ?"
+                if not self._db.execute(f"SELECT 1 FROM comments WHERE {same}", row).fetchone():
+                    self._db.execute(f"INSERT INTO comments ({_COMMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)", row)
+            for st in statuses:
+                srow = (st.direction, st.source, st.status, st.editor, st.created, st.note)
+                same = " AND ".join(f"{c} = ?" for c in _STATUS_COLUMNS.split(", "))
+                if not self._db.execute(f"SELECT 1 FROM statuses WHERE {same}", srow).fetchone():
+                    self._db.execute(f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES ({_marks(6)})", srow)
         self.has_approvals = self._table_exists("approvals")
         return added_machine, added_approvals
 
@@ -541,7 +739,12 @@ class TranslationMemory:
 
 # -- merging memories ---------------------------------------------------------------------------
 
-_APPROVAL_COLUMNS = "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note"
+_APPROVAL_COLUMNS = (
+    "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note, direction"
+)
+_APPROVAL_MARKS = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
+_STATUS_COLUMNS = "direction, source, status, editor, created, note"
+_COMMENT_COLUMNS = "direction, source, text, editor, created"
 
 
 @dataclass
@@ -555,6 +758,8 @@ class MergeReport:
     approvals_read: int = 0
     approvals: int = 0  # approvals written: each distinct approval once, history included
     engines: int = 0
+    statuses: int = 0  # status rows (draft, rejected) written, each once
+    comments: int = 0  # comment rows written, each once
 
     def line(self, output: Path) -> str:
         conflicts = (
@@ -567,6 +772,8 @@ class MergeReport:
             f"tarjama memory merge: {self.inputs} memories → {output}: {self.segments} machine rows "
             f"of {self.segments_read} read{conflicts}, {self.approvals} approvals of {self.approvals_read} "
             f"read, {self.engines} engines"
+            + (f", {self.statuses} statuses" if self.statuses else "")
+            + (f", {self.comments} comments" if self.comments else "")
         )
 
 
@@ -603,24 +810,29 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
         db = sqlite3.connect(tmp.resolve().as_uri(), uri=True, timeout=30)
         try:
             approvals: list[list[tuple[Any, ...]]] = []
+            statuses: list[list[tuple[Any, ...]]] = []
+            comments: list[list[tuple[Any, ...]]] = []
             for path in inputs:
                 db.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
                 try:
-                    approvals.append(_merge_one(db, report))
+                    approval_rows, status_rows, comment_rows = _merge_one(db, report)
+                    approvals.append(approval_rows)
+                    statuses.append(status_rows)
+                    comments.append(comment_rows)
                 finally:
                     db.commit()
                     db.execute("DETACH DATABASE src")
-            seen: set[tuple[Any, ...]] = set()
-            rows = []
-            # Each input's approvals in its own order (id), inputs interleaved by approval time.
-            for row in heapq.merge(*approvals, key=lambda r: r[6]):
-                report.approvals_read += 1
-                if row not in seen:
-                    seen.add(row)
-                    rows.append(row)
-            marks = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
-            db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({marks})", rows)
+            # Each input's rows in its own order (id), inputs interleaved by time; each row once.
+            rows = _events(approvals, 6)
+            report.approvals_read = sum(map(len, approvals))
+            db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})", rows)
             report.approvals = len(rows)
+            rows = _events(statuses, 4)
+            db.executemany(f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            report.statuses = len(rows)
+            rows = _events(comments, 4)
+            db.executemany(f"INSERT INTO comments ({_COMMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)", rows)
+            report.comments = len(rows)
             report.segments = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
             report.engines = db.execute("SELECT COUNT(*) FROM engines").fetchone()[0]
             db.commit()
@@ -638,8 +850,22 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
     return report
 
 
-def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, ...]]:
-    """Copy the attached memory ``src`` into ``main``; return its approvals (for ordering)."""
+def _events(inputs: list[list[tuple[Any, ...]]], when: int) -> list[tuple[Any, ...]]:
+    """Rows of several inputs (each in its own order), interleaved by column ``when``, each row once."""
+    seen: set[tuple[Any, ...]] = set()
+    rows = []
+    for row in heapq.merge(*inputs, key=lambda r: r[when]):
+        if row not in seen:
+            seen.add(row)
+            rows.append(row)
+    return rows
+
+
+def _merge_one(
+    db: sqlite3.Connection, report: MergeReport
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Copy the attached memory ``src`` into ``main``; return its approvals, statuses and comments
+    (for ordering)."""
     tables = {row[0] for row in db.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
     if "segments" in tables:
         report.segments_read += db.execute("SELECT COUNT(*) FROM src.segments").fetchone()[0]
@@ -664,9 +890,32 @@ def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, .
             "ON CONFLICT (engine_arg, model_arg) DO UPDATE SET "
             "engine = excluded.engine, used = excluded.used WHERE excluded.used > requested.used"
         )
-    if "approvals" not in tables:
-        return []
-    return [tuple(r) for r in db.execute(f"SELECT {_APPROVAL_COLUMNS} FROM src.approvals ORDER BY id")]
+    approvals: list[tuple[Any, ...]] = []
+    if "approvals" in tables:
+        present = {row[1] for row in db.execute("PRAGMA src.table_info(approvals)")}
+        # A schema 3 or older input has no direction: its approvals are Arabic into English.
+        columns = _APPROVAL_COLUMNS.replace("direction", "direction" if "direction" in present else "'ar-en'")
+        approvals = [tuple(r) for r in db.execute(f"SELECT {columns} FROM src.approvals ORDER BY id")]
+    statuses: list[tuple[Any, ...]] = []
+    comments: list[tuple[Any, ...]] = []
+    if "statuses" in tables:
+        statuses = [tuple(r) for r in db.execute(f"SELECT {_STATUS_COLUMNS} FROM src.statuses ORDER BY id")]
+    if "comments" in tables:
+        comments = [tuple(r) for r in db.execute(f"SELECT {_COMMENT_COLUMNS} FROM src.comments ORDER BY id")]
+    return approvals, statuses, comments
+
+
+def _approval(row: Sequence[Any]) -> Approval:
+    """An approval from the columns of ``TranslationMemory._approval_select``."""
+    key, source, translation, editor, approved, machine, engine, via, note, hints, direction = row
+    return Approval(
+        key, source, translation, editor, approved, machine, json.loads(engine) if engine else None, via,
+        note, tuple(tuple(h) for h in json.loads(hints)), direction,  # type: ignore[arg-type]
+    )
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -10,10 +10,16 @@ properties, which CAT tools keep and show: ``x-tarjama-origin`` (``machine`` or 
 exported, to notice an edit), and for machine units ``x-tarjama-terms``,
 ``x-tarjama-seconds`` and ``x-tarjama-source-sha256`` (their key may hold the paragraph
 context, so the Arabic has a hash of its own), for approvals ``x-tarjama-via`` and
-``x-tarjama-machine`` (the machine text it replaced). Dates are TMX's own ``creationdate``
+``x-tarjama-machine`` (the machine text it replaced) and, for an approval of English into Arabic,
+``x-tarjama-direction`` (``en-ar``: its English is the source). Dates are TMX's own ``creationdate``
 (UTC); ``creationid`` is the editor of an approval, or the engine (``gguf:Qwen…@sha256:…``)
 of a machine unit. Notes are ``<note>`` elements. A unit holding a character XML cannot
 carry (a control character) is left out and counted.
+
+What the review workbench keeps besides approvals — comments and statuses (draft, rejected),
+history included — travels in the header as ``x-tarjama-reviews`` (JSON), and each standing
+comment also as a ``<note>`` ("comment by EDITOR: …") on the units of its sentence, where a CAT
+tool shows it. Import restores them from the header (each row once).
 
 **Import** (``import_tmx``), unit by unit:
 
@@ -55,7 +61,15 @@ from xml.etree.ElementTree import Element
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import NO_GLOSSARY, Approval, MachineRow, TranslationMemory, engine_hash
+from tarjama.memory.store import (
+    NO_GLOSSARY,
+    Approval,
+    Comment,
+    MachineRow,
+    Status,
+    TranslationMemory,
+    engine_hash,
+)
 from tarjama.text.interchange import (
     language_side,
     local_name,
@@ -65,7 +79,7 @@ from tarjama.text.interchange import (
     xml_unsafe,
 )
 from tarjama.text.textio import atomic_writer
-from tarjama.types import TermHint, TranslationRequest, describe_identity
+from tarjama.types import Direction, TermHint, TranslationRequest, describe_identity
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFIX = "x-tarjama-"
@@ -77,6 +91,8 @@ ORIGINS = ("all", "human", "machine")
 class Exported:
     machine: int = 0
     human: int = 0
+    comments: int = 0
+    statuses: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -86,6 +102,8 @@ class Imported:
     machine_present: int = 0
     approvals_added: int = 0
     approvals_present: int = 0
+    comments: int = 0  # comment and status rows read from the header
+    statuses: int = 0
     edited: int = 0          # exported units whose English was changed: now approvals
     foreign: int = 0         # units without tarjama's keys, keyed from their Arabic
     skipped: Counter[str] = field(default_factory=Counter)
@@ -134,7 +152,27 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
         "o-tmf": "tarjama translation memory", "adminlang": "en", "srclang": source_lang,
         "datatype": "plaintext", "creationdate": tmx_date(time.time()),
     })
+    comment_rows, status_rows = memory.comment_rows(), memory.status_rows()
+    if comment_rows or status_rows:
+        reviews = {"comments": [[c.direction, c.source, c.text, c.editor, c.created] for c in comment_rows],
+                   "statuses": [[s.direction, s.source, s.status, s.editor, s.created, s.note]
+                                for s in status_rows]}
+        text = json.dumps(reviews, ensure_ascii=False)
+        if xml_unsafe(text):
+            report.skipped["comments and statuses (a control character)"] += 1
+        else:
+            etree.SubElement(root[0], "prop", type=PREFIX + "reviews").text = text
+            report.comments, report.statuses = len(comment_rows), len(status_rows)
+    standing: dict[tuple[str, str], Comment] = {}
+    for c in comment_rows:
+        standing[(c.direction, c.source)] = c
     body = etree.SubElement(root, "body")
+
+    def comment_note(direction: str, source: str) -> list[str]:
+        c = standing.get((direction, source))
+        if c is None or not c.text:
+            return []
+        return [f"comment by {c.editor or 'an editor'}: {c.text}"]
 
     def unit(attrs: dict[str, str], notes: list[str], props: list[tuple[str, str]], source: str,
              target: str) -> bool:
@@ -166,7 +204,8 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
                 props.append(("terms", json.dumps(row.terms, sort_keys=True, ensure_ascii=False)))
             who = describe_identity(row.identity) if row.identity else f"engine {row.engine[:12]}"
             attrs = {"creationdate": tmx_date(row.created), "creationid": who, "creationtool": "tarjama"}
-            report.machine += unit(attrs, list(row.notes), props, row.source, row.translation)
+            notes = [*row.notes, *comment_note("ar-en", row.source)]
+            report.machine += unit(attrs, notes, props, row.source, row.translation)
     if origin in ("all", "human"):
         for glossary, a in memory.approval_rows():
             props = [("origin", "human"), ("glossary", glossary), ("key", a.key),
@@ -179,7 +218,13 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
             attrs = {"creationdate": tmx_date(a.approved)}
             if a.editor:
                 attrs["creationid"] = a.editor
-            report.human += unit(attrs, [a.note] if a.note else [], props, a.source, a.translation)
+            notes = ([a.note] if a.note else []) + comment_note(a.direction, a.source)
+            arabic, english = a.source, a.translation
+            if a.direction != "ar-en":
+                props.append(("direction", a.direction))
+                if a.direction == "en-ar":  # the Arabic side is the approved target
+                    arabic, english = a.translation, a.source
+            report.human += unit(attrs, notes, props, arabic, english)
     etree.indent(root)
     prolog = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
     with atomic_writer(path, "wb") as fh:
@@ -232,6 +277,7 @@ class _Importer:
         self.machine: list[MachineRow] = []
         self.approvals: list[tuple[str, Approval]] = []
         self.now = time.time()
+        self.reviews = False  # the header carries tarjama's comments and statuses
 
     def where(self, number: int) -> str:
         return f"{self.path}: tu {number}"
@@ -286,7 +332,9 @@ class _Importer:
         if any(len(h) != 3 or not all(isinstance(x, str) for x in h) for h in hints):
             raise TarjamaError(f"{self.where(number)}: property {PREFIX}hints is not a list of "
                                "[source, target, kind] triples")
-        request = TranslationRequest(ar.text, tuple(TermHint(*h) for h in hints))  # type: ignore[misc]
+        direction = props.get(PREFIX + "direction", "ar-en")
+        request = TranslationRequest(ar.text, tuple(TermHint(*h) for h in hints),  # type: ignore[misc]
+                                     direction=Direction.parse(direction))
         stored_key = props.get(PREFIX + "key", "")
         identity = self.json_prop(props, "engine", number) if PREFIX + "engine" in props else None
         engine = engine_hash(identity) if identity is not None else props.get(PREFIX + "engine-hash", "")
@@ -313,7 +361,7 @@ class _Importer:
                 self.approvals.append((glossary, Approval(
                     stored_key, ar.text, en.text, tu.get("creationid", ""), when,
                     props.get(PREFIX + "machine"), identity, props.get(PREFIX + "via", "tmx"),
-                    "\n".join(notes), hints)))  # type: ignore[arg-type]
+                    "\n".join(notes), hints, direction)))  # type: ignore[arg-type]
             return
         # The English was edited in a CAT tool: a person's translation of this segment.
         editor, changed = _who_and_when(tu, en, fallback_id=False)
@@ -323,7 +371,7 @@ class _Importer:
             machine, note = props.get(PREFIX + "machine"), "\n".join(notes)
         self.approvals.append((glossary, Approval(
             request.key(), ar.text, en.text.strip(), editor, changed or self.now, machine, identity, "tmx",
-            note, hints)))  # type: ignore[arg-type]
+            note, hints, direction)))  # type: ignore[arg-type]
         self.report.edited += 1
 
     def unit(self, tu: Element, number: int) -> None:
@@ -350,10 +398,35 @@ class _Importer:
         if ar is None or en is None or not ar.text.strip() or not en.text.strip():
             self.report.skipped["unit without both an Arabic and an English segment"] += 1
             return
+        if self.reviews:  # the comment notes tarjama wrote come back from the header instead
+            notes = [n for n in notes if not n.startswith("comment by ")]
         if PREFIX + "origin" in props and props[PREFIX + "origin"] in ("machine", "human"):
+            if props.get(PREFIX + "direction") == "en-ar":
+                ar, en = en, ar  # an approval of English into Arabic: the English is its source
             self.ours(tu, number, ar, en, notes, props)
         else:
             self.foreign(tu, number, ar, en, notes)
+
+
+def _reviews(root: Element, path: str | os.PathLike[str]) -> tuple[list[Comment], list[Status]]:
+    """The comments and statuses of the header's ``x-tarjama-reviews`` property (none without it)."""
+    header = next((el for el in root if local_name(el.tag) == "header"), None)
+    if header is None:
+        return [], []
+    for prop in header:
+        if local_name(prop.tag) == "prop" and prop.get("type") == PREFIX + "reviews":
+            try:
+                data = json.loads("".join(prop.itertext()))
+                comments = [Comment(str(d), str(s), str(t), str(e), float(c))
+                            for d, s, t, e, c in data["comments"]]
+                statuses = [Status(str(d), str(s), str(st), str(e), float(c), str(n))
+                            for d, s, st, e, c, n in data["statuses"]]
+            except (ValueError, KeyError, TypeError):
+                raise TarjamaError(f"{path}: header property {PREFIX}reviews is not valid (edited by "
+                                   "hand?); remove it to import the units without their comments and "
+                                   "statuses") from None
+            return comments, statuses
+    return [], []
 
 
 def import_tmx(memory: TranslationMemory, path: str | os.PathLike[str], glossary: Any = None) -> Imported:
@@ -368,10 +441,14 @@ def import_tmx(memory: TranslationMemory, path: str | os.PathLike[str], glossary
     langs = [t.get(XML_LANG) or t.get("lang") for tu in tus for t in tu if local_name(t.tag) == "tuv"]
     pick_sides(langs, str(path))
     importer = _Importer(memory, glossary, path)
+    comments, statuses = _reviews(root, path)
+    importer.reviews = bool(comments or statuses)
     for number, tu in enumerate(tus, start=1):
         importer.unit(tu, number)
     report = importer.report
-    added_machine, added_approvals = memory.add_records(importer.machine, importer.approvals)
+    report.comments, report.statuses = len(comments), len(statuses)
+    added_machine, added_approvals = memory.add_records(
+        importer.machine, importer.approvals, comments, statuses)
     report.machine_added, report.machine_present = added_machine, len(importer.machine) - added_machine
     report.approvals_added = added_approvals
     report.approvals_present = len(importer.approvals) - added_approvals

@@ -16,6 +16,10 @@ whole prompt again: about 3 s on 2 cores.)
 
 The fixed example pairs are written for tarjama (not taken from any evaluation set). They
 avoid personal names, because a small model tends to copy names from examples into outputs.
+A request may also carry **its own examples** (``TranslationRequest.examples``: pairs editors
+approved in the translation memory, the ones most like the sentence; ``approved_examples``): they
+come after the fixed ones, the closest last, right before the sentence — there copying a name
+is the point, since an approved pair shows how the newsroom writes it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 
 from tarjama.document import inline
 from tarjama.engines.chat import assistant_start, chatml_turn
-from tarjama.types import TermHint
+from tarjama.types import TermHint, TranslationRequest
 
 SYSTEM = (
     "You are a professional Arabic-to-English news translator. Translate the Arabic sentence "
@@ -120,6 +124,11 @@ def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
             if spec.same_hints or h.source != h.target:
                 shown.setdefault(h.source, h.target)
     return shown
+
+
+def approved_examples(request: TranslationRequest) -> tuple[Example, ...]:
+    """The request's own examples (approved pairs from the memory) as prompt pairs, in their order."""
+    return tuple(Example(e.source, e.target) for e in request.examples)
 
 
 def markup_examples(source: str) -> tuple[Example, ...]:

@@ -175,6 +175,7 @@ SPLIT = "split"  # the engine translated the segment in pieces
 APPROVED = "approved"  # the text is a person's approved translation
 ADAPTED = "adapted"  # the engine was shown approved examples from the memory (which ones: the note)
 UNTRANSLATED = "untranslated"  # the source was kept because the engine gave nothing
+COMMENT = "comment"  # an editor's comment on the sentence (the review workbench)
 NOTE = "note"  # anything else (and notes read back from files, whose kind is not stored)
 
 

@@ -620,6 +620,37 @@ class TranslationMemory:
         return {source: c for source, c in latest.items() if c.text}
 
     @_guarded
+    def concordance(self, phrase: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Standing approvals, then machine translations, whose source or target holds ``phrase``,
+        compared on the normalised view (``tarjama.text.arabic.normalize``), latest first."""
+        from tarjama.text.arabic import normalize
+
+        needle = normalize(phrase).strip()
+        if not needle:
+            return []
+        self._db.create_function("tarjama_view", 1, normalize, deterministic=True)
+        found: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for a in reversed(self.standing_approvals()):
+            if needle in normalize(a.source) or needle in normalize(a.translation):
+                found.append({"origin": "human", "source": a.source, "target": a.translation,
+                              "editor": a.editor, "time": a.approved})
+                seen.add((a.source, a.translation))
+                if len(found) >= limit:
+                    return found
+        rows = self._db.execute(
+            "SELECT source, translation, created FROM segments WHERE instr(tarjama_view(source), ?) > 0 "
+            "OR instr(tarjama_view(translation), ?) > 0 ORDER BY created DESC LIMIT ?",
+            (needle, needle, 4 * limit),
+        )
+        for source, translation, created in rows:
+            if (source, translation) not in seen and len(found) < limit:
+                seen.add((source, translation))
+                found.append({"origin": "machine", "source": source, "target": translation, "editor": "",
+                              "time": created})
+        return found
+
+    @_guarded
     def status_rows(self) -> list[Status]:
         """Every status row, oldest first (TMX export, merge)."""
         if not self.has_reviews:

@@ -110,13 +110,12 @@ def test_the_same_memory_gives_the_same_examples_in_whatever_order_it_was_writte
 
 
 def test_examples_come_from_approvals_of_the_same_direction_only() -> None:
-    english = approval("Kim Jong Un said the talks with Seoul would go on.", "قال كيم جونغ أون", 1.0,
-                       direction="en-ar")
-    arabic = MatchIndex.of([english, approval(*APPROVED[0], 2.0)])
-    assert [e.target for e in arabic.examples(KIM)] == [APPROVED[0][1]]
-    both = [english, approval(*APPROVED[0], 2.0)]
-    english_query = "Kim Jong Un said the talks would go on."
-    assert [e.target for e in MatchIndex.of(both, EN_AR).examples(english_query)] == ["قال كيم جونغ أون"]
+    # Sources in Latin letters look alike in both directions; only the run's direction counts.
+    rows = [approval("ESA, NASA و JAXA.", "ESA, NASA and JAXA.", 1.0),
+            approval("ESA, NASA and JAXA signed.", "وقعت ESA و NASA و JAXA.", 2.0, direction="en-ar")]
+    assert [e.target for e in MatchIndex.of(rows).examples("ESA و NASA و JAXA.")] == ["ESA, NASA and JAXA."]
+    assert [e.target for e in MatchIndex.of(rows, EN_AR).examples("ESA, NASA and JAXA met.")] \
+        == ["وقعت ESA و NASA و JAXA."]
 
 
 def test_a_segment_is_never_its_own_example_but_its_approval_is_its_match() -> None:

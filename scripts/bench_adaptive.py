@@ -321,6 +321,8 @@ def main() -> int:
     def do(name: str, t: Translator | None, lines: list[Line], memory: TranslationMemory) -> list[dict]:
         out = args.out / f"{name}.jsonl"
         if t is None:
+            if not out.exists():
+                raise SystemExit(f"{out}: this pass has not run yet; run without --summarise")
             rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
             want = {(line.doc, line.index) for line in lines}
             return [r for r in rows if (r["doc"], r["index"]) in want]
@@ -339,14 +341,6 @@ def main() -> int:
     report["within"] = compare(off, on)
     report["within"]["passes"] = {k: passes.get(k) for k in ("within-off", "within-on")}
     report["calibration"] = calibration(off)
-    if "thresholds" not in args.skip:
-        report["thresholds"] = {}
-        for t in THRESHOLDS:
-            if t == EXAMPLE_THRESHOLD:
-                rows = on
-            else:
-                rows = do(f"within-on-t{t:g}", translator(True, t) if live else None, translated, memory1)
-            report["thresholds"][f"{t:g}"] = compare(off, rows)
     if "cross" not in args.skip:
         pairs = topic_pairs(docs, args.shared)
         report["cross"] = {"pairs": [[d.doc_id, [o.doc_id for o in others]] for d, others in pairs]}
@@ -362,6 +356,14 @@ def main() -> int:
             memory2.close()
         if all_off:
             report["cross"].update(compare(all_off, all_on))
+    if "thresholds" not in args.skip:
+        report["thresholds"] = {}
+        for t in THRESHOLDS:
+            if t == EXAMPLE_THRESHOLD:
+                rows = on
+            else:
+                rows = do(f"within-on-t{t:g}", translator(True, t) if live else None, translated, memory1)
+            report["thresholds"][f"{t:g}"] = compare(off, rows)
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))

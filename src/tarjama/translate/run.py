@@ -176,6 +176,7 @@ class Translator:
         glossary: Glossary | str | os.PathLike[str] | None = None,
         batch_size: int | None = None,
         checks: Checker | None = ALL_CHECKS,
+        adapt: bool = True,
         **options: Any,
     ) -> Translator:
         """Load ``engine`` (``marian``, ``gguf``, ``ctranslate2``; None: chosen automatically).
@@ -189,7 +190,8 @@ class Translator:
 
         if glossary is not None and not isinstance(glossary, Glossary):
             glossary = Glossary.load(glossary)
-        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks)
+        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks,
+                   adapt=adapt)
 
     # -- what a run is ------------------------------------------------------------------------
 

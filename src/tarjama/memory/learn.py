@@ -20,7 +20,7 @@ memory's standing approvals (Arabic into English) and proposes each such pair on
    entry's Arabic is the n-gram as most approvals write it, without its conjunction or
    preposition.
 3. **What the glossary already has** is left out: an English the glossary already gives as a
-   target, or an Arabic the glossary already matches.
+   target, or an Arabic the glossary already matches as a whole.
 
 Nothing is written here: a suggestion becomes an entry only when a person accepts it (the
 review page's glossary pane, ``tarjama glossary suggest --accept``), through the same checks
@@ -252,8 +252,9 @@ def suggest_terms(approvals: Iterable[Approval], glossary: Glossary | None = Non
             continue
         dice, _, _, key = best
         surface = surfaces[key].most_common(1)[0][0]
-        if glossary is not None and glossary.match(surface):
-            continue  # the glossary already knows this Arabic
+        # The glossary already knows this Arabic (as a whole: knowing a part of a name is not knowing it).
+        if glossary is not None and any(m.end - m.start >= len(surface) for m in glossary.match(surface)):
+            continue
         taken.add(key)
         both_ids = sorted(grams_in[key] & with_name)
         found.append(TermSuggestion(surface, name, guess_kind(name), len(both_ids), dice,

@@ -8,7 +8,7 @@ differences, takes it with Alt+M; types an English whose number the source lacks
 flag it, is asked once before approving it; inserts a glossary term from the pane with Alt+1;
 rejects a sentence; filters; comments; searches the memory; accepts a learned term; exports XLIFF;
 and comes back on another port to find their name kept. The memory, the TMX export and the files
-are checked afterwards.
+are checked afterwards. A screenshot is kept as ``artifacts/review-workbench.png``.
 """
 
 from __future__ import annotations
@@ -145,6 +145,12 @@ def test_a_post_editor_works_through_a_document(playwright_browser, tmp_path: Pa
             page.click("#glossary-form button[type=submit]")
             expect(page.locator("#glossary-result")).to_contain_text("Added “Hiroshi Yamakawa”")
             page.click("#glossary-cancel")
+
+            shot = Path(__file__).resolve().parents[1] / "artifacts" / "review-workbench.png"
+            shot.parent.mkdir(exist_ok=True)
+            page.locator("#s1 .col.ar").click()
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(shot), full_page=True)  # for people to look at
 
             page.click("#export-xliff")
             xliff = path.with_name("article.en.reviewed.xlf")

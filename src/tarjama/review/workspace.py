@@ -551,7 +551,10 @@ class Workspace:
             terms = paragraph_terms(self.glossary, s.source, text, [])
             source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
             missing = tuple(dict.fromkeys(terms.missed))
-        findings = [f for f in s.findings if f.check != TERMS]  # terms as the current glossary has them
+        # What the checks find in the English as it stands: the record's findings belong to the
+        # machine's English, an approved English is checked afresh (as a run checks an approval).
+        recorded = s.findings if s.approval is None else derived_findings(s.request, text, None, self.checker)
+        findings = [f for f in recorded if f.check != TERMS]  # terms as the current glossary has them
         findings += [Finding(TERMS, f"glossary term missing: {en}") for en in missing]
         if not text:
             findings.append(Finding(_EMPTY, "no translation in the memory"))

@@ -133,6 +133,7 @@
     if (pane) { pane.hidden = false; }
     var comment = row.querySelector('.comment-text');
     commentInput.value = comment ? comment.textContent : '';
+    qaList.textContent = '';  // the previous sentence's QA must not show here, even for a moment
     draftButton.hidden = row.dataset.state === 'draft';
     rejectButton.hidden = row.dataset.state === 'rejected';
     loadSuggestions(row);

@@ -400,6 +400,24 @@ def retrieval_figures(docs: list[ntrex.NtrexDocument]) -> int:
     oracle = sum(1 for line in translated for n in reference_names(line.en)
                  if n in " ".join(a.en for a in approved if a.doc == line.doc))
     print(f"any first-half sentence of the same document: {100 * oracle / total:.0f} % of the names")
+    # The look-up's cost in a larger memory: every ntrex-dev pair 16 times over (a suffix makes
+    # each copy another source), against the engine's ~1–2 s per sentence.
+    pairs = [(ar, en) for d in docs for ar, en in zip(d.ar, d.en, strict=True)]
+    rows = [Approval(str(k), f"{ar} {k}", en, "x", float(k)) for k in range(16) for ar, en in pairs]
+    started = time.perf_counter()
+    index = MatchIndex.of(rows)
+    built = time.perf_counter() - started
+    queries = [ar for ar, _ in pairs[:100]]
+    started = time.perf_counter()
+    for q in queries:
+        index.examples(q)
+    examples = (time.perf_counter() - started) / len(queries)
+    started = time.perf_counter()
+    for q in queries:
+        index.best(q)
+    best = (time.perf_counter() - started) / len(queries)
+    print(f"{len(index)} approvals: index built in {built:.2f} s; examples {1000 * examples:.1f} ms and best "
+          f"match {1000 * best:.1f} ms per segment (load {os.getloadavg()[0]:.1f})")
     return 0
 
 

@@ -15,9 +15,9 @@ space folding). The texts themselves are never changed. It answers four question
   (``tarjama.translate.run``). Ties go to the smaller approval key, so the same memory gives
   the same examples in the same order whatever order its rows were written in.
   The 3-gram cosine finds approvals that share names and terms with the segment far better than
-  an edit distance does: on ntrex-dev, 39 % of the reference names of a document's second half
-  are in its three nearest first-half approvals by 3-gram cosine, 24 % by edit distance, out
-  of the 43 % any first-half sentence of the same document holds (docs/benchmarks.md#adaptive).
+  an edit distance does: on ntrex-dev, 35 % of the reference names of a document's second half
+  are in its three nearest first-half approvals by 3-gram cosine, 19 % by edit distance, out
+  of the 38 % any first-half sentence of the same document holds (docs/benchmarks.md#adaptive).
 * **the best fuzzy match** (``best``) and **matches** (``matches``), as a CAT tool shows them:
   the match percentage is 100 × the normalised Indel similarity of the two views (rapidfuzz
   ``fuzz.ratio``), at least ``MATCH_THRESHOLD`` (75 %, the bottom of the usual fuzzy band);

@@ -88,3 +88,20 @@ def test_confidence_levels_follow_the_measured_thresholds_for_the_embedded_model
     assert level(Confidence(HIGH_FROM, -1.0)) == "high"
     assert level(None) is None
     assert level(Confidence(-0.1, -1.0), "marian") is None  # another engine's figure is on another scale
+
+
+def test_an_approval_becomes_the_match_of_similar_sentences_at_once(tmp_path: Path) -> None:
+    text = ("أعلنت جاكسا عن مهمة جديدة إلى القمر.\n\nأعلنت جاكسا عن مهمة جديدة إلى المريخ.\n\n"
+            "وتعمل الوكالتان على الدفع الكهربائي للمركبات.\n")
+    path, glossary = jsonl_with_findings(tmp_path, text)
+    with Workspace.open([path], glossary=glossary) as ws:
+        assert [v.match for v in ws.snapshot(0, order="document").views] == [None, None, None]
+        ws.approve(0, 0, "JAXA announced a new mission to the Moon.", editor="amal")
+        views = ws.snapshot(0, order="document").views
+        assert views[0].match is None  # its own English already
+        assert views[1].match is not None
+        assert views[1].match.target == "JAXA announced a new mission to the Moon."
+        assert [text for text, differs in views[1].match_diff if differs] == ["القمر."]
+        assert views[2].match is None
+        ws.set_status(0, 0, "rejected")  # withdrawn: no longer offered
+        assert ws.snapshot(0, order="document").views[1].match is None

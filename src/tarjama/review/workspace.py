@@ -50,6 +50,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rapidfuzz import fuzz, process
+
 from tarjama.checks import Checker
 from tarjama.document.record import needs_review
 from tarjama.document.requests import segment_request
@@ -57,7 +59,7 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS, Glossary, GlossaryEntry
 from tarjama.glossary.lint import EntryRefused, add_entries
 from tarjama.memory.learn import TermSuggestion, suggest_terms
-from tarjama.memory.matches import MatchIndex
+from tarjama.memory.matches import MATCH_THRESHOLD, MatchIndex
 from tarjama.memory.store import (
     DRAFT,
     MEMORY_NAME,
@@ -515,6 +517,20 @@ class Workspace:
 
         return store.call(work)
 
+    def _matches_changed(self, memory: Path, source: str) -> None:
+        """An approval of ``source`` came or went: forget the views whose best match it may change
+        (sentences of that memory at least ``MATCH_THRESHOLD`` like it), and no others — a page of
+        a thousand sentences is not matched again after every approval."""
+        sentences = [(d, s) for d in self._reviewable() if d.memory_path == memory for s in d.sentences]
+        if not sentences:
+            return
+        views = [normalize(s.source) for _, s in sentences]
+        near = process.extract(normalize(source), views, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD,
+                               limit=None)
+        for _view, _score, at in near:
+            doc, s = sentences[at]
+            self._views.pop((doc.number, s.number), None)
+
     def _load_matches(self) -> None:
         for store in self.stores.values():
             store.index = MatchIndex.of(store.call(lambda m: m.standing_approvals()))
@@ -730,7 +746,7 @@ class Workspace:
             for other_doc, t in self._by_key.get((doc.memory_path, approval.key), []):
                 self._set_approval(other_doc, t, approval)
             store.index.add(approval)
-            self._views.clear()  # matches may have changed anywhere
+            self._matches_changed(doc.memory_path, s.source)
             replaced = before is not None and base is not None and before.translation != base
             overrode = before if replaced else None
             view, stats = self.view(doc, s), self._stats(doc)
@@ -753,7 +769,7 @@ class Workspace:
             store = self.stores[doc.memory_path]
             store.call(lambda m: m.set_status(row))
             store.index.withdraw(s.source)
-            self._views.clear()
+            self._matches_changed(doc.memory_path, s.source)
             for other in self._reviewable():
                 if other.memory_path == doc.memory_path:
                     self._sync(other, [t for t in other.sentences if t.source == s.source])

@@ -134,6 +134,7 @@
     var comment = row.querySelector('.comment-text');
     commentInput.value = comment ? comment.textContent : '';
     qaList.textContent = '';  // the previous sentence's QA must not show here, even for a moment
+    approveButton.textContent = confirmed[n] === area.value ? 'Approve anyway' : 'Approve';
     draftButton.hidden = row.dataset.state === 'draft';
     rejectButton.hidden = row.dataset.state === 'rejected';
     loadSuggestions(row);
@@ -184,6 +185,10 @@
     });
   }
   area.addEventListener('input', runQA);
+  area.addEventListener('input', function () {
+    // A changed English is asked about again if it has errors.
+    if (active && confirmed[active.dataset.number] !== area.value) { approveButton.textContent = 'Approve'; }
+  });
 
   function deactivate() {
     if (!active) { return; }

@@ -133,3 +133,31 @@ def pytest_make_collect_report(collector: pytest.Collector):
     # A module-level importorskip skips the whole module at collection.
     if report.skipped and collector.config.getoption("--fail-on-skip"):
         _fail_the_skip(report)
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    """One headless Chromium (Debian's, driven by Playwright) for every browser test of the session.
+
+    Skipped only when Chromium or Playwright is missing *and* ``CI`` is not ``true``.
+    """
+    import shutil
+
+    path = next((p for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+                 if (p := shutil.which(name))), None)
+    missing = "Chromium" if path is None else None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "Playwright (pip install playwright; no browser download needed)"
+    if missing is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {missing} is not installed; run bash scripts/setup.sh test")
+        pytest.skip(f"{missing} is not installed; required when CI=true")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield launched
+        finally:
+            launched.close()

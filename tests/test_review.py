@@ -252,8 +252,8 @@ def test_similar_earlier_approvals_are_suggested_from_75_percent(tmp_path: Path)
         ws.approve(0, moon.number, "JAXA announced a new mission to the Moon.", editor="amal")
         (suggestion,) = ws.suggest(0, mars.number)
         score = fuzz.ratio(normalize(mars.source), normalize(moon.source))
-        assert 75 <= score < 100 and suggestion.score == pytest.approx(score)
-        assert suggestion.translation == "JAXA announced a new mission to the Moon."
+        assert 75 <= score < 100 and suggestion.percent == pytest.approx(score, abs=0.05)
+        assert suggestion.target == "JAXA announced a new mission to the Moon."
         assert suggestion.editor == "amal"
         assert fuzz.ratio(normalize(other.source), normalize(moon.source)) < 75
         assert ws.suggest(0, other.number) == []
@@ -317,7 +317,7 @@ def test_an_entry_a_sentences_approval_lacks_sends_it_back_to_review(tmp_path: P
         view = ws.snapshot(0, order="document").views[4]
         assert view.status == "review" and view.missing == ("electric propulsion",)
         (old,) = ws.suggest(0, 4)  # the earlier approval, offered at 100 %
-        assert old.score == 100 and old.translation == "The agencies work on ion engines."
+        assert old.percent == 100 and old.target == "The agencies work on ion engines."
 
 
 def test_a_glossary_edited_elsewhere_is_read_again_and_a_broken_one_is_reported(tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ entry, adds one from a selected Arabic span, and exports; then the exported file
 and the TSV are checked, and ``tarjama translate`` run again gives the approved sentence back
 with ``origin: human``. A screenshot of the document page is kept as ``artifacts/review.png``.
 
-Skipped only when Chromium or Playwright is missing *and* ``CI`` is not ``true``.
+Skipped only when Chromium or Playwright is missing *and* ``CI`` is not ``true``. The browser is
+the session's one Chromium (``conftest.playwright_browser``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -27,7 +27,6 @@ import pytest
 from tarjama.cli import main
 from tarjama.engines import ENGINES
 from tarjama.memory.store import MEMORY_NAME
-from test_html_browser import find_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"
@@ -64,22 +63,6 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = find_browser()
-    missing = "Chromium" if path is None else None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "Playwright (pip install playwright; no browser download needed)"
-    if missing is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {missing} is not installed; run bash scripts/setup.sh test")
-        pytest.skip(f"{missing} is not installed; required when CI=true")
-    assert path is not None
-    return path
-
-
 def flag_sentence(path: Path, paragraph: int, sentence: int) -> str:
     """Give one sentence of a translate JSONL fidelity findings, as the checks would; returns its source."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -108,9 +91,9 @@ def start_review(jsonl: Path, glossary: Path, cwd: Path) -> tuple[subprocess.Pop
     raise AssertionError(f"tarjama review printed no URL: {proc.communicate()[1]}")
 
 
-def test_an_editor_reviews_the_seed_in_a_browser(chromium: str, tmp_path: Path,
+def test_an_editor_reviews_the_seed_in_a_browser(playwright_browser, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     monkeypatch.setitem(ENGINES, "parrot", "review_helpers:Parrot")
     glossary = tmp_path / "glossary.tsv"
@@ -132,82 +115,82 @@ def test_an_editor_reviews_the_seed_in_a_browser(chromium: str, tmp_path: Path,
 
     proc, url = start_review(jsonl, glossary, tmp_path)
     problems: list[str] = []
+    context = playwright_browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            # (the refused glossary entry below is a 422 answer, which Chromium logs as an error)
-            page.on("console", lambda m: m.type == "error" and "status of 422" not in m.text
-                    and problems.append(f"console: {m.text}"))
-            page.goto(url)
-            expect(page.locator("table.docs tbody tr")).to_have_count(1)
-            page.fill("#editor-name", "Layla")
-            page.click("text=seed.en.jsonl")
+        page = context.new_page()
+        page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        # (the refused glossary entry below is a 422 answer, which Chromium logs as an error)
+        page.on("console", lambda m: m.type == "error" and "status of 422" not in m.text
+                and problems.append(f"console: {m.text}"))
+        page.goto(url)
+        expect(page.locator("table.docs tbody tr")).to_have_count(1)
+        page.fill("#editor-name", "Layla")
+        page.click("text=seed.en.jsonl")
 
-            # The flagged sentence comes first, open for editing, its findings beside it.
-            active = page.locator("article.sentence.active")
-            expect(active).to_have_count(1)
-            expect(active.locator(".col.ar")).to_contain_text(flagged_source[:30])
-            expect(active.locator(".findings")).to_contain_text("the year 2029 is missing")
-            expect(active.locator(".conf")).to_contain_text("-0.72")
-            layout = page.evaluate(LAYOUT)
-            assert layout["direction"] == "rtl" and layout["sameRow"]
-            assert layout["arLeft"] >= layout["enRight"]  # Arabic on the right
-            assert page.locator(".col.ar mark.term").count() > 40  # terms highlighted in both languages
-            assert page.locator(".col.en mark.term").count() > 40
-            flagged = active.get_attribute("data-number")
+        # The flagged sentence comes first, open for editing, its findings beside it.
+        active = page.locator("article.sentence.active")
+        expect(active).to_have_count(1)
+        expect(active.locator(".col.ar")).to_contain_text(flagged_source[:30])
+        expect(active.locator(".findings")).to_contain_text("the year 2029 is missing")
+        expect(active.locator(".conf")).to_contain_text("-0.72")
+        layout = page.evaluate(LAYOUT)
+        assert layout["direction"] == "rtl" and layout["sameRow"]
+        assert layout["arLeft"] >= layout["enRight"]  # Arabic on the right
+        assert page.locator(".col.ar mark.term").count() > 40  # terms highlighted in both languages
+        assert page.locator(".col.en mark.term").count() > 40
+        flagged = active.get_attribute("data-number")
 
-            # Edit, Ctrl+Enter: approved, and the next sentence is opened.
-            active.locator("textarea").fill(approved_text)
-            page.keyboard.press("Control+Enter")
-            row = page.locator(f"#s{flagged}")
-            expect(row).to_have_attribute("data-status", "approved")
-            expect(row.locator(".who")).to_contain_text("Layla")
-            expect(page.locator("#stat-approved")).to_have_text("1")
-            expect(page.locator("article.sentence.active")).not_to_have_attribute("data-number", flagged)
-            after_approval = page.locator("article.sentence.active").get_attribute("data-number")
-            page.keyboard.press("Alt+ArrowDown")
-            moved = page.locator("article.sentence.active").get_attribute("data-number")
-            assert moved != after_approval
-            page.keyboard.press("Alt+ArrowUp")
-            expect(page.locator("article.sentence.active")).to_have_attribute("data-number", after_approval)
-            expect(page.locator("#report-hter")).not_to_have_text("…")
+        # Edit, Ctrl+Enter: approved, and the next sentence is opened.
+        active.locator("textarea").fill(approved_text)
+        page.keyboard.press("Control+Enter")
+        row = page.locator(f"#s{flagged}")
+        expect(row).to_have_attribute("data-status", "approved")
+        expect(row.locator(".who")).to_contain_text("Layla")
+        expect(page.locator("#stat-approved")).to_have_text("1")
+        expect(page.locator("article.sentence.active")).not_to_have_attribute("data-number", flagged)
+        after_approval = page.locator("article.sentence.active").get_attribute("data-number")
+        page.keyboard.press("Alt+ArrowDown")
+        moved = page.locator("article.sentence.active").get_attribute("data-number")
+        assert moved != after_approval
+        page.keyboard.press("Alt+ArrowUp")
+        expect(page.locator("article.sentence.active")).to_have_attribute("data-number", after_approval)
+        expect(page.locator("#report-hter")).not_to_have_text("…")
 
-            # A conflicting entry is refused with lint's finding; the TSV is not touched.
-            page.click("#add-term")
-            page.fill("#glossary-form input[name=ar]", "المريخ")
-            page.fill("#glossary-form input[name=en]", "Red Planet")
-            page.click("#glossary-form button[type=submit]")
-            expect(page.locator("#glossary-findings")).to_contain_text("conflict")
-            assert glossary.read_text(encoding="utf-8") == tsv_before
-            page.click("#glossary-cancel")
+        # A conflicting entry is refused with lint's finding; the TSV is not touched.
+        page.click("#add-term")
+        page.fill("#glossary-form input[name=ar]", "المريخ")
+        page.fill("#glossary-form input[name=en]", "Red Planet")
+        page.click("#glossary-form button[type=submit]")
+        expect(page.locator("#glossary-findings")).to_contain_text("conflict")
+        assert glossary.read_text(encoding="utf-8") == tsv_before
+        page.click("#glossary-cancel")
 
-            # Select an Arabic span, add it with its English: highlighted at once.
-            assert page.evaluate(SELECT, "الدفع الكهربائي") is not None
-            page.click("button.float-add")
-            expect(page.locator("#glossary-form input[name=ar]")).to_have_value("الدفع الكهربائي")
-            page.fill("#glossary-form input[name=en]", "electric propulsion")
-            page.select_option("#glossary-form select[name=kind]", "concept")
-            page.click("#glossary-form button[type=submit]")
-            expect(page.locator("#glossary-result")).to_contain_text("Added “electric propulsion”")
-            expect(page.locator('.col.ar mark.term[data-term="electric propulsion"]')).to_have_count(1)
-            expect(page.locator(f"#s{flagged}")).to_have_attribute("data-status", "approved")
-            page.click("#glossary-cancel")
+        # Select an Arabic span, add it with its English: highlighted at once.
+        assert page.evaluate(SELECT, "الدفع الكهربائي") is not None
+        page.click("button.float-add")
+        expect(page.locator("#glossary-form input[name=ar]")).to_have_value("الدفع الكهربائي")
+        page.fill("#glossary-form input[name=en]", "electric propulsion")
+        page.select_option("#glossary-form select[name=kind]", "concept")
+        page.click("#glossary-form button[type=submit]")
+        expect(page.locator("#glossary-result")).to_contain_text("Added “electric propulsion”")
+        expect(page.locator('.col.ar mark.term[data-term="electric propulsion"]')).to_have_count(1)
+        expect(page.locator(f"#s{flagged}")).to_have_attribute("data-status", "approved")
+        page.click("#glossary-cancel")
 
-            page.click("#export")
-            expect(page.locator("#export-result")).to_contain_text("Written: seed.en.reviewed.jsonl")
+        page.click("#export")
+        # The export's full path, so the editor knows where to find it.
+        exported_path = jsonl.with_name("seed.en.reviewed.jsonl").resolve()
+        expect(page.locator("#export-result")).to_contain_text(f"Written: {exported_path} (")
 
-            ARTIFACTS.mkdir(exist_ok=True)
-            shot = ARTIFACTS / "review.png"
-            shot.unlink(missing_ok=True)
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(shot))
-            page.locator(f"#s{flagged}").screenshot(path=str(ARTIFACTS / "review-approved.png"))
-            browser.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "review.png"
+        shot.unlink(missing_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(shot))
+        page.locator(f"#s{flagged}").screenshot(path=str(ARTIFACTS / "review-approved.png"))
     finally:
+        context.close()
         proc.terminate()
         proc.communicate(timeout=30)
     assert problems == []

@@ -4,8 +4,8 @@ This module is the bottom of the package (it imports nothing of tarjama): the en
 checks, the translation record, the memory and the run all speak in these types.
 
 * ``TranslationRequest``: one segment as an engine receives it, with its term hints
-  (``TermHint``) and the constraints of a retry or repair; ``key()`` is what the journal and
-  the memory key on.
+  (``TermHint``), the approved pairs most like it (``Example``) and the constraints of a retry
+  or repair; ``key()`` is what the journal and the memory key on.
 * ``SegmentTranslation``: what an engine returns for it (text, notes, seconds, ``Confidence``),
   and what the stages after the engine add (``findings``).
 * ``EngineIdentity``: exactly what produced a translation, recorded beside every output.
@@ -82,6 +82,48 @@ EN_AR = Direction("en", "ar")
 
 
 @dataclass(frozen=True)
+class Example:
+    """A pair a person approved, given to an engine as a worked example for a similar segment.
+
+    ``source`` and ``target`` are in the request's direction; ``score`` is how similar
+    ``source`` is to the request's source (0–100, ``tarjama.memory.matches``) and ``ref`` names
+    the approval (its segment key), for the record of which approvals were used. Only the two
+    texts reach an engine, and only they are part of a request's key.
+    """
+
+    source: str
+    target: str
+    score: float = 0.0
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """The memory's approval most like a segment, as a CAT tool shows a fuzzy match.
+
+    ``percent`` is the match percentage (100 × normalised edit-distance similarity of the two
+    sources, ``tarjama.memory.matches``); ``ref`` is the approval's segment key.
+    """
+
+    percent: float
+    source: str
+    target: str
+    ref: str = ""
+    editor: str = ""
+    approved: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"percent": self.percent, "source": self.source, "translation": self.target,
+                "editor": self.editor, "approved": self.approved, "key": self.ref}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Match:
+        return cls(float(data["percent"]), str(data["source"]), str(data["translation"]),
+                   str(data.get("key") or ""), str(data.get("editor") or ""),
+                   float(data.get("approved") or 0))
+
+
+@dataclass(frozen=True)
 class TranslationRequest:
     source: str
     hints: tuple[TermHint, ...] = ()
@@ -97,13 +139,20 @@ class TranslationRequest:
     strict_markup: bool = False
     # The languages: Arabic into English unless the run says otherwise.
     direction: Direction = AR_EN
+    # Approved pairs most like this segment, least similar first (the closest sits next to the
+    # segment in a prompt), for engines that take examples (``Engine.takes_examples``); the run
+    # looks them up in the translation memory (``tarjama.translate.run``).
+    examples: tuple[Example, ...] = ()
 
     def key(self, *, with_context: bool = False) -> str:
         """What makes two segments the same translation job: SHA-256 of the exact source and hints.
 
         The context (earlier sentences) is part of the key only for engines that read it
         (``Engine.uses_context``); the direction only when it is not Arabic into English (so keys
-        of earlier runs stay valid). The translation memory and the resume journal key on it.
+        of earlier runs stay valid); the examples' texts when there are any (so an adapted
+        translation never answers for an unadapted one, nor for one with other examples). The
+        translation memory and the resume journal key on it; approvals key on a request without
+        examples.
         """
         payload: list[Any] = [self.source, [[h.source, h.target, h.kind] for h in self.hints]]
         if self.direction != AR_EN:
@@ -112,6 +161,8 @@ class TranslationRequest:
             payload.append(self.context)
         if self.notes or self.avoid:
             payload.append([list(self.notes), list(self.avoid)])
+        if self.examples:
+            payload.append({"examples": [[e.source, e.target] for e in self.examples]})
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
@@ -122,7 +173,9 @@ REPAIRED = "repaired"  # a stage changed the text (a repair kept, a rewrite, a p
 KEPT = "kept"  # a repair was tried and the first translation kept
 SPLIT = "split"  # the engine translated the segment in pieces
 APPROVED = "approved"  # the text is a person's approved translation
+ADAPTED = "adapted"  # the engine was shown approved examples from the memory (which ones: the note)
 UNTRANSLATED = "untranslated"  # the source was kept because the engine gave nothing
+COMMENT = "comment"  # an editor's comment on the sentence (the review workbench)
 NOTE = "note"  # anything else (and notes read back from files, whose kind is not stored)
 
 
@@ -161,7 +214,8 @@ class SegmentTranslation:
 
     An engine sets ``text``, ``notes``, ``seconds`` and ``confidence`` (and ``findings`` of kind
     ``degenerate`` for output it could not make usable). The stages add the glossary's
-    ``terms`` record and their findings; the run sets ``origin`` (``human`` for an approval).
+    ``terms`` record and their findings; the run sets ``origin`` (``human`` for an approval) and
+    ``match`` (the memory's best fuzzy match).
     """
 
     text: str
@@ -174,6 +228,8 @@ class SegmentTranslation:
     findings: list[Finding] = field(default_factory=list)
     terms: TermOutcome | None = None
     origin: str = "machine"
+    # The memory's best fuzzy match of the segment, when the run had a memory (set by the run).
+    match: Match | None = None
 
     def __post_init__(self) -> None:
         self.notes = [Note.load(n) for n in self.notes]
@@ -182,6 +238,7 @@ class SegmentTranslation:
         return SegmentTranslation(
             self.text, list(self.notes), self.seconds, self.confidence, list(self.findings),
             None if self.terms is None else TermOutcome.from_dict(self.terms.to_dict()), self.origin,
+            self.match,
         )
 
 

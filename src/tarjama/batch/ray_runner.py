@@ -259,6 +259,7 @@ class RayExecutor:
             try:
                 self.identity = checked_identity(probe.identity, self.checks)
                 self.uses_context = probe.uses_context
+                self.takes_examples = probe.takes_examples
                 self.preferred_call_size = probe.preferred_call_size
                 self.directions = probe.directions()
             finally:

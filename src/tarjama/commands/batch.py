@@ -22,6 +22,7 @@ from tarjama.batch.inputs import discover, inside, read_path_list
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.commands.common import (
+    add_adapt_option,
     add_check_options,
     add_engine_options,
     add_run_options,
@@ -57,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         progress_help="progress bars on stderr (default: when stderr is a terminal)",
     )
     add_check_options(p)
+    add_adapt_option(p)
     p.add_argument("--shard", help="K/N: translate only the K-th of N deterministic parts (1 ≤ K ≤ N)")
     p.add_argument("--dry-run", action="store_true", help="list inputs, outputs and segment counts; no model")
     p.add_argument(
@@ -170,14 +172,16 @@ def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Tr
     checks = checker(args)
     if args.runner != "ray":
         engine = load_engine(args.engine, args.model, **engine_options(args))
-        return Translator(engine, glossary, checks=checks, consistent_names=args.consistent_names)
+        return Translator(engine, glossary, checks=checks, consistent_names=args.consistent_names,
+                          adapt=not args.no_adapt)
     from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
 
     engine_opts = tuple(sorted(engine_options(args).items()))
     spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts)
     ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
     executor = RayExecutor(spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=checks)
-    return Translator(glossary=glossary, executor=executor, consistent_names=args.consistent_names)
+    return Translator(glossary=glossary, executor=executor, consistent_names=args.consistent_names,
+                      adapt=not args.no_adapt)
 
 
 def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:

@@ -131,6 +131,15 @@ def add_check_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_adapt_option(p: argparse.ArgumentParser) -> None:
+    """--no-adapt: no approved examples from the translation memory (adaptation is on by default)."""
+    p.add_argument(
+        "--no-adapt", action="store_true",
+        help="do not show the engine the memory's approved sentences most like each one (on by default when "
+        "the memory holds approvals and the engine takes examples)",
+    )
+
+
 def checker(args: argparse.Namespace) -> Checker | None:
     """The checks a translating command runs: all of them, or none with --no-checks (decided here once)."""
     if getattr(args, "no_checks", False):

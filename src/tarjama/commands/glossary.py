@@ -1,4 +1,5 @@
-"""``tarjama glossary``: list, add, remove, lint, import and export glossary entries.
+"""``tarjama glossary``: list, add, remove, lint, import and export glossary entries; suggest
+entries from the translation memory's approvals.
 
 Every write goes through ``tarjama.glossary.tsv.edit`` (locked against other processes, read
 afresh, comments, blank lines and row order kept; add appends a row, remove deletes rows) and
@@ -11,6 +12,10 @@ has (``tarjama.glossary.importing``); any problem refuses the import, which then
 nothing. ``--report`` lists them all and imports nothing; ``--skip-conflicts`` and
 ``--conflicts-as-variants`` import the rest of a file whose only problems are such conflicts;
 ``--arabic-codes`` names language codes to read as Arabic besides the default set.
+
+``suggest --memory DB`` lists the names and terms editors approved the same way in several
+sentences (``tarjama.memory.learn``) and writes nothing; ``--accept N`` appends the chosen
+ones, only if lint finds no new problem with them.
 """
 
 from __future__ import annotations
@@ -66,6 +71,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--ar", metavar="FORM", help="delete the entries with this source form")
     which.add_argument("--line", type=int_in(1), metavar="N", help="delete the entry on this line")
     p.set_defaults(func=cmd_remove)
+
+    p = actions.add_parser(
+        "suggest", parents=[common], help="propose entries from the translation memory's approvals",
+        description="List the names and terms editors approved the same way in several sentences of the "
+        "memory, each with its evidence; nothing is written unless --accept names it (lint runs first).",
+    )
+    p.add_argument("--memory", type=Path, required=True, metavar="DB",
+                   help="the translation memory to learn from")
+    p.add_argument("--accept", type=int_in(1), action="append", default=[], metavar="N",
+                   help="append suggestion N of the listing (repeatable); refused whole if lint finds a "
+                   "problem")
+    p.set_defaults(func=cmd_suggest)
 
     p = actions.add_parser("lint", parents=[common], help="report problems, one per line (exit 1 if any)")
     p.set_defaults(func=cmd_lint)
@@ -167,6 +184,42 @@ def _doomed(args: argparse.Namespace, entries: list[GlossaryEntry]) -> list[Glos
         return [e for e in entries if e.en == args.en.strip()]
     form = normalize(args.ar)
     return [e for e in entries if form in {normalize(f) for f in e.ar_forms}]
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from tarjama.glossary.lint import EntryRefused, add_entries
+    from tarjama.memory.learn import suggest_terms
+    from tarjama.memory.store import TranslationMemory
+
+    if not args.memory.is_file():
+        raise TarjamaError(f"{args.memory}: no such translation memory; give its path with --memory")
+    glossary = Glossary.load(args.glossary) if Path(args.glossary).is_file() else None
+    memory = TranslationMemory(args.memory, readonly=True)
+    try:
+        approvals = memory.standing_approvals()
+    finally:
+        memory.close()
+    found = suggest_terms(approvals, glossary)
+    if not args.accept:
+        for n, t in enumerate(found, start=1):
+            example = t.examples[0][1] if t.examples else ""
+            print(f"{n}\t{t.ar}\t{t.en}\t{t.kind}\t{t.support} approvals\te.g. {example}")
+        print(f"{args.memory}: {len(found)} suggestion(s) from {len(approvals)} approvals; nothing written "
+              f"(append with --accept N)", file=sys.stderr)
+        return 0
+    wrong = [n for n in args.accept if n > len(found)]
+    if wrong:
+        raise TarjamaError(f"--accept {wrong[0]}: there are {len(found)} suggestions; list them without "
+                           "--accept")
+    rows = [{"ar": found[n - 1].ar, "en": found[n - 1].en, "kind": found[n - 1].kind,
+             "note": f"approved in {found[n - 1].support} sentences"} for n in dict.fromkeys(args.accept)]
+    try:
+        written = add_entries(args.glossary, rows)
+    except EntryRefused as exc:
+        raise TarjamaError(f"{exc}: {'; '.join(exc.details)}") from None
+    for e in written:
+        print(f"{args.glossary}:{e.line}: added {e.en!r} ({' | '.join(e.ar_forms)})")
+    return 0
 
 
 def cmd_lint(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tarjama import formats
 from tarjama.commands.common import (
+    add_adapt_option,
     add_check_options,
     add_engine_options,
     add_run_options,
@@ -31,6 +32,7 @@ from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
 from tarjama.translate.run import Translator
+from tarjama.types import ADAPTED
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,11 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_run_options(p, batch_help="segments per engine call (default: 8; gguf: 4 × parallel = 64)")
     add_check_options(p)
+    add_adapt_option(p)
     p.add_argument(
         "--memory",
         type=Path,
-        help=f"translation memory whose approved translations replace machine output (default: {MEMORY_NAME} "
-        "beside the -o file, when it exists)",
+        help=f"translation memory whose approved translations replace machine output and teach the engine "
+        f"(default: {MEMORY_NAME} beside the -o file, when it exists)",
     )
     p.set_defaults(func=run)
 
@@ -74,6 +77,8 @@ def summary_line(result: TranslatedDocument) -> str:
     human = sum(1 for s in sentences if s.origin == "human")
     if human:
         line += f" · {human} approved translations from the memory"
+    if adapted := sum(1 for s in sentences if any(n.kind == ADAPTED for n in s.notes)):
+        line += f" · {adapted} adapted with approved examples"
     if resumed := sum(s.cached for s in sentences) - human:
         line += f" · {resumed} sentences resumed from journal"
     if result.document.untouched:
@@ -101,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     memory = TranslationMemory(args.memory, readonly=True) if args.memory is not None else None
     try:
         engine = load_engine(args.engine, args.model, **engine_options(args))
-        with Translator(engine, glossary, batch_size=args.batch_size, checks=checker(args)) as translator:
+        with Translator(engine, glossary, batch_size=args.batch_size, checks=checker(args),
+                        adapt=not args.no_adapt) as translator:
             result, data = translator.translate_file(
                 args.input, out, format=fmt, xliff_version=args.xliff_version, memory=memory,
                 progress=progress_for(args), source=source,

@@ -18,8 +18,11 @@ A sentence may also have ``checks`` (what every stage found still wrong: ``check
 ``target`` character spans in the sentence's source and translation or null, ``severity``
 error|warning), ``needs_review: true`` (``needs_review``, the one rule: a machine translation
 with an error finding; a person should read it) and ``confidence`` (``mean`` and ``min`` token
-log-probability of the engine's output, ``tokens`` scored). ``verbatim: true`` marks a paragraph
-copied unchanged (Markdown front matter, code). A sentence with inline markup
+log-probability of the engine's output, ``tokens`` scored) and, for a machine translation made
+with a translation memory, ``match``: the memory's best fuzzy match (``percent``, its ``source``,
+``translation``, ``editor``, ``approved`` time and approval ``key``; ``tarjama.memory.matches``).
+``verbatim: true`` marks a paragraph copied unchanged (Markdown front matter, code). A sentence
+with inline markup
 (``tarjama.document.inline``) has ``tagged``: its source and translation with the markup as
 numbered placeholders (``source`` and ``translation`` are in the document's own syntax);
 ``checks`` then may hold ``markup`` findings.
@@ -40,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.document.model import Document
 from tarjama.errors import TarjamaError
 from tarjama.text.textio import numbered_lines, read_text
-from tarjama.types import ERROR, Confidence, Finding, Note, TermOutcome
+from tarjama.types import ERROR, Confidence, Finding, Match, Note, TermOutcome
 
 if TYPE_CHECKING:
     from tarjama.types import EngineIdentity
@@ -86,6 +89,7 @@ class SentenceResult:
     origin: str = "machine"
     cached: bool = False  # taken from a journal or memory in this run (not written)
     tagged: tuple[str, str] | None = None
+    match: Match | None = None  # the memory's best fuzzy match, when the run had a memory
 
     @property
     def needs_review(self) -> bool:
@@ -111,6 +115,8 @@ class SentenceResult:
             record["origin"] = self.origin
         if self.tagged is not None:
             record["tagged"] = {"source": self.tagged[0], "translation": self.tagged[1]}
+        if self.match is not None:
+            record["match"] = self.match.to_dict()
         return record
 
 
@@ -333,6 +339,7 @@ def _sentence(data: Any, at: str) -> SentenceResult:
     terms = data.get("terms")
     notes = data.get("notes") or []
     confidence = data.get("confidence")
+    match = data.get("match")
     try:
         findings = [Finding.from_dict(f) for f in data.get("checks") or []]
         if data.get("needs_review") is True and not any(f.severity == ERROR for f in findings):
@@ -349,6 +356,7 @@ def _sentence(data: Any, at: str) -> SentenceResult:
             confidence=Confidence.from_dict(confidence) if isinstance(confidence, dict) else None,
             origin=str(data.get("origin", "machine")),
             tagged=_tagged(data.get("tagged")),
+            match=Match.from_dict(match) if isinstance(match, dict) else None,
         )
     except (KeyError, TypeError, ValueError):
         raise TarjamaError(

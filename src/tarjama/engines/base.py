@@ -13,7 +13,9 @@ What an engine can do beyond that is declared on the class, never probed with ``
 ``handles_term_hints`` (it checks and retries glossary terms itself), ``handles_markup``
 (the same for inline-markup placeholders, ``tarjama.document.inline``), ``uses_context``
 (earlier sentences of the paragraph change its output, so they are part of a segment's key),
-``follows_notes`` (it puts a request's ``notes`` in its prompt), ``completion_model()`` (a raw
+``follows_notes`` (it puts a request's ``notes`` in its prompt), ``takes_examples`` (it shows the
+model a request's ``examples``, approved pairs like the segment, as worked examples; an engine
+that does not ignores them, and a run then looks none up), ``completion_model()`` (a raw
 LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
 examples).
 
@@ -88,6 +90,9 @@ class Engine(abc.ABC):
     uses_context: bool = False
     # True when the engine reads instructions (a request's ``notes``): an LLM with a prompt.
     follows_notes: ClassVar[bool] = False
+    # True when the engine shows the model a request's ``examples`` (approved pairs like the
+    # segment): a few-shot prompt, chat turns. Engines without it ignore them.
+    takes_examples: ClassVar[bool] = False
     # True when the engine checks inline-markup placeholders and retries on its own, so the
     # pipeline only repairs what is still broken (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from tarjama.document import inline
-from tarjama.types import AR_EN, EN_AR, Direction, TermHint
+from tarjama.types import AR_EN, EN_AR, Direction, TermHint, TranslationRequest
 
 SYSTEM = (
     "You are a professional Arabic-to-English news translator. Translate the Arabic sentence "
@@ -141,6 +141,15 @@ def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
             if spec.same_hints or h.source != h.target:
                 shown.setdefault(h.source, h.target)
     return shown
+
+
+def approved_examples(request: TranslationRequest) -> tuple[Example, ...]:
+    """The request's own examples (approved pairs from the memory, the closest last) as prompt pairs.
+
+    They come after the fixed pairs, right before the sentence: there copying a name is the
+    point, since an approved pair shows how the newsroom writes it.
+    """
+    return tuple(Example(e.source, e.target) for e in request.examples)
 
 
 def markup_examples(source: str) -> tuple[Example, ...]:

@@ -67,7 +67,7 @@ from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
 from tarjama.text.arabic import has_source_letters
 from tarjama.text.interchange import direction_problem
 from tarjama.text.textio import decode_utf8, read_input
-from tarjama.types import TERMS
+from tarjama.types import COMMENT, TERMS
 
 if TYPE_CHECKING:
     from tarjama.document.record import ParagraphResult, SentenceResult, TranslatedDocument
@@ -472,9 +472,11 @@ def review_needed(paragraph: ParagraphResult) -> bool:
 
 
 def note_texts(sentences: Sequence[SentenceResult]) -> list[str]:
-    """The notes a unit gets: every finding, and the glossary terms still missing (in one note)."""
+    """The notes a unit gets: an editor's comment, every finding, and the glossary terms still
+    missing (in one note)."""
     notes: list[str] = []
     for s in sentences:
+        notes += [str(n) for n in s.notes if n.kind == COMMENT]
         for f in s.findings:
             if f.check != TERMS:  # said once below, as a translator reads it
                 notes.append(f"{f.check} ({f.severity}): {f.message}")

@@ -29,8 +29,9 @@ Findings (code — meaning):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher
 from tarjama.glossary.tsv import GlossaryFile
@@ -153,3 +154,43 @@ def _variant_conflicts(entries: list[GlossaryEntry]) -> list[tuple[int, str, str
                        "a variant can be rewritten to one form only")
                 found.append((e.line, "variant-conflict", msg))
     return found
+
+
+class EntryRefused(TarjamaError):
+    """An entry to add is invalid, or lint finds a new problem with it: nothing was written.
+
+    ``details`` lists the problems, one line each.
+    """
+
+    def __init__(self, message: str, details: list[str]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def add_entries(path: str | os.PathLike[str], rows: list[dict[str, str]]) -> list[GlossaryEntry]:
+    """Append entries to the glossary at ``path`` only if every row is valid and lint finds no new
+    problem with them (conflict, duplicate, shadowing, variant clash); otherwise raise
+    ``EntryRefused`` and write nothing. Each row has the columns ``ar``, ``en``, ``kind`` and
+    optionally ``note`` and ``en_variants``. The write is ``tsv.edit``: locked, read afresh,
+    atomic. Returns the entries as written, each with its line.
+    """
+    from tarjama.glossary.entry import Problem, entry_from_values
+    from tarjama.glossary.tsv import edit
+
+    with edit(path) as (gfile, entries):
+        added: list[GlossaryEntry] = []
+        for values in rows:
+            problems: list[Problem] = []
+            full = {"note": "", "en_variants": "", **values}
+            entry = entry_from_values(full, len(gfile.lines) + 1 + len(added), problems)
+            if entry is None:
+                raise EntryRefused(f"{values.get('en', '')!r}: the entry is not valid; nothing was written",
+                                   [p.message for p in problems if p.fatal])
+            added.append(entry)
+        before = set(lint_entries(entries, path))
+        new = [f for f in lint_entries([*entries, *added], path) if f not in before]
+        if new:
+            what = "entry" if len(added) == 1 else "entries"
+            raise EntryRefused(f"{path}: lint found {len(new)} problem(s) with the new {what}; nothing was "
+                               "written", [str(f) for f in new])
+        return [replace(entry, line=gfile.append(entry)) for entry in added]

@@ -30,10 +30,21 @@ A machine row, once written, is never changed (``INSERT OR IGNORE`` on its key):
 same finished segment twice — a re-run merging results a killed run left behind, two shards
 sharing one file — keeps the first and adds nothing.
 
+What the review workbench keeps besides approvals (schema 4), keyed by the direction and the
+exact source text, so that they survive a glossary edit:
+
+* **statuses** (table ``statuses``): an editor sent a sentence back to ``draft`` or ``rejected``
+  its translation. Append-only; a status row newer than a sentence's latest approval
+  withdraws that approval: ``approved_many`` (and so every run) no longer uses it, and it is
+  no longer offered as an example or a match. Approving again makes it approved again.
+* **comments** (table ``comments``): one comment per sentence, the latest row wins (an empty
+  text clears it); exported as TMX and XLIFF notes.
+
 A file of an older schema is migrated in place when opened for writing (schema 1 had no
-approvals, schema 2 no findings or confidence); opened read-only it is used as it is, and an
-empty (0-byte) file is an empty memory either way. Opened read-only, a memory is only read: no
-``-wal``/``-shm`` files are left beside it, and one in a read-only folder can still be read.
+approvals, schema 2 no findings or confidence, schema 3 no approval direction, statuses or
+comments); opened read-only it is used as it is, and an empty (0-byte) file is an empty
+memory either way. Opened read-only, a memory is only read: no ``-wal``/``-shm`` files are
+left beside it, and one in a read-only folder can still be read.
 
 tarjama never moves, replaces or deletes a memory it did not just create. A database error is
 one line that says which of these it is, and its fix (``explain``): *locked* by another
@@ -44,10 +55,10 @@ remove it (it may hold human approvals).
 
 ``merge_memories`` joins memories kept apart (one per ``--shard`` machine) into a new file:
 every machine row once (the first input's row wins a conflict, which is counted), every
-approval once with its history, ordered so that the latest approval of a segment stays the
-latest. Approvals from outside — the review page, another memory — pass ``vet_approval`` (the
-glossary's text rules, ``tarjama.text.untrusted``): a merge leaves out, and counts, those it
-refuses.
+approval, status and comment once with its history, ordered by time so that the latest of a
+segment stays the latest. Approvals from outside — the review page, another memory — pass
+``vet_approval`` (the glossary's text rules, ``tarjama.text.untrusted``): a merge leaves out,
+and counts, those it refuses.
 """
 
 from __future__ import annotations
@@ -76,7 +87,7 @@ from tarjama.types import (
     TranslationRequest,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 NO_GLOSSARY = "none"
 MEMORY_NAME = ".tarjama-memory.sqlite"
 # How long a statement waits for another process's write to the same memory (seconds).
@@ -124,9 +135,31 @@ CREATE TABLE IF NOT EXISTS approvals (
     machine TEXT,                -- the machine translation it replaced, when known
     engine TEXT,                 -- the engine identity (JSON) of that machine translation
     via TEXT NOT NULL,           -- how it arrived: 'review', 'tmx', …
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT 'ar-en'  -- of the source (schema 4; older rows are ar-en)
 );
 CREATE INDEX IF NOT EXISTS approvals_segment ON approvals (glossary, key, id);
+-- A sentence sent back to draft or rejected (schema 4): append-only, keyed by its exact source.
+CREATE TABLE IF NOT EXISTS statuses (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,        -- 'draft' or 'rejected'
+    editor TEXT NOT NULL,
+    created REAL NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS statuses_source ON statuses (direction, source, created);
+-- An editor's comment on a sentence (schema 4): the latest row of a source wins; '' clears it.
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_source ON comments (direction, source, id);
 """
 _SEGMENT_COLUMNS = (
     "engine, glossary, key, source, hints, translation, notes, terms, seconds, created, findings, confidence"
@@ -135,7 +168,16 @@ _SEGMENT_COLUMNS = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Identity parameters left out of the engine hash: the run's adaptation setting (``Translator``)
+# changes nothing for a segment without examples, and a segment's examples are in its key.
+UNHASHED_PARAMS = ("adapt",)
+
+
 def engine_hash(identity: dict[str, Any]) -> str:
+    """The memory's engine scope: SHA-256 of the identity (less ``UNHASHED_PARAMS``)."""
+    params = identity.get("params")
+    if isinstance(params, dict) and any(p in params for p in UNHASHED_PARAMS):
+        identity = {**identity, "params": {k: v for k, v in params.items() if k not in UNHASHED_PARAMS}}
     return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -161,19 +203,56 @@ class Approval:
     via: str = "review"
     note: str = ""
     hints: tuple[tuple[str, str, str], ...] = ()
+    direction: str = "ar-en"
+
+
+# A sentence's statuses besides "approved" (an approval): sent back to draft, or rejected.
+DRAFT = "draft"
+REJECTED = "rejected"
+STATUSES = (DRAFT, REJECTED)
+
+
+@dataclass(frozen=True)
+class Status:
+    """An editor set a sentence (its exact source, in a direction) to ``draft`` or ``rejected``."""
+
+    direction: str
+    source: str
+    status: str
+    editor: str
+    created: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An editor's comment on a sentence (its exact source, in a direction); ``text`` '' clears it."""
+
+    direction: str
+    source: str
+    text: str
+    editor: str
+    created: float
 
 
 def vet_approval(approval: Approval) -> tuple[Approval, list[str]]:
     """An approval from outside (the review page, another memory) under ``tarjama.text.untrusted``'s rules.
 
-    A control character in the English or the editor's name, or English in Arabic script,
+    A control character in the translation or the editor's name, or a translation in the
+    source's script (English in Arabic script; for ``en-ar``, Arabic with no Arabic letters)
     refuses it (``TarjamaError``, one line); bidi controls are removed, and the notes say so.
     """
     from tarjama.text.untrusted import arabic_target, clean_field
 
     english = clean_field(approval.translation, "the English")
     editor = clean_field(approval.editor, "the editor's name")
-    if arabic_target(english.text):
+    if approval.direction == "en-ar":
+        if not arabic_target(english.text):
+            raise TarjamaError(
+                "the Arabic is not in Arabic script (a copy of the source, or the languages swapped); "
+                "an approval must be the Arabic translation"
+            )
+    elif arabic_target(english.text):
         raise TarjamaError(
             "the English is in Arabic script (a copy of the source, or the languages swapped); "
             "an approval must be the English translation"
@@ -290,6 +369,9 @@ class TranslationMemory:
                 for column in ("findings", "confidence"):  # schema 2 files gain them
                     if column not in self._columns("segments"):
                         self._db.execute(f"ALTER TABLE segments ADD COLUMN {column} TEXT")
+                if "direction" not in self._columns("approvals"):  # schema 3 files: all ar-en
+                    self._db.execute(
+                        "ALTER TABLE approvals ADD COLUMN direction TEXT NOT NULL DEFAULT 'ar-en'")
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                 # Migration in place: schema 1 files gain the approvals table above.
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
@@ -307,8 +389,11 @@ class TranslationMemory:
             self.close()
             raise
         self.has_approvals = self._table_exists("approvals")
-        # A read-only file of an older schema has no findings or confidence columns.
+        # A read-only file of an older schema has no findings or confidence columns, no approval
+        # direction, no statuses and no comments.
         self._stage_columns = {"findings", "confidence"} <= self._columns("segments")
+        self._direction = "direction" in self._columns("approvals") if self.has_approvals else False
+        self.has_reviews = self._table_exists("statuses") and self._table_exists("comments")
         self.engine = ""
         self.glossary = NO_GLOSSARY
 
@@ -572,8 +657,7 @@ class TranslationMemory:
         if self.readonly:
             raise TarjamaError(f"{self.path}: opened read-only; cannot store an approval")
         self._db.execute(
-            "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, machine, "
-            "engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})",
             (
                 self.glossary,
                 request.key(),
@@ -586,45 +670,189 @@ class TranslationMemory:
                 None if approval.engine is None else json.dumps(approval.engine, sort_keys=True),
                 approval.via,
                 approval.note,
+                str(request.direction),
             ),
         )
         self._db.commit()
 
     @_guarded
     def approved_many(self, keys: Iterable[str]) -> dict[str, Approval]:
-        """The latest approval of each of ``keys`` in the current glossary scope."""
+        """The latest approval of each of ``keys`` in the current glossary scope (one a later
+        status withdrew does not count: module docstring)."""
         if not self.has_approvals:
             return {}
         found: dict[str, Approval] = {}
         for chunk in _chunks(list(dict.fromkeys(keys))):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
-                f"FROM approvals WHERE glossary = ? AND key IN ({marks}) ORDER BY id",
+                f"SELECT {self._approval_select()} FROM approvals a WHERE glossary = ? AND key IN ({marks}) "
+                f"{self._not_withdrawn()} ORDER BY id",
                 (self.glossary, *chunk),
             )
-            for key, source, translation, editor, approved, machine, engine, via, note, hints in rows:
-                found[key] = Approval(  # later rows (higher id) replace earlier ones
-                    key, source, translation, editor, approved, machine,
-                    json.loads(engine) if engine else None, via, note,
-                    tuple(tuple(h) for h in json.loads(hints)),  # type: ignore[misc]
-                )
+            for row in rows:
+                approval = _approval(row)
+                found[approval.key] = approval  # later rows (higher id) replace earlier ones
         return found
+
+    def _approval_select(self, prefix: str = "") -> str:
+        """The columns ``_approval`` reads (a file of schema 3 or older has no direction: ar-en)."""
+        direction = f"{prefix}direction" if self._direction else "'ar-en'"
+        return (f"{prefix}key, {prefix}source, {prefix}translation, {prefix}editor, {prefix}approved, "
+                f"{prefix}machine, {prefix}engine, {prefix}via, {prefix}note, {prefix}hints, {direction}")
+
+    def _not_withdrawn(self) -> str:
+        """SQL: the approval ``a`` has no later status row (draft, rejected) for its source."""
+        if not self.has_reviews:
+            return ""
+        direction = "a.direction" if self._direction else "'ar-en'"
+        return (f"AND NOT EXISTS (SELECT 1 FROM statuses s WHERE s.direction = {direction} "
+                "AND s.source = a.source AND s.created > a.approved)")
 
     @_guarded
     def approvals(self, glossary: str | None = None) -> list[Approval]:
         """Every approval (of one glossary scope, when given), oldest first, history included."""
         if not self.has_approvals:
             return []
-        query = ("SELECT key, source, translation, editor, approved, machine, engine, via, note, hints "
-                 "FROM approvals")
+        query = f"SELECT {self._approval_select()} FROM approvals"
         rows = self._db.execute(query + (" WHERE glossary = ? ORDER BY id" if glossary else " ORDER BY id"),
                                 (glossary,) if glossary else ())
-        return [
-            Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
-                     tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
-            for k, s, t, e, a, m, eng, v, n, hints in rows
-        ]
+        return [_approval(row) for row in rows]
+
+    @_guarded
+    def standing_approvals(self) -> list[Approval]:
+        """The latest approval of each source (any glossary), leaving out those a status withdrew:
+        what a person stands by now, oldest first (the examples and matches of
+        ``tarjama.memory.matches``)."""
+        if not self.has_approvals:
+            return []
+        rows = self._db.execute(
+            f"SELECT {self._approval_select()} FROM approvals a WHERE true {self._not_withdrawn()} "
+            "ORDER BY id"
+        )
+        latest: dict[tuple[str, str], Approval] = {}
+        for row in rows:
+            approval = _approval(row)
+            latest.pop((approval.direction, approval.source), None)
+            latest[(approval.direction, approval.source)] = approval
+        return list(latest.values())
+
+    # -- statuses and comments (schema 4) ------------------------------------------------------
+
+    def _writable_reviews(self) -> None:
+        if self.readonly:
+            raise TarjamaError(f"{self.path}: opened read-only; cannot store a status or comment")
+
+    @_guarded
+    def set_status(self, status: Status) -> None:
+        """Record that a sentence went back to draft or was rejected (withdrawing its approval); commit."""
+        self._writable_reviews()
+        if status.status not in STATUSES:
+            raise TarjamaError(f"unknown status {status.status!r}; use one of {', '.join(STATUSES)}")
+        self._db.execute(
+            f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            (status.direction, status.source, status.status, status.editor, status.created, status.note),
+        )
+        self._db.commit()
+
+    @_guarded
+    def statuses(self, sources: Iterable[str], direction: str = "ar-en") -> dict[str, Status]:
+        """The latest status row of each of ``sources`` (exact source text), when it has one."""
+        if not self.has_reviews:
+            return {}
+        found: dict[str, Status] = {}
+        for chunk in _chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT direction, source, status, editor, created, note FROM statuses "
+                f"WHERE direction = ? AND source IN ({marks}) ORDER BY created, id",
+                (direction, *chunk),
+            )
+            for row in rows:
+                found[row[1]] = Status(*row)
+        return found
+
+    @_guarded
+    def comment(self, comment: Comment) -> None:
+        """Record a sentence's comment (the latest wins; '' clears it) and commit."""
+        self._writable_reviews()
+        self._db.execute(
+            "INSERT INTO comments (direction, source, text, editor, created) VALUES (?, ?, ?, ?, ?)",
+            (comment.direction, comment.source, comment.text, comment.editor, comment.created),
+        )
+        self._db.commit()
+
+    @_guarded
+    def comments(self, sources: Iterable[str] | None = None, direction: str = "ar-en") -> dict[str, Comment]:
+        """The standing comment of each of ``sources`` (every source when None), cleared ones left out."""
+        if not self.has_reviews:
+            return {}
+        latest: dict[str, Comment] = {}
+        if sources is None:
+            rows: Iterable[tuple[Any, ...]] = self._db.execute(
+                f"SELECT {_COMMENT_COLUMNS} FROM comments WHERE direction = ? ORDER BY id",
+                (direction,),
+            )
+            for row in rows:
+                latest[row[1]] = Comment(*row)
+        else:
+            for chunk in _chunks(list(dict.fromkeys(sources))):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT direction, source, text, editor, created FROM comments "
+                    f"WHERE direction = ? AND source IN ({marks}) ORDER BY id",
+                    (direction, *chunk),
+                )
+                for row in rows:
+                    latest[row[1]] = Comment(*row)
+        return {source: c for source, c in latest.items() if c.text}
+
+    @_guarded
+    def concordance(self, phrase: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Standing approvals, then machine translations, whose source or target holds ``phrase``,
+        compared on the normalised view (``tarjama.text.arabic.normalize``), latest first."""
+        from tarjama.text.arabic import normalize
+
+        needle = normalize(phrase).strip()
+        if not needle:
+            return []
+        self._db.create_function("tarjama_view", 1, normalize, deterministic=True)
+        found: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for a in reversed(self.standing_approvals()):
+            if needle in normalize(a.source) or needle in normalize(a.translation):
+                found.append({"origin": "human", "source": a.source, "target": a.translation,
+                              "editor": a.editor, "time": a.approved})
+                seen.add((a.source, a.translation))
+                if len(found) >= limit:
+                    return found
+        rows = self._db.execute(
+            "SELECT source, translation, created FROM segments WHERE instr(tarjama_view(source), ?) > 0 "
+            "OR instr(tarjama_view(translation), ?) > 0 ORDER BY created DESC LIMIT ?",
+            (needle, needle, 4 * limit),
+        )
+        for source, translation, created in rows:
+            if (source, translation) not in seen and len(found) < limit:
+                seen.add((source, translation))
+                found.append({"origin": "machine", "source": source, "target": translation, "editor": "",
+                              "time": created})
+        return found
+
+    @_guarded
+    def status_rows(self) -> list[Status]:
+        """Every status row, oldest first (TMX export, merge)."""
+        if not self.has_reviews:
+            return []
+        rows = self._db.execute(
+            "SELECT direction, source, status, editor, created, note FROM statuses ORDER BY created, id")
+        return [Status(*row) for row in rows]
+
+    @_guarded
+    def comment_rows(self) -> list[Comment]:
+        """Every comment row, oldest first, cleared ones included (TMX export, merge)."""
+        if not self.has_reviews:
+            return []
+        rows = self._db.execute("SELECT direction, source, text, editor, created FROM comments ORDER BY id")
+        return [Comment(*row) for row in rows]
 
     # -- whole-memory reading and bulk import (TMX export/import: tarjama.memory.tmx) ----------------
 
@@ -657,13 +885,9 @@ class TranslationMemory:
         if not self.has_approvals:
             return
         try:
-            rows = self._db.execute(
-                "SELECT glossary, key, source, translation, editor, approved, machine, engine, via, note, "
-                "hints FROM approvals ORDER BY id"
-            )
-            for g, k, s, t, e, a, m, eng, v, n, hints in rows:
-                yield g, Approval(k, s, t, e, a, m, json.loads(eng) if eng else None, v, n,
-                                  tuple(tuple(h) for h in json.loads(hints)))  # type: ignore[misc]
+            rows = self._db.execute(f"SELECT glossary, {self._approval_select()} FROM approvals ORDER BY id")
+            for row in rows:
+                yield row[0], _approval(row[1:])
         except sqlite3.DatabaseError as exc:
             raise self.damaged(exc) from None
 
@@ -677,32 +901,53 @@ class TranslationMemory:
         return row[0] if row else None
 
     def add_records(
-        self, machine: Sequence[MachineRow], approvals: Sequence[tuple[str, Approval]]
+        self,
+        machine: Sequence[MachineRow],
+        approvals: Sequence[tuple[str, Approval]],
+        comments: Sequence[Comment] = (),
+        statuses: Sequence[Status] = (),
     ) -> tuple[int, int]:
         """Add rows from another memory in one transaction; return (machine added, approvals added).
 
         See ``add_stream``: every approval here is dated.
         """
-        added = self.add_stream([*machine, *((g, a, False) for g, a in approvals)])
+        added = self.add_stream([*machine, *((g, a, False) for g, a in approvals), *comments, *statuses])
         return added.machine, added.approvals
 
     @_guarded
-    def add_stream(self, records: Iterable[MachineRow | tuple[str, Approval, bool]]) -> Added:
+    def add_stream(
+        self, records: Iterable[MachineRow | tuple[str, Approval, bool] | Comment | Status]
+    ) -> Added:
         """Add rows as ``records`` yields them, all in one transaction (an exception from the
         iterable, or any error, adds nothing).
 
         A machine row whose engine, glossary and key are already present is kept as it is; an
         approval identical to one already recorded (glossary, key, translation, editor, time)
-        is not added twice, so importing the same file again changes nothing. An approval
-        given with ``True`` is *undated* (its file gave no time, so ``approved`` is the time of
-        the import): it is present when the same glossary, key, translation and editor are
-        recorded at any time.
+        is not added twice, nor is a comment or status identical to one recorded, so importing
+        the same file again changes nothing. An approval given with ``True`` is *undated* (its
+        file gave no time, so ``approved`` is the time of the import): it is present when the
+        same glossary, key, translation and editor are recorded at any time.
         """
         if self.readonly:
             raise TarjamaError(f"{self.path}: opened read-only; cannot import into it")
         added = Added()
         with self._db:
             for record in records:
+                if isinstance(record, Comment):
+                    crow = (record.direction, record.source, record.text, record.editor, record.created)
+                    same = "direction = ? AND source = ? AND text = ? AND editor = ? AND created = ?"
+                    if not self._db.execute(f"SELECT 1 FROM comments WHERE {same}", crow).fetchone():
+                        self._db.execute(
+                            f"INSERT INTO comments ({_COMMENT_COLUMNS}) VALUES ({_marks(5)})", crow)
+                    continue
+                if isinstance(record, Status):
+                    srow = (record.direction, record.source, record.status, record.editor, record.created,
+                            record.note)
+                    same = " AND ".join(f"{c} = ?" for c in _STATUS_COLUMNS.split(", "))
+                    if not self._db.execute(f"SELECT 1 FROM statuses WHERE {same}", srow).fetchone():
+                        self._db.execute(
+                            f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES ({_marks(6)})", srow)
+                    continue
                 if isinstance(record, MachineRow):
                     row = record
                     if row.identity is not None:
@@ -731,11 +976,11 @@ class TranslationMemory:
                     added.approvals_present += 1
                     continue
                 self._db.execute(
-                    "INSERT INTO approvals (glossary, key, source, hints, translation, editor, approved, "
-                    "machine, engine, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})",
                     (glossary, a.key, a.source, json.dumps([list(h) for h in a.hints], ensure_ascii=False),
                      a.translation, a.editor, a.approved, a.machine,
-                     None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note),
+                     None if a.engine is None else json.dumps(a.engine, sort_keys=True), a.via, a.note,
+                     a.direction),
                 )
                 added.approvals += 1
         self.has_approvals = self._table_exists("approvals")
@@ -773,7 +1018,12 @@ def remove_unused(path: Path) -> bool:
 
 # -- merging memories ---------------------------------------------------------------------------
 
-_APPROVAL_COLUMNS = "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note"
+_APPROVAL_COLUMNS = (
+    "glossary, key, source, hints, translation, editor, approved, machine, engine, via, note, direction"
+)
+_APPROVAL_MARKS = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
+_STATUS_COLUMNS = "direction, source, status, editor, created, note"
+_COMMENT_COLUMNS = "direction, source, text, editor, created"
 
 
 @dataclass
@@ -790,6 +1040,8 @@ class MergeReport:
     # Approvals the text rules refuse (``vet_approval``), by reason; approvals cleaned of bidi controls.
     refused: dict[str, int] = field(default_factory=dict)
     cleaned: int = 0
+    statuses: int = 0  # status rows (draft, rejected) written, each once
+    comments: int = 0  # comment rows written, each once
 
     def line(self, output: Path) -> str:
         conflicts = (
@@ -807,7 +1059,10 @@ class MergeReport:
         return (
             f"tarjama memory merge: {self.inputs} memories → {output}: {self.segments} machine rows "
             f"of {self.segments_read} read{conflicts}, {self.approvals} approvals of {self.approvals_read} "
-            f"read, {self.engines} engines{vetted}"
+            f"read, {self.engines} engines"
+            + (f", {self.statuses} statuses" if self.statuses else "")
+            + (f", {self.comments} comments" if self.comments else "")
+            + vetted
         )
 
 
@@ -844,6 +1099,8 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
         db = sqlite3.connect(tmp.resolve().as_uri(), uri=True, timeout=30)
         try:
             approvals: list[list[tuple[Any, ...]]] = []
+            statuses: list[list[tuple[Any, ...]]] = []
+            comments: list[list[tuple[Any, ...]]] = []
             for path in inputs:
                 # The reader holds the input open while it is attached: closing it last removes
                 # the -wal/-shm files an attached WAL database gets, so the input is left as found.
@@ -851,7 +1108,10 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
                 try:
                     db.execute("ATTACH DATABASE ? AS src", (reader.read_uri,))
                     try:
-                        approvals.append(_merge_one(db, report))
+                        approval_rows, status_rows, comment_rows = _merge_one(db, report)
+                        approvals.append(approval_rows)
+                        statuses.append(status_rows)
+                        comments.append(comment_rows)
                     finally:
                         db.commit()
                         db.execute("DETACH DATABASE src")
@@ -866,9 +1126,14 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
                 if vetted is not None and vetted not in seen:
                     seen.add(vetted)
                     rows.append(vetted)
-            marks = ", ".join("?" * len(_APPROVAL_COLUMNS.split(",")))
-            db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({marks})", rows)
+            db.executemany(f"INSERT INTO approvals ({_APPROVAL_COLUMNS}) VALUES ({_APPROVAL_MARKS})", rows)
             report.approvals = len(rows)
+            rows = _events(statuses, 4)
+            db.executemany(f"INSERT INTO statuses ({_STATUS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            report.statuses = len(rows)
+            rows = _events(comments, 4)
+            db.executemany(f"INSERT INTO comments ({_COMMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)", rows)
+            report.comments = len(rows)
             report.segments = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
             report.engines = db.execute("SELECT COUNT(*) FROM engines").fetchone()[0]
             db.commit()
@@ -889,10 +1154,15 @@ def merge_memories(inputs: Sequence[Path], output: Path) -> MergeReport:
 def _vet_row(row: tuple[Any, ...], report: MergeReport) -> tuple[Any, ...] | None:
     """An approval row (``_APPROVAL_COLUMNS``) under ``vet_approval``; None when it is refused."""
     _glossary, key, source, _hints, translation, editor, approved = row[:7]
+    direction = row[_APPROVAL_COLUMNS.replace(" ", "").split(",").index("direction")]
     try:
-        clean, notes = vet_approval(Approval(key, source, str(translation), str(editor), approved))
+        clean, notes = vet_approval(Approval(key, source, str(translation), str(editor), approved,
+                                             direction=str(direction)))
     except TarjamaError as exc:
-        why = "in Arabic script" if "Arabic script" in str(exc) else "with a control character"
+        message = str(exc)
+        why = ("in Arabic script" if "is in Arabic script" in message
+               else "not in Arabic script" if "not in Arabic script" in message
+               else "with a control character")
         report.refused[why] = report.refused.get(why, 0) + 1
         return None
     if not notes:
@@ -901,8 +1171,22 @@ def _vet_row(row: tuple[Any, ...], report: MergeReport) -> tuple[Any, ...] | Non
     return (*row[:4], clean.translation, clean.editor, *row[6:])
 
 
-def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, ...]]:
-    """Copy the attached memory ``src`` into ``main``; return its approvals (for ordering)."""
+def _events(inputs: list[list[tuple[Any, ...]]], when: int) -> list[tuple[Any, ...]]:
+    """Rows of several inputs (each in its own order), interleaved by column ``when``, each row once."""
+    seen: set[tuple[Any, ...]] = set()
+    rows = []
+    for row in heapq.merge(*inputs, key=lambda r: r[when]):
+        if row not in seen:
+            seen.add(row)
+            rows.append(row)
+    return rows
+
+
+def _merge_one(
+    db: sqlite3.Connection, report: MergeReport
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Copy the attached memory ``src`` into ``main``; return its approvals, statuses and comments
+    (for ordering)."""
     tables = {row[0] for row in db.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
     if "segments" in tables:
         report.segments_read += db.execute("SELECT COUNT(*) FROM src.segments").fetchone()[0]
@@ -927,9 +1211,32 @@ def _merge_one(db: sqlite3.Connection, report: MergeReport) -> list[tuple[Any, .
             "ON CONFLICT (engine_arg, model_arg) DO UPDATE SET "
             "engine = excluded.engine, used = excluded.used WHERE excluded.used > requested.used"
         )
-    if "approvals" not in tables:
-        return []
-    return [tuple(r) for r in db.execute(f"SELECT {_APPROVAL_COLUMNS} FROM src.approvals ORDER BY id")]
+    approvals: list[tuple[Any, ...]] = []
+    if "approvals" in tables:
+        present = {row[1] for row in db.execute("PRAGMA src.table_info(approvals)")}
+        # A schema 3 or older input has no direction: its approvals are Arabic into English.
+        columns = _APPROVAL_COLUMNS.replace("direction", "direction" if "direction" in present else "'ar-en'")
+        approvals = [tuple(r) for r in db.execute(f"SELECT {columns} FROM src.approvals ORDER BY id")]
+    statuses: list[tuple[Any, ...]] = []
+    comments: list[tuple[Any, ...]] = []
+    if "statuses" in tables:
+        statuses = [tuple(r) for r in db.execute(f"SELECT {_STATUS_COLUMNS} FROM src.statuses ORDER BY id")]
+    if "comments" in tables:
+        comments = [tuple(r) for r in db.execute(f"SELECT {_COMMENT_COLUMNS} FROM src.comments ORDER BY id")]
+    return approvals, statuses, comments
+
+
+def _approval(row: Sequence[Any]) -> Approval:
+    """An approval from the columns of ``TranslationMemory._approval_select``."""
+    key, source, translation, editor, approved, machine, engine, via, note, hints, direction = row
+    return Approval(
+        key, source, translation, editor, approved, machine, json.loads(engine) if engine else None, via,
+        note, tuple(tuple(h) for h in json.loads(hints)), direction,  # type: ignore[arg-type]
+    )
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _code(exc: BaseException) -> int | None:

@@ -10,11 +10,17 @@ properties, which CAT tools keep and show: ``x-tarjama-origin`` (``machine`` or 
 exported, to notice an edit), and for machine units ``x-tarjama-terms``,
 ``x-tarjama-seconds`` and ``x-tarjama-source-sha256`` (their key may hold the paragraph
 context, so the Arabic has a hash of its own), for approvals ``x-tarjama-via`` and
-``x-tarjama-machine`` (the machine text it replaced). Dates are TMX's own ``creationdate``
+``x-tarjama-machine`` (the machine text it replaced) and, for an approval of English into Arabic,
+``x-tarjama-direction`` (``en-ar``: its English is the source). Dates are TMX's own ``creationdate``
 (UTC); ``creationid`` is the editor of an approval, or the engine (``gguf:Qwen…@sha256:…``)
 of a machine unit. Notes are ``<note>`` elements. A unit holding a character XML cannot
 carry (a control character) is left out and counted. The file is written unit by unit as
 the memory is read, so memory use does not grow with the memory.
+
+What the review workbench keeps besides approvals — comments and statuses (draft, rejected),
+history included — travels in the header as ``x-tarjama-reviews`` (JSON), and each standing
+comment also as a ``<note>`` ("comment by EDITOR: …") on the units of its sentence, where a CAT
+tool shows it. Import restores them from the header (each row once).
 
 **Import** (``import_tmx``), unit by unit as the file is read (memory stays flat), all in one
 transaction (a refused file adds nothing):
@@ -76,11 +82,19 @@ from xml.etree.ElementTree import Element
 
 from tarjama import __version__
 from tarjama.errors import TarjamaError
-from tarjama.memory.store import NO_GLOSSARY, Approval, MachineRow, TranslationMemory, engine_hash
+from tarjama.memory.store import (
+    NO_GLOSSARY,
+    Approval,
+    Comment,
+    MachineRow,
+    Status,
+    TranslationMemory,
+    engine_hash,
+)
 from tarjama.text.arabic import BIDI_CONTROLS, LETTER_RE, arabic_share
 from tarjama.text.interchange import iter_xml, language_side, local_name, pick_sides, xml_unsafe
 from tarjama.text.textio import CONTROL_RE, atomic_writer, control_name
-from tarjama.types import TermHint, TranslationRequest, describe_identity
+from tarjama.types import Direction, TermHint, TranslationRequest, describe_identity
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFIX = "x-tarjama-"
@@ -93,6 +107,8 @@ ORIGINS = ("all", "human", "machine")
 class Exported:
     machine: int = 0
     human: int = 0
+    comments: int = 0
+    statuses: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -102,6 +118,8 @@ class Imported:
     machine_present: int = 0
     approvals_added: int = 0
     approvals_present: int = 0
+    comments: int = 0  # comment and status rows read from the header
+    statuses: int = 0
     edited: int = 0          # exported units whose English was changed: now approvals
     foreign: int = 0         # units without tarjama's keys, keyed from their Arabic
     coded: int = 0           # units whose inline codes became placeholders
@@ -153,6 +171,26 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
         "o-tmf": "tarjama translation memory", "adminlang": "en", "srclang": source_lang,
         "datatype": "plaintext", "creationdate": tmx_date(time.time()),
     })
+    comment_rows, status_rows = memory.comment_rows(), memory.status_rows()
+    if comment_rows or status_rows:
+        reviews = {"comments": [[c.direction, c.source, c.text, c.editor, c.created] for c in comment_rows],
+                   "statuses": [[s.direction, s.source, s.status, s.editor, s.created, s.note]
+                                for s in status_rows]}
+        text = json.dumps(reviews, ensure_ascii=False)
+        if xml_unsafe(text):
+            report.skipped["comments and statuses (a control character)"] += 1
+        else:
+            etree.SubElement(header, "prop", type=PREFIX + "reviews").text = text
+            report.comments, report.statuses = len(comment_rows), len(status_rows)
+    standing: dict[tuple[str, str], Comment] = {}
+    for c in comment_rows:
+        standing[(c.direction, c.source)] = c
+
+    def comment_note(direction: str, source: str) -> list[str]:
+        c = standing.get((direction, source))
+        if c is None or not c.text:
+            return []
+        return [f"comment by {c.editor or 'an editor'}: {c.text}"]
 
     def unit(attrs: dict[str, str], notes: list[str], props: list[tuple[str, str]], source: str,
              target: str) -> etree._Element | None:
@@ -185,7 +223,8 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
                     props.append(("terms", json.dumps(row.terms, sort_keys=True, ensure_ascii=False)))
                 who = describe_identity(row.identity) if row.identity else f"engine {row.engine[:12]}"
                 attrs = {"creationdate": tmx_date(row.created), "creationid": who, "creationtool": "tarjama"}
-                tu = unit(attrs, list(row.notes), props, row.source, row.translation)
+                notes = [*row.notes, *comment_note("ar-en", row.source)]
+                tu = unit(attrs, notes, props, row.source, row.translation)
                 report.machine += tu is not None
                 yield tu
         if origin in ("all", "human"):
@@ -200,7 +239,13 @@ def export_tmx(memory: TranslationMemory, path: str | os.PathLike[str], *, origi
                 attrs = {"creationdate": tmx_date(a.approved)}
                 if a.editor:
                     attrs["creationid"] = a.editor
-                tu = unit(attrs, [a.note] if a.note else [], props, a.source, a.translation)
+                notes = ([a.note] if a.note else []) + comment_note(a.direction, a.source)
+                arabic, english = a.source, a.translation
+                if a.direction != "ar-en":
+                    props.append(("direction", a.direction))
+                    if a.direction == "en-ar":  # the Arabic side is the approved target
+                        arabic, english = a.translation, a.source
+                tu = unit(attrs, notes, props, arabic, english)
                 report.human += tu is not None
                 yield tu
 
@@ -295,7 +340,7 @@ def _who_and_when(tu: Element, tuv: _Tuv, fallback_id: bool) -> tuple[str, float
     return "", None
 
 
-Record = MachineRow | tuple[str, Approval, bool]
+Record = MachineRow | tuple[str, Approval, bool] | Comment | Status
 
 
 class _Importer:
@@ -307,6 +352,7 @@ class _Importer:
         self.report = Imported()
         self.now = time.time()
         self.line = 0
+        self.reviews = False  # the header carries tarjama's comments and statuses
 
     def where(self, number: int) -> str:
         return f"{self.path}:{self.line}: tu {number}"
@@ -437,7 +483,9 @@ class _Importer:
         if any(len(h) != 3 or not all(isinstance(x, str) for x in h) for h in hints):
             raise TarjamaError(f"{self.where(number)}: property {PREFIX}hints is not a list of "
                                "[source, target, kind] triples")
-        request = TranslationRequest(ar.text, tuple(TermHint(*h) for h in hints))  # type: ignore[misc]
+        direction = props.get(PREFIX + "direction", "ar-en")
+        request = TranslationRequest(ar.text, tuple(TermHint(*h) for h in hints),  # type: ignore[misc]
+                                     direction=Direction.parse(direction))
         stored_key = props.get(PREFIX + "key", "")
         identity = self.json_prop(props, "engine", number) if PREFIX + "engine" in props else None
         engine = engine_hash(identity) if identity is not None else props.get(PREFIX + "engine-hash", "")
@@ -468,7 +516,7 @@ class _Importer:
                 yield glossary, Approval(
                     stored_key, ar.text, self.clean_english(en.text), tu.get("creationid", ""), when,
                     props.get(PREFIX + "machine"), identity, props.get(PREFIX + "via", "tmx"),
-                    "\n".join(notes), hints), False  # type: ignore[arg-type]
+                    "\n".join(notes), hints, direction), False  # type: ignore[arg-type]
             return
         # The English was edited in a CAT tool: a person's translation of this segment.
         if not self.acceptable(ar.text, en.text):
@@ -481,7 +529,7 @@ class _Importer:
         self.report.edited += 1
         yield glossary, Approval(
             request.key(), ar.text, self.clean_english(en.text.strip()), editor, changed or self.now, machine,
-            identity, "tmx", note, hints), changed is None  # type: ignore[arg-type]
+            identity, "tmx", note, hints, direction), changed is None  # type: ignore[arg-type]
 
     def unit(self, tu: Element, number: int, langs: list[str]) -> Iterator[Record]:
         notes, props, tuvs = [], {}, []
@@ -508,7 +556,11 @@ class _Importer:
         if ar is None or en is None or not ar.text.strip() or not en.text.strip():
             self.skip("unit without both an Arabic and an English segment")
             return
+        if self.reviews:  # the comment notes tarjama wrote come back from the header instead
+            notes = [n for n in notes if not n.startswith("comment by ")]
         if PREFIX + "origin" in props and props[PREFIX + "origin"] in ("machine", "human"):
+            if props.get(PREFIX + "direction") == "en-ar":
+                ar, en = en, ar  # an approval of English into Arabic: the English is its source
             yield from self.ours(tu, number, ar, en, notes, props)
         else:
             yield from self.foreign(tu, number, ar, en, notes)
@@ -539,6 +591,24 @@ def _tagged_document(parts: list[tuple[str, Any]]) -> Any:
     return document_from_pieces([pieces], "tmx")
 
 
+def _reviews(header: Element, path: str | os.PathLike[str]) -> tuple[list[Comment], list[Status]]:
+    """The comments and statuses of the header's ``x-tarjama-reviews`` property (none without it)."""
+    for prop in header:
+        if local_name(prop.tag) == "prop" and prop.get("type") == PREFIX + "reviews":
+            try:
+                data = json.loads("".join(prop.itertext()))
+                comments = [Comment(str(d), str(s), str(t), str(e), float(c))
+                            for d, s, t, e, c in data["comments"]]
+                statuses = [Status(str(d), str(s), str(st), str(e), float(c), str(n))
+                            for d, s, st, e, c, n in data["statuses"]]
+            except (ValueError, KeyError, TypeError):
+                raise TarjamaError(f"{path}: header property {PREFIX}reviews is not valid (edited by "
+                                   "hand?); remove it to import the units without their comments and "
+                                   "statuses") from None
+            return comments, statuses
+    return [], []
+
+
 def import_tmx(memory: TranslationMemory, path: str | os.PathLike[str], glossary: Any = None) -> Imported:
     """Add a TMX file's units to ``memory`` (see the module docstring); one transaction."""
     importer = _Importer(memory, glossary, path)
@@ -546,11 +616,18 @@ def import_tmx(memory: TranslationMemory, path: str | os.PathLike[str], glossary
 
     def records() -> Iterator[Record]:
         number = 0
-        for kind, el, line in iter_xml(path, {"tu"}):
+        for kind, el, line in iter_xml(path, {"tu", "header"}):
             if kind == "root":
                 if local_name(el.tag) != "tmx":
                     raise TarjamaError(f"{path}: root element is <{local_name(el.tag)}>, expected <tmx>; "
                                        "is this a TMX file?")
+                continue
+            if local_name(el.tag) == "header":
+                comments, statuses = _reviews(el, path)
+                importer.reviews = bool(comments or statuses)
+                importer.report.comments, importer.report.statuses = len(comments), len(statuses)
+                yield from comments
+                yield from statuses
                 continue
             number += 1
             importer.line = line

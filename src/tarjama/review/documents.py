@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, Source, read_source
-from tarjama.document.model import Document
+from tarjama.document.model import Document, parse_text
 from tarjama.document.record import (
     ParagraphResult,
     SentenceResult,
@@ -46,6 +46,7 @@ from tarjama.types import (
     Confidence,
     EngineIdentity,
     Finding,
+    Note,
     SegmentTranslation,
     TermOutcome,
     TranslationRequest,
@@ -54,7 +55,7 @@ from tarjama.types import (
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary, GlossaryEntry
-    from tarjama.memory.store import Approval, TranslationMemory
+    from tarjama.memory.store import Approval, Comment, Status, TranslationMemory
 
 PROVENANCE = "provenance.jsonl"  # the name tarjama.batch.runner writes
 REVIEWED_TAG = ".reviewed"
@@ -83,6 +84,8 @@ class Sentence:
     key: str = ""  # request.key(): the approval key
     expected: list[GlossaryEntry] = field(default_factory=list)
     approval: Approval | None = None
+    status: Status | None = None  # its latest status row (draft, rejected), from the memory
+    comment: Comment | None = None  # its standing comment, from the memory
 
     def attach(self, request: TranslationRequest, expected: list[GlossaryEntry]) -> None:
         self.request, self.key, self.expected = request, request.key(), expected
@@ -139,6 +142,40 @@ class ReviewDocument:
         assert self._file is not None
         return self._render_jsonl(translations, human)
 
+    def xliff(
+        self, translations: Sequence[str], notes: Sequence[Sequence[Note]], approved: Sequence[bool]
+    ) -> str:
+        """The document as XLIFF 1.2 for a CAT tool: ``translations[i]`` as sentence ``i``'s target,
+        ``notes[i]`` (its comment) as notes, an approved sentence's state ``final``.
+
+        A document of one text or Markdown unit, or a translate JSONL whose paragraphs split into
+        the same sentences again; anything else is refused in one line.
+        """
+        from tarjama.formats.xliff import export
+
+        document, prepared = self._xliff_document()
+        results = [SegmentTranslation(t, list(n), origin="human" if a else "machine")
+                   for t, n, a in zip(translations, notes, approved, strict=True)]
+        result = assemble(document, prepared, results, [False] * len(results),
+                          engine=_identity(self.engine), glossary=self._glossary_info, seconds=0.0)
+        datatype = "x-markdown" if self.format == "md" else "plaintext"
+        return _final(export(result, original=self.name, datatype=datatype), result)
+
+    def _xliff_document(self) -> tuple[Document, list[PreparedSegment]]:
+        refuse = TarjamaError(f"{self.name}: its sentences cannot be laid out as one XLIFF file (several "
+                              "records or rows); export it in its own format, or translate it with "
+                              "--format xliff")
+        if self._source is not None:
+            if len(self._source.units) != 1:
+                raise refuse
+            return self._source.units[0].document, self._prepared[0]
+        assert self._file is not None
+        document = parse_text("\n\n".join(p.source for p in self._file.paragraphs) + "\n")
+        prepared = build_requests(document, None)
+        if [p.request.source for p in prepared] != [s.source for s in self.sentences]:
+            raise refuse
+        return document, prepared
+
     def _render_batch(self, translations: Sequence[str]) -> str:
         """Batch's own writer: each unit assembled from its segments as the runner assembles it."""
         assert self._source is not None
@@ -180,6 +217,22 @@ class ReviewDocument:
         # records() reads paragraphs, engine and glossary only; the source document is not needed.
         empty = Document(text="", paragraphs=[], separators=[""])
         return TranslatedDocument(empty, paragraphs, identity, self._glossary_info, 0.0).jsonl()
+
+
+def _final(text: str, result: TranslatedDocument) -> str:
+    """XLIFF 1.2 targets of approved sentences get ``state="final"`` (a person signed them off)."""
+    from lxml import etree
+
+    ids = {f"p{para.index + 1}.s{s.index + 1}"
+           for para in result.paragraphs for s in para.sentences if s.origin == "human"}
+    if not ids:
+        return text
+    root = etree.fromstring(text.encode("utf-8"))
+    for unit in root.iter("{*}trans-unit"):
+        if unit.get("id") in ids:
+            for target in unit.iter("{*}target"):
+                target.set("state", "final")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
 
 def splice(paragraph: str, changes: Sequence[tuple[str, str]]) -> str:

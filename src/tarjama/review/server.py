@@ -10,9 +10,15 @@ Pages (HTML, rendered by the templates in ``templates/`` with autoescape on):
 JSON API (every POST needs the CSRF token, see ``review.security``; a body must be a JSON
 object of at most ``MAX_BODY`` bytes, without NaN or Infinity; anything else is one 4xx line):
 
-* ``POST /api/doc/N/approve`` ``{"sentence", "translation", "editor", "seconds", "base"}``;
-* ``POST /api/doc/N/export``; ``POST /api/glossary`` ``{"ar", "en", "kind", "note"}``;
-* ``GET /api/doc/N/report``; ``GET /api/doc/N/sentences/S/suggestions``.
+* ``POST /api/doc/N/approve`` ``{"sentence", "translation", "editor", "seconds", "base", "confirm"}``
+  (``confirm`` false: an English with error findings is answered 409 with ``"confirm": true`` and
+  its live QA, and nothing is stored);
+* ``POST /api/doc/N/qa`` ``{"sentence", "translation"}``: the live QA of an English (writes nothing);
+* ``POST /api/doc/N/status`` ``{"sentence", "status", "editor", "note"}`` (rejected, draft);
+* ``POST /api/doc/N/comment`` ``{"sentence", "text", "editor"}``;
+* ``POST /api/doc/N/export`` (the document's format) and ``POST /api/doc/N/export-xliff``;
+* ``POST /api/glossary`` ``{"ar", "en", "kind", "note"}``; ``GET /api/glossary/suggestions``;
+* ``GET /api/doc/N/report``; ``GET /api/doc/N/sentences/S/suggestions``; ``GET /api/concordance?q=``.
 
 Assets are this package's ``static/`` files and the reports' one stylesheet
 (``report.assets.CSS``), all served from here: the pages work offline. Work that touches
@@ -51,7 +57,7 @@ from tarjama.glossary import KINDS
 from tarjama.report.assets import CSS
 from tarjama.report.html import highlight
 from tarjama.review.security import Access, Guard, is_loopback
-from tarjama.review.workspace import ReviewError, Workspace
+from tarjama.review.workspace import NeedsConfirmation, ReviewError, Workspace
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -66,6 +72,7 @@ def templates() -> Environment:
     env.filters["highlight"] = lambda text, marks: Markup(highlight(text, marks))  # highlight() escapes
     env.filters["when"] = lambda t: datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M") if t else ""
     env.globals["kinds"] = KINDS
+    env.globals["levels"] = {"high": "high", "medium": "medium", "low": "low"}
     return env
 
 
@@ -73,7 +80,10 @@ def _error(exc: TarjamaError, api: bool) -> Response:
     status = exc.status if isinstance(exc, ReviewError) else 400
     details = exc.details if isinstance(exc, ReviewError) else []
     if api:
-        return JSONResponse({"error": str(exc), "details": details}, status)
+        body: dict[str, Any] = {"error": str(exc), "details": details}
+        if isinstance(exc, NeedsConfirmation):
+            body.update(confirm=True, qa=exc.checked.to_dict())
+        return JSONResponse(body, status)
     return Response(f"tarjama review: {exc}\n", status, media_type="text/plain; charset=utf-8")
 
 
@@ -122,7 +132,10 @@ def _field(data: dict[str, Any], name: str, kind: type, default: Any = ...) -> A
         raise ReviewError(f"missing field {name!r}", 422)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    wrong = isinstance(value, bool) or not isinstance(value, kind)
+    if kind is bool:
+        wrong = not isinstance(value, bool)
+    else:
+        wrong = isinstance(value, bool) or not isinstance(value, kind)
     if value is not None and wrong:
         raise ReviewError(f"field {name!r} must be {kind.__name__}", 422)
     return value
@@ -140,7 +153,8 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
 
     def render_rows(number: int, order: str, template: str) -> str:
         snap = workspace.snapshot(number, order=order)
-        return page(template, snap=snap, info=snap.info, views=snap.views, order=order)
+        kinds = sorted({k for v in snap.views for k in v.kinds})
+        return page(template, snap=snap, info=snap.info, views=snap.views, order=order, kinds_found=kinds)
 
     @_guarded(api=False)
     async def index(request: Request) -> Response:
@@ -177,7 +191,7 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
     async def suggestions(request: Request) -> Response:
         params = request.path_params
         found = await run_in_threadpool(workspace.suggest, params["doc"], params["s"])
-        return JSONResponse({"suggestions": [s.to_dict() for s in found]})
+        return JSONResponse({"suggestions": [m.to_dict() for m in found]})
 
     @_guarded(api=True)
     async def approve(request: Request) -> Response:
@@ -188,28 +202,84 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
         editor = _field(data, "editor", str, "")
         seconds = _field(data, "seconds", float, 0.0)
         base = _field(data, "base", str, None)
+        confirm = _field(data, "confirm", bool, True)
 
         def work() -> dict[str, Any]:
             done = workspace.approve(number, sentence, translation, editor=editor or "",
-                                     seconds=seconds or 0.0, base=base)
-            row = env.get_template("row.html").module.row(done.view)  # type: ignore[attr-defined]
-            other = done.overrode
-            return {
-                "row": str(row),
-                "stats": done.stats.to_dict(),
-                "overrode": None if other is None
-                else {"editor": other.editor, "translation": other.translation},
-                "notes": list(done.notes),
-            }
+                                     seconds=seconds or 0.0, base=base, confirm=bool(confirm))
+            return changed(done)
 
         return JSONResponse(await run_in_threadpool(work))
+
+    def changed(done: Any) -> dict[str, Any]:
+        row = env.get_template("row.html").module.row(done.view)  # type: ignore[attr-defined]
+        other = done.overrode
+        return {
+            "row": str(row),
+            "stats": done.stats.to_dict(),
+            "report": None if done.report is None else done.report.to_dict(),
+            "overrode": None if other is None else {"editor": other.editor, "translation": other.translation},
+            "notes": list(done.notes),
+        }
+
+    @_guarded(api=True)
+    async def qa(request: Request) -> Response:
+        number = request.path_params["doc"]
+        data = await _body(request)
+        checked = await run_in_threadpool(
+            workspace.qa, number, _field(data, "sentence", int), _field(data, "translation", str))
+        return JSONResponse(checked.to_dict())
+
+    @_guarded(api=True)
+    async def status(request: Request) -> Response:
+        number = request.path_params["doc"]
+        data = await _body(request)
+        sentence, value = _field(data, "sentence", int), _field(data, "status", str)
+        editor, note = _field(data, "editor", str, ""), _field(data, "note", str, "")
+
+        def work() -> dict[str, Any]:
+            done = workspace.set_status(number, sentence, value, editor=editor or "", note=note or "")
+            return changed(done)
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    @_guarded(api=True)
+    async def comment(request: Request) -> Response:
+        number = request.path_params["doc"]
+        data = await _body(request)
+        sentence, text = _field(data, "sentence", int), _field(data, "text", str)
+        editor = _field(data, "editor", str, "")
+
+        def work() -> dict[str, Any]:
+            view = workspace.comment(number, sentence, text, editor=editor or "")
+            return {"row": str(env.get_template("row.html").module.row(view))}  # type: ignore[attr-defined]
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    @_guarded(api=True)
+    async def concordance(request: Request) -> Response:
+        found = await run_in_threadpool(workspace.concordance, request.query_params.get("q", ""))
+        return JSONResponse({"results": found})
+
+    @_guarded(api=True)
+    async def term_suggestions(request: Request) -> Response:
+        found = await run_in_threadpool(workspace.term_suggestions)
+        return JSONResponse({"suggestions": [s.to_dict() for s in found]})
 
     @_guarded(api=True)
     async def export(request: Request) -> Response:
         number = request.path_params["doc"]
         await _body(request)
         done = await run_in_threadpool(workspace.export, number)
-        return JSONResponse({"name": done.name, "size": done.size, "download": f"/doc/{number}/download"})
+        return JSONResponse({"name": done.name, "path": str(done.path), "size": done.size,
+                             "download": f"/doc/{number}/download"})
+
+    @_guarded(api=True)
+    async def export_xliff(request: Request) -> Response:
+        number = request.path_params["doc"]
+        await _body(request)
+        done = await run_in_threadpool(workspace.export_xliff, number)
+        return JSONResponse({"name": done.name, "path": str(done.path), "size": done.size})
 
     @_guarded(api=True)
     async def add_term(request: Request) -> Response:
@@ -231,8 +301,14 @@ def create_app(workspace: Workspace, access: Access) -> Guard:
             Route("/api/doc/{doc:int}/report", report),
             Route("/api/doc/{doc:int}/sentences/{s:int}/suggestions", suggestions),
             Route("/api/doc/{doc:int}/approve", approve, methods=["POST"]),
+            Route("/api/doc/{doc:int}/qa", qa, methods=["POST"]),
+            Route("/api/doc/{doc:int}/status", status, methods=["POST"]),
+            Route("/api/doc/{doc:int}/comment", comment, methods=["POST"]),
             Route("/api/doc/{doc:int}/export", export, methods=["POST"]),
+            Route("/api/doc/{doc:int}/export-xliff", export_xliff, methods=["POST"]),
+            Route("/api/concordance", concordance),
             Route("/api/glossary", add_term, methods=["POST"]),
+            Route("/api/glossary/suggestions", term_suggestions),
             Route("/static/report.css", stylesheet),
             Mount("/static", app=StaticFiles(directory=STATIC)),
         ],

@@ -3,9 +3,10 @@
 No web code here: ``tarjama.review.server`` calls these methods and renders what they return;
 the tests call them directly.
 
-* **State**: the documents (``review.documents``), one ``MemoryStore`` per memory file, the
-  glossary (read again whenever its file changes on disk, whoever changed it), the fuzzy
-  suggestion index and the time logs. One lock serialises every change and every read of
+* **State**: the documents (``review.documents``), one ``MemoryStore`` per memory file with
+  its fuzzy-match index (``tarjama.memory.matches.MatchIndex`` of its standing approvals), the
+  glossary (read again whenever its file changes on disk, whoever changed it) and the time
+  logs. One lock serialises every change and every read of
   sentence state; ``snapshot`` hands the server an immutable view of a document to render.
 * **Approve** checks the English and the editor's name with the glossary's text rules
   (``memory.store.vet_approval``: control characters and English in Arabic script refused,
@@ -29,10 +30,23 @@ the tests call them directly.
 * **Needs review**: the record's one rule (``tarjama.document.record.needs_review``) over the
   sentence's findings as they stand: those recorded when it was translated, a glossary term the
   current glossary expects and its English lacks, no English at all; an approved sentence never.
+* **Live QA** (``qa``): the run's own checks on the English as the editor types it — the
+  fidelity checks (``tarjama.checks.Checker``), glossary terms and placeholders, through
+  ``translate.stages.derived_findings`` — and the same rule. An approval over an error finding
+  is refused once (``NeedsConfirmation``); the editor confirms it to approve anyway.
+* **Statuses**: a sentence is *approved* (a standing approval), *rejected* or a *draft*; reject
+  and back-to-draft are status rows in the memory that withdraw its approval
+  (``TranslationMemory.set_status``). **Comments**: one per sentence, in the memory, exported as
+  TMX and XLIFF notes.
+* **Matches, concordance, learned terms**: each sentence shows the memory's best fuzzy match
+  (percentage, the differences of its Arabic marked); the concordance searches the memory's
+  sources and targets; ``term_suggestions`` proposes the names editors approved the same way
+  (``tarjama.memory.learn``), written only when accepted, through ``add_term``.
 """
 
 from __future__ import annotations
 
+import difflib
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -41,24 +55,40 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rapidfuzz import fuzz, process
+
+from tarjama.checks import Checker
 from tarjama.document.record import needs_review
 from tarjama.document.requests import segment_request
 from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS, Glossary, GlossaryEntry
-from tarjama.glossary.entry import Problem, entry_from_values
-from tarjama.glossary.lint import lint_entries
-from tarjama.glossary.tsv import edit
-from tarjama.memory.store import MEMORY_NAME, NO_GLOSSARY, Approval, TranslationMemory, vet_approval
+from tarjama.glossary.lint import EntryRefused, add_entries
+from tarjama.memory.learn import TermSuggestion, suggest_terms
+from tarjama.memory.matches import MATCH_THRESHOLD, MatchIndex
+from tarjama.memory.store import (
+    DRAFT,
+    MEMORY_NAME,
+    NO_GLOSSARY,
+    REJECTED,
+    STATUSES,
+    Approval,
+    Comment,
+    Status,
+    TranslationMemory,
+    vet_approval,
+)
 from tarjama.metrics.base import MetricScore
 from tarjama.metrics.hter import HTER
+from tarjama.review.confidence import level
 from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch_documents, jsonl_document
-from tarjama.review.suggest import Suggestion, SuggestionIndex
 from tarjama.review.timelog import TimeLog, checked_seconds
 from tarjama.scoring.term_marks import TermMark, paragraph_terms
+from tarjama.text.arabic import normalize
 from tarjama.text.terms import check_terms
 from tarjama.text.textio import write_text_atomic
 from tarjama.translate.run import human_result
-from tarjama.types import ERROR, TERMS, Confidence, Finding, TermOutcome
+from tarjama.translate.stages import derived_findings, terms_of
+from tarjama.types import COMMENT, ERROR, TERMS, Confidence, Finding, Match, Note, TermOutcome
 
 T = TypeVar("T")
 MAX_EDITOR = 80
@@ -74,6 +104,18 @@ class ReviewError(TarjamaError):
         self.details = list(details)
 
 
+class NeedsConfirmation(ReviewError):
+    """An approval over error findings: refused once, until the editor confirms it."""
+
+    def __init__(self, checked: Checked) -> None:
+        errors = [f for f in checked.findings if f.severity == ERROR]
+        super().__init__(
+            f"the English has {len(errors)} error finding{'s' if len(errors) != 1 else ''}; approve again to "
+            "approve it anyway", 409, [f"{f.check}: {f.message}" for f in errors],
+        )
+        self.checked = checked
+
+
 class MemoryStore:
     """One translation memory file, used from one thread of its own.
 
@@ -84,6 +126,7 @@ class MemoryStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.log = TimeLog(path.parent)
+        self.index = MatchIndex()  # its standing approvals, for fuzzy matches
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="tarjama-memory")
         self._memory: TranslationMemory | None = None
         try:
@@ -123,10 +166,42 @@ class SentenceView:
     notes: tuple[str, ...]
     editor: str | None  # of the approval
     approved: float | None
+    state: str = DRAFT  # "approved", "rejected" or "draft"
+    level: str | None = None  # the confidence as high, medium or low (``review.confidence``)
+    match: Match | None = None  # the memory's best fuzzy match (its text not already this English)
+    match_diff: tuple[tuple[str, bool], ...] = ()  # the match's Arabic in pieces: (text, differs)
+    terms: tuple[tuple[str, str], ...] = ()  # the sentence's glossary terms: (Arabic, English)
+    comment: Comment | None = None
+    status_row: Status | None = None  # the rejection, when rejected
 
     @property
     def needs_review(self) -> bool:
         return self.status == "review"
+
+    @property
+    def edited(self) -> bool:
+        """Approved with changes to the machine's English."""
+        return self.state == "approved" and self.machine is not None and self.text != self.machine
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of finding it has (missing terms included), for the page's filters."""
+        found = [f.check for f in self.findings] + ([TERMS] if self.missing else [])
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The live QA of an English the editor typed: what the run's checks find, and the rule."""
+
+    findings: tuple[Finding, ...]
+    needs_review: bool
+    missing: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"findings": [f.to_dict() for f in self.findings], "needs_review": self.needs_review,
+                "missing": list(self.missing),
+                "errors": sum(1 for f in self.findings if f.severity == ERROR)}
 
 
 @dataclass(frozen=True)
@@ -134,6 +209,7 @@ class Stats:
     sentences: int
     review: int
     approved: int
+    rejected: int = 0
 
     @property
     def percent(self) -> int:
@@ -141,7 +217,7 @@ class Stats:
 
     def to_dict(self) -> dict[str, int]:
         return {"sentences": self.sentences, "review": self.review, "approved": self.approved,
-                "percent": self.percent}
+                "rejected": self.rejected, "percent": self.percent}
 
 
 @dataclass(frozen=True)
@@ -177,12 +253,26 @@ class Report:
     compared: int  # approved sentences whose machine text is known (what HTER covers)
     minutes: float
 
+    def explanation(self) -> str:
+        """The HTER in words, for an editor."""
+        if self.hter is None:
+            return ("No approved sentence with a known machine translation yet: HTER compares the machine's "
+                    "English with the English you approve.")
+        score = self.hter.score
+        unchanged = self.compared - self.edited
+        return (
+            f"HTER {score:.1f}: to turn the machine's English into the approved English of "
+            f"{self.compared} sentence{'s' if self.compared != 1 else ''}, about {score:.0f} word edits were "
+            f"needed per 100 words (insertions, deletions, substitutions and shifts; 0 = approved as it "
+            f"was, lower is better). {unchanged} of them were approved unchanged."
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "hter": None if self.hter is None else round(self.hter.score, 2),
             "signature": None if self.hter is None else self.hter.signature,
             "approved": self.approved, "edited": self.edited, "compared": self.compared,
-            "minutes": round(self.minutes, 1),
+            "minutes": round(self.minutes, 1), "explanation": self.explanation(),
         }
 
 
@@ -192,6 +282,7 @@ class Approved:
     stats: Stats
     overrode: Approval | None  # someone else's approval this one replaced since the page loaded
     notes: tuple[str, ...] = ()  # what was cleaned from the English or the name (bidi controls)
+    report: Report | None = None  # the document's report after this approval
 
 
 @dataclass(frozen=True)
@@ -203,7 +294,7 @@ class TermAdded:
 
 @dataclass(frozen=True)
 class Exported:
-    path: Path
+    path: Path  # absolute
     name: str  # relative to the document's folder
     size: int
 
@@ -239,7 +330,7 @@ class Workspace:
         self._scope = _Scope(glossary, _stamp(glossary_path) if glossary_path else None)
         self.documents: list[ReviewDocument] = []
         self.stores: dict[Path, MemoryStore] = {}
-        self.suggestions = SuggestionIndex()
+        self.checker = Checker()  # the run's checks, for live QA
         self._views: dict[tuple[int, int], SentenceView] = {}
         # Every sentence of a memory by its approval key: one approval shows in all of them.
         self._by_key: dict[tuple[Path, str], list[tuple[ReviewDocument, Sentence]]] = {}
@@ -268,7 +359,7 @@ class Workspace:
                                    "finished document")
             with ws.lock:
                 ws._attach()
-                ws._load_suggestions()
+                ws._load_matches()
         except BaseException:
             ws.close()
             raise
@@ -351,16 +442,23 @@ class Workspace:
         sentences = doc.sentences if sentences is None else sentences
         keys = [s.key for s in sentences]
 
-        def read(m: TranslationMemory) -> dict[str, Approval]:
-            m.scope(None, digest)
-            return m.approved_many(keys)
+        sources = [s.source for s in sentences]
 
-        approved = self.stores[doc.memory_path].call(read)
+        def read(m: TranslationMemory) -> tuple[dict[str, Approval], dict[str, Status], dict[str, Comment]]:
+            m.scope(None, digest)
+            return m.approved_many(keys), m.statuses(sources), m.comments(sources)
+
+        approved, statuses, comments = self.stores[doc.memory_path].call(read)
         changed = False
         for s in sentences:
             new = approved.get(s.key)
             if not _same(new, s.approval):
                 self._set_approval(doc, s, new)
+                changed = True
+            status, comment = statuses.get(s.source), comments.get(s.source)
+            if status != s.status or comment != s.comment:
+                s.status, s.comment = status, comment
+                self._views.pop((doc.number, s.number), None)
                 changed = True
         return changed
 
@@ -395,7 +493,7 @@ class Workspace:
             return 0
         carried = sum(self._carry_over(store, old, glossary) for store in self.stores.values()) if old else 0
         self._attach()
-        self._load_suggestions()
+        self._load_matches()
         return carried
 
     def _carry_over(self, store: MemoryStore, old: str, glossary: Glossary) -> int:
@@ -426,12 +524,24 @@ class Workspace:
 
         return store.call(work)
 
-    def _load_suggestions(self) -> None:
-        index = SuggestionIndex()
+    def _matches_changed(self, memory: Path, source: str) -> None:
+        """An approval of ``source`` came or went: forget the views whose best match it may change
+        (sentences of that memory at least ``MATCH_THRESHOLD`` like it), and no others — a page of
+        a thousand sentences is not matched again after every approval."""
+        sentences = [(d, s) for d in self._reviewable() if d.memory_path == memory for s in d.sentences]
+        if not sentences:
+            return
+        views = [normalize(s.source) for _, s in sentences]
+        near = process.extract(normalize(source), views, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD,
+                               limit=None)
+        for _view, _score, at in near:
+            doc, s = sentences[at]
+            self._views.pop((doc.number, s.number), None)
+
+    def _load_matches(self) -> None:
         for store in self.stores.values():
-            approvals = store.call(lambda m: m.approvals())
-            index.add_many((a.source, a.translation, a.editor, a.approved) for a in approvals)
-        self.suggestions = index
+            store.index = MatchIndex.of(store.call(lambda m: m.standing_approvals()))
+        self._views.clear()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -443,6 +553,11 @@ class Workspace:
             raise ReviewError(f"{doc.name} cannot be reviewed: {doc.problem}", 409)
         return doc
 
+    def direction_of(self, number: int, sentence: int) -> str:
+        """The direction (``ar-en``, ``en-ar``) of a sentence: what its approval's text must be in."""
+        with self.lock:
+            return str(self._sentence(self.document(number), sentence).request.direction)
+
     def _sentence(self, doc: ReviewDocument, number: int) -> Sentence:
         if not 0 <= number < len(doc.sentences):
             raise ReviewError(f"{doc.name} has no sentence {number}", 404)
@@ -452,10 +567,10 @@ class Workspace:
         key = (doc.number, s.number)
         cached = self._views.get(key)
         if cached is None:
-            cached = self._views[key] = self._make_view(s)
+            cached = self._views[key] = self._make_view(doc, s)
         return cached
 
-    def _make_view(self, s: Sentence) -> SentenceView:
+    def _make_view(self, doc: ReviewDocument, s: Sentence) -> SentenceView:
         text = s.current or ""
         source_marks: tuple[TermMark, ...] = ()
         target_marks: tuple[TermMark, ...] = ()
@@ -464,13 +579,24 @@ class Workspace:
             terms = paragraph_terms(self.glossary, s.source, text, [])
             source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
             missing = tuple(dict.fromkeys(terms.missed))
-        findings = [f for f in s.findings if f.check != TERMS]  # terms as the current glossary has them
+        # What the checks find in the English as it stands: the record's findings belong to the
+        # machine's English, an approved English is checked afresh (as a run checks an approval).
+        recorded = s.findings if s.approval is None else derived_findings(s.request, text, None, self.checker)
+        findings = [f for f in recorded if f.check != TERMS]  # terms as the current glossary has them
         findings += [Finding(TERMS, f"glossary term missing: {en}") for en in missing]
         if not text:
             findings.append(Finding(_EMPTY, "no translation in the memory"))
         flagged = needs_review(findings, "human" if s.approval is not None else "machine")
         reasons = _reasons(findings, missing) if flagged else []
         status = "approved" if s.approval is not None else ("review" if flagged else "machine")
+        state = "approved" if s.approval is not None else DRAFT
+        if s.approval is None and s.status is not None and s.status.status == REJECTED:
+            state = status = REJECTED
+            reasons = [f"rejected{' by ' + s.status.editor if s.status.editor else ''}"
+                       + (f": {s.status.note}" if s.status.note else "")]
+        match = self.stores[doc.memory_path].index.best(s.source) if s.source else None
+        if match is not None and match.target == text:
+            match = None  # the sentence's English is that match already
         return SentenceView(
             number=s.number, label=s.label, source=s.source, text=text, machine=s.machine, status=status,
             reasons=tuple(reasons), source_marks=source_marks, target_marks=target_marks, missing=missing,
@@ -478,12 +604,20 @@ class Workspace:
             notes=tuple(s.notes),
             editor=s.approval.editor if s.approval else None,
             approved=s.approval.approved if s.approval else None,
+            state=state,
+            level=level(s.confidence, (doc.engine or {}).get("engine")),
+            match=match,
+            match_diff=differences(match.source, s.source) if match is not None else (),
+            terms=tuple(dict.fromkeys((h.source, h.target) for h in s.request.hints)),
+            comment=s.comment,
+            status_row=s.status if state == REJECTED else None,
         )
 
     def _stats(self, doc: ReviewDocument) -> Stats:
         views = [self.view(doc, s) for s in doc.sentences]
         review = sum(v.needs_review for v in views)
-        return Stats(len(views), review, sum(v.status == "approved" for v in views))
+        return Stats(len(views), review, sum(v.state == "approved" for v in views),
+                     sum(v.state == REJECTED for v in views))
 
     def _info(self, doc: ReviewDocument) -> DocumentInfo:
         ok = doc.problem is None
@@ -509,12 +643,50 @@ class Workspace:
             glossary = str(self.glossary_path) if self.glossary_path else None
             return Snapshot(self._info(doc), tuple(views), glossary, self._scope.error)
 
-    def suggest(self, number: int, sentence: int) -> list[Suggestion]:
+    def suggest(self, number: int, sentence: int) -> list[Match]:
+        """The memory's fuzzy matches of a sentence (≥ 75 %), best first, its own English left out."""
         with self.lock:
             doc = self.document(number)
             s = self._sentence(doc, sentence)
             source, current = s.source, s.current
-        return self.suggestions.suggest(source, exclude=current)
+            index = self.stores[doc.memory_path].index
+        return index.matches(source, exclude=current)
+
+    def qa(self, number: int, sentence: int, translation: str) -> Checked:
+        """Live QA of ``translation`` as the English of a sentence (module docstring); writes nothing."""
+        text = " ".join(str(translation).split())
+        with self.lock:
+            self._refresh()
+            doc = self.document(number)
+            s = self._sentence(doc, sentence)
+            request, expected, glossary = s.request, list(s.expected), self.glossary
+        terms = terms_of(text, expected) if glossary is not None else None
+        findings = derived_findings(request, text, terms, self.checker)
+        if not text:
+            findings.append(Finding(_EMPTY, "the English is empty"))
+        missing = tuple(terms.missing) if terms is not None else ()
+        return Checked(tuple(findings), needs_review(findings, "machine"), missing)
+
+    def concordance(self, phrase: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Sentences of every memory of the session whose source or target holds ``phrase``
+        (compared on the normalised view): approvals first, then machine translations."""
+        phrase = " ".join(str(phrase).split())
+        if len(phrase) < 2:
+            raise ReviewError("type at least two characters to search the memory", 422)
+        found: list[dict[str, Any]] = []
+        for store in list(self.stores.values()):
+            found += store.call(lambda m: m.concordance(phrase, limit))
+        found.sort(key=lambda r: (r["origin"] != "human", -r["time"]))
+        return found[:limit]
+
+    def term_suggestions(self) -> list[TermSuggestion]:
+        """Glossary entries the approvals propose (``tarjama.memory.learn``); nothing is written."""
+        with self.lock:
+            self._refresh()
+            glossary = self.glossary
+            stores = list(self.stores.values())
+        approvals = [a for store in stores for a in store.call(lambda m: m.standing_approvals())]
+        return suggest_terms(approvals, glossary)
 
     def report(self, number: int) -> Report:
         """HTER, sentences approved and edited, minutes spent (cached until the next approval)."""
@@ -545,24 +717,32 @@ class Workspace:
         editor: str = "",
         seconds: float = 0.0,
         base: str | None = None,
+        confirm: bool = True,
     ) -> Approved:
         """Store ``translation`` as the approved English of a sentence; committed when this returns.
 
         ``base`` is the English the editor started from; when someone else's approval has
         replaced it meanwhile, the result says whose (both stay in the memory's history).
+        Without ``confirm`` an English with error findings (``qa``) is refused with
+        ``NeedsConfirmation`` and nothing is stored.
         """
         if len(str(translation)) > MAX_TEXT:
             raise ReviewError(f"the English is longer than {MAX_TEXT} characters; is this one sentence?", 422)
         try:
             seconds = checked_seconds(seconds)
             # The glossary's text rules, before whitespace is tidied (str.split eats \x1c-\x1f).
-            vetted, notes = vet_approval(Approval("", "", str(translation), str(editor)[:1000], 0.0))
+            vetted, notes = vet_approval(Approval("", "", str(translation), str(editor)[:1000], 0.0,
+                                                  direction=self.direction_of(number, sentence)))
         except TarjamaError as exc:
             raise ReviewError(f"not approved: {exc}", 422) from None
         text = " ".join(vetted.translation.split())
         if not text:
             raise ReviewError("the English is empty; type the translation before approving", 422)
         editor = " ".join(vetted.editor.split())[:MAX_EDITOR]
+        if not confirm:
+            checked = self.qa(number, sentence, text)
+            if any(f.severity == ERROR for f in checked.findings):
+                raise NeedsConfirmation(checked)
         with self.lock:
             self._refresh()
             doc = self.document(number)
@@ -584,10 +764,52 @@ class Workspace:
             store.log.add(doc.output, approval.key, editor, seconds)
             for other_doc, t in self._by_key.get((doc.memory_path, approval.key), []):
                 self._set_approval(other_doc, t, approval)
-            self.suggestions.add(s.source, text, editor, approval.approved)
+            store.index.add(approval)
+            self._matches_changed(doc.memory_path, s.source)
             replaced = before is not None and base is not None and before.translation != base
             overrode = before if replaced else None
-            return Approved(self.view(doc, s), self._stats(doc), overrode, tuple(notes))
+            view, stats = self.view(doc, s), self._stats(doc)
+        return Approved(view, stats, overrode, tuple(notes), report=self.report(number))
+
+    def set_status(
+        self, number: int, sentence: int, status: str, *, editor: str = "", note: str = ""
+    ) -> Approved:
+        """Reject a sentence's translation or send it back to draft: a status row in the memory,
+        committed when this returns, which withdraws its approval (module docstring)."""
+        if status not in STATUSES:
+            raise ReviewError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}", 422)
+        editor = " ".join(str(editor).split())[:MAX_EDITOR]
+        note = " ".join(str(note).split())[:MAX_TEXT]
+        with self.lock:
+            self._refresh()
+            doc = self.document(number)
+            s = self._sentence(doc, sentence)
+            row = Status(str(s.request.direction), s.source, status, editor, time.time(), note)
+            store = self.stores[doc.memory_path]
+            store.call(lambda m: m.set_status(row))
+            store.index.withdraw(s.source)
+            self._matches_changed(doc.memory_path, s.source)
+            for other in self._reviewable():
+                if other.memory_path == doc.memory_path:
+                    self._sync(other, [t for t in other.sentences if t.source == s.source])
+            view, stats = self.view(doc, s), self._stats(doc)
+        return Approved(view, stats, None, report=self.report(number))
+
+    def comment(self, number: int, sentence: int, text: str, *, editor: str = "") -> SentenceView:
+        """Keep a comment on a sentence in the memory ('' clears it); committed when this returns."""
+        text = " ".join(str(text).split())
+        if len(text) > MAX_TEXT:
+            raise ReviewError(f"the comment is longer than {MAX_TEXT} characters", 422)
+        editor = " ".join(str(editor).split())[:MAX_EDITOR]
+        with self.lock:
+            doc = self.document(number)
+            s = self._sentence(doc, sentence)
+            row = Comment(str(s.request.direction), s.source, text, editor, time.time())
+            self.stores[doc.memory_path].call(lambda m: m.comment(row))
+            for other in self._reviewable():
+                if other.memory_path == doc.memory_path:
+                    self._sync(other, [t for t in other.sentences if t.source == s.source])
+            return self.view(doc, s)
 
     def add_term(self, ar: str, en: str, kind: str, note: str = "") -> TermAdded:
         """Append a linted glossary entry (see the module docstring); nothing is written on a finding."""
@@ -595,24 +817,15 @@ class Workspace:
             raise ReviewError("this session has no glossary; start tarjama review with --glossary FILE", 409)
         if kind not in KINDS:
             raise ReviewError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", 422)
-        values = {"ar": str(ar), "en": str(en), "kind": kind, "note": str(note), "en_variants": ""}
+        values = {"ar": str(ar), "en": str(en), "kind": kind, "note": str(note)}
         with self.lock:
             self._refresh()
-            with edit(self.glossary_path) as (gfile, entries):
-                line = len(gfile.lines) + 1
-                problems: list[Problem] = []
-                entry = entry_from_values(values, line, problems)
-                if entry is None:
-                    raise ReviewError("the entry is not valid; nothing was written", 422,
-                                      [p.message for p in problems if p.fatal])
-                before = set(lint_entries(entries, self.glossary_path))
-                new = [f for f in lint_entries([*entries, entry], self.glossary_path) if f not in before]
-                if new:
-                    raise ReviewError(f"{self.glossary_path}: lint found {len(new)} problem(s) with this "
-                                      "entry; nothing was written", 422, [str(f) for f in new])
-                line = gfile.append(entry)
+            try:
+                (entry,) = add_entries(self.glossary_path, [values])
+            except EntryRefused as exc:
+                raise ReviewError(str(exc), 422, exc.details) from None
             carried = self._refresh()
-            return TermAdded(line, entry, carried)
+            return TermAdded(entry.line, entry, carried)
 
     def reviewed_text(self, number: int) -> str:
         """The document in its output format, approved sentences in place."""
@@ -633,6 +846,29 @@ class Workspace:
 
             return doc.render([s.current or "" for s in doc.sentences], human)
 
+    def export_xliff(self, number: int) -> Exported:
+        """Write the reviewed document as XLIFF 1.2 beside its output (``<stem>.reviewed.xlf``):
+        approved sentences ``final``, every comment a note, atomically, never over an input."""
+        with self.lock:
+            doc = self.document(number)
+            self._sync(doc)
+            empty = [s.label for s in doc.sentences if s.current is None]
+            if empty:
+                raise ReviewError(f"{doc.name}: {len(empty)} sentence(s) have no English yet; translate or "
+                                  "approve them first", 409)
+            notes = [[Note(f"comment by {s.comment.editor or 'an editor'}: {s.comment.text}", COMMENT)]
+                     if s.comment is not None else [] for s in doc.sentences]
+            try:
+                text = doc.xliff([s.current or "" for s in doc.sentences], notes,
+                                 [s.approval is not None for s in doc.sentences])
+            except TarjamaError as exc:
+                raise ReviewError(str(exc), 409) from None
+            path = doc.export_path().with_suffix(".xlf")
+            if path.resolve() in {p.resolve() for p in doc.inputs()}:
+                raise ReviewError(f"{path}: is one of the inputs; not written", 409)
+        write_text_atomic(path, text)
+        return Exported(path.resolve(), path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
+
     def export(self, number: int) -> Exported:
         """Write the reviewed document beside its output (atomically, never over an input)."""
         text = self.reviewed_text(number)
@@ -651,7 +887,7 @@ class Workspace:
                     "not written: review that document under another name, or export this one after "
                     "closing it", 409)
         write_text_atomic(path, text)
-        return Exported(path, path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
+        return Exported(path.resolve(), path.relative_to(doc.root).as_posix(), len(text.encode("utf-8")))
 
 
 # The kind of the finding a sentence without any English has.
@@ -668,6 +904,22 @@ def _reasons(findings: Sequence[Finding], missing: Sequence[str]) -> list[str]:
     if missing:
         reasons.append("missing term" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
     return reasons
+
+
+def differences(match_source: str, source: str) -> tuple[tuple[str, bool], ...]:
+    """A match's Arabic in pieces, each marked True where it differs from ``source`` (words compared
+    on the normalised view), as a CAT tool highlights what to change."""
+    theirs, ours = match_source.split(" "), source.split(" ")
+    matcher = difflib.SequenceMatcher(None, [normalize(w) for w in theirs], [normalize(w) for w in ours],
+                                      autojunk=False)
+    pieces: list[tuple[str, bool]] = []
+    for tag, a0, a1, _b0, _b1 in matcher.get_opcodes():
+        if a1 > a0:
+            pieces.append((" ".join(theirs[a0:a1]), tag != "equal"))
+    out: list[tuple[str, bool]] = []
+    for k, (text, differs) in enumerate(pieces):
+        out.append((text + (" " if k < len(pieces) - 1 else ""), differs))
+    return tuple(out)
 
 
 def _same(a: Approval | None, b: Approval | None) -> bool:

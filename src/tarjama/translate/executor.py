@@ -123,6 +123,7 @@ class Executor(Protocol):
     identity: EngineIdentity  # the engine's, with the checks when there are any
     checks: Checker | None  # the checks run after each call (None: off)
     uses_context: bool  # the engine reads context: it is part of every key
+    takes_examples: bool  # the engine shows its model a request's examples (``Engine.takes_examples``)
     preferred_call_size: int  # the engine's preferred segments per call
     directions: frozenset[Direction]  # what the engine translates (``Engine.directions``)
 
@@ -157,6 +158,7 @@ class LocalExecutor:
         self.identity = stages.identity
         self.checks = stages.checks
         self.uses_context = stages.engine.uses_context
+        self.takes_examples = stages.engine.takes_examples
         self.preferred_call_size = stages.engine.preferred_call_size
         self.directions = stages.engine.directions()
 

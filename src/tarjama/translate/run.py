@@ -8,6 +8,13 @@ or the chosen sentences of one) in order:
 
 1. **approvals first**: a segment a person approved in the translation memory (same source,
    same glossary) is taken from there as it is (``origin: human``) and never sent to an engine;
+   **examples** (adaptive translation, on unless ``adapt=False``, for engines that take them:
+   ``Engine.takes_examples``): every other segment carries the memory's standing approvals most
+   like it (``tarjama.memory.matches``: similar on the source language's normalised view, above a
+   threshold, never the segment itself) as ``TranslationRequest.examples``, which are part of its
+   key, and its result a note naming them. With a memory every result also records the memory's
+   best fuzzy match (``SegmentTranslation.match``). This is the one place examples are looked up:
+   an executor elsewhere (Ray's actors) receives them on the requests;
 2. **then the store**: the journal of an interrupted ``translate``, or the memory's machine
    rows of this engine, glossary and checks (a hit is exactly what a fresh translation made);
 3. **de-duplication**: a segment repeated anywhere in the run (same key) is translated once;
@@ -42,6 +49,13 @@ from tarjama.document.model import Document, Paragraph, parse_text, rebuild_para
 from tarjama.document.record import ParagraphResult, SentenceResult, TranslatedDocument
 from tarjama.document.requests import PreparedSegment, build_requests
 from tarjama.errors import TarjamaError
+from tarjama.memory.matches import (
+    EXAMPLE_THRESHOLD,
+    EXAMPLES,
+    SIMILARITY,
+    MatchIndex,
+    describe_examples,
+)
 from tarjama.text.textio import check_controls
 from tarjama.translate import markup
 from tarjama.translate.executor import Executor, KeyDone, LocalExecutor, Outcome, Store, Work
@@ -49,10 +63,13 @@ from tarjama.translate.journal import Journal, journal_path, journal_scope
 from tarjama.translate.spellings import NameSpellings
 from tarjama.translate.stages import Stages, derived_findings, terms_of
 from tarjama.types import (
+    ADAPTED,
     APPROVED,
     AR_EN,
     Direction,
     EngineIdentity,
+    Example,
+    Match,
     Note,
     SegmentTranslation,
     TranslationRequest,
@@ -106,7 +123,9 @@ class Translator:
     ``checks`` is a ``Checker`` (default: every check) or None for none. With ``executor`` (a Ray
     cluster, say) the engine runs there and ``engine`` stays None. With the names check, each
     job spells an Arabic name one way (``consistent_names="document"``), or the whole run does
-    (``"run"``: a batch of articles; ``tarjama.translate.spellings``).
+    (``"run"``: a batch of articles; ``tarjama.translate.spellings``). ``adapt`` (on by default)
+    gives each segment up to ``examples`` approved pairs of the run's memory at least
+    ``example_threshold`` similar (``tarjama.memory.matches``) when the engine takes examples.
     """
 
     def __init__(
@@ -119,6 +138,9 @@ class Translator:
         executor: Executor | None = None,
         direction: Direction = AR_EN,
         consistent_names: str = "document",
+        adapt: bool = True,
+        examples: int = EXAMPLES,
+        example_threshold: float = EXAMPLE_THRESHOLD,
     ) -> None:
         if consistent_names not in ("document", "run"):
             raise TarjamaError(f"consistent_names is 'document' or 'run', not {consistent_names!r}")
@@ -144,6 +166,17 @@ class Translator:
         self.batch_size = batch_size or executor.preferred_call_size
         if self.batch_size < 1:
             raise TarjamaError(f"--batch-size must be at least 1, got {self.batch_size}")
+        if examples < 0 or not 0 <= example_threshold <= 100:
+            raise TarjamaError(f"examples must be ≥ 0 and the threshold within 0–100, got {examples} and "
+                               f"{example_threshold}")
+        self.examples = examples if adapt else 0
+        self.example_threshold = example_threshold
+
+    @property
+    def adapts(self) -> bool:
+        """True when segments get approved examples from the memory (``adapt`` and an engine that
+        takes them)."""
+        return self.examples > 0 and bool(getattr(self.executor, "takes_examples", False))
 
     @classmethod
     def load(
@@ -154,6 +187,7 @@ class Translator:
         glossary: Glossary | str | os.PathLike[str] | None = None,
         batch_size: int | None = None,
         checks: Checker | None = ALL_CHECKS,
+        adapt: bool = True,
         **options: Any,
     ) -> Translator:
         """Load ``engine`` (``marian``, ``nllb``, ``gguf``, ``ctranslate2``, ``openai``; None: automatic).
@@ -167,18 +201,25 @@ class Translator:
 
         if glossary is not None and not isinstance(glossary, Glossary):
             glossary = Glossary.load(glossary)
-        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks)
+        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks,
+                   adapt=adapt)
 
     # -- what a run is ------------------------------------------------------------------------
 
     @property
     def identity(self) -> EngineIdentity:
         """Exactly what produces the translations (engine, model, hash, decoding settings, checks,
-        and the direction when it is not Arabic into English)."""
+        the direction when it is not Arabic into English, and the adaptation setting when the run
+        adapts: ``adapt``, left out of the memory's engine hash, since each segment's examples are
+        in its key)."""
         identity = self.executor.identity
+        params = dict(identity.params)
         if self.direction != AR_EN:
-            identity = replace(identity, params={**identity.params, "direction": str(self.direction)})
-        return identity
+            params["direction"] = str(self.direction)
+        if self.adapts:
+            params["adapt"] = {"examples": self.examples, "from": "memory approvals",
+                               "similarity": SIMILARITY, "threshold": self.example_threshold}
+        return replace(identity, params=params) if params != identity.params else identity
 
     @property
     def glossary_digest(self) -> str | None:
@@ -268,10 +309,10 @@ class Translator:
         prepared = self.prepare(document)
         store = Journal(journal, journal_scope(self.identity, self.glossary_digest)) if journal else None
         positions: dict[str, list[int]] = {}
-        for i, p in enumerate(prepared):
-            positions.setdefault(self.key(p.request), []).append(i)
 
         def opened(job: Job, cached: list[bool]) -> None:
+            for i, p in enumerate(job.prepared):  # the requests as the run keyed them (examples and all)
+                positions.setdefault(self.key(p.request), []).append(i)
             if progress is not None:
                 progress.start([p.paragraph.index for p in prepared], [i for i, c in enumerate(cached) if c])
 
@@ -282,16 +323,15 @@ class Translator:
 
         try:
             (result,) = self.run(
-                [Job(prepared, document)], memory=memory, store=store, opened=opened, done=done
+                [Job(list(prepared), document)], memory=memory, store=store, opened=opened, done=done
             )
         finally:
             if store is not None:
                 store.close()
             if progress is not None:
                 progress.finish()
-        return self.assemble(
-            document, prepared, result.results, result.cached, seconds=time.perf_counter() - started
-        )
+        seconds = time.perf_counter() - started
+        return self.assemble(document, result.job.prepared, result.results, result.cached, seconds=seconds)
 
     def translate_batch(self, texts: Iterable[str], *, format: str = "txt") -> list[TranslatedDocument]:
         """Translate several texts together: engine calls are filled across documents, and a
@@ -439,9 +479,15 @@ class _Flow:
         self.memory, self.store, self.isolate = memory, store, isolate
         self.on_open, self.done, self.merged = opened, done, merged
         digest = translator.glossary_digest
+        self.index: MatchIndex | None = None
         if memory is not None:
             # Approvals need no engine; machine rows are this engine's (and checks') own.
             memory.scope(translator.identity.to_dict() if store is memory else None, digest)
+            self.index = MatchIndex.of(memory.standing_approvals(), translator.direction)
+        self.adapts = translator.adapts and self.index is not None and len(self.index) > 0
+        self.examples: dict[str, tuple[Example, ...]] = {}  # by source text
+        self.matches: dict[str, Match | None] = {}  # by source text
+        self.inflight: dict[str, TranslationRequest] = {}  # handed to the executor, by key
         self.queue: dict[str, Work] = {}  # waiting for the executor, in arrival order
         self.resolved: dict[str, SegmentTranslation] = {}  # finished, needed by an open job
         self.failed: dict[str, str] = {}
@@ -457,6 +503,10 @@ class _Flow:
         return key in self.resolved or key in self.queue or key in self.waiting or key in self.failed
 
     def open(self, job: Job) -> None:
+        approved = self._approvals(job.prepared)
+        # Every segment without an approval carries its examples (when the run adapts): they are
+        # part of its key, so key afterwards.
+        job.prepared = [p if p.request.key() in approved else self._adapted(p) for p in job.prepared]
         keys = [self.t.key(p.request) for p in job.prepared]
         state = _Open(self.opened, job, keys)
         self.opened += 1
@@ -464,7 +514,7 @@ class _Flow:
         for k, p in zip(keys, job.prepared, strict=True):
             by_key.setdefault(k, p)
         fresh = [k for k in by_key if not self._known(k)]
-        self.resolved.update(self._lookup(fresh, by_key))
+        self.resolved.update(self._lookup(fresh, by_key, approved))
         if self.on_open is not None:
             self.on_open(job, [k in self.resolved for k in keys])
         for k, p in by_key.items():
@@ -478,15 +528,43 @@ class _Flow:
         if state.pending == 0:
             self.ready.append(state)
 
-    def _lookup(self, keys: list[str], by_key: dict[str, PreparedSegment]) -> dict[str, SegmentTranslation]:
+    def _approvals(self, prepared: Sequence[PreparedSegment]) -> dict[str, Approval]:
+        """The approvals of these segments, by approval key (a request's key without context or
+        examples)."""
+        if self.memory is None or not prepared:
+            return {}
+        return self.memory.approved_many(p.request.key() for p in prepared)
+
+    def _adapted(self, p: PreparedSegment) -> PreparedSegment:
+        """``p`` with its examples from the memory, when the run adapts (module docstring)."""
+        if not self.adapts or p.request.examples:
+            return p
+        source = p.request.source
+        if source not in self.examples:
+            assert self.index is not None
+            self.examples[source] = self.index.examples(
+                source, limit=self.t.examples, threshold=self.t.example_threshold
+            )
+        examples = self.examples[source]
+        return replace(p, request=replace(p.request, examples=examples)) if examples else p
+
+    def _match(self, source: str) -> Match | None:
+        if self.index is None:
+            return None
+        if source not in self.matches:
+            self.matches[source] = self.index.best(source)
+        return self.matches[source]
+
+    def _lookup(
+        self, keys: list[str], by_key: dict[str, PreparedSegment], approved: dict[str, Approval]
+    ) -> dict[str, SegmentTranslation]:
         """What is known of ``keys`` before any engine call: approvals first, then the store."""
         found: dict[str, SegmentTranslation] = {}
         if not keys:
             return found
-        if self.memory is not None:
-            by_approval = {by_key[k].request.key(): k for k in keys}
-            for approval_key, approval in self.memory.approved_many(by_approval).items():
-                key = by_approval[approval_key]
+        for key in keys:
+            approval = approved.get(by_key[key].request.key())
+            if approval is not None and not by_key[key].request.examples:
                 found[key] = self.t.human_result(approval, by_key[key])
         if self.store is not None:
             checks = self.t.checks
@@ -504,6 +582,7 @@ class _Flow:
         work = [self.queue.pop(k) for k in keys]
         if self.spellings is not None:  # names a finished job spelt: a hint for what comes after
             work = [replace(w, request=self.spellings.hinted(w.request)) for w in work]
+        self.inflight.update((w.key, w.request) for w in work)
         executor = self.t.executor
         for outcomes in executor.translate(work, self.t.batch_size, isolate=self.isolate, done=self.done):
             self._merge(outcomes)
@@ -512,6 +591,11 @@ class _Flow:
 
     def _merge(self, outcomes: Sequence[Outcome]) -> None:
         """Store one batch, then let the jobs waiting on it move on."""
+        for o in outcomes:
+            # The request as sent (an executor elsewhere may hand back a copy without its examples).
+            request = self.inflight.pop(o.key, o.request)
+            if o.result is not None and request.examples:
+                o.result.notes.append(Note(describe_examples(request.examples), ADAPTED))
         finished = [(o.key, o.request, o.result) for o in outcomes if o.result is not None]
         if self.store is not None and finished:
             self.store.put_many(finished)  # type: ignore[arg-type]
@@ -544,6 +628,8 @@ class _Flow:
                 results.append(SegmentTranslation(""))
             else:
                 results.append(self.resolved[k].copy())
+                if results[-1].origin == "machine":  # an approval is its own (exact) match
+                    results[-1].match = self._match(state.job.prepared[i].request.source)
             cached.append(k not in owned)
             owned.discard(k)  # a repeat inside the job is free
         if self.t.consistent_names is not None:
@@ -599,6 +685,7 @@ def assemble(
             confidence=tr.confidence,
             origin=tr.origin,
             cached=was_cached,
+            match=tr.match,
         )
     paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]
     return TranslatedDocument(document, paragraphs, engine, glossary, seconds)

@@ -49,6 +49,7 @@ from tarjama.engines.gguf.prompts import (
     SYSTEM,
     Example,
     PromptSpec,
+    approved_examples,
     build_prompt,
     markup_examples,
     markup_notes,
@@ -93,6 +94,7 @@ class GGUFEngine(Engine):
     handles_term_hints = False
     follows_notes = True
     handles_markup = False
+    takes_examples = True
 
     @classmethod
     def options(cls) -> list[EngineOption]:
@@ -181,13 +183,17 @@ class GGUFEngine(Engine):
         return EXAMPLES[: self.config.examples]
 
     def prompt(self, request: TranslationRequest, *, strict: bool, notes: Sequence[str] = ()) -> str:
+        """The prompt for ``request``: the fixed examples, the markup example (a sentence with tags),
+        then the request's own examples (approved pairs from the memory, the closest last), then
+        the sentence. Everything before the request's examples is the same for every request."""
         return build_prompt(
             request.source,
             request.hints,
             context=request.context,
             strict=strict,
             notes=[*markup_notes(request.source, request.strict_markup), *notes],
-            examples=[*self.examples_for(request.source), *markup_examples(request.source)],
+            examples=[*self.examples_for(request.source), *markup_examples(request.source),
+                      *approved_examples(request)],
             spec=self.spec,
         )
 

@@ -1,14 +1,19 @@
-"""Example retrieval for few-shot prompts: the pool sentences most similar to the one translated.
+"""Examples from a fixed pool, for development: the pool sentences most similar to the one translated.
 
-An option of the embedded engine, never its default: the caller gives the pool (``tarjama
-eval`` builds one from the ntrex-dev split, ``tarjama.dev.datasets.ntrex.example_pool``); the
-engine never reads a corpus itself. Similarity is the cosine of character 3-gram sets over the normalised
-view of the Arabic (``tarjama.text.arabic``: diacritics and tatweel removed, alef/ya/ta marbuta
-forms unified), a cheap stand-in for chrF that needs no index beyond the n-gram sets.
+An option of the embedded engine for ``tarjama eval``, never its default: the caller gives the pool
+(``tarjama eval`` builds one from the ntrex-dev split, ``tarjama.dev.datasets.ntrex.example_pool``);
+the engine never reads a corpus itself. It is separate from adaptive translation, where a run looks
+up the user's own approvals in the translation memory (``tarjama.memory.matches``, the same 3-gram
+measure) and hands them to any engine that takes examples on the request
+(``TranslationRequest.examples``), after these.
+
+Similarity is the cosine of character 3-gram sets over the normalised view of the Arabic
+(``tarjama.text.arabic``: diacritics and tatweel removed, alef/ya/ta marbuta forms unified), a cheap
+stand-in for chrF that needs no index beyond the n-gram sets.
 
 The document being translated is never used as a source of examples: the pool excludes every
-document that contains the sentence itself (so evaluating on a pool document cannot leak its
-own references), plus any document ids the caller names.
+document that contains the sentence itself (so evaluating on a pool document cannot leak its own
+references), plus any document ids the caller names.
 """
 
 from __future__ import annotations

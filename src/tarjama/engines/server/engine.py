@@ -41,6 +41,7 @@ from tarjama.engines.prompts import (
     Example,
     Message,
     PromptSpec,
+    approved_examples,
     chat_messages,
     markup_examples,
     markup_notes,
@@ -77,6 +78,7 @@ MODEL_FIELDS = ("root", "parent", "owned_by", "max_model_len", "meta")
 class OpenAIEngine(Engine):
     name = "openai"
     follows_notes = True
+    takes_examples = True  # approved pairs from the memory, shown after the fixed ones
     remote = True
 
     @classmethod
@@ -319,6 +321,7 @@ class OpenAIEngine(Engine):
         shown = [
             *(self.examples_for(request) if examples is None else examples),
             *markup_examples(request.source),
+            *approved_examples(request),
         ]
         return chat_messages(
             source,

@@ -6,10 +6,24 @@
 
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var nameInput = document.getElementById('editor-name');
+  // The editor's name is kept from one visit to the next: in a cookie (cookies do not depend on the
+  // port, and each tarjama review may get another one) and in localStorage.
   var NAME_KEY = 'tarjama-review-editor';
-  try { nameInput.value = window.localStorage.getItem(NAME_KEY) || ''; } catch (e) { /* private mode */ }
+  var COOKIE = 'tarjama_editor';
+  function savedName() {
+    var fromCookie = '';
+    document.cookie.split(';').forEach(function (part) {
+      var kv = part.trim().split('=');
+      if (kv[0] === COOKIE) { try { fromCookie = decodeURIComponent(kv.slice(1).join('=')); } catch (e) { /* bad cookie */ } }
+    });
+    var stored = '';
+    try { stored = window.localStorage.getItem(NAME_KEY) || ''; } catch (e) { /* private mode */ }
+    return fromCookie || stored;
+  }
+  nameInput.value = savedName();
   nameInput.addEventListener('input', function () {
     try { window.localStorage.setItem(NAME_KEY, nameInput.value); } catch (e) { /* private mode */ }
+    document.cookie = COOKIE + '=' + encodeURIComponent(nameInput.value) + '; path=/; max-age=31536000; SameSite=Strict';
   });
 
   function request(method, url, body) {
@@ -26,6 +40,7 @@
         if (!response.ok) {
           var error = new Error((data && data.error) || (response.status + ' ' + response.statusText));
           error.details = (data && data.details) || [];
+          error.data = data;
           throw error;
         }
         return data;
@@ -72,12 +87,29 @@
   }
   var approveButton = button('Approve', 'approve', 'Ctrl+Enter: approve and go to the next sentence needing review');
   var undoButton = button('Undo edit', 'revert', 'Esc');
-  tools.append(approveButton, undoButton);
+  var rejectButton = button('Reject', 'reject', 'Alt+R: the translation is wrong (its approval, if any, is withdrawn)');
+  var draftButton = button('Back to draft', 'to-draft', 'Withdraw the approval or rejection');
+  tools.append(approveButton, undoButton, rejectButton, draftButton);
+  // Live QA: the run's checks on the English as it is typed.
+  var qaList = document.createElement('ul');
+  qaList.className = 'live-qa';
+  qaList.setAttribute('aria-live', 'polite');
+  // The comment kept in the memory.
+  var commentForm = document.createElement('form');
+  commentForm.className = 'comment-form';
+  var commentInput = document.createElement('input');
+  commentInput.name = 'comment';
+  commentInput.placeholder = 'Comment on this sentence (kept in the memory, exported as a note)';
+  commentInput.setAttribute('aria-label', 'Comment');
+  var commentSave = button('Save comment', 'save-comment', 'Enter');
+  commentSave.type = 'submit';
+  commentForm.append(commentInput, commentSave);
   var suggestionList = document.createElement('ul');
   suggestionList.className = 'suggestions';
-  box.append(area, tools, suggestionList);
+  box.append(area, tools, qaList, commentForm, suggestionList);
 
   var active = null;
+  var confirmed = {};  // sentence number -> the English whose error findings the editor was told of
   var drafts = {};   // sentence number -> text typed but not approved
   var spent = {};    // sentence number -> seconds of editing not yet sent
   var lastInput = Date.now();
@@ -97,7 +129,16 @@
     view.after(box);
     row.classList.add('active');
     suggestionList.textContent = '';
+    var pane = row.querySelector('.terms-pane');
+    if (pane) { pane.hidden = false; }
+    var comment = row.querySelector('.comment-text');
+    commentInput.value = comment ? comment.textContent : '';
+    qaList.textContent = '';  // the previous sentence's QA must not show here, even for a moment
+    approveButton.textContent = confirmed[n] === area.value ? 'Approve anyway' : 'Approve';
+    draftButton.hidden = row.dataset.state === 'draft';
+    rejectButton.hidden = row.dataset.state === 'rejected';
     loadSuggestions(row);
+    runQA();
     fit();
     row.scrollIntoView({block: 'nearest'});
     if (focus) { area.focus(); }
@@ -109,6 +150,46 @@
   }
   area.addEventListener('input', fit);
 
+  // --- live QA ------------------------------------------------------------------------------
+  var qaTimer = null;
+  var qaSeq = 0;
+  function runQA() {
+    window.clearTimeout(qaTimer);
+    qaTimer = window.setTimeout(checkNow, 200);
+  }
+  function checkNow() {
+    if (!active) { return; }
+    var row = active;
+    var seq = ++qaSeq;
+    request('POST', '/api/doc/' + docNo + '/qa', {sentence: Number(row.dataset.number), translation: area.value})
+      .then(function (data) { if (seq === qaSeq && active === row) { showQA(data); } })
+      .catch(function () { /* shown again on the next keystroke */ });
+  }
+  function showQA(data) {
+    qaList.textContent = '';
+    qaList.dataset.errors = data.errors;
+    if (!data.findings.length) {
+      var ok = document.createElement('li');
+      ok.className = 'ok';
+      ok.textContent = 'Live QA: no findings';
+      qaList.append(ok);
+      return;
+    }
+    data.findings.forEach(function (f) {
+      var li = document.createElement('li');
+      li.className = f.severity;
+      var kind = document.createElement('b');
+      kind.textContent = f.check;
+      li.append(kind, ' ' + f.message);
+      qaList.append(li);
+    });
+  }
+  area.addEventListener('input', runQA);
+  area.addEventListener('input', function () {
+    // A changed English is asked about again if it has errors.
+    if (active && confirmed[active.dataset.number] !== area.value) { approveButton.textContent = 'Approve'; }
+  });
+
   function deactivate() {
     if (!active) { return; }
     var n = active.dataset.number;
@@ -116,6 +197,8 @@
     active.classList.toggle('draft', Object.prototype.hasOwnProperty.call(drafts, n));
     box.remove();
     active.querySelector('.en-view').hidden = false;
+    var pane = active.querySelector('.terms-pane');
+    if (pane) { pane.hidden = true; }
     active.classList.remove('active');
     active = null;
   }
@@ -143,11 +226,23 @@
   function updateStats(stats) {
     document.getElementById('stat-approved').textContent = stats.approved;
     document.getElementById('stat-review').textContent = stats.review;
+    document.getElementById('stat-rejected').textContent = stats.rejected || 0;
     document.getElementById('stat-sentences').textContent = stats.sentences;
     var bar = document.getElementById('progress');
     bar.max = stats.sentences;
     bar.value = stats.approved;
     rowsEl.querySelectorAll('.review-count').forEach(function (el) { el.textContent = stats.review; });
+  }
+
+  // A sentence's row after the server changed it (approval, status, comment).
+  function replaceRow(row, html, reopen) {
+    var wasActive = row === active;
+    if (wasActive) { deactivate(); }
+    var fresh = fromHTML(html);
+    row.replaceWith(fresh);
+    applyFilter();
+    if (wasActive && reopen) { activate(fresh, true); }
+    return fresh;
   }
 
   function approve(row, thenNext) {
@@ -156,14 +251,13 @@
     approveButton.disabled = true;
     return request('POST', '/api/doc/' + docNo + '/approve', {
       sentence: Number(n), translation: text, editor: nameInput.value,
-      seconds: spent[n] || 0, base: row.dataset.base || null
+      seconds: spent[n] || 0, base: row.dataset.base || null, confirm: confirmed[n] === text
     }).then(function (data) {
       delete drafts[n];
+      delete confirmed[n];
       spent[n] = 0;
-      var wasActive = row === active;
-      if (wasActive) { box.remove(); active = null; }
-      var fresh = fromHTML(data.row);
-      row.replaceWith(fresh);
+      approveButton.textContent = 'Approve';
+      var fresh = replaceRow(row, data.row, !thenNext);
       updateStats(data.stats);
       if (data.overrode) {
         notice('Replaced the approval by ' + (data.overrode.editor || 'someone') + ' made since you opened it: "' +
@@ -173,14 +267,102 @@
       } else {
         notice('');
       }
-      scheduleReport();
-      if (thenNext) { activate(nextNeedingReview(fresh) || fresh, true); } else if (wasActive) { activate(fresh, true); }
+      if (data.report) { showReport(data.report); }
+      if (thenNext) { activate(nextNeedingReview(fresh) || fresh, true); }
     }).catch(function (error) {
+      if (error.data && error.data.confirm) {
+        // An English with error findings: asked once; the same English approved again goes through.
+        confirmed[n] = text;
+        approveButton.textContent = 'Approve anyway';
+        if (row === active) { showQA(error.data.qa); }
+        notice(error.message + ': ' + error.details.join('; '), 'warn');
+        return;
+      }
       notice('Not approved: ' + error.message, 'error');
     }).finally(function () {
       approveButton.disabled = false;
     });
   }
+
+  function setStatus(row, status) {
+    var n = row.dataset.number;
+    return request('POST', '/api/doc/' + docNo + '/status', {
+      sentence: Number(n), status: status, editor: nameInput.value, note: ''
+    }).then(function (data) {
+      replaceRow(row, data.row, true);
+      updateStats(data.stats);
+      if (data.report) { showReport(data.report); }
+      notice(status === 'rejected' ? 'Rejected; the sentence keeps its machine translation until one is approved.' : 'Back to draft.');
+    }).catch(function (error) { notice('Not changed: ' + error.message, 'error'); });
+  }
+
+  commentForm.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!active) { return; }
+    var row = active;
+    var keep = area.value;
+    request('POST', '/api/doc/' + docNo + '/comment', {
+      sentence: Number(row.dataset.number), text: commentInput.value, editor: nameInput.value
+    }).then(function (data) {
+      drafts[row.dataset.number] = keep;
+      var fresh = replaceRow(row, data.row, true);
+      if (keep === fresh.dataset.base) { delete drafts[fresh.dataset.number]; }
+      notice(commentInput.value ? 'Comment saved in the memory.' : 'Comment removed.');
+    }).catch(function (error) { notice('Comment not saved: ' + error.message, 'error'); });
+  });
+
+  // --- the memory match and the glossary pane -------------------------------------------------
+  function useMatch(row) {
+    var target = row && row.querySelector('.tm-match .tm-target');
+    if (!target || row !== active) { return false; }
+    area.value = target.textContent;
+    fit();
+    runQA();
+    area.focus();
+    return true;
+  }
+  function insertTerm(row, k) {
+    var items = row ? row.querySelectorAll('.terms-pane li') : [];
+    if (k < 1 || k > items.length || row !== active) { return false; }
+    var text = items[k - 1].dataset.en;
+    var start = area.selectionStart, end = area.selectionEnd;
+    area.setRangeText(text, start, end, 'end');
+    fit();
+    runQA();
+    area.focus();
+    return true;
+  }
+  rowsEl.addEventListener('click', function (e) {
+    var li = e.target.closest('.terms-pane li');
+    if (li) {
+      var items = Array.prototype.slice.call(li.parentElement.children);
+      insertTerm(li.closest('article.sentence'), items.indexOf(li) + 1);
+    }
+    if (e.target.closest('.tm-match')) { useMatch(e.target.closest('article.sentence')); }
+  });
+
+  // --- filters ------------------------------------------------------------------------------
+  var filterEl = document.getElementById('filter');
+  function shown(row, filter) {
+    if (filter === 'all') { return true; }
+    if (filter === 'review') { return row.dataset.status === 'review'; }
+    if (filter === 'low') { return row.dataset.level === 'low'; }
+    if (filter === 'edited') { return row.dataset.edited === 'true'; }
+    if (filter === 'approved' || filter === 'rejected' || filter === 'draft') { return row.dataset.state === filter; }
+    if (filter.indexOf('kind:') === 0) { return (' ' + row.dataset.kinds + ' ').indexOf(' ' + filter.slice(5) + ' ') >= 0; }
+    return true;
+  }
+  function applyFilter() {
+    var filter = filterEl.value;
+    var count = 0;
+    rows().forEach(function (row) {
+      var visible = shown(row, filter) || row === active;
+      row.hidden = !visible;
+      if (visible) { count++; }
+    });
+    document.getElementById('filter-count').textContent = filter === 'all' ? '' : count + ' shown';
+  }
+  filterEl.addEventListener('change', applyFilter);
 
   function loadSuggestions(row) {
     var n = row.dataset.number;
@@ -190,10 +372,10 @@
       data.suggestions.forEach(function (s) {
         var li = document.createElement('li');
         var use = button('Use', 'use', 'Put this earlier approval in the editor');
-        use.addEventListener('click', function () { area.value = s.translation; fit(); area.focus(); });
+        use.addEventListener('click', function () { area.value = s.translation; fit(); runQA(); area.focus(); });
         var score = document.createElement('span');
         score.className = 'score';
-        score.textContent = Math.floor(s.score) + ' %';
+        score.textContent = Math.floor(s.percent) + ' %';
         var text = document.createElement('span');
         text.className = 'text';
         text.textContent = s.translation;
@@ -211,19 +393,17 @@
     }).catch(function () { /* suggestions are a convenience */ });
   }
 
-  // --- the report: HTER, edits, minutes ----------------------------------------------------
-  var reportTimer = null;
-  function loadReport() {
-    request('GET', '/api/doc/' + docNo + '/report').then(function (r) {
-      document.getElementById('report-hter').textContent = r.hter === null ? '—' : r.hter.toFixed(1);
-      document.getElementById('report-edited').textContent = r.edited + ' of ' + r.approved + ' approved';
-      document.getElementById('report-minutes').textContent = r.minutes.toFixed(1);
-      document.getElementById('report-signature').textContent = r.signature || '';
-    }).catch(function () { /* shown on the next approval */ });
+  // --- the report: HTER, edits, minutes (sent with every approval) ----------------------------
+  function showReport(r) {
+    document.getElementById('report-hter').textContent = r.hter === null ? '—' : r.hter.toFixed(1);
+    document.getElementById('report-edited').textContent = r.edited + ' of ' + r.approved + ' approved';
+    document.getElementById('report-minutes').textContent = r.minutes.toFixed(1);
+    document.getElementById('report-signature').textContent = r.signature || '';
+    document.getElementById('report-explanation').textContent = r.explanation || '';
   }
-  function scheduleReport() {
-    window.clearTimeout(reportTimer);
-    reportTimer = window.setTimeout(loadReport, 800);
+  function loadReport() {
+    request('GET', '/api/doc/' + docNo + '/report').then(showReport)
+      .catch(function () { /* shown on the next approval */ });
   }
 
   // --- time spent: counted while a sentence is open, the page visible and the editor active ---
@@ -333,23 +513,101 @@
         });
         var stats = document.getElementById('rows-stats');
         if (stats) {
-          updateStats({sentences: stats.dataset.sentences, review: stats.dataset.review, approved: stats.dataset.approved});
+          updateStats({sentences: stats.dataset.sentences, review: stats.dataset.review, approved: stats.dataset.approved,
+                       rejected: stats.dataset.rejected});
         }
+        applyFilter();
         if (keep !== null) { activate(document.getElementById('s' + keep), false); }
       });
   }
 
   // --- export ------------------------------------------------------------------------------
-  document.getElementById('export').addEventListener('click', function () {
-    var out = document.getElementById('export-result');
-    out.textContent = 'Writing…';
-    request('POST', '/api/doc/' + docNo + '/export', {}).then(function (data) {
-      out.textContent = 'Written: ' + data.name + ' (' + data.size + ' bytes)';
-      out.className = 'ok';
+  function exporter(url) {
+    return function () {
+      var out = document.getElementById('export-result');
+      out.textContent = 'Writing…';
+      request('POST', url, {}).then(function (data) {
+        out.textContent = 'Written: ' + data.path + ' (' + data.size + ' bytes)';
+        out.className = 'ok';
+      }).catch(function (error) {
+        out.textContent = 'Not exported: ' + error.message;
+        out.className = 'error';
+      });
+    };
+  }
+  document.getElementById('export').addEventListener('click', exporter('/api/doc/' + docNo + '/export'));
+  document.getElementById('export-xliff').addEventListener('click', exporter('/api/doc/' + docNo + '/export-xliff'));
+
+  // --- concordance: the memory's sources and targets ---------------------------------------------
+  var concordance = document.getElementById('concordance');
+  var concordanceOut = document.getElementById('concordance-results');
+  concordance.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var q = concordance.elements.q.value;
+    request('GET', '/api/concordance?q=' + encodeURIComponent(q)).then(function (data) {
+      concordanceOut.textContent = '';
+      concordanceOut.hidden = false;
+      var head = document.createElement('p');
+      head.textContent = data.results.length + ' in the memory for “' + q + '”';
+      concordanceOut.append(head);
+      var table = document.createElement('table');
+      data.results.forEach(function (r) {
+        var tr = document.createElement('tr');
+        tr.className = r.origin;
+        var origin = document.createElement('td');
+        origin.textContent = r.origin === 'human' ? 'approved' + (r.editor ? ' · ' + r.editor : '') : 'machine';
+        var ar = document.createElement('td');
+        ar.dir = 'rtl';
+        ar.lang = 'ar';
+        ar.textContent = r.source;
+        var en = document.createElement('td');
+        en.textContent = r.target;
+        tr.append(origin, en, ar);
+        table.append(tr);
+      });
+      concordanceOut.append(table);
     }).catch(function (error) {
-      out.textContent = 'Not exported: ' + error.message;
-      out.className = 'error';
+      concordanceOut.hidden = false;
+      concordanceOut.textContent = error.message;
     });
+  });
+
+  // --- glossary entries learned from approvals ---------------------------------------------------
+  document.getElementById('show-suggestions').addEventListener('click', function () {
+    var section = document.getElementById('term-suggestions');
+    var list = document.getElementById('term-suggestion-list');
+    request('GET', '/api/glossary/suggestions').then(function (data) {
+      list.textContent = '';
+      section.hidden = false;
+      if (!data.suggestions.length) {
+        var none = document.createElement('li');
+        none.textContent = 'Nothing to suggest yet: a name needs two approvals that agree on it.';
+        list.append(none);
+      }
+      data.suggestions.forEach(function (t) {
+        var li = document.createElement('li');
+        var add = button('Add…', 'add-suggested', 'Open it in the glossary form (lint runs before anything is written)');
+        add.addEventListener('click', function () {
+          openGlossary();
+          form.elements.ar.value = t.ar;
+          form.elements.en.value = t.en;
+          form.elements.kind.value = t.kind;
+          form.elements.note.value = 'approved in ' + t.support + ' sentences';
+          form.elements.en.focus();
+        });
+        var ar = document.createElement('span');
+        ar.dir = 'rtl';
+        ar.lang = 'ar';
+        ar.textContent = t.ar;
+        var en = document.createElement('b');
+        en.textContent = t.en;
+        var meta = document.createElement('span');
+        meta.className = 'meta';
+        meta.textContent = t.kind + ' · ' + t.support + ' approvals';
+        li.append(add, ' ', ar, ' → ', en, ' ', meta);
+        list.append(li);
+      });
+    }).catch(function (error) { notice(error.message, 'error'); });
   });
 
   // --- mouse and keyboard ---------------------------------------------------------------------
@@ -360,8 +618,10 @@
     activate(row, !e.target.closest('.col.ar'));
   });
   approveButton.addEventListener('click', function () { if (active) { approve(active, false); } });
+  rejectButton.addEventListener('click', function () { if (active) { setStatus(active, 'rejected'); } });
+  draftButton.addEventListener('click', function () { if (active) { setStatus(active, 'draft'); } });
   undoButton.addEventListener('click', function () {
-    if (active) { area.value = active.dataset.base; delete drafts[active.dataset.number]; area.focus(); }
+    if (active) { area.value = active.dataset.base; delete drafts[active.dataset.number]; runQA(); area.focus(); }
   });
 
   document.addEventListener('keydown', function (e) {
@@ -377,6 +637,23 @@
     if (e.altKey && e.code === 'KeyG') {
       e.preventDefault();
       openGlossary();
+      return;
+    }
+    if (e.altKey && e.code === 'KeyM') {
+      if (useMatch(active)) { e.preventDefault(); }
+      return;
+    }
+    if (e.altKey && e.code === 'KeyR') {
+      if (active) { e.preventDefault(); setStatus(active, 'rejected'); }
+      return;
+    }
+    if (e.altKey && e.code === 'KeyK') {
+      e.preventDefault();
+      document.getElementById('concordance-q').focus();
+      return;
+    }
+    if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
+      if (insertTerm(active, Number(e.code.slice(5)))) { e.preventDefault(); }
       return;
     }
     if (e.key === 'Escape') {

@@ -63,8 +63,8 @@ def test_a_journal_hit_never_replaces_a_human_approval(tmp_path: Path) -> None:
     memory = TranslationMemory(tmp_path / ".tarjama-memory.sqlite")
     try:
         with pytest.raises(Killed):
-            Translator(Table(crash_after=2), batch_size=1, checks=False).translate_file(
-                source, output, journal=journal, memory=memory)
+            Translator(Table(crash_after=2), batch_size=1, checks=None).translate_file(
+                source, output, memory=memory)
         assert journal.is_file() and not output.exists()  # two machine sentences in the journal
         # Meanwhile an editor approves the first sentence.
         memory.scope(None, None)
@@ -72,8 +72,8 @@ def test_a_journal_hit_never_replaces_a_human_approval(tmp_path: Path) -> None:
         memory.approve(request, Approval(request.key(), request.source, "Ahmad arrived.", "amal", 1.0,
                                          machine="Ahmad came."))
         engine = Table()
-        result = Translator(engine, batch_size=1, checks=False).translate_file(
-            source, output, journal=journal, memory=memory)
+        result, _ = Translator(engine, batch_size=1, checks=None).translate_file(
+            source, output, memory=memory)
     finally:
         memory.close()
     assert engine.sources == ["من هنا؟"]  # the journal and the memory answered the rest

@@ -118,7 +118,7 @@ def check_files(
 ) -> CheckReport:
     """Run ``checker`` (default: every check) on HYP as a translation of SRC (module docstring).
 
-    ``max_bytes``: the size limit of each input (``scoring.inputs.MAX_INPUT_BYTES``).
+    ``max_bytes``: the size limit of each input (default: the ``scoring`` reading limit, ``LIMITS``).
     """
     from tarjama.document.record import read_translation
     from tarjama.scoring.inputs import check_aligned, flatten, read_paragraph_file, source_paragraphs

@@ -239,7 +239,7 @@ def score_files(
     ``src`` (Arabic source) defaults to the ``source`` fields of a JSONL hypothesis.
     Term accuracy needs both a source and ``glossary``; ``compare`` is a baseline
     hypothesis for the paired bootstrap test; ``max_bytes`` the size limit of each input
-    (``scoring.inputs.MAX_INPUT_BYTES``). Raises TarjamaError on unusable input.
+    (the ``scoring`` reading limit, ``tarjama.text.textio.LIMITS``). Raises TarjamaError on unusable input.
     """
     if not refs:
         raise TarjamaError("no reference given; pass at least one --ref FILE")

@@ -15,10 +15,10 @@ metrics compare one segment per paragraph, and a line break inside a paragraph i
 not content. All problems are ``TarjamaError`` naming the file and line.
 
 **Size limit**: scoring (and ``tarjama check``) keeps every paragraph's statistics in memory,
-a few hundred times the text's size, so an input over ``MAX_INPUT_BYTES`` (8 MiB; a test set
-is well under 1 MiB) is refused before it is scored, with one line naming the limit and the
-option that raises it (``--max-input-mb``). A pipe or a device (``/dev/zero``) is read only
-up to the limit.
+a few hundred times the text's size, so an input over the ``scoring`` reading limit
+(``tarjama.text.textio.LIMITS``: 8 MiB; a test set is well under 1 MiB) is refused before it
+is scored, with one line naming the limit and how to raise it (``--max-input-mb N``, or
+``--limit scoring=NM``). A pipe or a device (``/dev/zero``) is read only up to the limit.
 """
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ from typing import Any
 from tarjama.document.model import detect_format, parse_text
 from tarjama.document.record import looks_like_translation_jsonl, read_translation
 from tarjama.errors import TarjamaError
-from tarjama.text.textio import check_controls, decode_utf8, read_text
+from tarjama.text.textio import LIMITS, check_controls, decode_utf8, read_text
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
-# The most bytes of one scoring input (see the module docstring); ``--max-input-mb`` raises it.
-MAX_INPUT_BYTES = 8 << 20
 
 
 @dataclass
@@ -77,12 +75,17 @@ def read_paragraphs(path: str | Path) -> list[str]:
 
 def read_bounded(path: str | Path, max_bytes: int | None = None) -> str:
     """The text of ``path`` (as ``read_text``), refused with one line over ``max_bytes``
-    (default ``MAX_INPUT_BYTES``); a pipe or a device is read only up to the limit."""
-    limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    (default: the ``scoring`` reading limit); a pipe or a device is read only up to the limit."""
+    LIMITS.check()
+    limit = LIMITS.scoring if max_bytes is None else max_bytes
     p = Path(path)
+    if limit >= LIMITS.input:  # the input limit is the tighter one: read_text applies it
+        return read_text(p)
 
     def raise_it(needed: int) -> str:
-        return f"score a smaller file, or raise the limit with --max-input-mb {-(-needed // (1 << 20))}"
+        mib = -(-needed // (1 << 20))
+        return (f"score a smaller file, or raise the limit with --max-input-mb {mib} "
+                f"(or --limit scoring={mib}M)")
 
     try:
         mode = p.stat().st_mode
@@ -117,7 +120,7 @@ def read_bounded(path: str | Path, max_bytes: int | None = None) -> str:
 def read_paragraph_file(path: str | Path, *, max_bytes: int | None = None) -> ParagraphFile:
     """Read ``path`` into a ParagraphFile; JSONL is recognised by suffix or by its first line.
 
-    ``max_bytes`` is the size limit (default ``MAX_INPUT_BYTES``).
+    ``max_bytes`` is the size limit (default: the ``scoring`` reading limit).
     """
     text = read_bounded(path, max_bytes)
     if looks_like_translation_jsonl(path, text):

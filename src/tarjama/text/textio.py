@@ -25,10 +25,12 @@ device (``/dev/zero``) after reading one byte more than the limit — and every 
 (``.docx``, ``.xlsx``) is checked by ``check_archive`` from its central directory before
 anything is unpacked: at most ``entries`` members (default 10,000), at most ``unpacked``
 bytes in all (default 1 GiB), and no member over 1 MiB that expands more than ``ratio``
-times (default 100, Apache POI's rule against zip bombs). Each refusal is one line naming
+times (default 100, Apache POI's rule against zip bombs). An input to ``score`` or ``check``
+is held to ``scoring`` bytes (default 8 MiB: scoring keeps every paragraph's statistics in
+memory, a few hundred times the text's size). Each refusal is one line naming
 the limit and how to raise it: the environment variable ``TARJAMA_LIMITS`` or the global
 option ``tarjama --limit NAME=VALUE`` (``input=1G``, ``unpacked=4G``, ``entries=50000``,
-``ratio=500``; sizes take K, M, G).
+``ratio=500``, ``scoring=64M``; sizes take K, M, G).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class Limits:
     unpacked: int = 1 << 30     # bytes an archive unpacks to, all members together
     entries: int = 10_000       # members of an archive
     ratio: int = 100            # how many times a member (over RATIO_GRACE) may expand
+    scoring: int = 8 << 20      # bytes of one input to score or check (its statistics stay in memory)
 
     def set(self, setting: str, where: str = "--limit") -> None:
         """Apply one ``NAME=VALUE`` setting (``input=1G``); a bad one is one clear error."""

@@ -52,13 +52,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from tarjama.translate.pipeline import check_and_repair, translate_requests  # noqa: E402
+
 from tarjama.checks import Checker, errors  # noqa: E402
 from tarjama.checks.countries import english_mentions  # noqa: E402
 from tarjama.dev.datasets import ntrex, seed  # noqa: E402
 from tarjama.document.model import parse_text  # noqa: E402
 from tarjama.document.requests import build_requests  # noqa: E402
 from tarjama.text.numbers import compare, english_quantities  # noqa: E402
-from tarjama.translate.pipeline import check_and_repair, translate_requests  # noqa: E402
 
 
 def kendall_tau_b(x: list[float], y: list[float]) -> float:

@@ -1,7 +1,8 @@
 """Translation engines and the rule that picks one when the user names none.
 
 Resolution order without ``--engine``: a Marian model available locally (a folder given with
-``--model``, or ``Helsinki-NLP/opus-mt-ar-en`` already in the Hugging Face cache) wins;
+``--model``, or the direction's OPUS-MT model — ``Helsinki-NLP/opus-mt-ar-en`` or
+``opus-mt-en-ar`` — already in the Hugging Face cache) wins;
 otherwise the embedded GGUF model if its packages are installed; otherwise one error that
 says how to get either.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from tarjama.engines.base import Engine
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.registry import Registry
+from tarjama.types import AR_EN, Direction
 
 __all__ = [
     "ENGINES",
@@ -39,7 +41,7 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def resolve_engine_name(model: str | None = None) -> str:
+def resolve_engine_name(model: str | None = None, direction: Direction = AR_EN) -> str:
     """The engine to use when the user did not name one (see module docstring)."""
     if model:
         path = Path(model).expanduser()
@@ -49,10 +51,10 @@ def resolve_engine_name(model: str | None = None) -> str:
             return "ctranslate2"  # a folder made by `tarjama models convert`
         return "marian"
     if _has("transformers") and _has("torch"):
-        from tarjama.engines.marian import DEFAULT_MODEL
+        from tarjama.engines.marian import DEFAULT_MODEL, DEFAULT_MODELS
         from tarjama.models.provenance import locate_model
 
-        if locate_model(DEFAULT_MODEL) is not None:
+        if locate_model(DEFAULT_MODELS.get(direction, DEFAULT_MODEL)) is not None:
             return "marian"
     from tarjama.models.embedded import QWEN_CODER_1_5B, cache_dir, parts_installed
 
@@ -80,17 +82,25 @@ def looks_like_path(model: str) -> bool:
     )
 
 
-def load_engine(name: str | None = None, model: str | None = None, **options: object) -> Engine:
-    """Instantiate engine ``name`` (resolved automatically when None) with ``model``."""
+def load_engine(
+    name: str | None = None, model: str | None = None, *, direction: Direction = AR_EN, **options: object
+) -> Engine:
+    """Instantiate engine ``name`` (resolved automatically when None) with ``model``.
+
+    ``direction`` is the run's: it picks the default model of an engine that has one per
+    direction (Marian); whether the engine can translate it is the ``Translator``'s check.
+    """
     if model and looks_like_path(model) and not Path(model).expanduser().exists():
         raise ModelUnavailableError(
             f"--model {model}: no such file or folder; check the path (a Hugging Face model id has the "
             "form namespace/name, e.g. Helsinki-NLP/opus-mt-ar-en)"
         )
-    name = name or resolve_engine_name(model)
+    name = name or resolve_engine_name(model, direction)
     cls = ENGINES.load(name)
     kwargs = dict(options)
     params = inspect.signature(cls.__init__).parameters
+    if "direction" in params:
+        kwargs["direction"] = direction
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     if not open_ended and (unknown := sorted(set(kwargs) - set(params))):
         raise TarjamaError(

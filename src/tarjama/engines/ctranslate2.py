@@ -12,7 +12,8 @@ Decoding limits mirror the ``marian`` engine: the same batches, the same output 
 batch, and one step fewer for CTranslate2 because transformers forces ``</s>`` into the last
 step (``forced_eos_token_id`` of OPUS-MT models). Over-long segments are split with the
 shared helper and carry the same note. Each output's confidence is the mean and minimum
-log-probability of its tokens, from ``score_batch`` on the chosen hypothesis.
+log-probability of its tokens, from ``score_batch`` on the chosen hypothesis. The engine declares
+the direction of the model it was converted from (``tarjama.models.provenance.model_direction``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import Any
 from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
-from tarjama.models.provenance import sha256_file
-from tarjama.types import Confidence, EngineIdentity
+from tarjama.models.provenance import model_direction, sha256_file
+from tarjama.types import AR_EN, Confidence, EngineIdentity
 
 # OPUS-MT's position table; used when the folder says nothing about the limit.
 DEFAULT_MAX_POSITIONS = 512
@@ -121,6 +122,8 @@ class CTranslate2Engine(Seq2SeqEngine):
         # MarianTokenizer's special tokens, which its decode(skip_special_tokens=True) drops.
         self._special = {self.eos, config.get("unk_token") or "<unk>", "<pad>"}
         provenance = read_provenance(folder)
+        # The direction of the Marian model it was converted from (its tokenizer config is copied).
+        self.direction = model_direction(folder, provenance.get("source")) or AR_EN
         limit = _max_positions(folder, provenance)
         self.folder = folder
         self.num_beams = num_beams

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
-from tarjama.types import SPLIT, Confidence, Note, SegmentTranslation, TranslationRequest
+from tarjama.types import AR_EN, SPLIT, Confidence, Direction, Note, SegmentTranslation, TranslationRequest
 
 # Where a long segment may be cut, best first: clause punctuation, then any space.
 SAFE_BREAKS = (re.compile(r"(?<=[،؛:;,])\s+"), re.compile(r"\s+(?=و)"), re.compile(r"\s+"))
@@ -85,6 +85,12 @@ class Seq2SeqEngine(Engine):
     """
 
     max_input_tokens: int
+    # The direction the model translates (``tarjama.models.provenance.model_direction``: its
+    # tokenizer_config.json or its name); a model that says nothing is taken as Arabic→English.
+    direction: Direction = AR_EN
+
+    def directions(self) -> frozenset[Direction]:
+        return frozenset({self.direction})
 
     @abc.abstractmethod
     def _token_count(self, text: str) -> int:

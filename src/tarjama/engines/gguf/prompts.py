@@ -16,6 +16,13 @@ whole prompt again: about 3 s on 2 cores.)
 
 The fixed example pairs are written for tarjama (not taken from any evaluation set). They
 avoid personal names, because a small model tends to copy names from examples into outputs.
+
+English into Arabic (``Direction`` ``en-ar``) has an instruction and example pairs of its own
+(``SYSTEM_EN_AR``, ``EXAMPLES_EN_AR``, ``MARKUP_EXAMPLE_EN_AR``), also written for tarjama, in
+the layout above with "English:" and "Arabic:" swapped in the raw template: Modern Standard
+Arabic news style, Western digits (as Arabic news agencies write them), Arabic punctuation.
+``build_prompt`` chooses by ``direction``; an ``Example``'s ``ar`` and ``en`` stay what they
+are, whichever side is the source.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 
 from tarjama.document import inline
 from tarjama.engines.chat import assistant_start, chatml_turn
-from tarjama.types import TermHint
+from tarjama.types import AR_EN, EN_AR, Direction, TermHint
 
 SYSTEM = (
     "You are a professional Arabic-to-English news translator. Translate the Arabic sentence "
@@ -93,6 +100,82 @@ MARKUP_EXAMPLE = Example(
     "The <g1>ministry</g1> said that the <x2/> programme would start <g3>next week</g3> in three cities.",
 )
 
+SYSTEM_EN_AR = (
+    "You are a professional English-to-Arabic news translator. Translate the English sentence "
+    "into fluent, faithful Modern Standard Arabic. Keep every name, number and date; write numbers "
+    "with Western digits. Use Arabic punctuation (، ؛ ؟). Do not add, explain or omit anything. "
+    "Output only the Arabic translation."
+)
+NO_INVENT_NOTE_EN_AR = "Translate only what the English says: add no names, places or facts."
+MARKUP_STRICT_NOTE_EN_AR = "Keep every tag of the English exactly once: {tags}"
+
+EXAMPLES_EN_AR: tuple[Example, ...] = (
+    Example(
+        "أعلنت وزارة الصحة يوم الثلاثاء أن أربع عيادات جديدة ستفتتح في المنطقة الجنوبية الشهر المقبل.",
+        "The Ministry of Health announced on Tuesday that four new clinics would open in the southern "
+        "region next month.",
+    ),
+    Example(
+        "وقالت وكالة الفضاء الأسترالية في بيان إن المسبار KX-7 سيطلق في أواخر عام 2028، بعد تأخير دام "
+        "ثمانية عشر شهرًا.",
+        "The Australian Space Agency said in a statement that the KX-7 probe would be launched in late "
+        "2028, after an eighteen-month delay.",
+        (TermHint("Australian Space Agency", "وكالة الفضاء الأسترالية"),),
+    ),
+    Example(
+        "ويهدف المشروع، الذي تبلغ تكلفته 2.5 مليار دولار، إلى مضاعفة قدرة البلاد على إنتاج الطاقة "
+        "الشمسية بحلول عام 2032.",
+        "The project, which costs $2.5 billion, aims to double the country's solar power capacity by 2032.",
+    ),
+    # Three more (crime, a question, markets): used by the variants with more than three examples.
+    Example(
+        "وقالت الشرطة إنها اعتقلت ثلاثة رجال تبلغ أعمارهم 19 و22 و40 عامًا للاشتباه في ارتكابهم عمليات "
+        "احتيال.",
+        "Police said they had arrested three men, aged 19, 22 and 40, on suspicion of fraud.",
+    ),
+    Example(
+        "لماذا أجلت اللجنة تصويتها على الميزانية حتى شهر مارس؟",
+        "Why did the committee postpone its vote on the budget until March?",
+    ),
+    Example(
+        "وانخفضت أسعار النفط بنحو 4% يوم الأربعاء، مسجلة أكبر تراجع يومي لها منذ ثلاثة أشهر.",
+        "Oil prices fell by almost 4% on Wednesday, their biggest daily drop in three months.",
+    ),
+)
+MARKUP_EXAMPLE_EN_AR = Example(
+    "وقالت <g1>الوزارة</g1> إن البرنامج <x2/> سيبدأ <g3>الأسبوع المقبل</g3> في ثلاث مدن.",
+    "The <g1>ministry</g1> said that the <x2/> programme would start <g3>next week</g3> in three cities.",
+)
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a prompt says for one direction: the instruction, the examples, the labels."""
+
+    system: str
+    examples: tuple[Example, ...]
+    markup_example: Example
+    markup_strict_note: str
+    no_invent_note: str
+    source_label: str  # the raw template's labels
+    target_label: str
+
+    def pair(self, example: Example) -> tuple[str, str]:
+        """An example as (source, translation) in this direction."""
+        return (example.ar, example.en) if self.source_label == "Arabic" else (example.en, example.ar)
+
+
+PROMPTS = {
+    AR_EN: Language(
+        SYSTEM, EXAMPLES, MARKUP_EXAMPLE, MARKUP_STRICT_NOTE, NO_INVENT_NOTE, "Arabic", "English"
+    ),
+    EN_AR: Language(
+        SYSTEM_EN_AR, EXAMPLES_EN_AR, MARKUP_EXAMPLE_EN_AR, MARKUP_STRICT_NOTE_EN_AR, NO_INVENT_NOTE_EN_AR,
+        "English", "Arabic",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class PromptSpec:
     """How a prompt is laid out; the engine's variant configuration fills it."""
@@ -122,12 +205,12 @@ def listed_hints(hints: Sequence[TermHint], spec: PromptSpec) -> dict[str, str]:
     return shown
 
 
-def markup_examples(source: str) -> tuple[Example, ...]:
+def markup_examples(source: str, direction: Direction = AR_EN) -> tuple[Example, ...]:
     """The example pair added for a sentence with placeholders (none for one without)."""
-    return (MARKUP_EXAMPLE,) if inline.has_placeholders(source) else ()
+    return (PROMPTS[direction].markup_example,) if inline.has_placeholders(source) else ()
 
 
-def markup_notes(source: str, strict: bool = False) -> list[str]:
+def markup_notes(source: str, strict: bool = False, direction: Direction = AR_EN) -> list[str]:
     """The instruction line of a markup retry, naming the sentence's tags (none otherwise)."""
     if not strict or not inline.has_placeholders(source):
         return []
@@ -137,7 +220,7 @@ def markup_notes(source: str, strict: bool = False) -> list[str]:
             tags.append(f"<g{value}></g{value}>")
         elif kind == "atom":
             tags.append(f"<x{value}/>")
-    return [MARKUP_STRICT_NOTE.format(tags=" ".join(tags))]
+    return [PROMPTS[direction].markup_strict_note.format(tags=" ".join(tags))]
 
 
 def glossary_block(shown: dict[str, str]) -> str:
@@ -170,21 +253,25 @@ def build_prompt(
     notes: Sequence[str] = (),
     examples: Sequence[Example] = EXAMPLES[:3],
     spec: PromptSpec = PromptSpec(),
+    direction: Direction = AR_EN,
 ) -> str:
     """The full prompt for one sentence; everything before the request block is constant.
 
-    ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry.
+    ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry;
+    ``direction`` chooses the instruction (``PROMPTS``); ``examples`` are shown in it.
     """
+    language = PROMPTS[direction]
     notes = ([STRICT_NOTE] if strict and not spec.strict_in_system else []) + list(notes)
     if spec.template == "raw":
-        return _raw_prompt(source, hints, context, notes, examples, spec, strict)
+        return _raw_prompt(source, hints, context, notes, examples, spec, strict, language)
     if spec.template != "chatml":
         raise ValueError(f"unknown prompt template {spec.template!r}; choose one of {', '.join(TEMPLATES)}")
-    system = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
+    system = language.system + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
     parts = [chatml_turn("system", system)]
     for ex in examples:
-        parts.append(chatml_turn("user", _request_block(ex.ar, ex.hints, "", (), spec)))
-        parts.append(chatml_turn("assistant", ex.en))
+        src, tgt = language.pair(ex)
+        parts.append(chatml_turn("user", _request_block(src, ex.hints, "", (), spec)))
+        parts.append(chatml_turn("assistant", tgt))
     parts.append(chatml_turn("user", _request_block(source, hints, context, notes, spec)))
     parts.append(assistant_start())
     return "".join(parts)
@@ -198,19 +285,26 @@ def _raw_prompt(
     examples: Sequence[Example],
     spec: PromptSpec,
     strict: bool,
+    language: Language = PROMPTS[AR_EN],
 ) -> str:
     # Without a chat template the instruction is a plain paragraph and each pair a block;
     # the answer ends at the first newline (see ``stop_sequences``).
-    head = SYSTEM + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
+    head = language.system + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
     parts = [head, "\n\n"]
     for ex in examples:
-        parts.append(_raw_block(ex.ar, ex.hints, "", (), spec) + " " + ex.en + "\n\n")
-    parts.append(_raw_block(source, hints, context, notes, spec))
+        src, tgt = language.pair(ex)
+        parts.append(_raw_block(src, ex.hints, "", (), spec, language) + " " + tgt + "\n\n")
+    parts.append(_raw_block(source, hints, context, notes, spec, language))
     return "".join(parts)
 
 
 def _raw_block(
-    source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
+    source: str,
+    hints: Sequence[TermHint],
+    context: str,
+    notes: Sequence[str],
+    spec: PromptSpec,
+    language: Language = PROMPTS[AR_EN],
 ) -> str:
     lines: list[str] = []
     if spec.context and context.strip():
@@ -218,8 +312,8 @@ def _raw_block(
     lines += list(notes)
     if shown := listed_hints(hints, spec):
         lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in shown.items()))
-    lines.append(f"Arabic: {source}")
-    return "\n".join(lines) + "\nEnglish:"
+    lines.append(f"{language.source_label}: {source}")
+    return "\n".join(lines) + f"\n{language.target_label}:"
 
 
 def chatml_prompt(
@@ -234,10 +328,10 @@ def chatml_prompt(
     return build_prompt(source, hints, strict=strict, examples=examples, context=context)
 
 
-def stop_sequences(template: str) -> list[str]:
+def stop_sequences(template: str, direction: Direction = AR_EN) -> list[str]:
     """Where an answer ends: the end of the assistant turn, or of the line in raw completion."""
     if template == "raw":
-        return ["\n", "Arabic:", "<|im_end|>", "<|endoftext|>"]
+        return ["\n", f"{PROMPTS[direction].source_label}:", "<|im_end|>", "<|endoftext|>"]
     return list(STOP)
 
 

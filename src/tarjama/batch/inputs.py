@@ -141,10 +141,11 @@ def _deduplicate(files: Iterable[InputFile]) -> list[InputFile]:
 
 
 def output_path(item: InputFile, out_dir: Path, lang: str = "en") -> Path:
-    """``out_dir/<relative folder>/<stem>.<lang><suffix>``; a trailing ``.ar`` tag is replaced."""
+    """``out_dir/<relative folder>/<stem>.<lang><suffix>``; a trailing source tag (``.ar``, or
+    ``.en`` when the output is Arabic) is replaced."""
     rel = Path(item.relative)
     stem, suffix = rel.stem, rel.suffix
-    if stem.lower().endswith(".ar"):
+    if stem.lower().endswith(".ar") or (lang == "ar" and stem.lower().endswith(".en")):
         stem = stem[:-3]
     return out_dir / rel.parent / f"{stem}.{lang}{suffix}"
 

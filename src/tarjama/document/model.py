@@ -115,6 +115,10 @@ class Document:
     def sentences(self) -> list[tuple[Paragraph, Segment]]:
         return [(p, s) for p in self.paragraphs for s in p.sentences]
 
+    def plain_text(self) -> str:
+        """The words to translate, without markup: what tells the document's language."""
+        return " ".join(s.plain for _p, s in self.sentences())
+
     def reassemble(self, paragraph_texts: Sequence[str]) -> str:
         """Join translated paragraph texts with the original separators."""
         if len(paragraph_texts) != len(self.paragraphs):

@@ -77,7 +77,7 @@ def derived_findings(
     found = markup.lost(request.source, text)
     found += term_findings(request, terms.missing if terms is not None else [])
     if checks is not None:
-        found += checks.findings(request.source, text, request.hints)
+        found += checks.findings(request.source, text, request.hints, request.direction)
     return found
 
 
@@ -144,7 +144,8 @@ class Stages:
 
         checks, engine = self.checks, self.engine
         assert checks is not None
-        flags = [checks.run(r.source, res.text, r.hints) for r, res in zip(requests, results, strict=True)]
+        pairs = zip(requests, results, strict=True)
+        flags = [checks.run(r.source, res.text, r.hints, r.direction) for r, res in pairs]
         repairs = {i: repair_request(requests[i], f) for i, f in enumerate(flags) if errors(f)}
         # An engine that reads no instructions gets a repair only when it changes its input or
         # what it may write; otherwise it would decode the same translation again.
@@ -166,7 +167,7 @@ class Stages:
             markup.ensure([repairs[i] for i in todo], second)  # placeholders as after the first call
             for i, candidate in zip(todo, second, strict=True):
                 text, outcome = _enforced(candidate.text, expected[i], outcomes[i])
-                new_flags = checks.run(requests[i].source, text, requests[i].hints)
+                new_flags = checks.run(requests[i].source, text, requests[i].hints, requests[i].direction)
                 first, result = flags[i], results[i]
                 reasons = "; ".join(f.finding.message for f in errors(first))
                 if _rank(new_flags, outcome, candidate.confidence) < _rank(

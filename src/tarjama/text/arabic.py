@@ -322,3 +322,27 @@ def latin_names(text: str) -> list[str]:
     copied unchanged into a translation.
     """
     return list(dict.fromkeys(LATIN_NAME_RE.findall(text)))
+
+
+# --- Arabic output -------------------------------------------------------------------------
+
+# Latin punctuation a model carries over from English: comma, semicolon and question mark (not
+# inside numbers, such as 1,000, nor in a web address's query, such as ?q=).
+_LATIN_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
+_LATIN_SEMICOLON = re.compile(r";")
+_LATIN_QUESTION = re.compile(r"\?(?=[\s\"'”’»)\]]|$)")
+_STRAY_BIDI = re.compile(f"[{BIDI_CONTROLS}\u061c]")
+
+
+def arabic_punctuation(text: str) -> str:
+    """Arabic text with English punctuation made Arabic (، ؛ ؟) and no stray bidi controls.
+
+    A comma between two digits (1,000) and a question mark inside a web address are kept;
+    left-to-right and right-to-left marks and embeddings (LRM, RLM, LRE … PDI, ALM), which
+    models copy from web text and which make editors and diff tools show invisible changes,
+    are removed. Same meaning, Arabic typography: used on every English→Arabic translation.
+    """
+    text = _STRAY_BIDI.sub("", text)
+    text = _LATIN_COMMA.sub("،", text)
+    text = _LATIN_SEMICOLON.sub("؛", text)
+    return _LATIN_QUESTION.sub("؟", text)

@@ -16,6 +16,10 @@ Each stage reports what is still wrong as typed ``Finding``\\ s on the result (`
 (``tarjama.document.record.needs_review``) reads them. ``derived_findings`` finds again what
 can be found from a text alone (an approval, an older memory row).
 
+Into Arabic, every translation gets Arabic punctuation (``tarjama.text.arabic.arabic_punctuation``:
+، ؛ ؟ where the model carried English punctuation over, no stray bidi marks) as it leaves the
+engine and again after the last stage.
+
 Checked output is recorded with the checks in its engine identity (``identity``), so a journal
 or translation memory never mixes checked and unchecked translations.
 """
@@ -26,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tarjama.text.arabic import arabic_punctuation
 from tarjama.text.terms import check_terms, rewrite_variants
 from tarjama.translate import markup
 from tarjama.translate.enforcement import enforce
@@ -81,6 +86,13 @@ def derived_findings(
     return found
 
 
+def arabic_output(requests: Sequence[TranslationRequest], results: Sequence[SegmentTranslation]) -> None:
+    """Arabic punctuation for the translations into Arabic (module docstring), in place."""
+    for request, result in zip(requests, results, strict=True):
+        if request.direction.target == "ar":
+            result.text = arabic_punctuation(result.text)
+
+
 def terms_of(text: str, expected: Sequence[GlossaryEntry]) -> TermOutcome:
     """The term record of a text nobody enforced (an approval): the terms expected and missing."""
     return TermOutcome(expected=[e.en for e in expected], missing=[e.en for e in check_terms(text, expected)])
@@ -109,6 +121,7 @@ class Stages:
         """
         engine = self.engine
         results = engine.translate(requests, done=done)
+        arabic_output(requests, results)
         markup.ensure(requests, results, None if engine.handles_markup else engine.translate)
         outcomes: list[TermOutcome | None] = [None] * len(requests)
         if self.glossary:
@@ -127,6 +140,7 @@ class Stages:
             if outcome is not None and outcome.missing:
                 result.notes.append(Note(f"glossary terms missing: {', '.join(outcome.missing)}"))
                 result.findings += term_findings(request, outcome.missing)
+        arabic_output(requests, results)
         return results
 
     def _check_and_repair(

@@ -50,10 +50,11 @@ from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch
 from tarjama.review.suggest import Suggestion, SuggestionIndex
 from tarjama.review.timelog import TimeLog
 from tarjama.scoring.term_marks import TermMark, paragraph_terms
+from tarjama.text.language import detect_language, direction_from
 from tarjama.text.terms import check_terms
 from tarjama.text.textio import write_text_atomic
 from tarjama.translate.run import human_result
-from tarjama.types import ERROR, TERMS, Confidence, Finding, TermOutcome
+from tarjama.types import AR_EN, ERROR, TERMS, Confidence, Direction, Finding, TermOutcome
 
 T = TypeVar("T")
 MAX_EDITOR = 80
@@ -112,12 +113,14 @@ class SentenceView:
     reasons: tuple[str, ...]  # why it needs review
     source_marks: tuple[TermMark, ...]
     target_marks: tuple[TermMark, ...]
-    missing: tuple[str, ...]  # expected English terms absent from the English
+    missing: tuple[str, ...]  # expected terms absent from the translation
     findings: tuple[Finding, ...]
     confidence: Confidence | None
     notes: tuple[str, ...]
     editor: str | None  # of the approval
     approved: float | None
+    source_lang: str = "ar"  # the languages of the two sides (the page lays each out by its own)
+    target_lang: str = "en"
 
     @property
     def needs_review(self) -> bool:
@@ -150,6 +153,8 @@ class DocumentInfo:
     stats: Stats
     minutes: float
     export_name: str
+    source_lang: str = "ar"
+    target_lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -331,7 +336,7 @@ class Workspace:
         self._by_key.clear()
         for doc in self._reviewable():
             for s in doc.sentences:
-                s.attach(*segment_request(s.source, self.glossary))
+                s.attach(*segment_request(s.source, self.glossary, direction=doc.direction))
                 self._by_key.setdefault((doc.memory_path, s.key), []).append((doc, s))
         for doc in self._reviewable():
             self._sync(doc)
@@ -401,7 +406,9 @@ class Workspace:
                 latest[a.key] = a
             moves = []
             for a in latest.values():
-                request, expected = segment_request(a.source, glossary)
+                # An approval's direction is its source's language (an English source: en-ar).
+                direction = direction_from("en" if detect_language(a.source) == "en" else "ar")
+                request, expected = segment_request(a.source, glossary, direction=direction)
                 if request.key() != a.key and check_terms(a.translation, expected):
                     continue  # the new glossary expects a term this approval lacks: review again
                 moves.append((request, a))
@@ -446,16 +453,16 @@ class Workspace:
         key = (doc.number, s.number)
         cached = self._views.get(key)
         if cached is None:
-            cached = self._views[key] = self._make_view(s)
+            cached = self._views[key] = self._make_view(s, doc.direction)
         return cached
 
-    def _make_view(self, s: Sentence) -> SentenceView:
+    def _make_view(self, s: Sentence, direction: Direction = AR_EN) -> SentenceView:
         text = s.current or ""
         source_marks: tuple[TermMark, ...] = ()
         target_marks: tuple[TermMark, ...] = ()
         missing: tuple[str, ...] = ()
         if self.glossary is not None and s.expected:
-            terms = paragraph_terms(self.glossary, s.source, text, [])
+            terms = paragraph_terms(self.glossary, s.source, text, [], direction=direction)
             source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
             missing = tuple(dict.fromkeys(terms.missed))
         findings = [f for f in s.findings if f.check != TERMS]  # terms as the current glossary has them
@@ -472,6 +479,7 @@ class Workspace:
             notes=tuple(s.notes),
             editor=s.approval.editor if s.approval else None,
             approved=s.approval.approved if s.approval else None,
+            source_lang=direction.source, target_lang=direction.target,
         )
 
     def _stats(self, doc: ReviewDocument) -> Stats:
@@ -484,7 +492,8 @@ class Workspace:
         stats = self._stats(doc) if ok else Stats(0, 0, 0)
         minutes = self.stores[doc.memory_path].log.seconds(doc.output) / 60 if ok else 0.0
         return DocumentInfo(doc.number, doc.name, doc.kind, doc.format, doc.engine_name, doc.problem, stats,
-                            minutes, doc.export_path().name if ok else "")
+                            minutes, doc.export_path().name if ok else "", doc.direction.source,
+                            doc.direction.target)
 
     def documents_info(self) -> list[DocumentInfo]:
         with self.lock:

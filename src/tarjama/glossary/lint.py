@@ -174,9 +174,9 @@ def _unverifiable(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
             long_enough = [s for s in _PRONOUNS if len(last) - len(s) >= MIN_STEM]
             suffix = next((s for s in long_enough if last.endswith(s)), None)
             if suffix is not None and strip_clitics(last) != last:
-                found.append((e.line, "unverifiable", f"form {form!r} ends in the attached pronoun {suffix!r}; "
-                              "only that exact inflection would count in an Arabic translation — list the "
-                              "word without it"))
+                found.append((e.line, "unverifiable", f"form {form!r} ends in the attached pronoun "
+                              f"{suffix!r}; only that exact inflection would count in an Arabic "
+                              "translation — list the word without it"))
     return found
 
 

@@ -96,20 +96,26 @@ def run_document(engine, glossary, checker, text: str, doc_id: str) -> list[dict
         idx = [i for i, p in enumerate(on_prepared) if p.paragraph.index == para.index]
         if not idx:
             continue
-        records.append({
-            "doc": doc_id,
-            "paragraph": para.index,
-            "source": para.text,
-            "off": " ".join(off[i].text for i in idx),
-            "on": " ".join(results[i].text for i in idx),
-            "fired_off": sorted({
-                f.finding.check
-                for i in idx
-                for f in errors(checker.run(requests[i].source, off[i].text, requests[i].hints, EN_AR))
-            }),
-            "terms_expected": sum(len(outcomes[i].expected) for i in idx),
-            "terms_missing_on": sum(len(outcomes[i].missing) for i in idx),
-        })
+        records.append(
+            {
+                "doc": doc_id,
+                "paragraph": para.index,
+                "source": para.text,
+                "off": " ".join(off[i].text for i in idx),
+                "on": " ".join(results[i].text for i in idx),
+                "fired_off": sorted(
+                    {
+                        f.finding.check
+                        for i in idx
+                        for f in errors(
+                            checker.run(requests[i].source, off[i].text, requests[i].hints, EN_AR)
+                        )
+                    }
+                ),
+                "terms_expected": sum(len(outcomes[i].expected) for i in idx),
+                "terms_missing_on": sum(len(outcomes[i].missing) for i in idx),
+            }
+        )
     for r in records:
         r["seconds_off"] = off_seconds / len(records)
         r["seconds_on"] = on_seconds / len(records)
@@ -129,8 +135,11 @@ def translate(args: argparse.Namespace) -> None:
     engine = load_engine("gguf", None, direction=EN_AR, threads=args.threads)
     glossary = Glossary.load(GLOSSARY)
     checker = Checker()
-    meta = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "engine": engine.identity.to_dict(),
-            "load": os.getloadavg()[0]}
+    meta = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "engine": engine.identity.to_dict(),
+        "load": os.getloadavg()[0],
+    }
     (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     jobs: list[tuple[str, str, list[str]]] = []
     if args.seed:
@@ -150,8 +159,11 @@ def translate(args: argparse.Namespace) -> None:
         with log.open("a", encoding="utf-8") as f:
             for r in records:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{doc_id}: {len(records)} paragraphs in {time.perf_counter() - started:.1f} s "
-              f"(load {os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"{doc_id}: {len(records)} paragraphs in {time.perf_counter() - started:.1f} s "
+            f"(load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
     engine.close()
     summarise(out)
 
@@ -181,8 +193,10 @@ def summarise(out: Path) -> None:
     lines = (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(x) for x in lines if x]
     glossary = Glossary.load(GLOSSARY)
-    for label, subset in (("seed", [r for r in records if r["doc"] == "seed"]),
-                          ("ntrex-dev", [r for r in records if r["doc"] != "seed"])):
+    for label, subset in (
+        ("seed", [r for r in records if r["doc"] == "seed"]),
+        ("ntrex-dev", [r for r in records if r["doc"] != "seed"]),
+    ):
         if not subset:
             continue
         docs = len({r["doc"] for r in subset})
@@ -195,8 +209,10 @@ def summarise(out: Path) -> None:
             terms = term_accuracy([r["source"] for r in subset], hyps, glossary, EN_AR)
             if terms.total:
                 missed = [en for en, (c, t) in terms.per_term.items() if c < t]
-                print(f"    glossary Arabic term accuracy: {terms.correct}/{terms.total} = "
-                      f"{terms.score:.1f} % (missing: {missed})")
+                print(
+                    f"    glossary Arabic term accuracy: {terms.correct}/{terms.total} = "
+                    f"{terms.score:.1f} % (missing: {missed})"
+                )
         for k, v in scores([r["on"] for r in subset], refs).items():
             print(f"    signature {k}: {v[1]}")
         off_s = sum(r["seconds_off"] for r in subset)
@@ -207,10 +223,14 @@ def summarise(out: Path) -> None:
         tp = sum(t and f for t, f in zip(truth, fired, strict=True))
         precision = tp / sum(fired) if sum(fired) else float("nan")
         recall = tp / sum(truth) if sum(truth) else float("nan")
-        print(f"  number check on off output: fired {sum(fired)}, truth {sum(truth)}, both {tp}: "
-              f"precision {precision:.2f}, recall {recall:.2f}")
-        print(f"  paragraphs whose numbers differ from the reference: off {sum(truth)}, "
-              f"on {sum(number_error(r['reference'], r['on']) for r in subset)}")
+        print(
+            f"  number check on off output: fired {sum(fired)}, truth {sum(truth)}, both {tp}: "
+            f"precision {precision:.2f}, recall {recall:.2f}"
+        )
+        print(
+            f"  paragraphs whose numbers differ from the reference: off {sum(truth)}, "
+            f"on {sum(number_error(r['reference'], r['on']) for r in subset)}"
+        )
 
 
 def on_references() -> None:
@@ -227,8 +247,10 @@ def on_references() -> None:
         for name in names:
             fired[name] += 1
     ms = (time.perf_counter() - started) / len(pairs) * 1000
-    print(f"{len(pairs)} reference sentences (English source, human Arabic); with an error finding: "
-          f"{any_error}; per check: {fired}; {ms:.1f} ms per sentence")
+    print(
+        f"{len(pairs)} reference sentences (English source, human Arabic); with an error finding: "
+        f"{any_error}; per check: {fired}; {ms:.1f} ms per sentence"
+    )
 
 
 def length_band() -> None:
@@ -243,14 +265,14 @@ def length_band() -> None:
         if len(en.split()) >= MIN_SOURCE_WORDS
     ]
     pct = np.percentile(ratios, [0.5, 1, 50, 99, 99.5])
-    print(f"{len(ratios)} sentences; Arabic/English letters+digits ratio percentiles 0.5/1/50/99/99.5: "
-          + " / ".join(f"{p:.3f}" for p in pct))
+    print(
+        f"{len(ratios)} sentences; Arabic/English letters+digits ratio percentiles 0.5/1/50/99/99.5: "
+        + " / ".join(f"{p:.3f}" for p in pct)
+    )
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", action="store_true", help="the seed in reverse (English reference into Arabic)")
     p.add_argument("--docs", type=int, default=0, help="this many ntrex-dev documents (a spread sample)")
     p.add_argument("--all", action="store_true", help="all ntrex-dev documents")

@@ -38,6 +38,16 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_marian(tmp_path_factory.mktemp("models") / "tiny-marian", training_lines())
 
 
+@pytest.fixture(scope="session")
+def tiny_marian_en_ar(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random English→Arabic Marian model (its tokenizer config says en → ar)."""
+    pytest.importorskip("transformers")
+    from tarjama.dev.synthetic import build_marian
+
+    folder = tmp_path_factory.mktemp("models") / "tiny-marian-en-ar"
+    return build_marian(folder, training_lines(), source_lang="en", target_lang="ar")
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -189,11 +189,12 @@ def test_arabic_variants_and_latin_names_inside_arabic() -> None:
 def test_missing_arabic_term_is_retried_and_then_recorded() -> None:
     g = Glossary.load(GLOSSARY)
     source = "ESA and Mars."
-    engine = Scripted({source: "وكالة والمرّيخ.", "strict:ESA and Mars.": "ESA والمريخ."})
+    engine = Scripted({source: "وكالة والمرّيخ.", "strict:ESA and Mars.": "ESA, والمريخ."})
     with Translator(engine, g, checks=None, direction=EN_AR) as t:
         doc = t.translate(source)
     (s,) = doc.sentences()
-    assert s.translation == "ESA والمريخ." and s.terms is not None and s.terms.missing == []
+    # The retried text gets Arabic punctuation too (the comma it carried over).
+    assert s.translation == "ESA، والمريخ." and s.terms is not None and s.terms.missing == []
     assert s.terms.expected == ["ESA", "المريخ"] and s.terms.retried
     assert any(r.strict_terms for r in engine.asked)
     assert doc.direction == EN_AR and next(doc.records())["direction"] == "en-ar"
@@ -203,6 +204,16 @@ def test_missing_arabic_term_is_retried_and_then_recorded() -> None:
         (s,) = t.translate(source).sentences()
     assert s.terms is not None and s.terms.missing == ["ESA", "المريخ"]
     assert [f.check for f in s.findings] == ["terms", "terms"] and s.needs_review
+
+
+def test_the_direction_is_part_of_every_key_but_ar_en_keys_stay_as_they_were() -> None:
+    import hashlib
+    import json
+
+    request = TranslationRequest("ESA signed.")
+    legacy = hashlib.sha256(json.dumps(["ESA signed.", []], separators=(",", ":")).encode()).hexdigest()
+    assert request.key() == legacy
+    assert TranslationRequest("ESA signed.", direction=EN_AR).key() != legacy
 
 
 def test_an_engine_without_the_direction_is_refused_in_one_line() -> None:

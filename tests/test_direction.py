@@ -127,6 +127,7 @@ def test_english_column_is_matched_in_english_with_case_plural_and_possessive_ru
 
     assert found("JAXA's president met ESA-led teams.") == [("JAXA", "JAXA"), ("ESA", "ESA")]
     assert found("JAXAs and slim satellites") == []  # names take no plural; SLIM keeps its case
+    assert found("the moon and the moons of Jupiter") == [("moon", "Moon")]  # a variant of a name
     assert found("Two low Earth orbits and ministerial meetings.") == [
         ("low Earth orbits", "low Earth orbit"),
         ("ministerial meetings", "ministerial meeting"),

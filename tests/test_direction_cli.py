@@ -303,3 +303,43 @@ class Arabic(Parrot):
         for r, result in zip(requests, results, strict=True):
             result.text = "ترجمة " + " ".join(h.target for h in r.hints if h.target != "المريخ")
         return results
+
+
+def test_ctranslate2_keeps_the_direction_of_the_converted_model(
+    tmp_path: Path, english: Path, tiny_marian_en_ar: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("ctranslate2")
+    from tarjama.engines.ctranslate2 import CTranslate2Engine
+    from tarjama.engines.marian import MarianEngine
+
+    ct2 = tmp_path / "ct2-en-ar"
+    assert main(["models", "convert", str(tiny_marian_en_ar), str(ct2), "--quantization", "float32"]) == 0
+    capsys.readouterr()
+    engine = CTranslate2Engine(str(ct2), num_beams=1)
+    assert engine.directions() == frozenset({EN_AR})
+    marian = MarianEngine(str(tiny_marian_en_ar), num_beams=1)
+    request = [r.request for r in _requests(english)]
+    # The same weights decode the same tokens whichever runtime runs them.
+    assert [t.text for t in engine.translate(request)] == [t.text for t in marian.translate(request)]
+    out = tmp_path / "article.ar.txt"
+    code, _, err = run(
+        [
+            "translate",
+            str(english),
+            "-o",
+            str(out),
+            "--engine",
+            "ctranslate2",
+            "--model",
+            str(ct2),
+            "--no-glossary",
+        ],
+        capsys,
+    )
+    assert code == 0 and "· en-ar" in err, err
+
+
+def _requests(path: Path):  # type: ignore[no-untyped-def]
+    from tarjama.document.requests import build_requests
+
+    return build_requests(read_document(path), None, EN_AR)

@@ -10,9 +10,10 @@ occurrence is a match when:
   lower case, "SLIM" never matches "slim"), a ``concept`` or any term starting in lower case
   may start with a capital (it may open a sentence); listed variants match in any case, as
   ``rewrite_variants`` reads them;
-* **simple plurals** of common nouns: a term whose last word is lower case ("low Earth orbit",
-  "ministerial meeting") also matches with -s or -es ("low Earth orbits"); names never do
-  ("JAXAs" is not JAXA).
+* **simple plurals** of common nouns: a term whose canonical English ends in a lower-case word
+  ("low Earth orbit", "ministerial meeting") also matches with -s or -es ("low Earth orbits");
+  names never do ("JAXAs" is not JAXA), nor do their lower-case variants ("moons" is not the
+  Moon, whose variant "moon" is listed for the body).
 
 Overlaps are resolved as the Arabic matcher resolves them: longest first, then leftmost,
 then file order. Matches are ``TermMatch`` values, as ``Glossary.match`` returns for Arabic.
@@ -93,7 +94,7 @@ class EnglishMatcher:
             if start > 0 and _is_word(view[start - 1]):
                 continue
             for index, form, variant in targets:
-                stop = self._end(view, end, form)
+                stop = self._end(view, end, self.entries[index].en)
                 if stop is None:
                     continue
                 surface = text[offsets[start] : offsets[end - 1] + 1]

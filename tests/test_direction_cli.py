@@ -343,3 +343,14 @@ def _requests(path: Path):  # type: ignore[no-untyped-def]
     from tarjama.document.requests import build_requests
 
     return build_requests(read_document(path), None, EN_AR)
+
+
+def test_the_api_translates_english_into_arabic(tiny_marian: Path, tiny_marian_en_ar: Path) -> None:
+    from tarjama.errors import TarjamaError
+
+    with Translator.load(engine="marian", model=str(tiny_marian_en_ar), glossary=GLOSSARY, source="en") as t:
+        assert t.direction == EN_AR
+        doc = t.translate("ESA signed. JAXA agreed.")
+    assert doc.direction == EN_AR and [s.terms.expected for s in doc.sentences()] == [["ESA"], ["JAXA"]]
+    with pytest.raises(TarjamaError, match="translates ar-en, not en-ar"):
+        Translator.load(engine="marian", model=str(tiny_marian), target="ar")

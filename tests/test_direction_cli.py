@@ -354,3 +354,23 @@ def test_the_api_translates_english_into_arabic(tiny_marian: Path, tiny_marian_e
     assert doc.direction == EN_AR and [s.terms.expected for s in doc.sentences()] == [["ESA"], ["JAXA"]]
     with pytest.raises(TarjamaError, match="translates ar-en, not en-ar"):
         Translator.load(engine="marian", model=str(tiny_marian), target="ar")
+
+
+def test_batch_refuses_an_arabic_output_over_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The agency signed.\n", encoding="utf-8")
+    (folder / "a.ar.txt").write_text("The agency met.\n", encoding="utf-8")
+    argv = [
+        "batch",
+        str(folder / "a.txt"),
+        str(folder / "a.ar.txt"),
+        "-O",
+        str(folder),
+        "--dry-run",
+        "--no-glossary",
+    ]
+    code, _, err = run(argv, capsys)
+    assert code != 0 and f"would be written to {folder / 'a.ar.txt'}, which is the input" in err

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tarjama.batch.inputs import discover, inside, read_path_list
+from tarjama.batch.inputs import discover, inside, read_path_list, refuse_clashes
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.commands.common import (
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         inputs += read_path_list(args.files_from)
     if not inputs:
         raise TarjamaError("no inputs: give folders, files or glob patterns, or --files-from LIST")
-    found = discover(inputs, args.out_dir)
+    found = discover(inputs, args.out_dir, lang=None)  # clashes checked once the language is known
     items = found.files
     if args.shard is not None:  # --shard '' is a mistake, not "all documents"
         k, n = parse_shard(args.shard)
@@ -125,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     glossary = load_glossary(args)
     digest = glossary.digest() if glossary else None
     direction = _direction(args, items, options)
+    refuse_clashes(found.files, args.out_dir, args.lang or direction.target)
     if args.dry_run:
         return _dry_run(args, items, found.problems, options, glossary, digest, memory_path, direction)
 

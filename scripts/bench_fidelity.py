@@ -53,6 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+
 from tarjama.checks import Checker, errors  # noqa: E402
 from tarjama.checks.countries import english_country_spans, english_mentions  # noqa: E402
 from tarjama.dev.datasets import ntrex, seed  # noqa: E402

@@ -40,6 +40,16 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_marian_en_ar(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random English→Arabic Marian model (its tokenizer config says en → ar)."""
+    pytest.importorskip("transformers")
+    from tarjama.dev.synthetic import build_marian
+
+    folder = tmp_path_factory.mktemp("models") / "tiny-marian-en-ar"
+    return build_marian(folder, training_lines(), source_lang="en", target_lang="ar")
+
+
+@pytest.fixture(scope="session")
 def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random NLLB-200 model (its tokenizer trained here), built once per session."""
     pytest.importorskip("transformers")

@@ -12,8 +12,12 @@ everything else may move between versions. The command line is a thin layer over
 >>> doc.engine.engine
 'marian'
 >>> record = next(doc.records())            # one JSONL record per paragraph
->>> sorted(record)[:4]
-['engine', 'glossary', 'index', 'seconds']
+>>> sorted(record)[:4], record["direction"]
+(['direction', 'engine', 'glossary', 'index'], 'ar-en')
+
+English into Arabic is the same with ``Translator.load(…, source="en")`` (an engine and model
+that translate that way: the embedded model does, a Marian model says so in its config or name);
+``tarjama.text.language.detect_language`` tells which language a text is in.
 
 (``tiny_model`` is a model folder; with the embedded model installed, ``Translator.load()``
 with no arguments picks it.) Scores come from ``score``, which takes plain lists:
@@ -49,16 +53,25 @@ def score(
     *,
     glossary: Glossary | str | os.PathLike[str] | None = None,
     baseline: Sequence[str] | None = None,
+    target: str | None = None,
+    normalize: bool = False,
 ) -> ScoreReport:
     """Corpus and per-segment BLEU, chrF++, chrF and TER (with sacrebleu signatures).
 
     ``references`` holds one list per reference set, each aligned with ``hypotheses``. With
     ``sources`` and ``glossary`` the report adds term accuracy; with ``baseline`` (another
-    system's output) a paired bootstrap comparison.
+    system's output) a paired bootstrap comparison. ``target`` is the hypotheses' language
+    (``ar`` or ``en``; default: their script): into Arabic BLEU tokenizes with ``intl`` and
+    chrF++ comes first; ``normalize`` Arabic-normalises both sides (``norm:ar`` in signatures).
     """
     from tarjama.scoring.core import score_texts
+    from tarjama.text.language import stated_direction
 
-    return score_texts(hypotheses, references, sources, glossary=glossary, baseline=baseline)
+    direction = stated_direction(None, target)
+    return score_texts(
+        hypotheses, references, sources, glossary=glossary, baseline=baseline, direction=direction,
+        normalize=normalize,
+    )
 
 
 def summarize(

@@ -55,8 +55,12 @@ def read_path_list(path: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
-def discover(inputs: Sequence[str], out_dir: Path) -> Discovery:
-    """Expand folders and globs into documents, in a stable order, refusing output clashes."""
+def discover(inputs: Sequence[str], out_dir: Path, lang: str | None = "en") -> Discovery:
+    """Expand folders and globs into documents, in a stable order, refusing output clashes.
+
+    ``lang`` is the outputs' language suffix; None leaves the clash check to the caller
+    (``refuse_clashes``), which knows it only once the run's direction is known.
+    """
     found = Discovery()
     out_resolved = out_dir.resolve()
     for given in inputs:
@@ -83,7 +87,8 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Discovery:
         else:
             found.problems.append((given, f"{given}: file or folder not found; check the path"))
     found.files = _deduplicate(found.files)
-    _refuse_clashes(found.files, out_dir)
+    if lang is not None:
+        refuse_clashes(found.files, out_dir, lang)
     return found
 
 
@@ -141,10 +146,11 @@ def _deduplicate(files: Iterable[InputFile]) -> list[InputFile]:
 
 
 def output_path(item: InputFile, out_dir: Path, lang: str = "en") -> Path:
-    """``out_dir/<relative folder>/<stem>.<lang><suffix>``; a trailing ``.ar`` tag is replaced."""
+    """``out_dir/<relative folder>/<stem>.<lang><suffix>``; a trailing source tag (``.ar``, or
+    ``.en`` when the output is Arabic) is replaced."""
     rel = Path(item.relative)
     stem, suffix = rel.stem, rel.suffix
-    if stem.lower().endswith(".ar"):
+    if stem.lower().endswith(".ar") or (lang == "ar" and stem.lower().endswith(".en")):
         stem = stem[:-3]
     return out_dir / rel.parent / f"{stem}.{lang}{suffix}"
 
@@ -165,11 +171,12 @@ def inside(path: Path, out_dir: Path) -> Path:
     return resolved
 
 
-def _refuse_clashes(files: Sequence[InputFile], out_dir: Path) -> None:
+def refuse_clashes(files: Sequence[InputFile], out_dir: Path, lang: str = "en") -> None:
+    """Refuse inputs whose outputs (with suffix ``lang``) would collide or replace an input."""
     seen: dict[Path, InputFile] = {}
     inputs = {f.path.resolve(): f for f in files}
     for f in files:
-        out = output_path(f, out_dir)
+        out = output_path(f, out_dir, lang)
         if out in seen:
             raise TarjamaError(
                 f"{seen[out].path} and {f.path} would both be written to {out}; "

@@ -79,11 +79,14 @@ class EngineSpec:
     engine: str | None
     model: str | None
     options: tuple[tuple[str, Any], ...] = ()
+    direction: str = "ar-en"  # the run's (``load_engine`` picks a default model by it)
 
     def load(self, threads: int) -> Engine:
         from tarjama.engines import load_engine
+        from tarjama.types import Direction
 
-        return load_engine(self.engine, self.model, **dict(self.options), threads=threads)
+        options = {**dict(self.options), "threads": threads}
+        return load_engine(self.engine, self.model, direction=Direction.parse(self.direction), **options)
 
 
 @dataclass

@@ -31,8 +31,10 @@ from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_so
 from tarjama.document.requests import PreparedSegment, build_requests
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import TranslationMemory
+from tarjama.text.language import resolve_direction
 from tarjama.text.textio import LineLog
 from tarjama.translate.run import Job, JobResult, Translator
+from tarjama.types import AR_EN, Direction
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary
@@ -46,7 +48,7 @@ class BatchOptions:
     batch_size: int | None = None  # segments per engine call (default: the engine's preferred size)
     field_name: str = "text"
     column: str = "text"
-    lang: str = "en"
+    lang: str | None = None  # the output names' language suffix (default: the direction's target)
     progress: bool = False
     shard: str | None = None  # "K/N" as given, recorded in provenance
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -69,6 +71,7 @@ class DocumentRecord:
     status: str  # "done" or "failed"
     engine: dict[str, Any] | None
     glossary: dict[str, str] | None
+    direction: str = "ar-en"  # the run's languages, source into target
     units: int = 0
     segments: int = 0
     translated: int = 0  # engine translations this document paid for in this run
@@ -159,10 +162,18 @@ class PlanEntry:
 
 
 def _read(
-    item: InputFile, options: BatchOptions, glossary: Glossary | None
+    item: InputFile, options: BatchOptions, glossary: Glossary | None, direction: Direction = AR_EN
 ) -> tuple[Source, list[list[PreparedSegment]]]:
+    """An input's units as requests; one in the other language than the run's is refused."""
     source = read_source(item, field_name=options.field_name, column=options.column)
-    return source, [build_requests(unit.document, glossary) for unit in source.units]
+    text = " ".join(unit.document.plain_text() for unit in source.units)
+    resolve_direction(text, str(item.path), source=direction.source)
+    return source, [build_requests(unit.document, glossary, direction) for unit in source.units]
+
+
+def suffix(options: BatchOptions, direction: Direction) -> str:
+    """The output names' language suffix: ``--lang``, else the run's target language."""
+    return options.lang or direction.target
 
 
 def plan(
@@ -170,6 +181,7 @@ def plan(
     options: BatchOptions,
     glossary: Glossary | None,
     memory: TranslationMemory | None,
+    direction: Direction = AR_EN,
 ) -> list[PlanEntry]:
     """Read every input and count its segments and those already known; loads no model.
 
@@ -179,9 +191,9 @@ def plan(
     entries: list[PlanEntry] = []
     seen: set[str] = set()
     for item in items:
-        entry = PlanEntry(item, output_path(item, options.out_dir, options.lang))
+        entry = PlanEntry(item, output_path(item, options.out_dir, suffix(options, direction)))
         try:
-            _source, prepared = _read(item, options, glossary)
+            _source, prepared = _read(item, options, glossary, direction)
         except TarjamaError as exc:
             entry.error = str(exc)
             entries.append(entry)
@@ -268,9 +280,10 @@ class BatchRunner:
         """Each readable input as one job; an unreadable one is recorded as failed at once."""
         for item in items:
             started = time.perf_counter()
-            output = output_path(item, self.options.out_dir, self.options.lang)
+            direction = self.translator.direction
+            output = output_path(item, self.options.out_dir, suffix(self.options, direction))
             try:
-                source, prepared = _read(item, self.options, self.translator.glossary)
+                source, prepared = _read(item, self.options, self.translator.glossary, direction)
             except TarjamaError as exc:
                 self._record_failure(str(item.path), item.format, output, [str(exc)], started)
                 continue
@@ -299,6 +312,7 @@ class BatchRunner:
             status="done",
             engine=self.identity.to_dict(),
             glossary=self.gloss_info,
+            direction=str(self.translator.direction),
             units=len(state.source.units),
             segments=len(flat),
             shard=self.options.shard,
@@ -379,6 +393,7 @@ class BatchRunner:
                 status="failed",
                 engine=self.identity.to_dict(),
                 glossary=self.gloss_info,
+                direction=str(self.translator.direction),
                 seconds=round(time.perf_counter() - started, 4),
                 failures=reasons,
                 shard=self.options.shard,

@@ -13,7 +13,9 @@ untranslated   ``untranslated``: Arabic words left in the English
 =============  =================================================================================
 
 The pipeline (after glossary enforcement), ``tarjama check`` and the reports iterate the
-registry; a new check is a new module and one line here. ``Checker`` runs a selection of them
+registry; a new check is a new module and one line here. English→Arabic runs use the checks of
+``CHECKS_EN_AR`` (``tarjama.checks.en_ar``: the same names, the sides swapped; no names check):
+``Checker.run`` takes the direction of the request it judges. ``Checker`` runs a selection of them
 and ``repair_request`` turns the fixes of a sentence's flags into the one more request a
 repair sends to the engine: the notes for an LLM's prompt, the hints written into every
 engine's input (set ``strict_terms``, as a glossary retry does), and the words to avoid.
@@ -28,7 +30,7 @@ from tarjama.checks.base import Check, Fix, Flag
 from tarjama.document import inline
 from tarjama.errors import TarjamaError
 from tarjama.registry import Registry
-from tarjama.types import ERROR, WARNING, Finding, TermHint, TranslationRequest
+from tarjama.types import AR_EN, ERROR, WARNING, Direction, Finding, TermHint, TranslationRequest
 
 CHECKS: Registry[type[Check]] = Registry(
     "check",
@@ -40,6 +42,16 @@ CHECKS: Registry[type[Check]] = Registry(
         "countries": "tarjama.checks.countries:CountryCheck",
         "length": "tarjama.checks.length:LengthCheck",
         "untranslated": "tarjama.checks.untranslated:UntranslatedCheck",
+    },
+)
+# The checks of English→Arabic runs, under the names of their Arabic→English counterparts.
+CHECKS_EN_AR: Registry[type[Check]] = Registry(
+    "check",
+    {
+        "numbers": "tarjama.checks.en_ar.numbers:NumberCheckEnAr",
+        "countries": "tarjama.checks.en_ar.countries:CountryCheckEnAr",
+        "length": "tarjama.checks.en_ar.length:LengthCheckEnAr",
+        "untranslated": "tarjama.checks.en_ar.untranslated:UntranslatedCheckEnAr",
     },
 )
 # Bumped whenever a check's rules change what it finds: part of the identity of checked output.
@@ -55,6 +67,16 @@ class Checker:
         if unknown:
             raise TarjamaError(f"unknown check {', '.join(unknown)}; choose from {CHECKS.names()}")
         self.checks = [CHECKS[n]() for n in CHECKS if n in chosen]
+        self._chosen = chosen
+        self._reverse: list[Check] | None = None
+
+    def for_direction(self, direction: Direction = AR_EN) -> list[Check]:
+        """The chosen checks as they run for ``direction`` (into Arabic: ``CHECKS_EN_AR``)."""
+        if direction.target == "en":
+            return self.checks
+        if self._reverse is None:
+            self._reverse = [CHECKS_EN_AR[n]() for n in CHECKS_EN_AR if n in self._chosen]
+        return self._reverse
 
     @property
     def names(self) -> list[str]:
@@ -64,13 +86,17 @@ class Checker:
         """What is recorded in the engine identity of checked output, e.g. ``numbers+names@1``."""
         return "+".join(self.names) + f"@{VERSION}"
 
-    def run(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Flag]:
-        """Every flag of every check for ``target`` as a translation of ``source``."""
+    def run(
+        self, source: str, target: str, hints: Sequence[TermHint] = (), direction: Direction = AR_EN
+    ) -> list[Flag]:
+        """Every flag of every check for ``target`` as a translation of ``source`` in ``direction``."""
         source, target = inline.blank(source), inline.blank(target)
-        return [flag for check in self.checks for flag in check.run(source, target, hints)]
+        return [flag for check in self.for_direction(direction) for flag in check.run(source, target, hints)]
 
-    def findings(self, source: str, target: str, hints: Sequence[TermHint] = ()) -> list[Finding]:
-        return [f.finding for f in self.run(source, target, hints)]
+    def findings(
+        self, source: str, target: str, hints: Sequence[TermHint] = (), direction: Direction = AR_EN
+    ) -> list[Finding]:
+        return [f.finding for f in self.run(source, target, hints, direction)]
 
 
 def checker(on: bool) -> Checker | None:
@@ -107,6 +133,7 @@ def repair_request(request: TranslationRequest, flags: Sequence[Flag]) -> Transl
 
 __all__ = [
     "CHECKS",
+    "CHECKS_EN_AR",
     "ERROR",
     "VERSION",
     "WARNING",

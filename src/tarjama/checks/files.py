@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from tarjama.checks import Checker
 from tarjama.document.record import needs_review
 from tarjama.errors import TarjamaError
-from tarjama.types import Confidence, Finding, TermHint
+from tarjama.text.language import resolve_direction
+from tarjama.types import AR_EN, Confidence, Direction, Finding, TermHint
 
 if TYPE_CHECKING:
     from tarjama.glossary import Glossary
@@ -72,6 +73,7 @@ class CheckReport:
     checks: list[str]
     glossary: str | None
     units: list[CheckedUnit] = field(default_factory=list)
+    direction: Direction = AR_EN
 
     @property
     def errors(self) -> int:
@@ -90,6 +92,7 @@ class CheckReport:
             "source": self.source_path,
             "hypothesis": self.hypothesis_path,
             "unit": self.unit,
+            "direction": str(self.direction),
             "checks": self.checks,
             "glossary": self.glossary,
             "totals": {
@@ -102,10 +105,13 @@ class CheckReport:
         }
 
 
-def hints_for(text: str, glossary: Glossary | None) -> list[TermHint]:
+def hints_for(text: str, glossary: Glossary | None, direction: Direction = AR_EN) -> list[TermHint]:
     if glossary is None:
         return []
-    return [TermHint(m.surface, m.entry.en, m.entry.kind, m.start, m.end) for m in glossary.match(text)]
+    return [
+        TermHint(m.surface, m.entry.target(direction), m.entry.kind, m.start, m.end)
+        for m in glossary.match(text, direction.source)
+    ]
 
 
 def check_files(
@@ -115,10 +121,14 @@ def check_files(
     glossary: Glossary | None = None,
     checker: Checker | None = None,
     max_bytes: int | None = None,
+    source: str | None = None,
+    target: str | None = None,
 ) -> CheckReport:
     """Run ``checker`` (default: every check) on HYP as a translation of SRC (module docstring).
 
     ``max_bytes``: the size limit of each input (default: the ``scoring`` reading limit, ``LIMITS``).
+    The direction is ``source``/``target`` when given, else what a tarjama JSONL states, else
+    the script of SRC (``tarjama.text.language``).
     """
     from tarjama.document.record import read_translation
     from tarjama.scoring.inputs import check_aligned, flatten, read_paragraph_file, source_paragraphs
@@ -129,18 +139,20 @@ def check_files(
     sources = source_paragraphs(src_file)
     hyp_file = read_paragraph_file(hyp, max_bytes=max_bytes)
     check_aligned(hyp_file, [("source", src_file, sources)])
+    tf = read_translation(hyp, text=read_text(hyp)) if hyp_file.kind == "jsonl" else None
+    if source is None and target is None and tf is not None and tf.direction is not None:
+        source = tf.direction.source
+    direction = resolve_direction(" ".join(sources), str(src), source=source, target=target)
     report = CheckReport(
         str(src),
         str(hyp),
         "paragraph",
-        checker.names,
+        [c.name for c in checker.for_direction(direction)],
         str(getattr(glossary, "path", "")) if glossary is not None else None,
+        direction=direction,
     )
-    tf = None
-    if hyp_file.kind == "jsonl":
-        tf = read_translation(hyp, text=read_text(hyp))
-        if not all(p.sentences or p.verbatim for p in tf.paragraphs):
-            tf = None  # records without sentences: check whole paragraphs
+    if tf is not None and not all(p.sentences or p.verbatim for p in tf.paragraphs):
+        tf = None  # records without sentences: check whole paragraphs
     if tf is not None:
         report.unit = "sentence"
         for i, para in enumerate(tf.paragraphs):
@@ -152,24 +164,21 @@ def check_files(
                     "translation against the file it was made from"
                 )
             for s in para.sentences:
-                hints = hints_for(s.source, glossary)
+                hints = hints_for(s.source, glossary, direction)
                 report.units.append(
                     CheckedUnit(
                         i,
                         s.index,
                         s.source,
                         s.translation,
-                        checker.findings(s.source, s.translation, hints),
+                        checker.findings(s.source, s.translation, hints, direction),
                         tf.where(i),
                         s.confidence,
                     )
                 )
         return report
     for i, (source, translation) in enumerate(zip(sources, hyp_file.paragraphs, strict=True)):
-        hints = hints_for(source, glossary)
-        report.units.append(
-            CheckedUnit(
-                i, None, source, translation, checker.findings(source, translation, hints), hyp_file.where(i)
-            )
-        )
+        hints = hints_for(source, glossary, direction)
+        findings = checker.findings(source, translation, hints, direction)
+        report.units.append(CheckedUnit(i, None, source, translation, findings, hyp_file.where(i)))
     return report

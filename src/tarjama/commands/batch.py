@@ -18,12 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-from tarjama.batch.inputs import discover, inside, read_path_list
+from tarjama.batch.inputs import discover, inside, read_path_list, refuse_clashes
 from tarjama.batch.runner import BatchOptions, BatchRunner, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.commands.common import (
     add_adapt_option,
     add_check_options,
+    add_direction_options,
     add_engine_options,
     add_run_options,
     checker,
@@ -35,6 +36,7 @@ from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
 from tarjama.translate.run import Translator
+from tarjama.types import AR_EN, Direction
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,8 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--memory", type=Path, help=f"translation memory (default: <out-dir>/{MEMORY_NAME})")
     p.add_argument("--field", default="text", help="JSONL field to translate (default: text)")
     p.add_argument("--column", default="text", help="TSV column to translate (default: text)")
-    p.add_argument("--lang", default="en", help="language suffix of output names (default: en)")
+    p.add_argument(
+        "--lang", help="language suffix of output names (default: the target language, en or ar)"
+    )
     add_engine_options(p)
+    add_direction_options(p, "the first input with text")
     add_run_options(
         p,
         batch_help="segments per engine call (default: 16; gguf: 4 × parallel = 64)",
@@ -106,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         inputs += read_path_list(args.files_from)
     if not inputs:
         raise TarjamaError("no inputs: give folders, files or glob patterns, or --files-from LIST")
-    found = discover(inputs, args.out_dir)
+    found = discover(inputs, args.out_dir, lang=None)  # clashes checked once the language is known
     items = found.files
     if args.shard is not None:  # --shard '' is a mistake, not "all documents"
         k, n = parse_shard(args.shard)
@@ -125,14 +130,16 @@ def run(args: argparse.Namespace) -> int:
     )
     glossary = load_glossary(args)
     digest = glossary.digest() if glossary else None
+    direction = _direction(args, items, options)
+    refuse_clashes(found.files, args.out_dir, args.lang or direction.target)
     if args.dry_run:
-        return _dry_run(args, items, found.problems, options, glossary, digest, memory_path)
+        return _dry_run(args, items, found.problems, options, glossary, digest, memory_path, direction)
 
     loading = time.perf_counter()
     translator = None
     if args.runner == "ray":
         # The cluster first: one that cannot be joined is one line, before the memory is made.
-        translator = _translator(args, glossary, options)
+        translator = _translator(args, glossary, options, direction)
     try:
         memory = TranslationMemory(memory_path)
     except BaseException:
@@ -140,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             translator.close()
         raise
     try:
-        translator = translator or _translator(args, glossary, options)
+        translator = translator or _translator(args, glossary, options, direction)
         loaded = time.perf_counter() - loading
         try:
             runner = BatchRunner(translator, memory, options)
@@ -148,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             todo = None
             if options.progress:
                 # A first pass gives the segment bar a total, hence an ETA; parsing is cheap.
-                todo = sum(e.to_translate for e in plan(items, options, glossary, memory))
+                todo = sum(e.to_translate for e in plan(items, options, glossary, memory, direction))
             summary = runner.run(items, found.problems, segments_to_translate=todo)
         finally:
             translator.close()
@@ -167,24 +174,47 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
-def _translator(args: argparse.Namespace, glossary, options: BatchOptions) -> Translator:
+def _direction(args: argparse.Namespace, items, options: BatchOptions) -> Direction:
+    """--source/--target, else the language of the first input with text (the others must match it)."""
+    from tarjama.batch.inputs import read_source
+    from tarjama.text.language import detect_language, direction_from, stated_direction
+
+    stated = stated_direction(args.source, args.target)
+    if stated is not None:
+        return stated
+    for item in items:
+        try:
+            source = read_source(item, field_name=options.field_name, column=options.column)
+        except TarjamaError:
+            continue  # recorded as a failure when the run reads it
+        found = detect_language(" ".join(u.document.plain_text() for u in source.units))
+        if found in ("ar", "en"):
+            return direction_from(found)
+    return AR_EN
+
+
+def _translator(
+    args: argparse.Namespace, glossary, options: BatchOptions, direction: Direction
+) -> Translator:
     """The run's ``Translator``: the engine in this process, or a Ray executor loading it on every actor."""
     checks = checker(args)
     if args.runner != "ray":
-        engine = load_engine(args.engine, args.model, **engine_options(args))
-        return Translator(engine, glossary, checks=checks, consistent_names=args.consistent_names,
-                          adapt=not args.no_adapt)
+        engine = load_engine(args.engine, args.model, direction=direction, **engine_options(args))
+        return Translator(engine, glossary, checks=checks, direction=direction,
+                          consistent_names=args.consistent_names, adapt=not args.no_adapt)
     from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
 
     engine_opts = tuple(sorted(engine_options(args).items()))
-    spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts)
+    spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts, str(direction))
     ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
     executor = RayExecutor(spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=checks)
-    return Translator(glossary=glossary, executor=executor, consistent_names=args.consistent_names,
-                      adapt=not args.no_adapt)
+    return Translator(glossary=glossary, executor=executor, direction=direction,
+                      consistent_names=args.consistent_names, adapt=not args.no_adapt)
 
 
-def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path) -> int:
+def _dry_run(
+    args, items, problems, options, glossary, digest, memory_path: Path, direction: Direction
+) -> int:
     memory = None
     memo = f"no translation memory at {memory_path} yet"
     if memory_path.is_file():
@@ -196,7 +226,7 @@ def _dry_run(args, items, problems, options, glossary, digest, memory_path: Path
             memory = None
             memo = f"{memory_path} has no run with this --engine/--model yet"
     try:
-        entries = plan(items, options, glossary, memory)
+        entries = plan(items, options, glossary, memory, direction)
     finally:
         if memory:
             memory.close()

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from tarjama import settings
-from tarjama.commands.common import check_output_path, load_glossary
+from tarjama.commands.common import add_direction_options, check_output_path, load_glossary
 from tarjama.errors import TarjamaError
 
 _SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run tarjama's fidelity checks on HYP as a translation of SRC: a tarjama JSONL is "
         "checked sentence by sentence, a text or Markdown file paragraph by paragraph.",
     )
-    p.add_argument("src", metavar="SRC", help="the Arabic source (text or Markdown)")
-    p.add_argument("hyp", metavar="HYP", help="the English translation (text, Markdown or tarjama JSONL)")
+    p.add_argument("src", metavar="SRC", help="the source, Arabic or English (text or Markdown)")
+    p.add_argument("hyp", metavar="HYP", help="its translation (text, Markdown or tarjama JSONL)")
+    add_direction_options(p, "SRC")
     g = p.add_mutually_exclusive_group()
     g.add_argument(
         "--glossary", type=Path,
@@ -67,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.output, [args.src, args.hyp])
     names = [n.strip() for n in args.checks.split(",") if n.strip()] if args.checks else None
     checker = Checker(names)
-    report = check_files(args.src, args.hyp, glossary=load_glossary(args), checker=checker,
-                         max_bytes=args.max_input_mb << 20 if args.max_input_mb else None)
+    report = check_files(
+        args.src, args.hyp, glossary=load_glossary(args), checker=checker,
+        max_bytes=args.max_input_mb << 20 if args.max_input_mb else None,
+        source=args.source, target=args.target,
+    )
     fmt = args.format or (_SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "markdown"
     text = render_check(report, fmt)
     if args.output is None:

@@ -26,8 +26,10 @@ from tarjama.text.textio import check_writable, write_text_atomic
 
 if TYPE_CHECKING:
     from tarjama.checks import Checker
+    from tarjama.document.model import Document
     from tarjama.glossary import Glossary
     from tarjama.translate.progress import Progress
+    from tarjama.types import Direction
 
 
 def int_in(low: int, high: int | None = None, what: str = "a whole number") -> Callable[[str], int]:
@@ -121,6 +123,27 @@ def add_run_options(
         help="CPU threads for the engine (default: all cores)",
     )
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=progress_help)
+
+
+def add_direction_options(p: argparse.ArgumentParser, what: str = "the input") -> None:
+    """--source and --target: the languages (default: from the script of ``what``)."""
+    p.add_argument(
+        "--source", choices=("ar", "en"),
+        help=f"language of the source: ar (default) or en; detected from {what}'s script when not given",
+    )
+    p.add_argument(
+        "--target", choices=("ar", "en"),
+        help="language of the translation: en or ar (the other one; either option is enough)",
+    )
+
+
+def direction_for(args: argparse.Namespace, documents: Iterable[Document], where: str) -> Direction:
+    """The run's direction: --source/--target, else the documents' script (``tarjama.text.language``)."""
+    from tarjama.text.language import resolve_direction
+
+    text = " ".join(d.plain_text() for d in documents)
+    source, target = getattr(args, "source", None), getattr(args, "target", None)
+    return resolve_direction(text, where, source=source, target=target)
 
 
 def add_check_options(p: argparse.ArgumentParser) -> None:

@@ -47,7 +47,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--ref", "-r", action="append", metavar="REF",
         help="reference translation; repeat for several references (required with HYP)",
     )
-    p.add_argument("--src", metavar="SRC", help="Arabic source (default: the source fields of a JSONL HYP)")
+    p.add_argument("--src", metavar="SRC", help="the source (default: the source fields of a JSONL HYP)")
+    p.add_argument(
+        "--source", choices=("ar", "en"),
+        help="source language (default: what a JSONL HYP states, else the other of HYP's script)",
+    )
+    p.add_argument("--target", choices=("ar", "en"), help="language of HYP (default: from its script)")
+    p.add_argument(
+        "--normalize", choices=("ar",),
+        help="ar: Arabic normalisation of hypothesis and references (alef, ya, ta marbuta variants, "
+        "diacritics, tatweel) before scoring, recorded in every signature as norm:ar",
+    )
     p.add_argument("--glossary", "-g", metavar="G", help="glossary for term accuracy (needs the source)")
     p.add_argument(
         "--compare", metavar="HYP2",
@@ -134,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
             args.hyp, args.ref, src=args.src, glossary=args.glossary, compare=args.compare,
             n_samples=args.bootstrap_samples, seed=args.seed,
             max_bytes=args.max_input_mb << 20 if args.max_input_mb else None,
+            source=args.source, target=args.target, normalize=args.normalize == "ar",
         )
         report.summary = summary
 

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.commands.common import (
+    add_direction_options,
     add_engine_options,
     add_run_options,
     check_output_path,
+    direction_for,
     engine_options,
     format_from_suffix,
     glossary_path,
@@ -59,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "rejected (with the reason) if it names anything the article does not."
         ),
     )
-    p.add_argument("input", help="UTF-8 Arabic text or Markdown file")
+    p.add_argument("input", help="UTF-8 Arabic or English text or Markdown file")
     n = p.add_mutually_exclusive_group()
     n.add_argument(
         "--sentences", "-n", type=int_in(1), metavar="N", help="number of key sentences (default: 3)"
@@ -70,9 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o suffix, else txt)")
     p.add_argument(
         "--translation", metavar="JSONL",
-        help="take the English from this `tarjama translate --format jsonl` file of the same input",
+        help="take the translations from this `tarjama translate --format jsonl` file of the same input",
     )
     add_engine_options(p, no_glossary_help="no term features, hints or checks")
+    add_direction_options(p)
     p.add_argument(
         "--ref-summary", action="append", default=[], metavar="REF",
         help="reference summary (Arabic or English, by its script) to score with ROUGE; repeatable",
@@ -130,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         if args.translation
         else None
     )
+    direction = direction_for(args, [document], args.input)
     total = len(document.sentences())
     n = summary_length(total, args.sentences, args.ratio)
     options = engine_options(args)
@@ -137,18 +141,20 @@ def run(args: argparse.Namespace) -> int:
     engine = writer_engine = None
     try:
         if translation is None:
-            engine = load_engine(args.engine, args.model, **options)
+            engine = load_engine(args.engine, args.model, direction=direction, **options)
         llm = None
         if args.abstractive:
             llm, writer_engine = _writer_llm(engine, args, options)
         # The key points are translated as `tarjama translate` would, without the fidelity checks
         # (the summary checks its own names and numbers).
-        translator = Translator(engine, glossary, checks=None) if engine is not None else None
+        translator = (
+            Translator(engine, glossary, checks=None, direction=direction) if engine is not None else None
+        )
         summary = summarize(
             document, n, glossary=glossary, translation=translation, translator=translator,
             abstractive=args.abstractive, llm=llm,
             writer=writer_engine.identity.to_dict() if writer_engine is not None else None,
-            progress=progress_for(args),
+            progress=progress_for(args), direction=direction,
         )
     finally:
         for e in {id(x): x for x in (engine, writer_engine) if x is not None}.values():

@@ -18,10 +18,12 @@ from tarjama import formats
 from tarjama.commands.common import (
     add_adapt_option,
     add_check_options,
+    add_direction_options,
     add_engine_options,
     add_run_options,
     check_output_path,
     checker,
+    direction_for,
     engine_options,
     glossary_path,
     load_glossary,
@@ -36,12 +38,15 @@ from tarjama.types import ADAPTED
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("translate", help="translate an Arabic document into English")
+    p = sub.add_parser(
+        "translate", help="translate a document: Arabic into English, or English into Arabic (--source en)"
+    )
     p.add_argument(
         "input", help="a .txt or .md file (paragraphs separated by blank lines), .html, .docx, or .xlf/.xliff"
     )
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     add_engine_options(p)
+    add_direction_options(p)
     p.add_argument(
         "--format", choices=formats.DOCUMENT_OUTPUTS,
         help="output format: the input's own, jsonl (translation record) or xliff (for a CAT tool); "
@@ -71,6 +76,8 @@ def summary_line(result: TranslatedDocument) -> str:
         f"tarjama: {len(result.paragraphs)} paragraphs, {len(sentences)} sentences in {result.seconds:.1f} s "
         f"({rate:.2f} sent/s) · {result.engine.describe()}"
     )
+    if str(result.direction) != "ar-en":
+        line += f" · {result.direction}"
     if result.glossary is not None:
         found, expected = result.term_totals()
         line += f" · glossary terms {found}/{expected}"
@@ -102,12 +109,13 @@ def run(args: argparse.Namespace) -> int:
     if args.memory is not None and not args.memory.is_file():
         raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
     source = formats.read_source(args.input, source_format)  # a bad input fails before the model loads
+    direction = direction_for(args, [u.document for u in source.units], args.input)
     glossary = load_glossary(args)
     memory = TranslationMemory(args.memory, readonly=True) if args.memory is not None else None
     try:
-        engine = load_engine(args.engine, args.model, **engine_options(args))
+        engine = load_engine(args.engine, args.model, direction=direction, **engine_options(args))
         with Translator(engine, glossary, batch_size=args.batch_size, checks=checker(args),
-                        adapt=not args.no_adapt) as translator:
+                        direction=direction, adapt=not args.no_adapt) as translator:
             result, data = translator.translate_file(
                 args.input, out, format=fmt, xliff_version=args.xliff_version, memory=memory,
                 progress=progress_for(args), source=source,

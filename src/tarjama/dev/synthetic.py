@@ -6,6 +6,8 @@ models: a sentencepiece model trained in seconds on real Arabic and English text
 exact layout of an OPUS-MT model (``source.spm``, ``target.spm``, ``vocab.json``), so the
 same loading code that users run is exercised. The vocabulary follows the OPUS-MT
 convention (``<pad>`` last, used as decoder start) that CTranslate2's converter expects.
+Its tokenizer config records its languages (``source_lang``, ``target_lang``: Arabic into
+English unless asked otherwise), as OPUS-MT models do, so the engines declare its direction.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def build_marian(
     vocab_size: int = 1000,
     seed: int = 0,
     pad_vocab_to: int | None = None,
+    source_lang: str = "ar",
+    target_lang: str = "en",
 ) -> Path:
     """Create and save a random Marian model + tokenizer in ``folder``; returns ``folder``.
 
@@ -127,6 +131,8 @@ def build_marian(
         str(folder / "target.spm"),
         str(folder / "vocab.json"),
         model_max_length=shape.max_positions,
+        source_lang=source_lang,
+        target_lang=target_lang,
     )
     tokenizer.save_pretrained(folder)
     for leftover in (folder / "_spm").iterdir():

@@ -132,6 +132,10 @@ class Document:
         word character of the source language (module docstring)."""
         return self.passed + sum(1 for p in self.paragraphs for s in p.segments if s.kind == UNTOUCHED)
 
+    def plain_text(self) -> str:
+        """The words to translate, without markup: what tells the document's language."""
+        return " ".join(s.plain for _p, s in self.sentences())
+
     def reassemble(self, paragraph_texts: Sequence[str]) -> str:
         """Join translated paragraph texts with the original separators."""
         if len(paragraph_texts) != len(self.paragraphs):

@@ -11,7 +11,11 @@ The JSONL format (``tarjama translate --format jsonl``) has one record per parag
                     "seconds": 1.2, "terms": {"expected": [...], "found": 2, "missing": [],
                                               "rewrites": [], "retried": false},
                     "tagged": {"source": "…<g1>…</g1>…", "translation": "…"}}],
-     "engine": {...}, "seconds": 1.2, "glossary": {...}, "terms": {...}}
+     "engine": {...}, "direction": "ar-en", "seconds": 1.2, "glossary": {...}, "terms": {...}}
+
+``direction`` is the run's languages, source into target (``ar-en`` or ``en-ar``); files
+written before it existed, and other tools' files, are read as ``ar-en`` unless their text
+says otherwise (``tarjama.text.language``).
 
 A sentence may also have ``checks`` (what every stage found still wrong: ``check`` — its kind:
 ``terms``, ``markup``, ``degenerate`` or a fidelity check's name —, ``message``, ``source`` and
@@ -43,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.document.model import Document
 from tarjama.errors import TarjamaError
 from tarjama.text.textio import numbered_lines, read_text
-from tarjama.types import ERROR, Confidence, Finding, Match, Note, TermOutcome
+from tarjama.types import AR_EN, ERROR, Confidence, Direction, Finding, Match, Note, TermOutcome
 
 if TYPE_CHECKING:
     from tarjama.types import EngineIdentity
@@ -148,6 +152,7 @@ class TranslatedDocument:
     engine: EngineIdentity
     glossary: dict[str, str] | None
     seconds: float
+    direction: Direction = AR_EN
 
     def text(self) -> str:
         """The translation with the source's layout (separators, markup) kept."""
@@ -178,6 +183,7 @@ class TranslatedDocument:
                 "translation": p.translation,
                 "sentences": [s.to_dict() for s in p.sentences],
                 "engine": self.engine.to_dict(),
+                "direction": str(self.direction),
                 "seconds": round(p.seconds, 4),
             }
             if p.verbatim:
@@ -201,6 +207,7 @@ class TranslatedDocument:
         sentences = self.sentences()
         return {
             "source": self.document.path,
+            "direction": str(self.direction),
             "paragraphs": len(self.paragraphs),
             "sentences": len(sentences),
             "engine": self.engine.to_dict(),
@@ -243,6 +250,8 @@ class TranslationFile:
     lines: list[int]
     engines: list[dict[str, Any]]
     has_sources: bool  # every record carried its source paragraph
+    # The direction the records state (``"direction"``), None when they state none.
+    direction: Direction | None = None
 
     def where(self, i: int) -> str:
         """``path:line`` of paragraph ``i`` (0-based)."""
@@ -278,6 +287,7 @@ def read_translation(
     lines: list[int] = []
     engines: list[dict[str, Any]] = []
     has_sources = True
+    direction: Direction | None = None
     expected_index: int | None = None
     for lineno, line in numbered_lines(text):
         if not line.strip():
@@ -322,9 +332,18 @@ def read_translation(
         engine = record.get("engine")
         if isinstance(engine, dict) and engine not in engines:
             engines.append(engine)
+        stated = record.get("direction")
+        if stated is not None:
+            if not isinstance(stated, str) or stated not in ("ar-en", "en-ar"):
+                raise TarjamaError(f"{at}: direction {stated!r} is not ar-en or en-ar; {hint}")
+            if direction is not None and str(direction) != stated:
+                raise TarjamaError(
+                    f"{at}: direction {stated}, but earlier records say {direction}; one file holds one run"
+                )
+            direction = Direction.parse(stated)
     if not paragraphs:
         raise TarjamaError(f"{where}: no JSONL records; give a file with one record per paragraph")
-    return TranslationFile(where, paragraphs, lines, engines, has_sources)
+    return TranslationFile(where, paragraphs, lines, engines, has_sources, direction)
 
 
 def _tagged(value: Any) -> tuple[str, str] | None:

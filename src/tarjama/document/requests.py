@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tarjama.document.inline import Inline
     from tarjama.document.model import Segment
     from tarjama.glossary import Glossary, GlossaryEntry
+    from tarjama.text.terms import ArabicTerm
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class PreparedSegment:
     paragraph: Paragraph
     segment: Segment
     request: TranslationRequest
-    # Glossary entries matched in the source: the terms the translation must contain.
-    expected: list[GlossaryEntry]
+    # Glossary entries matched in the source: the terms the translation must contain (into
+    # Arabic, each entry's ``ArabicTerm``: see ``GlossaryEntry.towards``).
+    expected: list[GlossaryEntry | ArabicTerm]
 
 
 def segment_request(
@@ -47,7 +49,7 @@ def segment_request(
     context: str = "",
     inline: Inline | None = None,
     direction: Direction = AR_EN,
-) -> tuple[TranslationRequest, list[GlossaryEntry]]:
+) -> tuple[TranslationRequest, list[GlossaryEntry | ArabicTerm]]:
     """The engine request for one segment (with its term hints) and the entries it expects.
 
     ``text`` is the segment's words; with ``inline`` markup, the glossary reads the words
@@ -55,14 +57,14 @@ def segment_request(
     offsets are mapped into it.
     """
     plain = inline.plain if inline is not None else text
-    matches = glossary.match(plain) if glossary else []
+    matches = glossary.match(plain, direction.source) if glossary else []
     hints = []
     for m in matches:
         start, end = inline.to_text(m.start, m.end) if inline is not None else (m.start, m.end)
-        hints.append(TermHint(m.surface, m.entry.en, m.entry.kind, start, end))
+        hints.append(TermHint(m.surface, m.entry.target(direction), m.entry.kind, start, end))
     request_text = inline.text if inline is not None else text
     request = TranslationRequest(request_text, tuple(hints), context, direction=direction)
-    return request, [m.entry for m in matches]
+    return request, [m.entry.towards(direction) for m in matches]
 
 
 # The context window: earlier sentences of the same paragraph an engine may read.

@@ -2,9 +2,10 @@
 
 Resolution order without ``--engine``: a server's address (``--base-url``) means the ``openai``
 engine; a model folder given with ``--model`` its engine (``ctranslate2`` for a converted folder,
-``nllb`` for an NLLB or M2M-100 one, else ``marian``); then a Marian model available locally
-(``Helsinki-NLP/opus-mt-ar-en`` already in the Hugging Face cache); otherwise the embedded GGUF
-model if its packages are installed; otherwise one error that says how to get either.
+``nllb`` for an NLLB or M2M-100 one, else ``marian``); then the direction's OPUS-MT model
+(``Helsinki-NLP/opus-mt-ar-en`` or ``opus-mt-en-ar``) when it is already in the Hugging Face
+cache; otherwise the embedded GGUF model if its packages are installed; otherwise one error that
+says how to get either.
 
 ``load_engine`` checks the options before loading anything: an option the engine does not take
 is one line, and a string value (``--engine-option KEY=VALUE``) becomes the type of the
@@ -21,6 +22,7 @@ from pathlib import Path
 from tarjama.engines.base import Engine
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.registry import Registry
+from tarjama.types import AR_EN, Direction
 
 __all__ = [
     "ENGINES",
@@ -46,7 +48,7 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def resolve_engine_name(model: str | None = None) -> str:
+def resolve_engine_name(model: str | None = None, direction: Direction = AR_EN) -> str:
     """The engine to use when the user did not name one (see module docstring)."""
     if model:
         path = Path(model).expanduser()
@@ -58,10 +60,10 @@ def resolve_engine_name(model: str | None = None) -> str:
             return "nllb"
         return "marian"
     if _has("transformers") and _has("torch"):
-        from tarjama.engines.marian import DEFAULT_MODEL
+        from tarjama.engines.marian import DEFAULT_MODEL, DEFAULT_MODELS
         from tarjama.models.provenance import locate_model
 
-        if locate_model(DEFAULT_MODEL) is not None:
+        if locate_model(DEFAULT_MODELS.get(direction, DEFAULT_MODEL)) is not None:
             return "marian"
     from tarjama.models.embedded import QWEN_CODER_1_5B, cache_dir, parts_installed
 
@@ -129,8 +131,14 @@ def looks_like_path(model: str) -> bool:
     )
 
 
-def load_engine(name: str | None = None, model: str | None = None, **options: object) -> Engine:
-    """Instantiate engine ``name`` (resolved automatically when None) with ``model``."""
+def load_engine(
+    name: str | None = None, model: str | None = None, *, direction: Direction = AR_EN, **options: object
+) -> Engine:
+    """Instantiate engine ``name`` (resolved automatically when None) with ``model``.
+
+    ``direction`` is the run's: it picks the default model of an engine that has one per
+    direction (Marian); whether the engine can translate it is the ``Translator``'s check.
+    """
     if name is None and options.get("base_url"):
         name = "openai"
     remote = name is not None and getattr(ENGINES.load(name), "remote", False)
@@ -139,10 +147,12 @@ def load_engine(name: str | None = None, model: str | None = None, **options: ob
             f"--model {model}: no such file or folder; check the path (a Hugging Face model id has the "
             "form namespace/name, e.g. Helsinki-NLP/opus-mt-ar-en)"
         )
-    name = name or resolve_engine_name(model)
+    name = name or resolve_engine_name(model, direction)
     cls = ENGINES.load(name).for_model(model)
     kwargs = {k: v for k, v in options.items() if v is not None or k not in _FLAGS}
     params = inspect.signature(cls.__init__).parameters
+    if "direction" in params:
+        kwargs["direction"] = direction
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     if flags := [flag for key, flag in _FLAGS.items() if key in kwargs and key not in params]:
         raise TarjamaError(f"{', '.join(flags)}: for --engine openai (a server), not --engine {name}")

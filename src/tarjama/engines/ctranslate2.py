@@ -16,7 +16,8 @@ Decoding limits mirror the ``marian`` engine: the same batches, the same output 
 batch, and one step fewer for CTranslate2 because transformers forces ``</s>`` into the last
 step (``forced_eos_token_id`` of OPUS-MT models). Over-long segments are split with the
 shared helper and carry the same note. Each output's confidence is the mean and minimum
-log-probability of its tokens, from ``score_batch`` on the chosen hypothesis.
+log-probability of its tokens, from ``score_batch`` on the chosen hypothesis. The engine declares
+the direction of the model it was converted from (``tarjama.models.provenance.model_direction``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
-from tarjama.models.provenance import sha256_file
+from tarjama.models.provenance import model_direction, sha256_file
 from tarjama.types import AR_EN, Confidence, Direction, EngineIdentity
 
 # OPUS-MT's position table; used when the folder says nothing about the limit.
@@ -150,6 +151,8 @@ class CTranslate2Engine(Seq2SeqEngine):
                 )
             self._special |= {t for t in vocabulary if SPECIAL.match(t)}
         provenance = read_provenance(folder)
+        # The direction of the Marian model it was converted from (its tokenizer config is copied).
+        self.direction = model_direction(folder, provenance.get("source")) or AR_EN
         limit = _max_positions(folder, provenance)
         self.folder = folder
         self.num_beams = num_beams

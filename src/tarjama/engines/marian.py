@@ -1,12 +1,14 @@
 """Marian engine: transformers ``MarianMTModel`` + ``MarianTokenizer`` (sentencepiece).
 
-The model is a local folder or a Hugging Face model id (default ``Helsinki-NLP/opus-mt-ar-en``)
-resolved through the hub's own conventions: ``HF_HOME``/``HF_HUB_CACHE`` for the cache,
-``HF_HUB_OFFLINE=1`` to never touch the network. Segments are translated in batches with
-beam search; each output's confidence (mean and lowest token log-probability) comes from the
-scores ``generate`` returns. A segment longer than the model's input limit is never truncated silently:
-it is split at safe boundaries (clause punctuation, then spaces), the pieces are translated
-separately and joined, and the output carries a note saying so.
+The model is a local folder or a Hugging Face model id (default ``Helsinki-NLP/opus-mt-ar-en``,
+and ``Helsinki-NLP/opus-mt-en-ar`` for English→Arabic runs) resolved through the hub's own
+conventions: ``HF_HOME``/``HF_HUB_CACHE`` for the cache, ``HF_HUB_OFFLINE=1`` to never touch the
+network. The direction the engine declares is the model's own
+(``tarjama.models.provenance.model_direction``: its tokenizer config, else its name). Segments
+are translated in batches with beam search; each output's confidence (mean and lowest token
+log-probability) comes from the scores ``generate`` returns. A segment longer than the model's
+input limit is never truncated silently: it is split at safe boundaries (clause punctuation,
+then spaces), the pieces are translated separately and joined, and the output carries a note saying so.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Any
 
 from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.errors import ModelUnavailableError
-from tarjama.models.provenance import hub_revision, locate_model, weights_sha256
-from tarjama.types import AR_EN, Confidence, Direction, EngineIdentity
+from tarjama.models.provenance import hub_revision, locate_model, model_direction, weights_sha256
+from tarjama.types import AR_EN, EN_AR, Confidence, Direction, EngineIdentity
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+# The OPUS-MT model of each direction, used when --model is not given.
+DEFAULT_MODELS = {AR_EN: DEFAULT_MODEL, EN_AR: "Helsinki-NLP/opus-mt-en-ar"}
 
 
 class MarianEngine(Seq2SeqEngine):
@@ -53,13 +57,15 @@ class MarianEngine(Seq2SeqEngine):
 
     def __init__(
         self,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
         *,
         num_beams: int = 4,
         batch_size: int = 8,
         max_input_tokens: int | None = None,
         threads: int | None = None,
+        direction: Direction | None = None,
     ) -> None:
+        model = model or DEFAULT_MODELS.get(direction or AR_EN, DEFAULT_MODEL)
         try:
             import torch
             import transformers  # noqa: F401 - the models' own package, loaded in _load
@@ -79,6 +85,8 @@ class MarianEngine(Seq2SeqEngine):
                 f"it needs {self.files}"
             ) from None
         self.model.eval()
+        named = getattr(self.model.config, "_name_or_path", None)
+        self.direction = model_direction(folder, model, named) or AR_EN
         torch.set_num_threads(threads or os.cpu_count() or 1)
         self._torch = torch
         self.folder = folder

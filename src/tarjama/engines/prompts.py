@@ -35,12 +35,6 @@ SYSTEM = (
     "letters stay exactly as written. Do not add, explain or omit anything. "
     "Output only the English translation."
 )
-SYSTEM_EN_AR = (
-    "You are a professional English-to-Arabic news translator. Translate the English sentence "
-    "into fluent, faithful Modern Standard Arabic. Keep every name, number and date. Do not add, "
-    "explain or omit anything. Output only the Arabic translation."
-)
-
 STRICT_NOTE = "Use each glossary term exactly as given, with the same spelling and capitalisation."
 # Added on a retry after the first attempt named people or places the source does not have.
 NO_INVENT_NOTE = "Translate only what the Arabic says: add no names, places or facts."
@@ -102,6 +96,81 @@ MARKUP_EXAMPLE = Example(
     "The <g1>ministry</g1> said that the <x2/> programme would start <g3>next week</g3> in three cities.",
 )
 
+# English into Arabic: an instruction and example pairs of its own, also written for tarjama:
+# Modern Standard Arabic news style, Western digits (as Arabic news agencies write them), Arabic
+# punctuation. An ``Example``'s ``ar`` and ``en`` stay what they are, whichever side is the source.
+SYSTEM_EN_AR = (
+    "You are a professional English-to-Arabic news translator. Translate the English sentence "
+    "into fluent, faithful Modern Standard Arabic. Keep every name, number and date; write numbers "
+    "with Western digits. Use Arabic punctuation (، ؛ ؟). Do not add, explain or omit anything. "
+    "Output only the Arabic translation."
+)
+NO_INVENT_NOTE_EN_AR = "Translate only what the English says: add no names, places or facts."
+MARKUP_STRICT_NOTE_EN_AR = "Keep every tag of the English exactly once: {tags}"
+
+EXAMPLES_EN_AR: tuple[Example, ...] = (
+    Example(
+        "أعلنت وزارة الصحة يوم الثلاثاء أن أربع عيادات جديدة ستفتتح في المنطقة الجنوبية الشهر المقبل.",
+        "The Ministry of Health announced on Tuesday that four new clinics would open in the southern "
+        "region next month.",
+    ),
+    Example(
+        "وقالت وكالة الفضاء الأسترالية في بيان إن المسبار KX-7 سيطلق في أواخر عام 2028، بعد تأخير دام "
+        "ثمانية عشر شهرًا.",
+        "The Australian Space Agency said in a statement that the KX-7 probe would be launched in late "
+        "2028, after an eighteen-month delay.",
+        (TermHint("Australian Space Agency", "وكالة الفضاء الأسترالية"),),
+    ),
+    Example(
+        "ويهدف المشروع، الذي تبلغ تكلفته 2.5 مليار دولار، إلى مضاعفة قدرة البلاد على إنتاج الطاقة "
+        "الشمسية بحلول عام 2032.",
+        "The project, which costs $2.5 billion, aims to double the country's solar power capacity by 2032.",
+    ),
+    # Three more (crime, a question, markets): used by the variants with more than three examples.
+    Example(
+        "وقالت الشرطة إنها اعتقلت ثلاثة رجال تبلغ أعمارهم 19 و22 و40 عامًا للاشتباه في ارتكابهم عمليات "
+        "احتيال.",
+        "Police said they had arrested three men, aged 19, 22 and 40, on suspicion of fraud.",
+    ),
+    Example(
+        "لماذا أجلت اللجنة تصويتها على الميزانية حتى شهر مارس؟",
+        "Why did the committee postpone its vote on the budget until March?",
+    ),
+    Example(
+        "وانخفضت أسعار النفط بنحو 4% يوم الأربعاء، مسجلة أكبر تراجع يومي لها منذ ثلاثة أشهر.",
+        "Oil prices fell by almost 4% on Wednesday, their biggest daily drop in three months.",
+    ),
+)
+MARKUP_EXAMPLE_EN_AR = MARKUP_EXAMPLE
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a prompt says for one direction: the instruction, the examples, the labels."""
+
+    system: str
+    examples: tuple[Example, ...]
+    markup_example: Example
+    markup_strict_note: str
+    no_invent_note: str
+    source_label: str  # the raw template's labels
+    target_label: str
+
+    def pair(self, example: Example) -> tuple[str, str]:
+        """An example as (source, translation) in this direction."""
+        return (example.ar, example.en) if self.source_label == "Arabic" else (example.en, example.ar)
+
+
+PROMPTS = {
+    AR_EN: Language(
+        SYSTEM, EXAMPLES, MARKUP_EXAMPLE, MARKUP_STRICT_NOTE, NO_INVENT_NOTE, "Arabic", "English"
+    ),
+    EN_AR: Language(
+        SYSTEM_EN_AR, EXAMPLES_EN_AR, MARKUP_EXAMPLE_EN_AR, MARKUP_STRICT_NOTE_EN_AR, NO_INVENT_NOTE_EN_AR,
+        "English", "Arabic",
+    ),
+}
+
 
 @dataclass(frozen=True)
 class PromptSpec:
@@ -149,15 +218,17 @@ def approved_examples(request: TranslationRequest) -> tuple[Example, ...]:
     They come after the fixed pairs, right before the sentence: there copying a name is the
     point, since an approved pair shows how the newsroom writes it.
     """
+    if request.direction == EN_AR:  # the source is English, the approved target Arabic
+        return tuple(Example(e.target, e.source) for e in request.examples)
     return tuple(Example(e.source, e.target) for e in request.examples)
 
 
-def markup_examples(source: str) -> tuple[Example, ...]:
+def markup_examples(source: str, direction: Direction = AR_EN) -> tuple[Example, ...]:
     """The example pair added for a sentence with placeholders (none for one without)."""
-    return (MARKUP_EXAMPLE,) if inline.has_placeholders(source) else ()
+    return (PROMPTS[direction].markup_example,) if inline.has_placeholders(source) else ()
 
 
-def markup_notes(source: str, strict: bool = False) -> list[str]:
+def markup_notes(source: str, strict: bool = False, direction: Direction = AR_EN) -> list[str]:
     """The instruction line of a markup retry, naming the sentence's tags (none otherwise)."""
     if not strict or not inline.has_placeholders(source):
         return []
@@ -167,7 +238,7 @@ def markup_notes(source: str, strict: bool = False) -> list[str]:
             tags.append(f"<g{value}></g{value}>")
         elif kind == "atom":
             tags.append(f"<x{value}/>")
-    return [MARKUP_STRICT_NOTE.format(tags=" ".join(tags))]
+    return [PROMPTS[direction].markup_strict_note.format(tags=" ".join(tags))]
 
 
 def glossary_block(shown: dict[str, str]) -> str:
@@ -198,18 +269,13 @@ def request_notes(notes: Sequence[str], strict: bool, spec: PromptSpec) -> list[
 
 def system_text(strict: bool, spec: PromptSpec, direction: Direction = AR_EN) -> str:
     """The instruction (with the glossary instruction in the first version's layout)."""
-    base = SYSTEM_EN_AR if direction == EN_AR else SYSTEM
-    return base + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
+    return PROMPTS[direction].system + (" " + STRICT_NOTE if strict and spec.strict_in_system else "")
 
 
 def example_turns(example: Example, spec: PromptSpec, direction: Direction = AR_EN) -> list[Message]:
     """One example pair as a user turn (its request block) and an assistant turn (the answer)."""
-    if direction == EN_AR:
-        hints = tuple(TermHint(h.target, h.source, h.kind) for h in example.hints)
-        source, target = example.en, example.ar
-    else:
-        source, target, hints = example.ar, example.en, example.hints
-    return [Message("user", request_block(source, hints, "", (), spec)), Message("assistant", target)]
+    source, target = PROMPTS[direction].pair(example)
+    return [Message("user", request_block(source, example.hints, "", (), spec)), Message("assistant", target)]
 
 
 def chat_messages(
@@ -250,7 +316,7 @@ def output_budget(source: str, per_word: float = 4.0, extra: int = 24, cap: int 
 def prompt_digest(examples: Sequence[Example], spec: PromptSpec) -> str:
     """Short hash of the fixed prompt (instructions, examples, layout): part of an engine identity."""
     digest = hashlib.sha256(f"{SYSTEM}\x00{SYSTEM_EN_AR}".encode())
-    for ex in (*examples, MARKUP_EXAMPLE):
+    for ex in (*examples, MARKUP_EXAMPLE, *EXAMPLES_EN_AR):
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
     digest.update(json.dumps(asdict(spec), sort_keys=True).encode())
     return digest.hexdigest()[:12]

@@ -86,6 +86,12 @@ class Seq2SeqEngine(Engine):
     """
 
     max_input_tokens: int
+    # The direction the model translates (``tarjama.models.provenance.model_direction``: its
+    # tokenizer_config.json or its name); a model that says nothing is taken as Arabic→English.
+    direction: Direction = AR_EN
+
+    def directions(self) -> frozenset[Direction]:
+        return frozenset({self.direction})
 
     @abc.abstractmethod
     def _token_count(self, text: str) -> int:

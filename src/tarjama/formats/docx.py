@@ -28,6 +28,10 @@ are switched to left-to-right everywhere (paragraph ``bidi``, run ``rtl``, secti
 ``bidi`` and ``rtlGutter``, table ``bidiVisual``, in the document, headers, footers, styles
 and numbering); bold, italic and size set only for complex script (``bCs``, ``iCs``,
 ``szCs``) are set for the English text too, and a run's language becomes ``en-US``.
+Into Arabic it goes the other way: every translated paragraph becomes right-to-left
+(``bidi``), its runs ``rtl`` with the complex-script language ``ar-SA`` and bold, italic and
+size also set for complex script (``bCs``, ``iCs``, ``szCs``: Word formats Arabic text by
+those), and the sections right-to-left; elements go where the OOXML schema orders them.
 Not translated: text boxes, footnotes, endnotes and comments.
 
 Reading is guarded: the file is within the input limit, the archive within the archive limits
@@ -278,8 +282,8 @@ class _Paragraph:
         pieces = inline.tagged_pieces("".join(out), lambda n: marks[n].label, breaks)
         return pieces, base
 
-    def write(self, translation: str, marks: list[_Mark], base: dict[int, str]) -> None:
-        """Replace the paragraph's content with runs made from ``translation``."""
+    def write(self, translation: str, marks: list[_Mark], base: dict[int, str], target: str = "en") -> None:
+        """Replace the paragraph's content with runs made from ``translation`` (in ``target``)."""
         from lxml import etree
 
         own = self._base_rpr(base.get(-1, ""))
@@ -295,7 +299,9 @@ class _Paragraph:
             if kind == "text":
                 rpr = formats[-1] if formats else (link_base[-1] if link_base else own)
                 run = etree.Element(w("r"))
-                if rpr is not None:
+                if target == "ar":
+                    run.append(_arabic_rpr(copy.deepcopy(rpr) if rpr is not None else None))
+                elif rpr is not None:
                     run.append(_english_rpr(copy.deepcopy(rpr)))
                 t = etree.SubElement(run, w("t"))
                 t.text = str(value)
@@ -365,6 +371,67 @@ def _english_rpr(rpr: Any) -> Any:
     return rpr
 
 
+# What follows ``bidi`` in a paragraph's properties, and ``rtl`` in a run's (OOXML's order).
+_PPR_AFTER_BIDI = (
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+    "cnfStyle", "rPr", "sectPr", "pPrChange",
+)  # fmt: skip
+_RPR_AFTER_RTL = ("cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+_SECT_AFTER_BIDI = ("rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+
+
+def _ensure(parent: Any, tag: str, before: Sequence[str]) -> Any:
+    """``parent``'s child ``tag``, inserted before the first of ``before`` when it is missing."""
+    from lxml import etree
+
+    found = parent.find(w(tag))
+    if found is not None:
+        return found
+    el = etree.Element(w(tag))
+    following = next((c for c in parent if c.tag in {w(n) for n in before}), None)
+    if following is not None:
+        following.addprevious(el)
+    else:
+        parent.append(el)
+    return el
+
+
+def _arabic_rpr(rpr: Any) -> Any:
+    """A run formatting for Arabic text: right-to-left, complex-script language ar-SA, and bold,
+    italic and size carried to their complex-script counterparts."""
+    from lxml import etree
+
+    if rpr is None:
+        rpr = etree.Element(w("rPr"))
+    for plain, cs in (("b", "bCs"), ("i", "iCs"), ("sz", "szCs")):
+        el = rpr.find(w(plain))
+        if el is not None and rpr.find(w(cs)) is None:
+            new = etree.Element(w(cs))
+            for name, value in el.attrib.items():
+                new.set(name, value)
+            el.addnext(new)
+    _ensure(rpr, "rtl", _RPR_AFTER_RTL)
+    _ensure(rpr, "lang", ("eastAsianLayout", "specVanish", "oMath")).set(w("bidi"), "ar-SA")
+    return rpr
+
+
+def _to_rtl(paragraph: Any) -> None:
+    """A translated paragraph made right-to-left."""
+    from lxml import etree
+
+    ppr = paragraph.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        paragraph.insert(0, ppr)
+    _ensure(ppr, "bidi", _PPR_AFTER_BIDI)
+
+
+def _rtl_sections(root: Any) -> None:
+    for sect in root.iter(w("sectPr")):
+        _ensure(sect, "bidi", _SECT_AFTER_BIDI)
+
+
 def _to_ltr(root: Any) -> None:
     """Right-to-left settings of paragraphs, runs, sections and tables switched off."""
     for tag in ("bidi", "rtl", "bidiVisual", "rtlGutter"):
@@ -390,10 +457,16 @@ class DocxSource(Source):
             raise TarjamaError(
                 f"{self.path}: read {len(paragraphs)} paragraphs now, {len(result.paragraphs)} before"
             )
+        target = result.direction.target
         for para, translated in zip(paragraphs, result.paragraphs, strict=True):
-            para.write(translated.translation, marks, para.base)
+            para.write(translated.translation, marks, para.base, target)
+            if target == "ar":
+                _to_rtl(para.p)
         for root in _roots(document):
-            _to_ltr(root)
+            if target == "ar":
+                _rtl_sections(root)
+            else:
+                _to_ltr(root)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
@@ -481,7 +554,7 @@ def _load(data: bytes, path: str, language: str = "ar") -> tuple[Any, list[_Para
 
 class Docx(Format):
     name = "docx"
-    description = "Word document: runs, links, tables, headers and footers; right-to-left switched off"
+    description = "Word document: runs, links, tables, headers and footers; text direction follows the target"
     binary = True
 
     def read(self, path: Path, options: ReadOptions | None = None) -> DocxSource:

@@ -20,7 +20,9 @@ the translated spans are replaced, so everything else comes back byte for byte.
   ``var``, ``pre``, ``textarea``, ``svg``, ``math``, ``template``, and any element with
   ``translate="no"`` (with everything inside it).
 * ``lang="ar…"`` becomes ``lang="en"`` and ``dir="rtl"`` becomes ``dir="ltr"`` (outside
-  untranslated elements), keeping each attribute's quotes.
+  untranslated elements), keeping each attribute's quotes; into Arabic the other way round
+  (``lang="en…"`` becomes ``lang="ar"``, ``dir="ltr"`` ``dir="rtl"``), and the ``html`` element
+  gets ``lang="ar" dir="rtl"`` where it lacks them, so the page reads right to left.
 * In translated text, runs of whitespace (line breaks of the source layout) become one
   space; ``&``, ``<`` and ``>`` are escaped, attribute values also escape their quote.
 """
@@ -181,16 +183,18 @@ def attribute_spans(text: str, token: Token) -> list[tuple[str, int, int, str]]:
     return spans
 
 
-def _switches(name: str, value: str, token: Token | None = None) -> str | None:
-    """The new value of a ``lang``/``dir`` attribute (or ``og:locale``) in the English copy, or None."""
+def _switches(name: str, value: str, target: str = "en", token: Token | None = None) -> str | None:
+    """The new value of a ``lang``/``dir`` attribute (or ``og:locale``) in the translated copy
+    (into ``target``), or None."""
     value = html.unescape(value).strip().lower()
-    if name in ("lang", "xml:lang") and value.split("-")[0] == "ar":
-        return "en"
-    if name == "dir" and value == "rtl":
-        return "ltr"
+    source = "ar" if target == "en" else "en"
+    if name in ("lang", "xml:lang") and value.split("-")[0] == source:
+        return target
+    if name == "dir" and value == ("rtl" if target == "en" else "ltr"):
+        return "ltr" if target == "en" else "rtl"
     if (name == "content" and token is not None and _meta_name(token) == "og:locale"
-            and value.replace("-", "_").split("_")[0] == "ar"):
-        return "en_US"
+            and value.replace("-", "_").split("_")[0] == source):
+        return "en_US" if target == "en" else "ar_AR"
     return None
 
 
@@ -215,15 +219,22 @@ class HtmlSource(Source):
         self.units = [unit]
         self.rewrite = rewrite  # tags whose attributes change (translated, or lang/dir)
 
-    def tag_text(self, i: int, values: dict[tuple[int, str], str]) -> str:
+    def tag_text(self, i: int, values: dict[tuple[int, str], str], target: str = "en") -> str:
         """Tag token ``i`` with its translated attribute values and lang/dir switched."""
         token = self.tokens[i]
         raw = self.text[token.start : token.end]
         if i not in self.rewrite:
             return raw
         edits = []
-        for name, start, end, quote in attribute_spans(self.text, token):
-            new = _switches(name, self.text[start:end], token)
+        spans = attribute_spans(self.text, token)
+        if target == "ar" and token.tag == "html" and token.kind in ("start", "startend"):
+            have = {name for name, *_ in spans}
+            missing = [f'{n}="{v}"' for n, v in (("lang", "ar"), ("dir", "rtl")) if n not in have]
+            if missing:
+                at = len(raw) - (2 if raw.endswith("/>") else 1)
+                edits.append((at, at, " " + " ".join(missing)))
+        for name, start, end, quote in spans:
+            new = _switches(name, self.text[start:end], target, token)
             if (i, name) in values:
                 new = html.escape(values[(i, name)], quote=False).replace(
                     quote or '"', "&#34;" if quote != "'" else "&#39;"
@@ -237,6 +248,7 @@ class HtmlSource(Source):
 
     def render(self, results: Sequence[TranslatedDocument]) -> str:
         result = results[0]
+        target = result.direction.target
         pairs = list(zip(self.places, result.paragraphs, strict=True))
         values = {
             (place.token, place.name): "".join(
@@ -245,12 +257,13 @@ class HtmlSource(Source):
             for place, paragraph in pairs
             if place.kind == "attr"
         }
-        edits = [(p.start, p.end, self._run(par.translation, values)) for p, par in pairs if p.kind == "run"]
+        runs_of = [(p, par) for p, par in pairs if p.kind == "run"]
+        edits = [(p.start, p.end, self._run(par.translation, values, target)) for p, par in runs_of]
         runs = [(p.start, p.end) for p in self.places if p.kind == "run"]
         for i in sorted(self.rewrite):
             token = self.tokens[i]
             if not any(start <= token.start < end for start, end in runs):
-                edits.append((token.start, token.end, self.tag_text(i, values)))
+                edits.append((token.start, token.end, self.tag_text(i, values, target)))
         out = []
         pos = 0
         for start, end, new in sorted(edits):
@@ -260,7 +273,7 @@ class HtmlSource(Source):
         out.append(self.text[pos:])
         return "".join(out)
 
-    def _run(self, translation: str, values: dict[tuple[int, str], str]) -> str:
+    def _run(self, translation: str, values: dict[tuple[int, str], str], target: str = "en") -> str:
         out = []
         for kind, value in inline.parse(translation):
             if kind == "text":
@@ -270,7 +283,7 @@ class HtmlSource(Source):
             if kind == "close":
                 out.append(self.text[self.tokens[mark.last].start : self.tokens[mark.last].end])
             elif mark.first == mark.last or kind == "open":
-                out.append(self.tag_text(mark.first, values))
+                out.append(self.tag_text(mark.first, values, target))
             else:  # an untranslated element: byte for byte
                 out.append(self.text[self.tokens[mark.first].start : self.tokens[mark.last].end])
         return "".join(out)
@@ -397,8 +410,12 @@ class _Reader:
                 self.places.append(_Place("attr", start, end, i, name))
                 self.paragraphs.append(plain_pieces(_SPACE.sub(" ", value).strip()))
                 self.rewrite.add(i)
-            elif _switches(name, value, token) is not None:
-                self.rewrite.add(i)
+            elif name in ("lang", "xml:lang", "dir") or any(
+                _switches(name, value, side, token) is not None for side in ("en", "ar")
+            ):
+                self.rewrite.add(i)  # switched by the direction of the translation (``_switches``)
+        if self.tokens[i].tag == "html":
+            self.rewrite.add(i)  # into Arabic it gets lang and dir
 
     def flush(self) -> None:
         items, self.run = self.run, []

@@ -560,23 +560,24 @@ class XliffSource(Source):
 
     def render(self, results: Sequence[TranslatedDocument]) -> str:
         result = results[0]
+        lang = result.direction.target  # the translation's language (an Xcode export's is ar)
         # XLIFF 2 keeps notes per unit, which may hold several segments: collect them first.
         notes: dict[Any, tuple[Any, list[SentenceResult]]] = {}
         rows = zip(self.open_units, self.marks, self.escaped, result.paragraphs, strict=True)
         for unit, marks, escaped, paragraph in rows:
-            fill(target_of(unit, self.major, self.lang), paragraph.translation, marks, escaped=escaped)
-            set_state(unit, self.major, review_needed(paragraph), self.lang)
+            fill(target_of(unit, self.major, lang), paragraph.translation, marks, escaped=escaped)
+            set_state(unit, self.major, review_needed(paragraph), lang)
             key = unit.getunitelement() if self.major == "2" else unit.xmlelement
             notes.setdefault(key, (unit, []))[1].extend(paragraph.sentences)
         for unit, sentences in notes.values():
             set_notes(unit, self.major, note_texts(sentences))
         root = self.store.document.getroot()
         if self.major == "2" and not root.get("trgLang"):
-            root.set("trgLang", self.lang)
+            root.set("trgLang", lang)
         if self.major == "1":
             for file_node in root.iter(f"{{{self.store.namespace}}}file"):
                 if not file_node.get("target-language"):
-                    file_node.set("target-language", self.lang)
+                    file_node.set("target-language", lang)
         return serialize(self.store)
 
 
@@ -636,17 +637,18 @@ def export(
     if version not in VERSIONS:
         raise TarjamaError(f"unknown XLIFF version {version!r}; choose one of {', '.join(VERSIONS)}")
     major = version[0]
+    src, tgt = result.direction.source, result.direction.target
     if major == "1":
         skeleton = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="{NS1}">'
-            f'<file original="" source-language="ar" target-language="en" datatype="{datatype}">'
+            f'<file original="" source-language="{src}" target-language="{tgt}" datatype="{datatype}">'
             "<body></body></file></xliff>"
         )
         store = xliff.xlifffile.parsestring(skeleton.encode())
     else:
         skeleton = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="2.1" xmlns="{NS2}" '
-            'srcLang="ar" trgLang="en"><file id="f1"></file></xliff>'
+            f'srcLang="{src}" trgLang="{tgt}"><file id="f1"></file></xliff>'
         )
         store = xliff2.Xliff2File.parsestring(skeleton.encode())
     store.document.getroot()[0].set("original", original)
@@ -665,9 +667,9 @@ def export(
             _write_codes(unit.get_source_dom(), source, markup, major)
             target = etree.SubElement(unit.xmlelement, f"{{{store.namespace}}}target")
             if major == "1":
-                target.set(f"{{{XML_NS}}}lang", "en")
+                target.set(f"{{{XML_NS}}}lang", tgt)
             _write_codes(target, _placeholder_english(seg, sentence), markup, major)
-            set_state(unit, major, sentence.needs_review, "en")
+            set_state(unit, major, sentence.needs_review, tgt)
             set_notes(unit, major, note_texts([sentence]))
     from translate.misc.xml_helpers import reindent
 

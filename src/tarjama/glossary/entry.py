@@ -1,7 +1,11 @@
 """One glossary entry: its columns, its validation, and the problems a row can have.
 
-A row holds one or more source forms (Arabic or Latin script) separated by ``|``, the canonical
-English, a kind, a note and optional English variants. ``entry_from_values`` validates one
+A row holds one or more Arabic forms (Arabic or Latin script) separated by ``|``, the canonical
+English, a kind, a note and optional English variants. Arabic into English, the Arabic forms
+are matched in the source and the canonical English required; English into Arabic, the English
+and its variants are matched (``tarjama.glossary.english``) and an Arabic form required — the
+first one is what the translation is asked to write (``GlossaryEntry.arabic``), any one counts.
+``entry_from_values`` validates one
 record's cells wherever they come from (the TSV file, a CSV or TBX import, ``glossary add``).
 *Fatal* problems (an empty ar/en/kind, an empty item between ``|``, an unknown kind, a tab or
 line break in a cell, a control character such as NUL — ``tarjama.text.textio.CONTROL_RE``) reject
@@ -14,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tarjama.text.arabic import normalize
+from tarjama.text.terms import ArabicTerm
 from tarjama.text.textio import CONTROL_RE, control_name
 from tarjama.text.untrusted import BIDI_RE
+from tarjama.types import AR_EN, Direction
 
 KINDS = ("organisation", "person", "mission", "programme", "place", "body", "concept")
 COLUMNS = ("ar", "en", "kind", "note", "en_variants")
@@ -35,6 +41,22 @@ class GlossaryEntry:
     en_variants: list[str] = field(default_factory=list)
     # Where the entry came from (file line, CSV line or TBX entry number); not content.
     line: int = field(default=0, compare=False)
+
+    @property
+    def arabic(self) -> str:
+        """The form an English→Arabic translation is asked to write: the first Arabic form."""
+        return self.ar_forms[0]
+
+    def target(self, direction: Direction = AR_EN) -> str:
+        """What a translation in ``direction`` writes for this entry (canonical English, or ``arabic``)."""
+        return self.en if direction.target == "en" else self.arabic
+
+    def towards(self, direction: Direction = AR_EN) -> GlossaryEntry | ArabicTerm:
+        """The term a translation in ``direction`` must contain: the entry itself into English, its
+        Arabic forms (``tarjama.text.terms.ArabicTerm``, any form counts) into Arabic."""
+        if direction.target == "en":
+            return self
+        return ArabicTerm(self.arabic, self.kind, tuple(self.ar_forms))
 
     def values(self) -> dict[str, str]:
         """The entry as column → cell text."""

@@ -2,7 +2,8 @@
 
 ``Glossary.load`` reads and validates a TSV file (``tsv``); the first fatal problem raises
 with its line. ``Glossary.match`` finds terms in Arabic text (``matcher``, over the normalised
-view of ``tarjama.text.arabic``). The default glossary of every command is the ``glossary``
+view of ``tarjama.text.arabic``) or, for English→Arabic runs, in English text (``english``).
+The default glossary of every command is the ``glossary``
 setting (``tarjama.settings``).
 """
 
@@ -14,6 +15,7 @@ import os
 from pathlib import Path
 
 from tarjama.errors import TarjamaError
+from tarjama.glossary.english import EnglishMatcher
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher, TermMatch
 from tarjama.glossary.tsv import GlossaryFile
@@ -26,6 +28,7 @@ class Glossary:
         self.entries = list(entries)
         self.path = Path(path) if path is not None else None
         self._matcher: Matcher | None = None
+        self._english: EnglishMatcher | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Glossary:
@@ -52,8 +55,16 @@ class Glossary:
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
-    def match(self, text: str) -> list[TermMatch]:
-        """Non-overlapping term occurrences in ``text``, sorted by position (see ``matcher``)."""
+    def match(self, text: str, language: str = "ar") -> list[TermMatch]:
+        """Non-overlapping term occurrences in ``text``, sorted by position.
+
+        ``language`` is the text's: Arabic (``matcher``) or English (``english``: the English
+        column, for English→Arabic runs).
+        """
+        if language == "en":
+            if self._english is None:
+                self._english = EnglishMatcher(self.entries)
+            return self._english.match(text)
         if self._matcher is None:
             self._matcher = Matcher(self.entries)
         return self._matcher.match(text)

@@ -20,6 +20,13 @@ Findings (code — meaning):
   fine: the longer English contains "Apophis".)
 * ``variant-conflict`` — one English variant rewritten to two canonical forms, or a variant
   equal to another entry's canonical form.
+* ``unverifiable`` — an Arabic form that an English→Arabic translation could write correctly
+  and still not be found by the Arabic-aware check (``tarjama.text.terms.ArabicTerm``): a form
+  written with a proclitic and the article (``والمريخ``, ``للقمر``: the check wants the word,
+  and adds clitics itself) or ending in an attached pronoun (``شراكتهما``: the form only ever
+  appears with that pronoun, and no other inflection of it counts). List the bare word.
+* ``reverse-conflict`` — one English form (canonical or variant) of two entries with different
+  Arabic: an English→Arabic run matches the first entry only.
 * ``formula`` — a cell that starts with ``=``, ``+``, ``-`` or ``@``: a spreadsheet opening the
   file runs it as a formula (CSV injection). The TSV is kept as written and tarjama's CSV and
   XLSX exports neutralise such cells (``tarjama.text.interchange``), but the file itself is often
@@ -35,7 +42,15 @@ from tarjama.errors import TarjamaError
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.glossary.matcher import Matcher
 from tarjama.glossary.tsv import GlossaryFile
-from tarjama.text.arabic import normalize
+from tarjama.text.arabic import (
+    ARTICLE,
+    ARTICLE_PREFIXES,
+    MIN_STEM,
+    PRONOUN_SUFFIXES,
+    is_arabic_letter,
+    normalize,
+    strip_clitics,
+)
 from tarjama.text.interchange import formula_leading
 from tarjama.text.terms import contains
 
@@ -104,6 +119,8 @@ def _cross_checks(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
             normalised.setdefault(norm, (form, e))
     found += _shadowed(entries)
     found += _variant_conflicts(entries)
+    found += _unverifiable(entries)
+    found += _reverse_conflicts(entries)
     found += _formula_cells(entries)
     return found
 
@@ -134,6 +151,46 @@ def _shadowed(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
                            f"line {outer.line} (→ {outer.en!r}); the longer match wins there, so "
                            f"{inner.en!r} is never expected there; make the targets agree or drop a form")
                     found.append((inner.line, "shadowed", msg))
+    return found
+
+
+# Attached pronouns that make a form unverifiable (``نا`` is left out: names end in it, أثينا).
+_PRONOUNS = tuple(p for p in PRONOUN_SUFFIXES if p != "نا")
+
+
+def _unverifiable(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    found = []
+    for e in entries:
+        for form in e.ar_forms:
+            words = normalize(form).split()
+            if not words or not is_arabic_letter(words[0][:1]):
+                continue
+            first, last = words[0], words[-1]
+            prefix = next((p for p in ARTICLE_PREFIXES if first.startswith(p) and p != ARTICLE), None)
+            if prefix is not None and len(first) - len(prefix) >= MIN_STEM:
+                found.append((e.line, "unverifiable", f"form {form!r} is written with the clitic "
+                              f"{prefix[:-len(ARTICLE)] if prefix.endswith(ARTICLE) else prefix[:1]!r} "
+                              "attached; an Arabic translation that writes the word without it is not "
+                              "recognised — list the word with ال only (clitics are allowed automatically)"))
+            long_enough = [s for s in _PRONOUNS if len(last) - len(s) >= MIN_STEM]
+            suffix = next((s for s in long_enough if last.endswith(s)), None)
+            if suffix is not None and strip_clitics(last) != last:
+                found.append((e.line, "unverifiable", f"form {form!r} ends in the attached pronoun "
+                              f"{suffix!r}; only that exact inflection would count in an Arabic "
+                              "translation — list the word without it"))
+    return found
+
+
+def _reverse_conflicts(entries: list[GlossaryEntry]) -> list[tuple[int, str, str]]:
+    found = []
+    owners: dict[str, GlossaryEntry] = {}
+    for e in entries:
+        for form in dict.fromkeys([e.en, *e.en_variants]):
+            prior = owners.setdefault(" ".join(form.split()).casefold(), e)
+            if prior is not e and normalize(prior.arabic) != normalize(e.arabic):
+                found.append((e.line, "reverse-conflict", f"English {form!r} is also line {prior.line}'s "
+                              f"({prior.arabic!r}); an English→Arabic run writes {prior.arabic!r} for it, "
+                              f"never {e.arabic!r} — merge the entries or make the English specific"))
     return found
 
 

@@ -29,13 +29,13 @@ import ahocorasick
 
 from tarjama.glossary.entry import GlossaryEntry
 from tarjama.text.arabic import (
-    MAX_PROCLITICS,
     PROCLITICS,
     TRAILING_RE,
-    is_arabic,
+    form_rule,
     normalize,
     normalize_with_offsets,
     split_article_form,
+    word_run_start,
 )
 
 
@@ -46,11 +46,6 @@ def match_key(form: str) -> tuple[str, bool]:
     article's alef disappears after ل); the matcher then requires the article in the text.
     """
     return split_article_form(normalize(form))
-
-
-def _is_word(ch: str) -> bool:
-    # The same notion of "word character" as the \w used on the English side.
-    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ class Matcher:
                 key, article = match_key(form)
                 if not key:
                     continue
-                rule = "article" if article else ("bare" if is_arabic(key[0]) else "latin")
+                rule = form_rule(key, article)
                 targets = keys.setdefault(key, [])
                 if all(t != (index, rule) for t in targets):
                     targets.append((index, rule))
@@ -107,16 +102,11 @@ class Matcher:
         """Every key occurrence in ``view`` whose edges pass the word and clitic rules."""
         if self._empty:
             return
-        n = len(view)
         for last, (length, targets) in self._automaton.iter(view):
             end = last + 1
-            if end < n and _is_word(view[end]):
-                continue
             key_start = end - length
-            run_start = key_start
-            while run_start > 0 and _is_word(view[run_start - 1]) and key_start - run_start <= MAX_PROCLITICS:
-                run_start -= 1
-            if key_start - run_start > MAX_PROCLITICS:
+            run_start = word_run_start(view, key_start, end)
+            if run_start is None:
                 continue
             run = view[run_start:key_start]
             for index, rule in targets:

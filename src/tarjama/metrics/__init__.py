@@ -35,9 +35,16 @@ METRICS: Registry[type[Metric]] = Registry(
 )
 
 
-def translation_metrics() -> list[SacreMetric]:
-    """Fresh instances of the metrics that score translations against references, in report order."""
-    return [cls() for cls in METRICS.values() if cls.kind == "translation"]  # type: ignore[misc]
+def translation_metrics(language: str = "en", normalize: bool = False) -> list[SacreMetric]:
+    """Fresh instances of the metrics that score translations against references, in report order.
+
+    Into Arabic (``language`` ar) chrF++ comes first: the primary figure for a morphologically
+    rich target, where word n-grams punish every clitic and spelling variant.
+    """
+    metrics = [cls(language, normalize) for cls in METRICS.values() if cls.kind == "translation"]  # type: ignore[call-arg]
+    if language == "ar":
+        metrics.sort(key=lambda m: m.name != "chrF2++")
+    return metrics  # type: ignore[return-value]
 
 
 __all__ = ["METRICS", "Metric", "MetricScore", "SacreMetric", "translation_metrics"]

@@ -10,6 +10,14 @@ the registry instead of naming metrics. ``kind`` says what a metric compares:
 * ``terms``: glossary term accuracy (sources, hypotheses and a glossary);
 * ``summary``: ROUGE of a summary against reference summaries;
 * ``post-edit``: HTER, the edit rate from a machine translation to its human post-edit.
+
+A translation metric is made for the language of the translations (``language``: ``en`` or
+``ar``) and, optionally, with the Arabic normalisation (``normalize``): into Arabic, BLEU
+tokenizes with sacrebleu's ``intl`` tokenizer (offline; it splits Arabic punctuation ، ؛ ؟ and
+every other Unicode punctuation off words, which 13a leaves attached), and chrF++ leads the
+reports; ``normalize`` applies ``tarjama.text.arabic.normalize`` (alef, ya and ta marbuta
+variants, diacritics, tatweel) to hypotheses and references alike and says so in the
+signature (``|norm:ar``).
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sacrebleu.metrics.base import Metric as SacreBLEUMetric
+
+from tarjama.text.arabic import normalize as arabic_normalize
+
+# What the signature says when both sides were normalised.
+NORMALIZED = "|norm:ar"
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,26 @@ class Metric:
 
 
 class SacreMetric(Metric):
-    """A metric computed by sacrebleu: one configured object for the corpus, one per segment."""
+    """A metric computed by sacrebleu: one configured object for the corpus, one per segment.
+
+    ``language`` is the translations' (``en`` or ``ar``); ``normalize`` normalises both sides
+    (module docstring).
+    """
+
+    def __init__(self, language: str = "en", normalize: bool = False) -> None:
+        self.language = language
+        self.normalize = normalize
+
+    def prepare(self, texts: Sequence[str]) -> list[str]:
+        """``texts`` as the metric compares them: normalised when asked."""
+        return [arabic_normalize(t) for t in texts] if self.normalize else list(texts)
+
+    def signature(self, metric: SacreBLEUMetric) -> str:
+        return metric.get_signature().format() + (NORMALIZED if self.normalize else "")
+
+    def sentence_score(self, metric: SacreBLEUMetric, hypothesis: str, references: Sequence[str]) -> float:
+        """One segment's score with ``metric`` (this metric's segment variant), normalised when asked."""
+        return float(metric.sentence_score(self.prepare([hypothesis])[0], self.prepare(references)).score)
 
     def corpus_metric(self) -> SacreBLEUMetric:
         raise NotImplementedError
@@ -65,11 +97,11 @@ class SacreMetric(Metric):
     def corpus(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> MetricScore:
         """The corpus score of ``hypotheses`` against one or more reference *sets*."""
         metric = self.corpus_metric()
-        score = metric.corpus_score(list(hypotheses), [list(r) for r in references])
+        score = metric.corpus_score(self.prepare(hypotheses), [self.prepare(r) for r in references])
         return MetricScore(
             name=self.name,
             score=float(score.score),
-            signature=metric.get_signature().format(),
+            signature=self.signature(metric),
             verbose=_verbose(score),
             lower_is_better=self.lower_is_better,
         )
@@ -81,7 +113,7 @@ class SacreMetric(Metric):
         # sentence_score never caches references, so sacrebleu does not know the count yet;
         # set it the way its _cache_references would.
         metric.num_refs = n_refs
-        return metric.get_signature().format()
+        return self.signature(metric)
 
 
 def _verbose(score: Any) -> str:

@@ -12,6 +12,12 @@ in the glossary; possessives count, plurals do not). Two deliberate differences 
 WMT script: word boundaries are regex boundaries rather than whitespace tokens (so "ESA's"
 and "(ESA)" count), and there is no lemmatised fallback. Entries that share an English form
 are pooled under that form.
+
+English→Arabic (``direction`` en-ar) the sides swap: source occurrences are the glossary's
+English matched in the English source (``tarjama.glossary.english``: whole words, case rules,
+plurals and possessives), hypothesis occurrences any Arabic form of the entry, found
+Arabic-aware (``tarjama.text.terms.ArabicTerm``: clitics, the article, spelling variants,
+diacritics and tatweel ignored); terms are reported by the Arabic form a translation writes.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from typing import Any
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary, GlossaryEntry
 from tarjama.metrics.base import Metric
-from tarjama.text.terms import count_term
+from tarjama.text.terms import ArabicTerm, count_term
+from tarjama.types import AR_EN, Direction
 
 
 @dataclass
@@ -51,7 +58,9 @@ class TermAccuracy:
         }
 
 
-def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary) -> TermAccuracy:
+def term_accuracy(
+    sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary, direction: Direction = AR_EN
+) -> TermAccuracy:
     """Term accuracy of ``hypotheses`` against the glossary terms found in aligned ``sources``."""
     if len(sources) != len(hypotheses):
         raise TarjamaError(f"term accuracy needs aligned segments: {len(sources)} source segment(s) but "
@@ -59,11 +68,12 @@ def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: G
     result = TermAccuracy()
     per_term: dict[str, list[int]] = {}
     for source, hypothesis in zip(sources, hypotheses, strict=True):
-        entries: dict[str, GlossaryEntry] = {}
+        entries: dict[str, GlossaryEntry | ArabicTerm] = {}
         needed: Counter[str] = Counter()
-        for m in glossary.match(source):
-            entries.setdefault(m.entry.en, m.entry)
-            needed[m.entry.en] += 1
+        for m in glossary.match(source, direction.source):
+            term = m.entry.towards(direction)
+            entries.setdefault(term.en, term)
+            needed[term.en] += 1
         seg_correct, missing = 0, []
         for en, count in needed.items():
             ok = min(count, count_term(hypothesis, entries[en]))
@@ -86,5 +96,11 @@ class TermAccuracyMetric(Metric):
     name = "Term accuracy"
     kind = "terms"
 
-    def compute(self, sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary) -> TermAccuracy:
-        return term_accuracy(sources, hypotheses, glossary)
+    def compute(
+        self,
+        sources: Sequence[str],
+        hypotheses: Sequence[str],
+        glossary: Glossary,
+        direction: Direction = AR_EN,
+    ) -> TermAccuracy:
+        return term_accuracy(sources, hypotheses, glossary, direction)

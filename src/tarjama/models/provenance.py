@@ -7,8 +7,12 @@ loaded from. Every engine and ``tarjama models`` compute them here.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+from tarjama.types import Direction
 
 _CHUNK = 8 * 1024 * 1024
 # Weight files of a transformers model folder, in the order transformers prefers them.
@@ -57,3 +61,33 @@ def locate_model(model: str) -> Path | None:
         return Path(snapshot_download(model, local_files_only=True))
     except Exception:
         return None
+
+
+# A language pair in a model's name: opus-mt-en-ar, opus-mt-tc-big-ar-en, my-model_en-ar.
+_PAIR_IN_NAME = re.compile(r"(?:^|[-_./])(ar|en)[-_](ar|en)(?=$|[-_./])")
+
+
+def model_direction(folder: Path, *names: str | None) -> Direction | None:
+    """The direction a Marian-style model translates, or None when nothing says.
+
+    First what its ``tokenizer_config.json`` records (``source_lang``, ``target_lang``: what
+    ``MarianTokenizer`` saves, as OPUS-MT models carry it), then a language pair in its name
+    (``opus-mt-en-ar``), trying the folder's own name and then ``names`` (a hub id, the model a
+    conversion came from).
+    """
+    config = folder / "tokenizer_config.json"
+    if config.is_file():
+        try:
+            data = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict):
+            pair = (str(data.get("source_lang") or "").lower(), str(data.get("target_lang") or "").lower())
+            if pair in (("ar", "en"), ("en", "ar")):
+                return Direction(*pair)
+    for name in (folder.name, *names):
+        if name:
+            found = _PAIR_IN_NAME.findall(Path(name).name.lower())
+            if found and found[-1][0] != found[-1][1]:
+                return Direction(*found[-1])
+    return None

@@ -61,8 +61,8 @@ article.para { background: var(--paper); border: 1px solid var(--line); border-r
   color: var(--muted); margin-bottom: 2px; }
 .col .ref { color: #3d4657; border-left: 3px solid var(--line); padding-left: 10px; }
 .col.ar { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", "Arial", serif;
-  font-size: 18px; line-height: 1.9; text-align: right; border-left: 1px dashed var(--line);
-  padding-left: 16px; }
+  font-size: 18px; line-height: 1.9; text-align: right; }
+.col + .col { border-left: 1px dashed var(--line); padding-left: 16px; }
 mark.term, .swatch { background: var(--term); border-bottom: 2px solid var(--term-line); padding: 0 2px;
   border-radius: 3px; color: inherit; cursor: help; }
 mark.term.missed, .swatch.missed { background: var(--missed); border-bottom: 2px dashed var(--missed-line); }
@@ -86,7 +86,7 @@ td[dir=rtl] { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "De
 .rejected { border-left: 4px solid var(--bad); padding-left: 1rem; }
 @media (max-width: 760px) {
   .colhead, .cols { grid-template-columns: 1fr; }
-  .col.ar { border-left: 0; padding-left: 0; }
+  .col + .col { border-left: 0; padding-left: 0; }
 }
 """
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from tarjama.checks.files import CheckedUnit, CheckReport
+from tarjama.report import sides
 from tarjama.report.assets import CSS
 from tarjama.report.escape import clip, md_cell
 from tarjama.report.escape import html as e
@@ -65,7 +66,7 @@ def _markdown(report: CheckReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _unit_html(u: CheckedUnit) -> str:
+def _unit_html(u: CheckedUnit, source: str = "ar", target: str = "en") -> str:
     src = [(f.source[0], f.source[1], f.message) for f in u.findings if f.source]
     tgt = [(f.target[0], f.target[1], f.message) for f in u.findings if f.target]
     reasons = "".join(
@@ -83,9 +84,11 @@ def _unit_html(u: CheckedUnit) -> str:
     return (
         f'<article class="para {status}" id="u-{e(u.label())}"><div class="para-head"><span class="pnum">'
         f'{e(u.label())}</span>{pill}{conf}<span class="meta">{e(u.where)}</span></div>'
-        f'<div class="cols"><div class="col en" lang="en"><p class="hyp">{mark_spans(u.translation, tgt)}</p>'
-        f'<ul class="reasons">{reasons}</ul></div>'
-        f'<div class="col ar" dir="rtl" lang="ar"><p>{mark_spans(u.source, src)}</p></div></div></article>'
+        f'<div class="cols"><div class="col {target}" {sides.attrs(target)}>'
+        f'<p class="hyp">{mark_spans(u.translation, tgt)}</p>'
+        f'<ul class="reasons" {sides.attrs("en")}>{reasons}</ul></div>'
+        f'<div class="col {source}" {sides.attrs(source)}><p>{mark_spans(u.source, src)}</p></div>'
+        "</div></article>"
     )
 
 
@@ -99,7 +102,8 @@ def _html(report: CheckReport) -> str:
         f'<div class="card" data-metric="warnings"><div class="label">warnings</div>'
         f'<div class="value">{report.warnings}</div></div></div>'
     )
-    body = "".join(_unit_html(u) for u in flagged) or "<p>No findings.</p>"
+    source, target = report.direction.source, report.direction.target
+    body = "".join(_unit_html(u, source, target) for u in flagged) or "<p>No findings.</p>"
     return (
         "\n".join(
             [
@@ -120,8 +124,8 @@ def _html(report: CheckReport) -> str:
                 "</header>",
                 cards,
                 '<section class="paragraphs"><h2>Findings</h2><div class="colhead">'
-                '<div class="en">English</div>'
-                '<div class="ar" dir="rtl" lang="ar">العربية — المصدر</div></div>'
+                f'<div class="{target}" {sides.attrs(target)}>{e(sides.label(target, "translation"))}</div>'
+                f'<div class="{source}" {sides.attrs(source)}>{e(sides.label(source, "source"))}</div></div>'
                 + body
                 + "</section>",
                 "</main>",

@@ -1,7 +1,8 @@
 """HTML score report: one self-contained page with a side-by-side paragraph view.
 
-Each paragraph shows the English hypothesis (and references) on the left and the Arabic
-source on the right, in its own ``dir="rtl" lang="ar"`` column so the browser's bidi
+Each paragraph shows the hypothesis (and references) on the left and the source on the
+right, each column with its language's ``lang`` and ``dir`` (``tarjama.report.sides``: Arabic
+``dir="rtl"``, English ``dir="ltr"``, whichever is the source) so the browser's bidi
 algorithm orders it correctly. Glossary terms are ``<mark class="term" data-term=…>`` on
 both sides; a source term whose English is absent from the hypothesis is
 ``class="term missed"``. When the hypothesis is a tarjama JSONL whose sentences carry fidelity
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tarjama.report import sides
 from tarjama.report.assets import CSS, SCRIPT
 from tarjama.report.escape import html as e
 from tarjama.scoring.core import ReviewItem, ScoreReport
@@ -182,9 +184,11 @@ def _comparison(report: ScoreReport, width: int) -> str:
 
 def _paragraphs(report: ScoreReport, width: int) -> str:
     has_src = report.sources is not None
-    head = '<div class="colhead"><div class="en">English — hypothesis and reference</div>'
+    source, target = report.direction.source, report.direction.target
+    title = "English — hypothesis and reference" if target == "en" else "العربية — الترجمة والمرجع"
+    head = f'<div class="colhead"><div class="{target}" {sides.attrs(target)}>{title}</div>'
     if has_src:
-        head += '<div class="ar" dir="rtl" lang="ar">العربية — المصدر</div>'
+        head += f'<div class="{source}" {sides.attrs(source)}>{e(sides.label(source, "source"))}</div>'
     head += "</div>"
     legend = ""
     if report.terms is not None:
@@ -210,24 +214,24 @@ def _paragraphs(report: ScoreReport, width: int) -> str:
         hyp_spans = [span for item in flagged for span in item.target_spans]
         hyp_html = (mark_spans(report.hypotheses[i], hyp_spans) if hyp_spans
                     else highlight(report.hypotheses[i], terms.hypothesis if terms else []))
+        language = "English" if target == "en" else "Arabic"
         en = [f'<p class="hyp"><span class="tag">Hypothesis</span>{hyp_html}</p>']
         if terms is not None and terms.missed:
             names = "".join(f'<span class="missed-term">{e(t)}</span>' for t in dict.fromkeys(terms.missed))
-            en.append(
-                f'<p class="missed-list"><span class="tag">Missed terms (expected English)</span>{names}</p>'
-            )
+            tag = f'<span class="tag">Missed terms (expected {language})</span>'
+            en.append(f'<p class="missed-list">{tag}{names}</p>')
         en.append(review_html(flagged))
         for k, ref in enumerate(report.references):
             label = "Reference" if len(report.references) == 1 else f"Reference {k + 1}"
             ref_html = highlight(ref[i], terms.references[k] if terms else [])
             en.append(f'<p class="ref"><span class="tag">{label}</span>{ref_html}</p>')
-        cols = f'<div class="col en" lang="en">{"".join(en)}</div>'
+        cols = f'<div class="col {target}" {sides.attrs(target)}>{"".join(en)}</div>'
         if has_src:
             assert report.sources is not None
             src_spans = [span for item in flagged for span in item.source_spans]
             src_html = (mark_spans(report.sources[i], src_spans) if src_spans
                         else highlight(report.sources[i], terms.source if terms else []))
-            cols += f'<div class="col ar" dir="rtl" lang="ar"><p>{src_html}</p></div>'
+            cols += f'<div class="col {source}" {sides.attrs(source)}><p>{src_html}</p></div>'
         review = " review" if any(item.needs_review for item in flagged) else ""
         articles.append(
             f'<article class="para{review}" id="p{i + 1}"><div class="para-head">'

@@ -32,6 +32,13 @@ def provenance(summary: Summary) -> str:
     )
 
 
+def _sides(summary: Summary, point) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(English, Arabic) of a key point, whichever is the source."""
+    if summary.direction.source == "ar":
+        return point.english, point.source
+    return point.source, point.english
+
+
 def render_txt(summary: Summary) -> str:
     out = [f"Summary of {summary.input_path or 'input'}", provenance(summary), ""]
     for p in summary.points:
@@ -48,7 +55,8 @@ def render_md(summary: Summary, width: int = 1) -> str:
     out = [f"# Summary: `{md_cell(summary.input_path or 'input')}`", "", provenance(summary) + ".", ""]
     out += ["## Key points", "", "| # | Where | العربية | English |", "|---:|---|---|---|"]
     for p in summary.points:
-        out.append(f"| {p.number} | {p.ranked.label} | {md_cell(p.source)} | {md_cell(p.english)} |")
+        english, arabic = _sides(summary, p)
+        out.append(f"| {p.number} | {p.ranked.label} | {md_cell(arabic)} | {md_cell(english)} |")
     if summary.abstract is not None:
         a = summary.abstract
         writer = describe_identity(summary.writer or {})
@@ -86,8 +94,9 @@ def render_html(summary: Summary, width: int = 1) -> str:
     """A standalone page; English on the left, Arabic on the right in its own RTL cell."""
     rows = "".join(
         f'<tr data-position="{p.ranked.position}"><td class="num">{p.number}</td><td>{e(p.ranked.label)}</td>'
-        f'<td lang="en">{e(p.english)}</td><td dir="rtl" lang="ar">{e(p.source)}</td></tr>'
+        f'<td lang="en">{e(english)}</td><td dir="rtl" lang="ar">{e(arabic)}</td></tr>'
         for p in summary.points
+        for english, arabic in [_sides(summary, p)]
     )
     parts = [
         "<!DOCTYPE html>",

@@ -43,7 +43,9 @@ from tarjama.errors import TarjamaError
 from tarjama.text.textio import read_text
 from tarjama.translate.run import assemble
 from tarjama.types import (
+    AR_EN,
     Confidence,
+    Direction,
     EngineIdentity,
     Finding,
     Note,
@@ -113,6 +115,8 @@ class ReviewDocument:
     engine: dict[str, Any] | None = None
     sentences: list[Sentence] = field(default_factory=list)
     problem: str | None = None
+    # The run's languages (provenance or JSONL ``direction``): requests and keys are the run's.
+    direction: Direction = AR_EN
     # How to write it back: a batch input's units and their segments, or the JSONL's records.
     _source: Source | None = None
     _prepared: list[list[PreparedSegment]] = field(default_factory=list)
@@ -188,7 +192,7 @@ class ReviewDocument:
             texts = [by_segment[(u, p.paragraph.index, p.segment.index)] for p in prepared]
             results.append(assemble(
                 unit.document, prepared, [SegmentTranslation(t) for t in texts], [False] * len(prepared),
-                engine=engine, glossary=self._glossary_info, seconds=0.0,
+                engine=engine, glossary=self._glossary_info, seconds=0.0, direction=self.direction,
             ))
         rendered = self._source.render(results)
         assert isinstance(rendered, str)  # review opens text formats only (_FORMATS)
@@ -216,7 +220,8 @@ class ReviewDocument:
         identity = EngineIdentity(**self.engine) if self.engine else EngineIdentity("unknown", "unknown")
         # records() reads paragraphs, engine and glossary only; the source document is not needed.
         empty = Document(text="", paragraphs=[], separators=[""])
-        return TranslatedDocument(empty, paragraphs, identity, self._glossary_info, 0.0).jsonl()
+        result = TranslatedDocument(empty, paragraphs, identity, self._glossary_info, 0.0, self.direction)
+        return result.jsonl()
 
 
 def _final(text: str, result: TranslatedDocument) -> str:
@@ -369,7 +374,9 @@ def _batch_document(
     except TarjamaError as exc:
         doc.problem = str(exc)
         return doc
-    prepared = [build_requests(unit.document, glossary) for unit in source.units]
+    direction = record.get("direction")
+    doc.direction = Direction.parse(direction) if direction in ("ar-en", "en-ar") else AR_EN
+    prepared = [build_requests(unit.document, glossary, doc.direction) for unit in source.units]
     flat = [p for unit in prepared for p in unit]
     gloss = record.get("glossary")
     digest = gloss.get("sha256") if isinstance(gloss, dict) else None
@@ -435,6 +442,7 @@ def jsonl_document(path: Path, memory_path: Path, *, number: int) -> ReviewDocum
         engine=tfile.engines[0] if tfile.engines else None,
     )
     doc._file = tfile
+    doc.direction = tfile.direction or AR_EN
     doc._glossary_info = _first_glossary(text)
     for p in tfile.paragraphs:
         for s in p.sentences:

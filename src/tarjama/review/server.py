@@ -54,6 +54,7 @@ from starlette.staticfiles import StaticFiles
 
 from tarjama.errors import TarjamaError
 from tarjama.glossary import KINDS
+from tarjama.report import sides
 from tarjama.report.assets import CSS
 from tarjama.report.html import highlight
 from tarjama.review.security import Access, Guard, is_loopback
@@ -70,6 +71,8 @@ def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["highlight"] = lambda text, marks: Markup(highlight(text, marks))  # highlight() escapes
+    env.filters["sides"] = lambda language: Markup(sides.attrs(language))  # lang and dir of a side
+    env.filters["language_name"] = lambda language: sides.LABELS.get(language, language)
     env.filters["when"] = lambda t: datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M") if t else ""
     env.globals["kinds"] = KINDS
     env.globals["levels"] = {"high": "high", "medium": "medium", "low": "low"}

@@ -84,11 +84,21 @@ from tarjama.review.documents import PROVENANCE, ReviewDocument, Sentence, batch
 from tarjama.review.timelog import TimeLog, checked_seconds
 from tarjama.scoring.term_marks import TermMark, paragraph_terms
 from tarjama.text.arabic import normalize
+from tarjama.text.language import detect_language, direction_from
 from tarjama.text.terms import check_terms
 from tarjama.text.textio import write_text_atomic
 from tarjama.translate.run import human_result
 from tarjama.translate.stages import derived_findings, terms_of
-from tarjama.types import COMMENT, ERROR, TERMS, Confidence, Finding, Match, Note, TermOutcome
+from tarjama.types import (
+    COMMENT,
+    ERROR,
+    TERMS,
+    Confidence,
+    Finding,
+    Match,
+    Note,
+    TermOutcome,
+)
 
 T = TypeVar("T")
 MAX_EDITOR = 80
@@ -160,7 +170,7 @@ class SentenceView:
     reasons: tuple[str, ...]  # why it needs review
     source_marks: tuple[TermMark, ...]
     target_marks: tuple[TermMark, ...]
-    missing: tuple[str, ...]  # expected English terms absent from the English
+    missing: tuple[str, ...]  # expected terms absent from the translation
     findings: tuple[Finding, ...]
     confidence: Confidence | None
     notes: tuple[str, ...]
@@ -173,6 +183,8 @@ class SentenceView:
     terms: tuple[tuple[str, str], ...] = ()  # the sentence's glossary terms: (Arabic, English)
     comment: Comment | None = None
     status_row: Status | None = None  # the rejection, when rejected
+    source_lang: str = "ar"  # the languages of the two sides (the page lays each out by its own)
+    target_lang: str = "en"
 
     @property
     def needs_review(self) -> bool:
@@ -231,6 +243,8 @@ class DocumentInfo:
     stats: Stats
     minutes: float
     export_name: str
+    source_lang: str = "ar"
+    target_lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -428,7 +442,7 @@ class Workspace:
         self._by_key.clear()
         for doc in self._reviewable():
             for s in doc.sentences:
-                s.attach(*segment_request(s.source, self.glossary))
+                s.attach(*segment_request(s.source, self.glossary, direction=doc.direction))
                 self._by_key.setdefault((doc.memory_path, s.key), []).append((doc, s))
         for doc in self._reviewable():
             self._sync(doc)
@@ -505,7 +519,9 @@ class Workspace:
                 latest[a.key] = a
             moves = []
             for a in latest.values():
-                request, expected = segment_request(a.source, glossary)
+                # An approval's direction is its source's language (an English source: en-ar).
+                direction = direction_from("en" if detect_language(a.source) == "en" else "ar")
+                request, expected = segment_request(a.source, glossary, direction=direction)
                 if request.key() != a.key and check_terms(a.translation, expected):
                     continue  # the new glossary expects a term this approval lacks: review again
                 moves.append((request, a))
@@ -571,12 +587,13 @@ class Workspace:
         return cached
 
     def _make_view(self, doc: ReviewDocument, s: Sentence) -> SentenceView:
+        direction = doc.direction
         text = s.current or ""
         source_marks: tuple[TermMark, ...] = ()
         target_marks: tuple[TermMark, ...] = ()
         missing: tuple[str, ...] = ()
         if self.glossary is not None and s.expected:
-            terms = paragraph_terms(self.glossary, s.source, text, [])
+            terms = paragraph_terms(self.glossary, s.source, text, [], direction=direction)
             source_marks, target_marks = tuple(terms.source), tuple(terms.hypothesis)
             missing = tuple(dict.fromkeys(terms.missed))
         # What the checks find in the English as it stands: the record's findings belong to the
@@ -611,6 +628,7 @@ class Workspace:
             terms=tuple(dict.fromkeys((h.source, h.target) for h in s.request.hints)),
             comment=s.comment,
             status_row=s.status if state == REJECTED else None,
+            source_lang=direction.source, target_lang=direction.target,
         )
 
     def _stats(self, doc: ReviewDocument) -> Stats:
@@ -624,7 +642,8 @@ class Workspace:
         stats = self._stats(doc) if ok else Stats(0, 0, 0)
         minutes = self.stores[doc.memory_path].log.seconds(doc.output) / 60 if ok else 0.0
         return DocumentInfo(doc.number, doc.name, doc.kind, doc.format, doc.engine_name, doc.problem, stats,
-                            minutes, doc.export_path().name if ok else "")
+                            minutes, doc.export_path().name if ok else "", doc.direction.source,
+                            doc.direction.target)
 
     def documents_info(self) -> list[DocumentInfo]:
         with self.lock:

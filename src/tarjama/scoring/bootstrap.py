@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tarjama.metrics import translation_metrics
+from tarjama.metrics.base import NORMALIZED
 
 DEFAULT_SAMPLES = 1000
 DEFAULT_SEED = 12345  # sacrebleu's default, so the resamples are the ones sacrebleu draws
@@ -104,17 +105,24 @@ def paired_bootstrap(
     refs: Sequence[Sequence[str]],
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    language: str = "en",
+    normalize: bool = False,
 ) -> list[PairedResult]:
-    """Paired bootstrap test of ``system`` against ``baseline`` for every corpus metric."""
+    """Paired bootstrap test of ``system`` against ``baseline`` for every corpus metric
+    (made for the translations' ``language``, with the Arabic ``normalize`` when asked)."""
     if len(system) != len(baseline):
         raise ValueError(f"systems differ in length: {len(system)} vs {len(baseline)}")
     idxs = resample_indices(len(system), n_samples, seed)
-    streams = [list(r) for r in refs]
     results = []
-    for registered in translation_metrics():
+    for registered in translation_metrics(language, normalize):
         name, metric = registered.name, registered.corpus_metric()
-        sys_stats = np.array(metric._extract_corpus_statistics(list(system), streams), dtype="float32")
-        bl_stats = np.array(metric._extract_corpus_statistics(list(baseline), streams), dtype="float32")
+        streams = [registered.prepare(r) for r in refs]
+        sys_stats = np.array(
+            metric._extract_corpus_statistics(registered.prepare(system), streams), dtype="float32"
+        )
+        bl_stats = np.array(
+            metric._extract_corpus_statistics(registered.prepare(baseline), streams), dtype="float32"
+        )
         sys_score = float(metric._compute_score_from_stats(sys_stats.sum(0)).score)
         bl_score = float(metric._compute_score_from_stats(bl_stats.sum(0)).score)
         # float32 and sum-per-resample mirror sacrebleu, keeping intervals identical to its output.
@@ -139,7 +147,7 @@ def paired_bootstrap(
                 baseline_ci=interval(bl_scores),
                 delta_ci=interval(deltas),
                 p_value=min(p_value, 1.0),
-                signature=signature.format(),
+                signature=signature.format() + (NORMALIZED if normalize else ""),
                 lower_is_better=registered.lower_is_better,
             )
         )

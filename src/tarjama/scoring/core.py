@@ -29,7 +29,8 @@ from tarjama.scoring.inputs import (
 from tarjama.scoring.metrics import SegmentScore, score_corpus, score_segments, segment_signatures
 from tarjama.scoring.summary import SummaryScores
 from tarjama.scoring.term_marks import TermReport, term_report
-from tarjama.types import Finding
+from tarjama.text.language import detect_language, stated_direction
+from tarjama.types import AR_EN, EN_AR, Direction, Finding
 
 
 @dataclass
@@ -133,6 +134,10 @@ class ScoreReport:
     versions: dict[str, str] = field(
         default_factory=lambda: {"tarjama": __version__, "sacrebleu": sacrebleu.__version__}
     )
+    # The languages: the hypotheses are in ``direction.target`` (into Arabic: BLEU tok:intl,
+    # chrF++ first); ``normalize``: both sides Arabic-normalised (``|norm:ar`` in signatures).
+    direction: Direction = AR_EN
+    normalize: bool = False
 
     def review_items(self, paragraph: int) -> list[ReviewItem]:
         return [r for r in self.review if r.paragraph == paragraph]
@@ -160,6 +165,8 @@ class ScoreReport:
             paragraphs.append(para)
         data: dict[str, object] = {
             "versions": self.versions,
+            "direction": str(self.direction),
+            "normalize": "ar" if self.normalize else None,
             "inputs": {
                 "hypothesis": self.hypothesis_path,
                 "references": self.reference_paths,
@@ -190,14 +197,21 @@ def score_texts(
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     labels: dict[str, Any] | None = None,
+    direction: Direction | None = None,
+    normalize: bool = False,
 ) -> ScoreReport:
     """Score aligned paragraphs (already checked). ``labels`` names inputs for the report.
 
     ``glossary`` is a path or a loaded ``Glossary``; term accuracy needs ``sources`` too.
+    ``direction`` (default: the hypotheses' script tells the target, ``tarjama.text.language``)
+    sets how the translations are scored; ``normalize`` Arabic-normalises both sides.
     """
     labels = labels or {}
     hyps = list(hypotheses)
     refs = [list(r) for r in references]
+    if direction is None:  # the hypotheses are in the target language
+        direction = EN_AR if detect_language(" ".join(hyps)) == "ar" else AR_EN
+    language = direction.target
     report = ScoreReport(
         hypothesis_path=labels.get("hypothesis", "hypothesis"),
         reference_paths=labels.get("references", [f"reference {k + 1}" for k in range(len(refs))]),
@@ -205,19 +219,24 @@ def score_texts(
         hypotheses=hyps,
         references=refs,
         sources=list(sources) if sources is not None else None,
-        corpus=score_corpus(hyps, refs),
-        segments=score_segments(hyps, refs),
-        segment_signatures=segment_signatures(len(refs)),
+        corpus=score_corpus(hyps, refs, language, normalize),
+        segments=score_segments(hyps, refs, language, normalize),
+        segment_signatures=segment_signatures(len(refs), language, normalize),
         engines=labels.get("engines", []),
+        direction=direction,
+        normalize=normalize,
     )
     if glossary is not None and sources is not None:
-        report.terms = term_report(glossary, list(sources), hyps, refs)
+        report.terms = term_report(glossary, list(sources), hyps, refs, direction)
     if baseline is not None:
         report.comparison = Comparison(
             baseline_path=labels.get("baseline", "baseline"),
             n_samples=n_samples,
             seed=seed,
-            results=paired_bootstrap(hyps, list(baseline), refs, n_samples=n_samples, seed=seed),
+            results=paired_bootstrap(
+                hyps, list(baseline), refs, n_samples=n_samples, seed=seed, language=language,
+                normalize=normalize,
+            ),
             baseline_hypotheses=list(baseline),
         )
     return report
@@ -233,10 +252,15 @@ def score_files(
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     max_bytes: int | None = None,
+    source: str | None = None,
+    target: str | None = None,
+    normalize: bool = False,
 ) -> ScoreReport:
     """Read, align-check and score a hypothesis file against one or more reference files.
 
-    ``src`` (Arabic source) defaults to the ``source`` fields of a JSONL hypothesis.
+    ``src`` (the source) defaults to the ``source`` fields of a JSONL hypothesis. The direction
+    is ``source``/``target`` when given, else what a tarjama JSONL states, else the script of
+    the hypothesis (its language is the target's); ``normalize`` Arabic-normalises both sides.
     Term accuracy needs both a source and ``glossary``; ``compare`` is a baseline
     hypothesis for the paired bootstrap test; ``max_bytes`` the size limit of each input
     (the ``scoring`` reading limit, ``tarjama.text.textio.LIMITS``). Raises TarjamaError on unusable input.
@@ -268,6 +292,9 @@ def score_files(
             "(or score a JSONL hypothesis, which carries its sources)"
         )
     check_aligned(hyp_file, others)
+    direction = stated_direction(source, target)
+    if direction is None and hyp_file.kind == "jsonl":
+        direction = read_translation(hyp).direction
     report = score_texts(
         hyp_file.paragraphs,
         [f.paragraphs for f in ref_files],
@@ -283,6 +310,8 @@ def score_files(
             "baseline": baseline_file.path if baseline_file else None,
             "engines": hyp_file.engines,
         },
+        direction=direction,
+        normalize=normalize,
     )
     if hyp_file.kind == "jsonl":
         report.review = review_items(read_translation(hyp), report.hypotheses, report.sources)

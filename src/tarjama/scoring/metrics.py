@@ -28,26 +28,36 @@ class SegmentScore:
         return {"index": self.index, **self.scores}
 
 
-def score_corpus(hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> list[MetricScore]:
-    """Corpus scores of ``hyps`` against one or more reference sets, in registry order."""
-    return [m.corpus(hyps, refs) for m in translation_metrics()]
+def score_corpus(
+    hyps: Sequence[str], refs: Sequence[Sequence[str]], language: str = "en", normalize: bool = False
+) -> list[MetricScore]:
+    """Corpus scores of ``hyps`` against one or more reference sets, in report order.
+
+    ``language`` is the translations' (into Arabic: BLEU's ``intl`` tokenizer, chrF++ first);
+    ``normalize`` the Arabic normalisation of both sides (``tarjama.metrics.base``).
+    """
+    return [m.corpus(hyps, refs) for m in translation_metrics(language, normalize)]
 
 
-def segment_signatures(n_refs: int) -> dict[str, str]:
+def segment_signatures(n_refs: int, language: str = "en", normalize: bool = False) -> dict[str, str]:
     """Signatures of the per-paragraph metrics (they differ from corpus ones, e.g. ``eff:yes``)."""
     out = {}
-    for m in translation_metrics():
+    for m in translation_metrics(language, normalize):
         if (sig := m.segment_signature(n_refs)) is not None:
             out[m.name] = sig
     return out
 
 
-def score_segments(hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> list[SegmentScore]:
+def score_segments(
+    hyps: Sequence[str], refs: Sequence[Sequence[str]], language: str = "en", normalize: bool = False
+) -> list[SegmentScore]:
     """Per-paragraph scores of the metrics with a segment variant."""
-    metrics = {m.name: seg for m in translation_metrics() if (seg := m.segment_metric()) is not None}
+    metrics = [
+        (m, seg) for m in translation_metrics(language, normalize) if (seg := m.segment_metric()) is not None
+    ]
     out = []
     for i, hyp in enumerate(hyps):
         seg_refs = [r[i] for r in refs]
-        scores = {name: float(m.sentence_score(hyp, seg_refs).score) for name, m in metrics.items()}
+        scores = {m.name: m.sentence_score(seg, hyp, seg_refs) for m, seg in metrics}
         out.append(SegmentScore(i, scores))
     return out

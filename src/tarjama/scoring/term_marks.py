@@ -21,6 +21,7 @@ from tarjama.glossary import Glossary
 from tarjama.glossary.matcher import TermMatch
 from tarjama.metrics.term_accuracy import TermAccuracy, term_accuracy
 from tarjama.text.terms import term_spans
+from tarjama.types import AR_EN, Direction
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def paragraph_terms(
     hypothesis: str,
     references: Sequence[str],
     missing: Iterable[str] | None = None,
+    direction: Direction = AR_EN,
 ) -> ParagraphTerms:
     """Source matches and their English counterparts in one paragraph.
 
@@ -102,15 +104,15 @@ def paragraph_terms(
     item per missing occurrence); without it, the k-th source occurrence of a term pairs
     with its k-th hypothesis occurrence and the unpaired ones are missed.
     """
-    matches = sorted(glossary.match(source), key=lambda m: (m.start, -(m.end - m.start)))
+    matches = sorted(glossary.match(source, direction.source), key=lambda m: (m.start, -(m.end - m.start)))
     result = ParagraphTerms(references=[[] for _ in references])
-    # Entries sharing one English form are pooled, as term_accuracy pools them.
+    # Entries sharing one target form are pooled, as term_accuracy pools them.
     by_term: dict[str, list[TermMatch]] = {}
     for m in matches:
-        by_term.setdefault(m.entry.en, []).append(m)
+        by_term.setdefault(m.entry.target(direction), []).append(m)
     missing_counts = Counter(missing) if missing is not None else None
     for term, occurrences in by_term.items():
-        entry = occurrences[0].entry
+        entry = occurrences[0].entry.towards(direction)
         found = term_spans(hypothesis, entry)
         if missing_counts is not None:
             n_missed = missing_counts[term]
@@ -134,6 +136,7 @@ def term_report(
     sources: Sequence[str],
     hypotheses: Sequence[str],
     refs: Sequence[Sequence[str]],
+    direction: Direction = AR_EN,
 ) -> TermReport:
     """Term accuracy (``tarjama.metrics.term_accuracy``) and highlight spans for every paragraph.
 
@@ -143,9 +146,11 @@ def term_report(
         glossary_path, glossary = str(glossary), Glossary.load(glossary)
     else:
         glossary_path = str(glossary.path or "glossary")
-    accuracy = term_accuracy(list(sources), list(hypotheses), glossary)
+    accuracy = term_accuracy(list(sources), list(hypotheses), glossary, direction)
     paragraphs = [
-        paragraph_terms(glossary, src, hyp, [r[i] for r in refs], missing=accuracy.per_segment[i][2])
+        paragraph_terms(
+            glossary, src, hyp, [r[i] for r in refs], missing=accuracy.per_segment[i][2], direction=direction
+        )
         for i, (src, hyp) in enumerate(zip(sources, hypotheses, strict=True))
     ]
     return TermReport(

@@ -7,6 +7,11 @@ translation and keeps it only if it passes the name check (``abstractive``). The
 ``Summary`` it returns holds everything the renderers and the JSON record need: the points,
 every sentence's scores and the decision about it, which engine translated what, and the
 generated summary with the verdict on it.
+
+An English source (``direction`` en-ar) is summarised the same way from the other side: the
+key points are English sentences ranked with English tokens and the glossary's English
+column, each paired with its Arabic translation, and ``abstractive`` writes the English
+summary from the English article itself.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from tarjama.summary.abstractive import SummaryDraft, write_summary
 from tarjama.summary.rank import RankedSentence, Ranking, RankWeights, rank_sentences
 from tarjama.summary.support import latin_spans
 from tarjama.summary.translations import PointTranslation, from_jsonl, from_result, translate_points
+from tarjama.types import AR_EN, Direction
 
 if TYPE_CHECKING:
     from tarjama.document.model import Document
@@ -82,6 +88,7 @@ class Summary:
     writer: dict[str, Any] | None = None  # identity of the LLM that wrote ``abstract``
     rouge: SummaryScores | None = None
     notes: list[str] = field(default_factory=list)
+    direction: Direction = AR_EN
 
     @property
     def method(self) -> str:
@@ -94,12 +101,17 @@ class Summary:
         return len(self.ranking.sentences)
 
     def arabic_text(self) -> str:
-        return " ".join(p.source for p in self.points)
+        """The Arabic key points: the source sentences, or their translations from English."""
+        if self.direction.source == "ar":
+            return " ".join(p.source for p in self.points)
+        return " ".join(p.english for p in self.points)
 
     def english_text(self) -> str:
-        """The English summary: the accepted generated one, else the translated key points."""
+        """The English summary: the accepted generated one, else the English key points."""
         if self.abstract is not None and self.abstract.accepted:
             return self.abstract.text
+        if self.direction.source == "en":
+            return " ".join(p.source for p in self.points)
         return " ".join(p.english for p in self.points)
 
     def sides(self) -> dict[str, str]:
@@ -119,6 +131,7 @@ class Summary:
             "schema": SCHEMA_VERSION,
             "tarjama": __version__,
             "input": self.input_path,
+            "direction": str(self.direction),
             "method": self.method,
             "requested": self.requested,
             "chosen": len(self.points),
@@ -127,8 +140,12 @@ class Summary:
             "engines": self.engines(),
             "glossary": self.glossary,
             "ranking": {
-                "method": "LexRank (TF-IDF cosine, clitic-stripped normalised Arabic, glossary terms) "
-                "+ lead-position prior + glossary term weight",
+                "method": (
+                    "LexRank (TF-IDF cosine, clitic-stripped normalised Arabic, glossary terms) "
+                    if self.direction.source == "ar"
+                    else "LexRank (TF-IDF cosine, lower-cased English less function words, glossary terms) "
+                )
+                + "+ lead-position prior + glossary term weight",
                 "weights": self.ranking.weights.to_dict(),
                 "sentences": [s.to_dict() for s in self.ranking.sentences],
             },
@@ -162,20 +179,29 @@ def summarize(
     writer: dict[str, Any] | None = None,
     weights: RankWeights | None = None,
     progress: Progress | None = None,
+    direction: Direction | None = None,
 ) -> Summary:
     """Summarise ``document`` in ``n`` sentences (see the module docstring).
 
     English comes from ``translation`` when given, else from ``translator``. ``abstractive``
     needs ``llm`` and the whole article in English: from ``translation``, or translated here by
-    ``translator``. ``writer`` is recorded as the identity of ``llm``.
+    ``translator`` (an English source is its own article). ``writer`` is recorded as the identity
+    of ``llm``. ``direction`` defaults to the translator's, else Arabic into English.
     """
+    if direction is None:
+        direction = translator.direction if translator is not None else AR_EN
+    if translation is not None and translation.direction not in (None, direction):
+        raise TarjamaError(
+            f"{translation.path}: a translation {translation.direction}, but the summary is {direction}; "
+            "give the translation of this document"
+        )
     if n < 1:
         raise TarjamaError(f"a summary needs at least 1 sentence, got {n}")
     if translation is None and translator is None:
         raise TarjamaError("no English available: give a translation file (--translation) or an engine")
     if abstractive and llm is None:
         raise TarjamaError("--abstractive needs the embedded LLM (the gguf engine)")
-    ranking = rank_sentences(document, glossary, weights)
+    ranking = rank_sentences(document, glossary, weights, direction.source)
     if not ranking.sentences:
         raise TarjamaError(f"{document.path or 'input'}: no sentences to summarise")
     chosen = ranking.select(n)
@@ -190,11 +216,15 @@ def summarize(
     keys = [s.key for s in chosen]
 
     article: list[str] = []
+    if direction.source == "en":
+        article = [p.text for p in document.paragraphs if not p.verbatim]  # the English is the source
     if translation is not None:
         english = from_jsonl(translation, document, keys)
-        article = [r.translation for r, p in zip(translation.paragraphs, document.paragraphs, strict=True)
-                   if not p.verbatim]
-    elif abstractive:
+        article = article or [
+            r.translation for r, p in zip(translation.paragraphs, document.paragraphs, strict=True)
+            if not p.verbatim
+        ]
+    elif abstractive and direction.source == "ar":
         # The generated summary needs the whole article in English, so translate all of it once
         # and take the key points from the same run.
         assert translator is not None
@@ -214,10 +244,12 @@ def summarize(
         translation_path=translation.path if translation else None,
         glossary=None if glossary is None else glossary.info(),
         notes=notes,
+        direction=direction,
     )
     if abstractive:
         assert llm is not None
-        matches = [m for s in ranking.sentences for m in (glossary.match(s.text) if glossary else [])]
+        language = direction.source
+        matches = [m for s in ranking.sentences for m in glossary.match(s.text, language)] if glossary else []
         entries = {m.entry.en: m.entry for m in matches}
         terms = list(entries)
         allowed = [

@@ -158,9 +158,20 @@ class Ranking:
         return sorted(chosen, key=lambda s: s.position)
 
 
-def content_tokens(text: str) -> list[str]:
-    """Clitic-stripped tokens without function words or one-letter leftovers."""
-    return [t for t in tokenize(text, strip_clitics=True) if len(t) > 1 and t not in STOPWORDS]
+# English function words (lower case), for English sources.
+ENGLISH_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into onto over under about after before
+    since until while than then so that this these those there here it its he she they we you i his her
+    their our your my me him them us is are was were be been being has have had do does did will would
+    shall should can could may might must not no nor also very more most such only just said says say
+    who whom whose which what when where why how all any both each few other some own same too""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def content_tokens(text: str, language: str = "ar") -> list[str]:
+    """Clitic-stripped tokens without function words or one-letter leftovers (of ``language``)."""
+    stop = STOPWORDS if language == "ar" else ENGLISH_STOPWORDS
+    return [t for t in tokenize(text, strip_clitics=True) if len(t) > 1 and t not in stop]
 
 
 def lexrank(similarity: np.ndarray, damping: float, iterations: int = 200, tol: float = 1e-10) -> np.ndarray:
@@ -184,9 +195,13 @@ def lexrank(similarity: np.ndarray, damping: float, iterations: int = 200, tol: 
 
 
 def rank_sentences(
-    document: Document, glossary: Glossary | None = None, weights: RankWeights | None = None
+    document: Document,
+    glossary: Glossary | None = None,
+    weights: RankWeights | None = None,
+    language: str = "ar",
 ) -> Ranking:
-    """Score every translatable sentence of ``document`` (see the module docstring)."""
+    """Score every translatable sentence of ``document`` (see the module docstring), written in
+    ``language`` (an English source: English function words, the glossary's English column)."""
     weights = weights or RankWeights()
     ranked: list[RankedSentence] = []
     bags: list[Counter[str]] = []
@@ -195,8 +210,9 @@ def rank_sentences(
             continue
         for i, seg in enumerate(para.sentences):
             text = seg.content
-            tokens = content_tokens(text)
-            terms = list(dict.fromkeys(m.entry.en for m in glossary.match(text))) if glossary else []
+            tokens = content_tokens(text, language)
+            matched = glossary.match(text, language) if glossary else []
+            terms = list(dict.fromkeys(m.entry.en for m in matched))
             ranked.append(RankedSentence(len(ranked), para.index, i, text, len(tokens), terms))
             bag = Counter(tokens)
             bag.update(_TERM_FEATURE + t for t in terms)

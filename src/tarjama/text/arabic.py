@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 
 # --- what counts as Arabic ----------------------------------------------------------------
 
@@ -192,6 +193,67 @@ PRONOUN_SUFFIXES = ("هما", "كما", "كم", "هم", "هن", "ها", "نا")
 MIN_STEM = 3
 
 
+def _is_word(ch: str) -> bool:
+    # The same notion of "word character" as the \w used on the English side.
+    return ch.isalnum() or ch == "_"
+
+
+def form_rule(key: str, article: bool) -> str:
+    """Which proclitics may stand before a form's key (``PROCLITICS``): article, bare or latin."""
+    return "article" if article else ("bare" if is_arabic(key[0]) else "latin")
+
+
+def word_run_start(view: str, key_start: int, end: int) -> int | None:
+    """Where the letters attached before a key occurrence ``view[key_start:end]`` begin.
+
+    None when the occurrence is not a whole word: a letter or digit right after it, or more
+    than ``MAX_PROCLITICS`` letters before it. The letters between the returned start and
+    ``key_start`` must then be an allowed proclitic sequence (``PROCLITICS[rule]``).
+    """
+    if end < len(view) and _is_word(view[end]):
+        return None
+    run_start = key_start
+    while run_start > 0 and _is_word(view[run_start - 1]) and key_start - run_start <= MAX_PROCLITICS:
+        run_start -= 1
+    return None if key_start - run_start > MAX_PROCLITICS else run_start
+
+
+def form_spans(text: str, forms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where any of ``forms`` stands in Arabic ``text``, by the glossary matcher's rules.
+
+    The rules of ``tarjama.glossary.matcher``, used from the other side (a term an Arabic
+    translation must contain): the normalised view, whole words, the proclitics each form
+    allows, a form stored with ال requiring the article. Occurrences do not overlap (longest
+    first, then leftmost); each span covers the term (with its article), not the attached
+    conjunction or preposition, and maps back to the original text.
+    """
+    view, offsets = normalize_with_offsets(text)
+    keys: dict[str, str] = {}
+    for form in forms:
+        key, article = split_article_form(normalize(form))
+        if key:
+            rule = form_rule(key, article)
+            if keys.get(key) != "article":
+                keys[key] = rule
+    found: list[tuple[int, int, int]] = []  # (prefix start, term start, end) in the view
+    for key, rule in keys.items():
+        at = view.find(key)
+        while at >= 0:
+            run_start = word_run_start(view, at, at + len(key))
+            if run_start is not None and PROCLITICS[rule].fullmatch(view[run_start:at]):
+                has_article = rule != "latin" and view[run_start:at].endswith(ARTICLE)
+                found.append((run_start, at - 2 if has_article else at, at + len(key)))
+            at = view.find(key, at + 1)
+    taken = bytearray(len(view))
+    spans: list[tuple[int, int]] = []
+    for prefix, start, end in sorted(found, key=lambda f: (f[1] - f[2], f[1])):
+        if taken.find(1, prefix, end) == -1:
+            taken[prefix:end] = b"\x01" * (end - prefix)
+            last = TRAILING_RE.match(text, offsets[end - 1] + 1).end()
+            spans.append((offsets[start], last))
+    return sorted(spans)
+
+
 def split_article_form(form: str) -> tuple[str, bool]:
     """A normalised word or phrase without its leading article, and whether it had one.
 
@@ -273,3 +335,27 @@ def latin_names(text: str) -> list[str]:
     copied unchanged into a translation.
     """
     return list(dict.fromkeys(LATIN_NAME_RE.findall(text)))
+
+
+# --- Arabic output -------------------------------------------------------------------------
+
+# Latin punctuation a model carries over from English: comma, semicolon and question mark (not
+# inside numbers, such as 1,000, nor in a web address's query, such as ?q=).
+_LATIN_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
+_LATIN_SEMICOLON = re.compile(r";")
+_LATIN_QUESTION = re.compile(r"\?(?=[\s\"'”’»)\]]|$)")
+_STRAY_BIDI = re.compile(f"[{BIDI_CONTROLS}\u061c]")
+
+
+def arabic_punctuation(text: str) -> str:
+    """Arabic text with English punctuation made Arabic (، ؛ ؟) and no stray bidi controls.
+
+    A comma between two digits (1,000) and a question mark inside a web address are kept;
+    left-to-right and right-to-left marks and embeddings (LRM, RLM, LRE … PDI, ALM), which
+    models copy from web text and which make editors and diff tools show invisible changes,
+    are removed. Same meaning, Arabic typography: used on every English→Arabic translation.
+    """
+    text = _STRAY_BIDI.sub("", text)
+    text = _LATIN_COMMA.sub("،", text)
+    text = _LATIN_SEMICOLON.sub("؛", text)
+    return _LATIN_QUESTION.sub("؟", text)

@@ -70,6 +70,22 @@ def still_arabic(output: str) -> bool:
     return arabic_share(output) > STILL_ARABIC_SHARE
 
 
+# Below this share of Arabic letters an Arabic translation of a sentence is still English.
+STILL_ENGLISH_SHARE = 0.5
+
+
+def still_english(source: str, output: str) -> bool:
+    """Into Arabic: the model answered in English instead of translating.
+
+    Names kept in Latin script (ESA, LiteBIRD) are part of good Arabic news, so only an output
+    whose letters are mostly not Arabic is judged, and only for sources of four words or more
+    (a source that is a name alone may rightly stay as it is).
+    """
+    if len(source.split()) < MIN_SOURCE_WORDS or not any(ch.isalpha() for ch in output):
+        return False
+    return arabic_share(output) < STILL_ENGLISH_SHARE
+
+
 def find_loop(text: str, min_repeats: int = 3, max_span: int = 12) -> int | None:
     """Word index where a phrase of 1..max_span words starts repeating ``min_repeats`` times in a row."""
     words = [w.lower().strip(".,;:!?\"'") for w in text.split()]

@@ -1,6 +1,15 @@
-"""Arabic-aware sentence splitting.
+"""Sentence splitting: Arabic by the rules below, English by pysbd.
 
-Splits at ``.`` ``!`` ``?`` ``؟`` (and runs of them, and the ellipsis ``…``) and at line
+``split_sentences`` splits each text by its own language (``tarjama.text.language``: the
+script most of its letters are in), so an English paragraph of an Arabic document, or an
+Arabic quotation in English news, is split by the rules of its language.
+
+**English** (and any Latin-script text) is split by pysbd (Python Sentence Boundary
+Disambiguation, rule-based: abbreviations, initials, decimals, quotations and ellipses),
+within each line: a line break still ends a sentence. pysbd is not used for Arabic: it
+splits Arabic at "،" and ":".
+
+**Arabic** splits at ``.`` ``!`` ``?`` ``؟`` (and runs of them, and the ellipsis ``…``) and at line
 breaks. Never splits at ``،`` ``؛`` or ``:``, inside numbers (2.5, 1,000), after dotted
 abbreviations (د. م. U.S. Dr.), Latin acronyms or initials. Closing quotes and brackets
 stay with the sentence they close. The result is a list of (start, end) spans that
@@ -9,9 +18,13 @@ partition the input exactly: whitespace after a sentence belongs to that sentenc
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from typing import Any
 
 from tarjama.text.arabic import TATWEEL, WORD_CHAR_RE
+from tarjama.text.language import detect_language
 
 _TERMINALS = ".!?؟…"
 # Characters that close a sentence-final quotation or parenthesis.
@@ -75,8 +88,74 @@ def _splits_at(text: str, i: int) -> int | None:
     return end
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) that partition ``text`` into sentences (with trailing whitespace)."""
+def split_sentences(text: str, language: str | None = None) -> list[tuple[int, int]]:
+    """Spans (start, end) that partition ``text`` into sentences (with trailing whitespace).
+
+    ``language`` (``ar`` or ``en``) chooses the rules; None: the language of ``text``'s script.
+    """
+    if (language or detect_language(text)) == "en":
+        return _english_spans(text)
+    return _arabic_spans(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+# pysbd leaves a sentence that ends in the ellipsis character joined to the next one.
+_AFTER_ELLIPSIS = re.compile(r"(?<=…)\s+(?=[\"“‘']?[A-Z])")
+
+
+def _pieces(sentences: list[str]) -> list[str]:
+    return [piece for s in sentences for piece in _AFTER_ELLIPSIS.split(s)]
+
+
+def _english_spans(text: str) -> list[tuple[int, int]]:
+    """pysbd's sentences, line by line, as spans that partition ``text`` (whitespace trailing)."""
+    cuts: list[int] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip():
+            at = pos
+            for sentence in _pieces(_segmenter().segment(body)):
+                piece = sentence.strip()
+                found = text.find(piece, at, pos + len(body)) if piece else -1
+                if found < 0:
+                    continue  # pysbd never rewrites with clean=False; keep the text whole if it did
+                at = found + len(piece)
+                cuts.append(at)
+        pos += len(line)
+        if cuts and body.strip():
+            cuts[-1] = pos  # the line break ends the line's last sentence
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in cuts:
+        end = cut
+        while end < len(text) and text[end].isspace() and text[end] not in "\n":
+            end += 1
+        if end < len(text) and text[end] == "\n":
+            end += 1
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if end > start and text[start:end].strip():
+            if spans and not any(c.isalnum() for c in text[start:end]):
+                spans[-1] = (spans[-1][0], end)  # a piece without words stays with its sentence
+            else:
+                spans.append((start, end))
+            start = end
+    if start < len(text):
+        if spans and not text[start:].strip():
+            spans[-1] = (spans[-1][0], len(text))
+        else:
+            spans.append((start, len(text)))
+    return spans
+
+
+def _arabic_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     i = 0

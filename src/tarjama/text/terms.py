@@ -20,6 +20,14 @@ English variants (matched case-insensitively, whole words) with the canonical fo
 forms themselves are protected, so a variant inside a canonical name ("Aschbacher" in "Josef
 Aschbacher") never rewrites there.
 
+**Arabic translations** (English→Arabic runs): a glossary term the translation must hold is an
+``ArabicTerm``, every Arabic form of the entry, found by the glossary matcher's rules from the
+other side (``tarjama.text.arabic.form_spans``): the normalised view (alef, ya, ta marbuta and
+hamza variants, diacritics and tatweel ignored), whole words, the proclitics و ف ب ل ك and
+the article, a form stored with ال requiring it. Every function of this module that counts or
+finds a term (``count_term``, ``term_spans``, ``check_terms``, ``missing`` …) takes either kind;
+Arabic spellings are never rewritten.
+
 Until this module existed the engine used a stricter rule than enforcement and scoring (no
 hyphen before a term, one literal space, exact case), so it could retry a sentence whose term
 scoring counted as present.
@@ -33,6 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
+
+from tarjama.text.arabic import form_spans
 
 BEFORE = r"(?<!\w)"
 AFTER = r"(?!\w)"
@@ -54,6 +64,21 @@ class Term:
 
     en: str
     kind: str = ""
+
+
+@dataclass(frozen=True)
+class ArabicTerm:
+    """A glossary term as an Arabic translation must contain it (English→Arabic runs).
+
+    ``en`` is, as for every term of this module, the form a translation is asked to write
+    (here the entry's first Arabic form); ``forms`` are all the entry's Arabic forms, any of
+    which counts. ``en_variants`` is empty: Arabic spellings are never rewritten.
+    """
+
+    en: str
+    kind: str = ""
+    forms: tuple[str, ...] = ()
+    en_variants: tuple[str, ...] = ()
 
 
 def _words(phrase: str) -> str:
@@ -81,17 +106,23 @@ def term_pattern(term: TermLike) -> re.Pattern[str]:
 
 
 def count_term(text: str, term: TermLike) -> int:
-    """How many times ``term``'s English occurs in ``text``."""
+    """How many times ``term`` occurs in ``text`` (its English, or an ``ArabicTerm``'s forms)."""
+    if isinstance(term, ArabicTerm):
+        return len(form_spans(text, term.forms or (term.en,)))
     return len(term_pattern(term).findall(text))
 
 
 def term_present(text: str, term: TermLike) -> bool:
-    """Whether ``term``'s English occurs in ``text``."""
+    """Whether ``term`` occurs in ``text``."""
+    if isinstance(term, ArabicTerm):
+        return bool(form_spans(text, term.forms or (term.en,)))
     return term_pattern(term).search(text) is not None
 
 
 def term_spans(text: str, term: TermLike) -> list[tuple[int, int]]:
-    """Where ``term``'s English occurs in ``text``: exactly the occurrences ``count_term`` counts."""
+    """Where ``term`` occurs in ``text``: exactly the occurrences ``count_term`` counts."""
+    if isinstance(term, ArabicTerm):
+        return form_spans(text, term.forms or (term.en,))
     return [m.span() for m in term_pattern(term).finditer(text)]
 
 

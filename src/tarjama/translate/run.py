@@ -188,21 +188,27 @@ class Translator:
         batch_size: int | None = None,
         checks: Checker | None = ALL_CHECKS,
         adapt: bool = True,
+        source: str | None = None,
+        target: str | None = None,
         **options: Any,
     ) -> Translator:
         """Load ``engine`` (``marian``, ``nllb``, ``gguf``, ``ctranslate2``, ``openai``; None: automatic).
 
         ``model`` is a model folder, a ``.gguf`` file or a hub id in the local cache;
-        ``glossary`` a loaded ``Glossary`` or a TSV path (None: no glossary); ``options`` are
-        engine settings (for the embedded model, the fields of ``EmbeddedConfig``).
+        ``glossary`` a loaded ``Glossary`` or a TSV path (None: no glossary); ``source`` and
+        ``target`` the languages (``ar`` and ``en``, either way round; one is enough; default
+        Arabic into English: ``tarjama.text.language.detect_language`` tells a text's);
+        ``options`` are engine settings (for the embedded model, the fields of ``EmbeddedConfig``).
         """
         from tarjama.engines import load_engine
         from tarjama.glossary import Glossary
+        from tarjama.text.language import stated_direction
 
+        direction = stated_direction(source, target) or AR_EN
         if glossary is not None and not isinstance(glossary, Glossary):
             glossary = Glossary.load(glossary)
-        return cls(load_engine(engine, model, **options), glossary, batch_size=batch_size, checks=checks,
-                   adapt=adapt)
+        engine_ = load_engine(engine, model, direction=direction, **options)
+        return cls(engine_, glossary, batch_size=batch_size, checks=checks, direction=direction, adapt=adapt)
 
     # -- what a run is ------------------------------------------------------------------------
 
@@ -427,6 +433,7 @@ class Translator:
             engine=self.identity,
             glossary=self.glossary_info(),
             seconds=seconds,
+            direction=self.direction,
         )
 
     def close(self) -> None:
@@ -665,6 +672,7 @@ def assemble(
     engine: EngineIdentity,
     glossary: dict[str, str] | None,
     seconds: float,
+    direction: Direction = AR_EN,
 ) -> TranslatedDocument:
     """Put one result per prepared segment back into the document's paragraphs."""
     by_segment: dict[tuple[int, int], SentenceResult] = {}
@@ -688,7 +696,7 @@ def assemble(
             match=tr.match,
         )
     paragraphs = [_paragraph_result(p, by_segment) for p in document.paragraphs]
-    return TranslatedDocument(document, paragraphs, engine, glossary, seconds)
+    return TranslatedDocument(document, paragraphs, engine, glossary, seconds, direction)
 
 
 def _paragraph_result(para: Paragraph, by_segment: dict[tuple[int, int], SentenceResult]) -> ParagraphResult:

@@ -28,6 +28,10 @@ Each stage reports what is still wrong as typed ``Finding``\\ s on the result (`
 (``tarjama.document.record.needs_review``) reads them. ``derived_findings`` finds again what
 can be found from a text alone (an approval, an older memory row).
 
+Into Arabic, every translation gets Arabic punctuation (``tarjama.text.arabic.arabic_punctuation``:
+، ؛ ؟ where the model carried English punctuation over, no stray bidi marks) as it leaves the
+engine and again after the last stage.
+
 Checked output is recorded with the checks in its engine identity (``identity``), so a journal
 or translation memory never mixes checked and unchecked translations.
 """
@@ -41,6 +45,7 @@ from typing import TYPE_CHECKING
 from tarjama.checks.confidence import low_confidence
 from tarjama.checks.names import NameCheck
 from tarjama.document import inline
+from tarjama.text.arabic import arabic_punctuation
 from tarjama.text.quality import doubled_spellings
 from tarjama.text.terms import check_terms
 from tarjama.translate import markup
@@ -102,10 +107,17 @@ def derived_findings(
     found = markup.lost(request.source, text)
     found += term_findings(request, terms.missing if terms is not None else [])
     if checks is not None:
-        found += checks.findings(request.source, text, request.hints)
+        found += checks.findings(request.source, text, request.hints, request.direction)
         if (low := low_confidence(confidence)) is not None:
             found.append(low)
     return found
+
+
+def arabic_output(requests: Sequence[TranslationRequest], results: Sequence[SegmentTranslation]) -> None:
+    """Arabic punctuation for the translations into Arabic (module docstring), in place."""
+    for request, result in zip(requests, results, strict=True):
+        if request.direction.target == "ar":
+            result.text = arabic_punctuation(result.text)
 
 
 def terms_of(text: str, expected: Sequence[GlossaryEntry]) -> TermOutcome:
@@ -188,13 +200,17 @@ class Stages:
         judged = self.engine.translate_judged(
             requests, lambda i, result: self._judge(sentences[i], result), done=done
         )
-        return [self._settle(s, j) for s, j in zip(sentences, judged, strict=True)]
+        results = [self._settle(s, j) for s, j in zip(sentences, judged, strict=True)]
+        arabic_output(requests, results)
+        return results
 
     # -- looking at a translation -----------------------------------------------------------------
 
     def _look(self, s: _Sentence, result: SegmentTranslation) -> _Look:
         request = s.request
         text = inline.normalize(result.text) if inline.has_placeholders(request.source) else result.text
+        if request.direction.target == "ar":
+            text = arabic_punctuation(text)
         terms = None
         if self.glossary:
             text, terms = enforce_text(text, s.expected)
@@ -216,9 +232,10 @@ class Stages:
         tags = inline.problems(request.source, text) if inline.has_placeholders(request.source) else {}
         plain_source, plain_text = inline.blank(request.source), inline.blank(text)
         if self.checks is not None:
-            flags = self.checks.run(request.source, text, request.hints)
+            flags = self.checks.run(request.source, text, request.hints, request.direction)
         else:
-            flags = _LATIN.kept(plain_source, plain_text, request.hints)
+            into_english = request.direction.target == "en"
+            flags = _LATIN.kept(plain_source, plain_text, request.hints) if into_english else []
         degenerate = [f for f in result.findings if f.check == DEGENERATE]
         return _Look(text, terms, tags, flags, degenerate, result.confidence)
 

@@ -15,6 +15,10 @@ end of a pass is not a long tail of a few sequences.
 
 How the prompt is built and decoded is an ``EmbeddedConfig`` (``tarjama.engines.gguf.config``):
 a named variant plus overrides, recorded in the engine identity.
+
+The engine translates both ways (``directions``); each request's ``direction`` chooses its
+prompt (``prompts.PROMPTS``). The run's direction, given when the engine is loaded, decides
+which prompt's version the identity records and which shared prefix is evaluated once.
 """
 
 from __future__ import annotations
@@ -44,9 +48,7 @@ from tarjama.engines.gguf.batching import (
 )
 from tarjama.engines.gguf.config import EmbeddedConfig
 from tarjama.engines.gguf.prompts import (
-    EXAMPLES,
-    MARKUP_EXAMPLE,
-    SYSTEM,
+    PROMPTS,
     Example,
     PromptSpec,
     approved_examples,
@@ -61,9 +63,12 @@ from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B, ModelFile
 from tarjama.types import (
+    AR_EN,
+    EN_AR,
     RETRIED,
     UNTRANSLATED,
     Confidence,
+    Direction,
     EngineIdentity,
     Finding,
     Note,
@@ -76,11 +81,12 @@ EMBEDDED_ID = QWEN_CODER_1_5B.name
 CANDIDATE_TEMPERATURE = 0.7
 
 
-def prompt_version(config: EmbeddedConfig | None = None) -> str:
+def prompt_version(config: EmbeddedConfig | None = None, direction: Direction = AR_EN) -> str:
     """Short hash of the fixed prompt (instruction, examples, layout): part of the engine identity."""
     config = config or config_module.resolve()
-    digest = hashlib.sha256(SYSTEM.encode())
-    for ex in (*EXAMPLES[: config.examples], MARKUP_EXAMPLE):
+    language = PROMPTS[direction]
+    digest = hashlib.sha256(language.system.encode())
+    for ex in (*language.examples[: config.examples], language.markup_example):
         digest.update(f"\x00{ex.ar}\x00{ex.en}\x00{ex.hints}".encode())
     keys = {"template", "hints", "context", "retrieve", "same_hints"}
     layout = {k: v for k, v in config.to_dict().items() if k in keys}
@@ -121,9 +127,11 @@ class GGUFEngine(Engine):
         variant: str | None = None,
         threads: int | None = None,
         pool: Any = None,
+        direction: Direction = AR_EN,
         **options: Any,
     ) -> None:
-        """``variant`` names an ``EmbeddedConfig``; ``options`` override its fields.
+        """``variant`` names an ``EmbeddedConfig``; ``options`` override its fields; ``direction``
+        is the run's (module docstring).
 
         ``model`` is a located ``ModelFile`` (``tarjama.engines.load_engine`` locates it) or what
         ``--model`` says. ``pool`` is an ``ExamplePool`` for variants that retrieve examples.
@@ -138,6 +146,7 @@ class GGUFEngine(Engine):
                 "example pool (tarjama eval builds one from ntrex-dev), or use a variant without retrieval"
             )
         weights = model if isinstance(model, ModelFile) else self.locate(model)
+        self.direction = direction
         self.config = config
         self.variant = variant or config_module.DEFAULT_VARIANT
         n_threads = config.threads or os.cpu_count() or 1
@@ -161,12 +170,15 @@ class GGUFEngine(Engine):
         self.exclude_docs: tuple[str, ...] = ()
         self._identity = EngineIdentity(
             engine=self.name, model=weights.name, sha256=weights.sha256,
-            params=_identity_params(config, self.variant, *self._threads),
+            params=_identity_params(config, self.variant, *self._threads, direction=direction),
         )
 
     @property
     def identity(self) -> EngineIdentity:
         return self._identity
+
+    def directions(self) -> frozenset[Direction]:
+        return frozenset({AR_EN, EN_AR})
 
     def completion_model(self) -> CompletionModel:
         return self.llm
@@ -174,27 +186,33 @@ class GGUFEngine(Engine):
     def exclude_documents(self, doc_ids: Sequence[str]) -> None:
         self.exclude_docs = tuple(doc_ids)
 
-    def _max_tokens(self, source: str) -> int:
-        return output_budget(source, self.config.max_tokens_per_word, self.config.max_tokens_extra)
+    def _max_tokens(self, source: str, direction: Direction = AR_EN) -> int:
+        # Arabic costs the model's tokenizer about twice as many tokens per word as English:
+        # twice the budget into Arabic.
+        per_word = self.config.max_tokens_per_word * (2 if direction.target == "ar" else 1)
+        return output_budget(source, per_word, self.config.max_tokens_extra)
 
-    def examples_for(self, source: str) -> Sequence[Example]:
-        if self.config.retrieve and self.pool is not None:
+    def examples_for(self, source: str, direction: Direction = AR_EN) -> Sequence[Example]:
+        # Retrieved examples come from an Arabic→English pool.
+        if self.config.retrieve and self.pool is not None and direction == AR_EN:
             return self.pool.nearest(source, self.config.retrieve, self.exclude_docs)
-        return EXAMPLES[: self.config.examples]
+        return PROMPTS[direction].examples[: self.config.examples]
 
     def prompt(self, request: TranslationRequest, *, strict: bool, notes: Sequence[str] = ()) -> str:
         """The prompt for ``request``: the fixed examples, the markup example (a sentence with tags),
         then the request's own examples (approved pairs from the memory, the closest last), then
         the sentence. Everything before the request's examples is the same for every request."""
+        direction = request.direction
         return build_prompt(
             request.source,
             request.hints,
             context=request.context,
             strict=strict,
-            notes=[*markup_notes(request.source, request.strict_markup), *notes],
-            examples=[*self.examples_for(request.source), *markup_examples(request.source),
-                      *approved_examples(request)],
+            notes=[*markup_notes(request.source, request.strict_markup, direction), *notes],
+            examples=[*self.examples_for(request.source, direction),
+                      *markup_examples(request.source, direction), *approved_examples(request)],
             spec=self.spec,
+            direction=direction,
         )
 
     def _jobs(
@@ -212,8 +230,8 @@ class GGUFEngine(Engine):
         tokens = tuple(self.llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
         greedy = Job(
             tokens,
-            max_tokens=self._max_tokens(request.source),
-            stop=tuple(stop_sequences(self.config.template)),
+            max_tokens=self._max_tokens(request.source, request.direction),
+            stop=tuple(stop_sequences(self.config.template, request.direction)),
             repeat_penalty=repeat_penalty,
             logit_bias=self._ban(banned) or None,
         )
@@ -386,8 +404,9 @@ class GGUFEngine(Engine):
 
     def shared_prefix(self) -> list[int]:
         """Prompt tokens every request starts with: those of two unrelated requests have in common."""
-        a = self.llm.tokenize(self.prompt(TranslationRequest("نص."), strict=False).encode(), True, True)
-        b = self.llm.tokenize(self.prompt(TranslationRequest("كلمة"), strict=False).encode(), True, True)
+        probes = ("نص.", "كلمة") if self.direction == AR_EN else ("Text.", "Word")
+        prompts = [self.prompt(TranslationRequest(p, direction=self.direction), strict=False) for p in probes]
+        a, b = (self.llm.tokenize(p.encode(), True, True) for p in prompts)
         return a[: common_prefix(a, b)]
 
     def close(self) -> None:
@@ -415,7 +434,7 @@ def _load_llama(path: Path, config: EmbeddedConfig, threads: int, threads_batch:
 
 
 def _identity_params(
-    config: EmbeddedConfig, variant: str, threads: int, threads_batch: int
+    config: EmbeddedConfig, variant: str, threads: int, threads_batch: int, direction: Direction = AR_EN
 ) -> dict[str, Any]:
     """The decoding settings recorded in the engine identity (and so in every memory key)."""
     params: dict[str, Any] = {
@@ -433,7 +452,8 @@ def _identity_params(
         "threads_batch": threads_batch,
         "variant": variant,
         "prompt": f"{config.template}-fewshot-{config.retrieve or config.examples}"
-        f"{'-retrieved' if config.retrieve else ''}@{prompt_version(config)}",
+        f"{'-retrieved' if config.retrieve and direction == AR_EN else ''}"
+        f"{'' if direction == AR_EN else '-' + str(direction)}@{prompt_version(config, direction)}",
         "llama_cpp_python": _llama_version(),
     }
     changed = {k: v for k, v in config.to_dict().items() if v != getattr(EmbeddedConfig(), k)}

@@ -12,6 +12,10 @@ The constant part (instruction, examples) comes first so that llama.cpp evaluate
 reuses its KV cache for every later request, retries included. (Putting the strict instruction
 into the system turn, as the first version did, made every retry evaluate the whole prompt
 again: about 3 s on 2 cores.)
+
+English into Arabic (``Direction`` ``en-ar``) has an instruction and example pairs of its own
+(``tarjama.engines.prompts.PROMPTS``), in the layout above with "English:" and "Arabic:"
+swapped in the raw template. ``build_prompt`` chooses by ``direction``.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from tarjama.engines.prompts import (
     MARKUP_EXAMPLE,
     MARKUP_STRICT_NOTE,
     NO_INVENT_NOTE,
+    PROMPTS,
     STRICT_NOTE,
     SYSTEM,
     Example,
+    Language,
     PromptSpec,
     approved_examples,
     chat_messages,
@@ -37,9 +43,8 @@ from tarjama.engines.prompts import (
     markup_examples,
     markup_notes,
     request_notes,
-    system_text,
 )
-from tarjama.types import TermHint
+from tarjama.types import AR_EN, Direction, TermHint
 
 __all__ = [
     "CONTEXT_LABEL",
@@ -47,11 +52,13 @@ __all__ = [
     "MARKUP_EXAMPLE",
     "MARKUP_STRICT_NOTE",
     "NO_INVENT_NOTE",
+    "PROMPTS",
     "STOP",
     "STRICT_NOTE",
     "SYSTEM",
     "TEMPLATES",
     "Example",
+    "Language",
     "PromptSpec",
     "approved_examples",
     "build_prompt",
@@ -75,17 +82,22 @@ def build_prompt(
     notes: Sequence[str] = (),
     examples: Sequence[Example] = EXAMPLES[:3],
     spec: PromptSpec = DEFAULT_SPEC,
+    direction: Direction = AR_EN,
 ) -> str:
     """The full prompt for one sentence; everything before the request block is constant.
 
-    ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry.
+    ``strict`` adds the glossary instruction, ``notes`` any further instructions for a retry;
+    ``direction`` chooses the instruction (``PROMPTS``); ``examples`` are shown in it.
     """
+    language = PROMPTS[direction]
     if spec.template == "raw":
-        return _raw_prompt(source, hints, context, request_notes(notes, strict, spec), examples, spec, strict)
+        return _raw_prompt(source, hints, context, request_notes(notes, strict, spec), examples, spec, strict,
+                           language)
     if spec.template != "chatml":
         raise ValueError(f"unknown prompt template {spec.template!r}; choose one of {', '.join(TEMPLATES)}")
     messages = chat_messages(
-        source, hints, context=context, strict=strict, notes=notes, examples=examples, spec=spec
+        source, hints, context=context, strict=strict, notes=notes, examples=examples, spec=spec,
+        direction=direction,
     )
     return render_chatml(messages) + assistant_start()
 
@@ -98,18 +110,25 @@ def _raw_prompt(
     examples: Sequence[Example],
     spec: PromptSpec,
     strict: bool,
+    language: Language = PROMPTS[AR_EN],
 ) -> str:
     # Without a chat template the instruction is a plain paragraph and each pair a block;
     # the answer ends at the first newline (see ``stop_sequences``).
-    parts = [system_text(strict, spec), "\n\n"]
+    parts = [language.system + (" " + STRICT_NOTE if strict and spec.strict_in_system else ""), "\n\n"]
     for ex in examples:
-        parts.append(_raw_block(ex.ar, ex.hints, "", (), spec) + " " + ex.en + "\n\n")
-    parts.append(_raw_block(source, hints, context, notes, spec))
+        src, tgt = language.pair(ex)
+        parts.append(_raw_block(src, ex.hints, "", (), spec, language) + " " + tgt + "\n\n")
+    parts.append(_raw_block(source, hints, context, notes, spec, language))
     return "".join(parts)
 
 
 def _raw_block(
-    source: str, hints: Sequence[TermHint], context: str, notes: Sequence[str], spec: PromptSpec
+    source: str,
+    hints: Sequence[TermHint],
+    context: str,
+    notes: Sequence[str],
+    spec: PromptSpec,
+    language: Language = PROMPTS[AR_EN],
 ) -> str:
     lines: list[str] = []
     if spec.context and context.strip():
@@ -117,8 +136,8 @@ def _raw_block(
     lines += list(notes)
     if shown := listed_hints(hints, spec):
         lines.append("Glossary: " + "; ".join(f"{s} = {t}" for s, t in shown.items()))
-    lines.append(f"Arabic: {source}")
-    return "\n".join(lines) + "\nEnglish:"
+    lines.append(f"{language.source_label}: {source}")
+    return "\n".join(lines) + f"\n{language.target_label}:"
 
 
 def chatml_prompt(
@@ -133,10 +152,10 @@ def chatml_prompt(
     return build_prompt(source, hints, strict=strict, examples=examples, context=context)
 
 
-def stop_sequences(template: str) -> list[str]:
+def stop_sequences(template: str, direction: Direction = AR_EN) -> list[str]:
     """Where an answer ends: the end of the assistant turn, or of the line in raw completion."""
     if template == "raw":
-        return ["\n", "Arabic:", "<|im_end|>", "<|endoftext|>"]
+        return ["\n", f"{PROMPTS[direction].source_label}:", "<|im_end|>", "<|endoftext|>"]
     return list(STOP)
 
 

@@ -17,6 +17,11 @@ sentence (``plan_repair`` says how it is decoded). Any issue triggers one retry,
 * when it lost or misplaced inline-markup placeholders, the retry is a ``strict_markup``
   request (the prompt insists on the tags).
 
+Into Arabic (a request whose ``direction`` is ``en-ar``) the same policy holds with the sides
+swapped: the output must be Arabic (``still_english``), the glossary terms are its Arabic forms
+(found the Arabic-aware way, ``tarjama.text.terms.ArabicTerm``), the English words of the source
+are not names to copy, nothing is banned and no names are judged.
+
 The retry decodes several candidates; ``choose`` keeps the one with the fewest issues (ties
 go to the earlier one), and the retry wins over the first attempt only when it has fewer
 issues or none. ``finish`` then trims a remaining loop and keeps the source when the model
@@ -35,8 +40,18 @@ from tarjama.engines.injection import inject_terms
 from tarjama.text import quality
 from tarjama.text import terms as term_rule
 from tarjama.text.arabic import has_arabic_word, latin_names
-from tarjama.text.terms import Term
-from tarjama.types import DEGENERATE, REPAIRED, UNTRANSLATED, Finding, Note, TermHint, TranslationRequest
+from tarjama.text.terms import ArabicTerm, Term
+from tarjama.types import (
+    AR_EN,
+    DEGENERATE,
+    REPAIRED,
+    UNTRANSLATED,
+    Direction,
+    Finding,
+    Note,
+    TermHint,
+    TranslationRequest,
+)
 
 
 class Kind(enum.Enum):
@@ -44,6 +59,7 @@ class Kind(enum.Enum):
 
     EMPTY = "empty output"
     STILL_ARABIC = "output is still in Arabic"
+    STILL_ENGLISH = "output is still in English"
     LOOP = "repetition loop"
     CHATTER = "output contains emoji, hashtags or links not in the source"
     TOO_LONG = "too long"
@@ -74,12 +90,15 @@ class Issue:
         return f"{self.kind.value}: {self.detail}" if self.detail else self.kind.value
 
 
-def degeneracy_issues(source: str, output: str) -> list[Issue]:
-    """The ways ``output`` is not usable English for ``source`` (see ``tarjama.text.quality``)."""
+def degeneracy_issues(source: str, output: str, direction: Direction = AR_EN) -> list[Issue]:
+    """The ways ``output`` is not a usable translation of ``source`` (see ``tarjama.text.quality``)."""
     if not output.strip():
         return [Issue(Kind.EMPTY)]
     found: list[Issue] = []
-    if quality.still_arabic(output):
+    if direction.target == "ar":
+        if quality.still_english(source, output):
+            found.append(Issue(Kind.STILL_ENGLISH))
+    elif quality.still_arabic(output):
         found.append(Issue(Kind.STILL_ARABIC))
     if quality.find_loop(output) is not None:
         found.append(Issue(Kind.LOOP))
@@ -93,8 +112,14 @@ def degeneracy_issues(source: str, output: str) -> list[Issue]:
     return found
 
 
-def required_terms(request: TranslationRequest) -> list[Term]:
-    """Glossary targets and Latin-script names the output must contain, in source order."""
+def required_terms(request: TranslationRequest) -> list[Term | ArabicTerm]:
+    """Glossary targets and Latin-script names the output must contain, in source order.
+
+    Into Arabic: the glossary targets only, each an ``ArabicTerm`` (found the Arabic-aware way).
+    """
+    if request.direction.target == "ar":
+        ordered = sorted(request.hints, key=lambda h: request.source.find(h.source))
+        return list({h.target: ArabicTerm(h.target, h.kind, (h.target,)) for h in ordered}.values())
     found: dict[str, tuple[Term, int]] = {}
     for h in request.hints:
         found.setdefault(h.target, (Term(h.target, h.kind), request.source.find(h.source)))
@@ -114,9 +139,11 @@ class Checks:
 def find_issues(request: TranslationRequest, text: str, truncated: bool, checks: Checks) -> list[Issue]:
     """What makes ``text`` unusable as a translation of ``request``: degenerate output, and the
     optional checks of ``checks`` (missing terms and lost tags are the stages' repair)."""
-    issues = degeneracy_issues(request.source, text)
+    issues = degeneracy_issues(request.source, text, request.direction)
     if truncated:
         issues.append(Issue(Kind.TRUNCATED))
+    if request.direction.target == "ar":
+        return issues
     still_arabic = any(i.kind is Kind.STILL_ARABIC for i in issues)
     if checks.arabic_left and not still_arabic and has_arabic_word(text):
         issues.append(Issue(Kind.ARABIC_LEFT))
@@ -138,10 +165,16 @@ class RetryPlan:
 
 
 def plan_retry(
-    request: TranslationRequest, text: str, issues: Sequence[Issue], required: Sequence[Term]
+    request: TranslationRequest, text: str, issues: Sequence[Issue], required: Sequence[Term | ArabicTerm]
 ) -> RetryPlan:
     """The retry of ``request`` after a first attempt ``text`` with ``issues`` (module docstring)."""
     missing = term_rule.missing(text, required)
+    if request.direction.target == "ar":
+        stricter = replace(
+            request, source=inject_terms(request.source, request.hints), strict_terms=True,
+            strict_markup=any(i.kind is Kind.MARKUP for i in issues),
+        )
+        return RetryPlan(request=stricter, degenerate=any(i.kind.degenerate for i in issues))
     hinted = {h.target for h in request.hints}
     extra = tuple(TermHint(t.en, t.en) for t in missing if t.en not in hinted)
     stricter = replace(

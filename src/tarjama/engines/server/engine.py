@@ -38,6 +38,7 @@ from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompts import (
     AVOID_NOTE,
     EXAMPLES,
+    PROMPTS,
     Example,
     Message,
     PromptSpec,
@@ -298,7 +299,9 @@ class OpenAIEngine(Engine):
     # -- requests -----------------------------------------------------------------------------
 
     def examples_for(self, request: TranslationRequest) -> Sequence[Example]:
-        """The example pairs shown before ``request``'s sentence (the fixed ones)."""
+        """The example pairs shown before ``request``'s sentence (the fixed ones of its direction)."""
+        if request.direction == EN_AR:
+            return PROMPTS[EN_AR].examples[: len(self.examples)]
         return self.examples
 
     def messages(
@@ -315,12 +318,12 @@ class OpenAIEngine(Engine):
         source = request.source
         if request.hints and (self.inject or request.strict_terms):
             source = inject_terms(request.source, request.hints)
-        notes = [*markup_notes(request.source, request.strict_markup), *request.notes]
+        notes = [*markup_notes(request.source, request.strict_markup, request.direction), *request.notes]
         if unbanned:
             notes.append(AVOID_NOTE.format(words=", ".join(unbanned)))
         shown = [
             *(self.examples_for(request) if examples is None else examples),
-            *markup_examples(request.source),
+            *markup_examples(request.source, request.direction),
             *approved_examples(request),
         ]
         return chat_messages(

@@ -145,7 +145,7 @@ def test_rerun_costs_nothing_and_dry_run_loads_no_model(
     def no_model(*args: object, **kwargs: object) -> None:
         raise AssertionError("--dry-run must not load a model")
 
-    monkeypatch.setattr("tarjama.commands.batch.load_engine", no_model)
+    monkeypatch.setattr("tarjama.engines.load_engine", no_model)
     make_docs(tmp_path / "in" / "new", 1, first=100)  # three more segments, not yet translated
     assert main([*argv, "--dry-run"]) == 0
     stdout = capsys.readouterr().out

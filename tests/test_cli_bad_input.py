@@ -29,6 +29,10 @@ class Unreachable:
     """Stands in for every engine: a refusal that comes after the model is loaded fails loudly."""
 
     @classmethod
+    def for_model(cls, model: str | None) -> type[Unreachable]:  # the engine contract: the class for a model
+        return cls
+
+    @classmethod
     def locate(cls, model: str | None) -> str | None:  # the engine contract's first step: nothing to load
         return model
 

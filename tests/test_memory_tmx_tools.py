@@ -248,6 +248,12 @@ class OneByOne:
         self.alive.append(weakref.ref(row))
         self.most = max(self.most, sum(r() is not None for r in self.alive))
 
+    def comment_rows(self) -> list:  # the review workbench's comments and statuses: none here
+        return []
+
+    def status_rows(self) -> list:
+        return []
+
     def iter_machine_rows(self):
         for i in range(self.rows):
             row = MachineRow("e" * 64, {"engine": "x"}, "none", f"k{i}", f"جملة {i}.", (), f"Sentence {i}.",

@@ -1,7 +1,7 @@
 """One "needs review" rule, read the same by all seven readers (``tarjama.document.record.needs_review``).
 
-One flagged sentence (the English says 2040 where the Arabic says 2030: a ``numbers`` error),
-one with a warning only (a name the source lacks: shown, not counted) and one clean sentence go
+One flagged sentence (the English drops the Arabic's 2030: a ``numbers`` error no rewrite can
+fix), one with a warning only (the engine's low confidence: shown, not counted) and one clean sentence go
 through every place that says whether a sentence needs review: the translate summary line, the
 JSONL, the ``.meta.json``, ``tarjama check``, the review page, an XLIFF's unit states and the
 batch summary (and its provenance). All must name the same one.
@@ -19,20 +19,21 @@ from tarjama.cli import main
 from tarjama.engines import ENGINES
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.review.workspace import Workspace
-from tarjama.types import EngineIdentity, SegmentTranslation, TranslationRequest
+from tarjama.types import Confidence, EngineIdentity, SegmentTranslation, TranslationRequest
 
 FLAGGED = "وقالت الوكالة إن المهمة ستنطلق في عام 2030."
 WARNED = "وقال المتحدث إن الفريق وصل إلى المحطة الفضائية صباح اليوم."
 CLEAN = "ووصل الفريق إلى المحطة."
 ENGLISH = {
-    FLAGGED: "The agency said the mission would launch in 2040.",
-    WARNED: "Spokesman Peter Hansen said the team reached the space station this morning.",
+    FLAGGED: "The agency said the mission would launch soon.",
+    WARNED: "The spokesman said the team reached the space station this morning.",
     CLEAN: "The team arrived at the station.",
 }
 
 
 class Fixed(Engine):
-    """The same English every time: one translation with a wrong year, one faithful."""
+    """The same English every time: one translation without its year, one the engine was unsure of,
+    one faithful."""
 
     name = "fixed"
 
@@ -43,7 +44,8 @@ class Fixed(Engine):
     def translate(
         self, requests: Sequence[TranslationRequest], *, done: SegmentDone | None = None
     ) -> list[SegmentTranslation]:
-        return [SegmentTranslation(ENGLISH[r.source]) for r in requests]
+        return [SegmentTranslation(ENGLISH[r.source], confidence=Confidence(-2.5, -6.0) if r.source == WARNED
+                                   else Confidence(-0.2, -1.0)) for r in requests]
 
 
 @pytest.fixture

@@ -91,13 +91,15 @@ def test_the_embedded_chatml_prompt_is_the_shared_messages_rendered() -> None:
         assert render_chatml(messages) + assistant_start() == build_prompt("مهمة إلى القمر", hints, **kwargs)
 
 
-def test_english_into_arabic_mirrors_the_instruction_and_the_pairs() -> None:
-    from tarjama.engines.prompts import EXAMPLES, chat_messages
+def test_english_into_arabic_has_its_own_instruction_and_pairs_for_every_engine() -> None:
+    from tarjama.engines.prompts import EXAMPLES_EN_AR, PROMPTS, chat_messages
     from tarjama.types import EN_AR
 
-    messages = chat_messages("The Moon mission.", (TermHint("Moon", "القمر"),), direction=EN_AR)
-    assert "English-to-Arabic" in messages[0].content
-    assert messages[1].content == EXAMPLES[0].en and messages[2].content == EXAMPLES[0].ar
-    assert "- وكالة الفضاء الكندية" not in messages[3].content  # the example's hint reversed
-    assert "- Canadian Space Agency = وكالة الفضاء الكندية" in messages[3].content
+    pairs = PROMPTS[EN_AR].examples[:3]
+    messages = chat_messages("The Moon mission.", (TermHint("Moon", "القمر"),), direction=EN_AR,
+                             examples=pairs)
+    assert "English-to-Arabic" in messages[0].content and "Arabic-to-English" not in messages[0].content
+    assert messages[1].content == EXAMPLES_EN_AR[0].en and messages[2].content == EXAMPLES_EN_AR[0].ar
+    # An example's hint is written as the example's own request shows it: English → Arabic.
+    assert "- Australian Space Agency = وكالة الفضاء الأسترالية" in messages[3].content
     assert messages[-1].content == "Glossary:\n- Moon = القمر\n\nThe Moon mission."

@@ -8,19 +8,17 @@ command. ``--shard K/N`` takes a deterministic 1/N of the documents; ``--dry-run
 would be done without loading a model. ``--runner ray`` translates on a Ray cluster
 (``tarjama.batch.ray_runner``) with the same inputs, outputs, memory, provenance and exit
 codes. The exit status is 0 when every document was written, 1 when any failed (each
-failure is listed), 2 for a usage error.
+failure is listed), 2 for a usage error. The job itself is ``tarjama.batch.job.BatchJob``: this
+command parses the options into one, runs it and prints what it says.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from tarjama.batch.inputs import discover, inside, read_path_list, refuse_clashes
-from tarjama.batch.runner import BatchOptions, BatchRunner, plan
-from tarjama.batch.shard import parse_shard, select_shard
+from tarjama.batch.job import BatchJob
 from tarjama.commands.common import (
     add_adapt_option,
     add_check_options,
@@ -32,11 +30,7 @@ from tarjama.commands.common import (
     int_in,
     load_glossary,
 )
-from tarjama.engines import load_engine
-from tarjama.errors import TarjamaError
-from tarjama.memory.store import MEMORY_NAME, TranslationMemory
-from tarjama.translate.run import Translator
-from tarjama.types import AR_EN, Direction
+from tarjama.memory.store import MEMORY_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -90,160 +84,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _model_arg(model: str | None) -> str:
-    """``--model`` as recorded in the memory: folders and files absolute, so cwd does not matter."""
-    if not model:
-        return ""
-    path = Path(model).expanduser()
-    return str(path.resolve()) if path.exists() else model
+def job_from(args: argparse.Namespace) -> BatchJob:
+    """The batch job the options describe."""
+    return BatchJob(
+        inputs=list(args.inputs), out_dir=args.out_dir, files_from=args.files_from, memory=args.memory,
+        field_name=args.field, column=args.column, lang=args.lang, batch_size=args.batch_size,
+        progress=args.progress, shard=args.shard, engine=args.engine, model=args.model,
+        engine_options=engine_options(args), source=args.source, target=args.target,
+        glossary=load_glossary(args), checks=checker(args), adapt=not args.no_adapt,
+        consistent_names=args.consistent_names, runner=args.runner, address=args.address,
+        workers=args.workers, cpus_per_worker=args.cpus_per_worker,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.runner != "ray":
-        for given, flag in ((args.address, "--address"), (args.workers, "--workers"),
-                            (args.cpus_per_worker, "--cpus-per-worker")):
-            if given is not None:
-                raise TarjamaError(f"{flag} is for --runner ray; add --runner ray or drop {flag}")
-    elif args.threads:
-        raise TarjamaError("--threads is set by --cpus-per-worker with --runner ray (each actor's CPUs)")
-    inputs = list(args.inputs)
-    if args.files_from:
-        inputs += read_path_list(args.files_from)
-    if not inputs:
-        raise TarjamaError("no inputs: give folders, files or glob patterns, or --files-from LIST")
-    found = discover(inputs, args.out_dir, lang=None)  # clashes checked once the language is known
-    items = found.files
-    if args.shard is not None:  # --shard '' is a mistake, not "all documents"
-        k, n = parse_shard(args.shard)
-        items = select_shard(items, k, n)
-    memory_path = args.memory or args.out_dir / MEMORY_NAME
-    if args.memory is None:
-        inside(memory_path, args.out_dir)  # the default memory may not be a link out of --out-dir
-    options = BatchOptions(
-        out_dir=args.out_dir,
-        batch_size=args.batch_size,
-        field_name=args.field,
-        column=args.column,
-        lang=args.lang,
-        progress=sys.stderr.isatty() if args.progress is None else args.progress,
-        shard=args.shard,
-    )
-    glossary = load_glossary(args)
-    digest = glossary.digest() if glossary else None
-    direction = _direction(args, items, options)
-    refuse_clashes(found.files, args.out_dir, args.lang or direction.target)
+    job = job_from(args)
     if args.dry_run:
-        return _dry_run(args, items, found.problems, options, glossary, digest, memory_path, direction)
-
-    loading = time.perf_counter()
-    translator = None
-    if args.runner == "ray":
-        # The cluster first: one that cannot be joined is one line, before the memory is made.
-        translator = _translator(args, glossary, options, direction)
-    try:
-        memory = TranslationMemory(memory_path)
-    except BaseException:
-        if translator is not None:
-            translator.close()
-        raise
-    try:
-        translator = translator or _translator(args, glossary, options, direction)
-        loaded = time.perf_counter() - loading
-        try:
-            runner = BatchRunner(translator, memory, options)
-            memory.remember_request(args.engine or "", _model_arg(args.model))
-            todo = None
-            if options.progress:
-                # A first pass gives the segment bar a total, hence an ETA; parsing is cheap.
-                todo = sum(e.to_translate for e in plan(items, options, glossary, memory, direction))
-            summary = runner.run(items, found.problems, segments_to_translate=todo)
-        finally:
-            translator.close()
-    finally:
-        memory.close()
-    lines = summary.lines()
-    executor = translator.executor
-    if executor.name == "local":
-        lines[0] += f" · model load {loaded:.1f} s"
+        outcome = job.dry_run()
+        print("\n".join(outcome.lines))
     else:
-        lines[0] += f" · identity probe {executor.probe_seconds:.1f} s · {executor.describe()}"  # type: ignore[attr-defined]
-        if runner.recovered:
-            lines[0] += f" · {runner.recovered} segments recovered from a killed run's result files"
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 1 if summary.failures else 0
-
-
-def _direction(args: argparse.Namespace, items, options: BatchOptions) -> Direction:
-    """--source/--target, else the language of the first input with text (the others must match it)."""
-    from tarjama.batch.inputs import read_source
-    from tarjama.text.language import detect_language, direction_from, stated_direction
-
-    stated = stated_direction(args.source, args.target)
-    if stated is not None:
-        return stated
-    for item in items:
-        try:
-            source = read_source(item, field_name=options.field_name, column=options.column)
-        except TarjamaError:
-            continue  # recorded as a failure when the run reads it
-        found = detect_language(" ".join(u.document.plain_text() for u in source.units))
-        if found in ("ar", "en"):
-            return direction_from(found)
-    return AR_EN
-
-
-def _translator(
-    args: argparse.Namespace, glossary, options: BatchOptions, direction: Direction
-) -> Translator:
-    """The run's ``Translator``: the engine in this process, or a Ray executor loading it on every actor."""
-    checks = checker(args)
-    if args.runner != "ray":
-        engine = load_engine(args.engine, args.model, direction=direction, **engine_options(args))
-        return Translator(engine, glossary, checks=checks, direction=direction,
-                          consistent_names=args.consistent_names, adapt=not args.no_adapt)
-    from tarjama.batch.ray_runner import EngineSpec, RayExecutor, RayOptions
-
-    engine_opts = tuple(sorted(engine_options(args).items()))
-    spec = EngineSpec(args.engine, _model_arg(args.model) or None, engine_opts, str(direction))
-    ray_options = RayOptions(args.address, args.workers, args.cpus_per_worker or 1)
-    executor = RayExecutor(spec, glossary, options.out_dir, ray_options, run_id=options.run_id, checks=checks)
-    return Translator(glossary=glossary, executor=executor, direction=direction,
-                      consistent_names=args.consistent_names, adapt=not args.no_adapt)
-
-
-def _dry_run(
-    args, items, problems, options, glossary, digest, memory_path: Path, direction: Direction
-) -> int:
-    memory = None
-    memo = f"no translation memory at {memory_path} yet"
-    if memory_path.is_file():
-        memory = TranslationMemory(memory_path, readonly=True)
-        if memory.scope_from_request(args.engine or "", _model_arg(args.model), digest):
-            memo = f"cached per {memory_path} (engine as resolved in its last run with these options)"
-        else:
-            memory.close()
-            memory = None
-            memo = f"{memory_path} has no run with this --engine/--model yet"
-    try:
-        entries = plan(items, options, glossary, memory, direction)
-    finally:
-        if memory:
-            memory.close()
-    segments = cached = repeats = failed = 0
-    for _given, reason in problems:
-        print(f"FAILED: {reason}")
-        failed += 1
-    for e in entries:
-        if e.error:
-            print(f"FAILED: {e.error}")
-            failed += 1
-            continue
-        print(f"{e.item.path} → {e.output}  ({e.segments} segments, {e.cached} cached, {e.repeats} repeats)")
-        segments, cached, repeats = segments + e.segments, cached + e.cached, repeats + e.repeats
-    print(
-        f"dry run: {len(entries) + len(problems)} documents ({failed} unreadable), {segments} segments, "
-        f"{cached} cached, {repeats} repeats within this run (translated once), "
-        f"{segments - cached - repeats} to translate; {memo}; no model loaded"
-    )
-    return 1 if failed else 0
+        outcome = job.run()
+        for line in outcome.lines:
+            print(line, file=sys.stderr)
+    return outcome.status

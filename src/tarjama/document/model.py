@@ -19,7 +19,8 @@ Formats with markup of their own (HTML, DOCX, XLIFF: ``tarjama.formats``) hand o
 paragraphs as pieces of *tagged text* (``document_from_pieces``); such a document is not a
 partition of a file, and its paragraphs are joined with blank lines.
 
-A sentence with no word character of the source language (``text.arabic.has_source_letters``:
+A sentence with no word character of the source language — the document's script
+(``text.language.source_language``) unless the caller names it; ``text.arabic.has_source_letters``:
 an English quotation in an Arabic article, a Bengali caption, a table's single Latin letter,
 a code) is an ``untouched`` segment: copied as it is, never sent to an engine, and counted
 (``Document.untouched``, with the paragraphs or attributes a format left out for the same
@@ -36,6 +37,7 @@ from pathlib import Path
 from tarjama.document import inline, markdown
 from tarjama.document.inline import Inline, Piece, text_piece
 from tarjama.text.arabic import has_source_letters
+from tarjama.text.language import source_language
 from tarjama.text.segment import split_sentences
 from tarjama.text.textio import read_text
 
@@ -133,8 +135,10 @@ class Document:
         return self.passed + sum(1 for p in self.paragraphs for s in p.segments if s.kind == UNTOUCHED)
 
     def plain_text(self) -> str:
-        """The words to translate, without markup: what tells the document's language."""
-        return " ".join(s.plain for _p, s in self.sentences())
+        """The document's words without markup — its sentences and what was left untouched for
+        having none of the source language's letters: what tells the document's language."""
+        kinds = ("sentence", UNTOUCHED)
+        return " ".join(s.plain for p in self.paragraphs for s in p.segments if s.kind in kinds)
 
     def reassemble(self, paragraph_texts: Sequence[str]) -> str:
         """Join translated paragraph texts with the original separators."""
@@ -169,8 +173,14 @@ def rebuild_paragraph(paragraph: Paragraph, translate: Callable[[Segment], str])
     return "".join(out).rstrip()
 
 
-def parse_text(text: str, fmt: str = "txt", path: str | None = None) -> Document:
-    """Parse plain text (``txt``) or Markdown (``md``) into a Document."""
+def parse_text(
+    text: str, fmt: str = "txt", path: str | None = None, source: str | None = None
+) -> Document:
+    """Parse plain text (``txt``) or Markdown (``md``) into a Document.
+
+    ``source`` is the language translated out of (None: the text's script, ``source_language``).
+    """
+    source = source or source_language(text)
     spans = _paragraph_spans(text, md=(fmt == "md"))
     paragraphs: list[Paragraph] = []
     separators: list[str] = []
@@ -179,7 +189,7 @@ def parse_text(text: str, fmt: str = "txt", path: str | None = None) -> Document
         separators.append(text[pos:start])
         ptext = text[start:end]
         para = Paragraph(index=i, start=start, text=ptext, verbatim=verbatim)
-        para.segments = _segment_paragraph(ptext, markdown_syntax=(fmt == "md"), verbatim=verbatim)
+        para.segments = _segment_paragraph(ptext, fmt == "md", verbatim, source)
         paragraphs.append(para)
         pos = end
     separators.append(text[pos:])
@@ -236,12 +246,16 @@ def _paragraph_spans(text: str, md: bool) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _segment_paragraph(ptext: str, markdown_syntax: bool, verbatim: bool) -> list[Segment]:
+def _segment_paragraph(
+    ptext: str, markdown_syntax: bool, verbatim: bool, source: str = "ar"
+) -> list[Segment]:
     if verbatim:
         return [Segment(0, 0, len(ptext), ptext, "markup")]
     if not markdown_syntax:
-        return [Segment(k, s, e, ptext[s:e], "sentence" if has_source_letters(ptext[s:e]) else UNTOUCHED)
-                for k, (s, e) in enumerate(split_sentences(ptext))]
+        return [
+            Segment(k, s, e, ptext[s:e], "sentence" if has_source_letters(ptext[s:e], source) else UNTOUCHED)
+            for k, (s, e) in enumerate(split_sentences(ptext, source))
+        ]
     pieces: list[tuple[int, int, str]] = []
     lines = ptext.splitlines(keepends=True)
     table = markdown.is_table(lines)
@@ -273,7 +287,7 @@ def _segment_paragraph(ptext: str, markdown_syntax: bool, verbatim: bool) -> lis
             continue
         offset = start
         for sentence in inline.split_pieces(markdown.inline_pieces(ptext[start:end])):
-            segments.append(_segment(len(segments), offset, sentence, ""))
+            segments.append(_segment(len(segments), offset, sentence, "", source=source))
             offset += sum(len(p.raw) for p in sentence)
     return segments
 
@@ -296,15 +310,18 @@ def _segment(index: int, start: int, pieces: Sequence[Piece], escape: str, colla
 
 def document_from_pieces(
     paragraphs: Sequence[Sequence[Piece]], fmt: str, path: str | None = None, *, collapse: bool = False,
-    source: str = "ar", passed: int = 0,
+    source: str | None = None, passed: int = 0,
 ) -> Document:
     """A document of tagged-text paragraphs (``tarjama.document.inline``), as HTML, DOCX and XLIFF give them.
 
     Every sentence gets an ``Inline`` that writes its English back as tagged text; ``collapse``
     makes runs of whitespace one space in what engines read (HTML). ``source`` is the source
     language (sentences without its word characters are untouched); ``passed`` counts what
-    the format left out for that reason.
+    the format left out for that reason. None: the language of the pieces' text
+    (``tarjama.text.language.source_language``).
     """
+    if source is None:
+        source = source_language(" ".join(p.text for ps in paragraphs for p in ps if p.role == "text"))
     out: list[Paragraph] = []
     start = 0
     for i, pieces in enumerate(paragraphs):

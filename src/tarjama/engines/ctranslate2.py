@@ -190,8 +190,8 @@ class CTranslate2Engine(Seq2SeqEngine):
         return self._identity
 
     def directions(self) -> frozenset[Direction]:
-        if not self.codes:
-            return frozenset({AR_EN})
+        if not self.codes:  # a Marian model: the direction of the model it was converted from
+            return frozenset({self.direction})
         from tarjama.engines.languages import served
 
         return served(self.codes)

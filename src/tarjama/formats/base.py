@@ -36,11 +36,12 @@ INSTALL_HINT = "pip install 'tarjama[formats]'"
 @dataclass(frozen=True)
 class ReadOptions:
     """What a user chooses about reading: the JSONL field and the TSV column to translate, and
-    the run's direction (source, target language) that files declaring languages must match."""
+    the run's direction (source, target language) that files declaring languages must match
+    (None: as an XLIFF declares them, else the language of the text's script)."""
 
     field_name: str = "text"
     column: str = "text"
-    languages: tuple[str, str] = ("ar", "en")
+    languages: tuple[str, str] | None = None
 
 
 @dataclass

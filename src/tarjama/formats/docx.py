@@ -58,6 +58,7 @@ from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
 from tarjama.text.arabic import has_source_letters
+from tarjama.text.language import source_language
 from tarjama.text.textio import check_archive, read_input
 
 if TYPE_CHECKING:
@@ -452,7 +453,7 @@ class DocxSource(Source):
 
     def render(self, results: Sequence[TranslatedDocument]) -> bytes:
         result = results[0]
-        document, paragraphs, marks, _pieces, _passed = _load(self.data, self.path, self.language)
+        document, paragraphs, marks, _pieces, _passed, _language = _load(self.data, self.path, self.language)
         if len(paragraphs) != len(result.paragraphs):
             raise TarjamaError(
                 f"{self.path}: read {len(paragraphs)} paragraphs now, {len(result.paragraphs)} before"
@@ -513,8 +514,11 @@ def _check_parts(data: bytes, path: str) -> None:
                            "LibreOffice as .docx") from None
 
 
-def _load(data: bytes, path: str, language: str = "ar") -> tuple[Any, list[_Paragraph], list[_Mark],
-                                                                 list[list[inline.Piece]], int]:
+def _load(
+    data: bytes, path: str, language: str | None = None
+) -> tuple[Any, list[_Paragraph], list[_Mark], list[list[inline.Piece]], int, str]:
+    """The document, its paragraphs to translate in ``language`` (None: the language of its
+    text's script), their marks and pieces, how many were left as they are, and the language."""
     try:
         import docx
     except ImportError:
@@ -534,22 +538,27 @@ def _load(data: bytes, path: str, language: str = "ar") -> tuple[Any, list[_Para
     marks: list[_Mark] = [_Mark("atom")]  # placeholders count from 1
     pieces: list[list[inline.Piece]] = []
     passed = 0
+    found: list[_Paragraph] = []
     for tree, part in trees:
         links = {rid: rel.target_ref for rid, rel in part.rels.items() if rel.is_external}
         for p in tree.iter(w("p")):
             if any(a.tag == w("txbxContent") for a in p.iterancestors()):
                 continue  # text boxes are not translated
             para = _Paragraph(p, links)
-            if not para.has_words():
-                continue
-            if not para.has_source_words(language):
-                passed += 1
-                continue
-            paragraphs.append(para)
+            if para.has_words():
+                found.append(para)
+    if language is None:
+        text = " ".join(i.value for para in found for i in para.items if i.kind == "text")
+        language = source_language(text)
+    for para in found:
+        if not para.has_source_words(language):
+            passed += 1
+            continue
+        paragraphs.append(para)
     for para in paragraphs:
         para_pieces, para.base = para.tagged(marks)
         pieces.append(para_pieces)
-    return document, paragraphs, marks, pieces, passed
+    return document, paragraphs, marks, pieces, passed, language
 
 
 class Docx(Format):
@@ -558,10 +567,11 @@ class Docx(Format):
     binary = True
 
     def read(self, path: Path, options: ReadOptions | None = None) -> DocxSource:
-        language = (options or ReadOptions()).languages[0]
+        languages = (options or ReadOptions()).languages
+        language = languages[0] if languages else None
         data = read_input(path)
         check_archive(path, "a Word .docx file", "save it from Word or LibreOffice as .docx")
-        _document, paragraphs, _marks, pieces, passed = _load(data, str(path), language)
+        _document, paragraphs, _marks, pieces, passed, language = _load(data, str(path), language)
         if not paragraphs:
             raise TarjamaError(f"{path}: no text to translate in this Word document"
                                + (f" ({passed} paragraphs without {language} words left as they are)"

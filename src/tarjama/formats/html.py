@@ -42,6 +42,7 @@ from tarjama.document.model import document_from_pieces, plain_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import Format, ReadOptions, Source, Unit
 from tarjama.text.arabic import has_source_letters
+from tarjama.text.language import source_language
 from tarjama.text.textio import read_text
 
 if TYPE_CHECKING:
@@ -314,11 +315,17 @@ class Html(Format):
     description = "HTML: text, alt/title/aria-label and link-preview meta translated, every other byte kept"
 
     def read(self, path: Path, options: ReadOptions | None = None) -> HtmlSource:
-        return parse_html(read_text(path), str(path), (options or ReadOptions()).languages[0])
+        languages = (options or ReadOptions()).languages
+        return parse_html(read_text(path), str(path), languages[0] if languages else None)
 
 
-def parse_html(text: str, path: str = "", language: str = "ar") -> HtmlSource:
+_TAG_OR_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+
+
+def parse_html(text: str, path: str = "", language: str | None = None) -> HtmlSource:
     """The paragraphs of an HTML text and where each sits (see the module docstring)."""
+    if language is None:  # the language of the page's text (tags, scripts and styles left out)
+        language = source_language(html.unescape(_TAG_OR_CODE.sub(" ", text)))
     return _Reader(text, path, language).read()
 
 

@@ -65,7 +65,7 @@ from tarjama.document.model import document_from_pieces
 from tarjama.errors import TarjamaError
 from tarjama.formats.base import INSTALL_HINT, Format, ReadOptions, Source, Unit
 from tarjama.text.arabic import has_source_letters
-from tarjama.text.interchange import direction_problem
+from tarjama.text.interchange import direction_problem, language_side
 from tarjama.text.textio import decode_utf8, read_input
 from tarjama.types import COMMENT, TERMS
 
@@ -174,6 +174,18 @@ def parse_store(data: bytes, path: str) -> tuple[Any, str]:
             "remove the DOCTYPE's entity declarations"
         )
     return store, major
+
+
+def declared_pair(store: Any, major: str) -> tuple[str, str]:
+    """The direction a file declares: English into Arabic when its (first) source language is
+    English, else Arabic into English (which ``check_languages`` then holds it to)."""
+    root = store.document.getroot()
+    if major == "2":
+        source = root.get("srcLang")
+    else:
+        first = next(root.iter(f"{{{store.namespace}}}file"), None)
+        source = first.get("source-language") if first is not None else None
+    return ("en", "ar") if language_side(source) == "en" else ("ar", "en")
 
 
 def check_languages(store: Any, major: str, path: str, pair: tuple[str, str] = ("ar", "en")) -> None:
@@ -586,8 +598,8 @@ class Xliff(Format):
     description = "XLIFF 1.2 or 2.x from a CAT tool: empty targets filled, states and notes set"
 
     def read(self, path: Path, options: ReadOptions | None = None) -> XliffSource:
-        pair = (options or ReadOptions()).languages
         store, major = parse_store(read_input(path), str(path))
+        pair = (options or ReadOptions()).languages or declared_pair(store, major)
         check_languages(store, major, str(path), pair)
         units: list[Any] = []
         all_marks: list[list[_Mark]] = []

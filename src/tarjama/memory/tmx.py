@@ -484,6 +484,8 @@ class _Importer:
             raise TarjamaError(f"{self.where(number)}: property {PREFIX}hints is not a list of "
                                "[source, target, kind] triples")
         direction = props.get(PREFIX + "direction", "ar-en")
+        # The texts as the file has them, Arabic then English, whichever side was the source.
+        sides = (en.text, ar.text) if direction == "en-ar" else (ar.text, en.text)
         request = TranslationRequest(ar.text, tuple(TermHint(*h) for h in hints),  # type: ignore[misc]
                                      direction=Direction.parse(direction))
         stored_key = props.get(PREFIX + "key", "")
@@ -512,14 +514,14 @@ class _Importer:
                 seconds = self.float_prop(props, "seconds", number, 0.0)
                 yield MachineRow(engine, identity, glossary, stored_key, ar.text, hints,  # type: ignore[arg-type]
                                  en.text, notes, terms, seconds, when)
-            elif self.acceptable(ar.text, en.text):
+            elif self.acceptable(*sides):
                 yield glossary, Approval(
                     stored_key, ar.text, self.clean_english(en.text), tu.get("creationid", ""), when,
                     props.get(PREFIX + "machine"), identity, props.get(PREFIX + "via", "tmx"),
                     "\n".join(notes), hints, direction), False  # type: ignore[arg-type]
             return
         # The English was edited in a CAT tool: a person's translation of this segment.
-        if not self.acceptable(ar.text, en.text):
+        if not self.acceptable(*sides):
             return
         editor, changed = _who_and_when(tu, en, fallback_id=False)
         if origin == "machine":

@@ -747,11 +747,12 @@ class Workspace:
         """
         if len(str(translation)) > MAX_TEXT:
             raise ReviewError(f"the English is longer than {MAX_TEXT} characters; is this one sentence?", 422)
+        direction = self.direction_of(number, sentence)  # an unknown document or sentence: 404
         try:
             seconds = checked_seconds(seconds)
             # The glossary's text rules, before whitespace is tidied (str.split eats \x1c-\x1f).
             vetted, notes = vet_approval(Approval("", "", str(translation), str(editor)[:1000], 0.0,
-                                                  direction=self.direction_of(number, sentence)))
+                                                  direction=direction))
         except TarjamaError as exc:
             raise ReviewError(f"not approved: {exc}", 422) from None
         text = " ".join(vetted.translation.split())

@@ -7,6 +7,8 @@ the Python API, the sentence splitter):
   (``tarjama.text.arabic.arabic_share`` > 0.5), ``en`` when most are Latin script, None when
   the text has no letters at all; a text mostly in another script (Cyrillic, Han …) is
   neither, and is refused by ``resolve_direction``.
+* ``source_language``: the same, as the language a document is read in (``ar`` or ``en``):
+  what counts as a sentence to translate and what is left as it is (``tarjama.document.model``).
 * ``resolve_direction``: ``--source``/``--target`` as given (one of them is enough: tarjama
   translates between Arabic and English), else the input's language; a stated source that
   contradicts the input's script is refused in one line, since translating English as if it
@@ -45,6 +47,13 @@ def detect_language(text: str) -> str | None:
         return "ar"
     latin = len(_LATIN.findall(sample)) / letters
     return "en" if latin >= share and latin > 0.5 else "other"
+
+
+def source_language(text: str, default: str = "ar") -> str:
+    """The language (``ar`` or ``en``) a document of ``text`` is translated out of: its script,
+    else ``default`` (no letters, or another script)."""
+    found = detect_language(text)
+    return found if found in LANGUAGES else default
 
 
 def direction_from(source: str) -> Direction:

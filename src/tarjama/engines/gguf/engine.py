@@ -96,6 +96,7 @@ def prompt_version(config: EmbeddedConfig | None = None, direction: Direction = 
 
 class GGUFEngine(Engine):
     name = "gguf"
+    direction: Direction = AR_EN  # the run's, set when loaded: which prompt the shared prefix is
     # Terms and tags are the stages' repair (``translate_judged``), decoded inside this engine's pass.
     handles_term_hints = False
     follows_notes = True

@@ -27,6 +27,7 @@ from tarjama.engines.prompts import (
     CONTEXT_LABEL,
     DEFAULT_SPEC,
     EXAMPLES,
+    EXAMPLES_EN_AR,
     MARKUP_EXAMPLE,
     MARKUP_STRICT_NOTE,
     NO_INVENT_NOTE,
@@ -49,6 +50,7 @@ from tarjama.types import AR_EN, Direction, TermHint
 __all__ = [
     "CONTEXT_LABEL",
     "EXAMPLES",
+    "EXAMPLES_EN_AR",
     "MARKUP_EXAMPLE",
     "MARKUP_STRICT_NOTE",
     "NO_INVENT_NOTE",

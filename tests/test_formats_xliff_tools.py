@@ -162,10 +162,18 @@ word-end="false">&lt;/cf&gt;</ept></tag>
 """
 
 
+def test_an_xcode_export_from_english_into_arabic_is_read_in_its_direction(tmp_path: Path) -> None:
+    path = tmp_path / "Localizable.xliff"
+    path.write_text(XCODE, encoding="utf-8")
+    source = read_source(path)
+    assert source.units[0].document.sentences()  # English sentences to translate, none untouched
+    with pytest.raises(TarjamaError, match="the file is en → ar; this run translates Arabic → English"):
+        read_source(path, options=ReadOptions(languages=("ar", "en")))  # a run stated the other way
+
+
 @pytest.mark.parametrize(
     "name,text,languages",
     [
-        ("Localizable.xliff", XCODE, "en → ar"),
         ("report.docx.mqxliff.xlf", MEMOQ, "en-us → fr-fr"),
         ("article.html.xlf", OKAPI, "en → fr"),
         ("messages.pt.xlf", XLIFF20_EN_PT, "en → pt"),
@@ -176,7 +184,8 @@ def test_a_file_in_another_direction_is_refused_before_any_work(
 ) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(TarjamaError, match=f"the file is {languages}; this run translates Arabic → English"):
+    both = "tarjama translates Arabic → English and English → Arabic"
+    with pytest.raises(TarjamaError, match=f"the file is {languages}; {both}"):
         read_source(path)
     # The engine named cannot even be loaded: the refusal comes before the model is touched.
     argv = ["translate", str(path), "-o", str(tmp_path / "out.xlf"), "--engine", "marian", "--model",

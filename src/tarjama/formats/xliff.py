@@ -188,8 +188,14 @@ def declared_pair(store: Any, major: str) -> tuple[str, str]:
     return ("en", "ar") if language_side(source) == "en" else ("ar", "en")
 
 
-def check_languages(store: Any, major: str, path: str, pair: tuple[str, str] = ("ar", "en")) -> None:
-    """Refuse a file whose languages are not the run's ``pair`` (module docstring), before any work."""
+def check_languages(
+    store: Any, major: str, path: str, pair: tuple[str, str] = ("ar", "en"), *, declared: bool = False
+) -> None:
+    """Refuse a file whose languages are not the run's ``pair`` (module docstring), before any work.
+
+    ``declared``: the pair was read from the file itself (no direction given), so a refusal says
+    which directions tarjama has rather than one run's.
+    """
     root = store.document.getroot()
     if major == "2":
         files = [(root.get("srcLang"), root.get("trgLang"), "")]
@@ -200,6 +206,13 @@ def check_languages(store: Any, major: str, path: str, pair: tuple[str, str] = (
         problem = direction_problem(source, target, pair)
         if problem:
             inside = f" (<file original={original!r}>)" if original and len(files) > 1 else ""
+            if declared:
+                problem = problem.split(";")[0] + "; tarjama translates Arabic → English and English → Arabic"
+                raise TarjamaError(
+                    f"{path}{inside}: {problem}; give an XLIFF exported with Arabic or English as the source "
+                    "language and the other (or none) as the target, e.g. source-language=\"ar\" "
+                    "target-language=\"en\""
+                )
             raise TarjamaError(
                 f"{path}{inside}: {problem}; give an XLIFF exported with {pair[0]} as the source language "
                 f"and {pair[1]} (or none) as the target, e.g. source-language=\"{pair[0]}\" "
@@ -599,8 +612,9 @@ class Xliff(Format):
 
     def read(self, path: Path, options: ReadOptions | None = None) -> XliffSource:
         store, major = parse_store(read_input(path), str(path))
-        pair = (options or ReadOptions()).languages or declared_pair(store, major)
-        check_languages(store, major, str(path), pair)
+        stated = (options or ReadOptions()).languages
+        pair = stated or declared_pair(store, major)
+        check_languages(store, major, str(path), pair, declared=stated is None)
         units: list[Any] = []
         all_marks: list[list[_Mark]] = []
         flags: list[bool] = []

@@ -29,16 +29,20 @@ DIRECTIONS = {str(AR_EN): AR_EN, str(EN_AR): EN_AR}
 # Latin letters, accented ones included (names such as "Müller" in English text).
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ANY_LETTER = re.compile(r"[^\W\d_]")
+# What is not prose, whatever the language around it: inline code, tags and autolinks, link
+# targets, web and mail addresses (``detect_language`` reads the rest).
+_NOT_PROSE = re.compile(r"`[^`\n]*`|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+|www\.\S+|\S+@\S+")
 # Enough text to tell the script of a document; reading further changes nothing.
 _SAMPLE = 200_000
 
 
 def detect_language(text: str) -> str | None:
-    """``ar`` or ``en`` by the script most letters of ``text`` are in; None without letters.
+    """``ar`` or ``en`` by the script most letters of ``text``'s prose are in (code, tags, links
+    and addresses left out); None without letters.
 
     A text whose letters are mostly neither Arabic nor Latin gives ``"other"``.
     """
-    sample = text[:_SAMPLE]
+    sample = _NOT_PROSE.sub(" ", text[:_SAMPLE])
     letters = len(_ANY_LETTER.findall(sample))
     if not letters:
         return None

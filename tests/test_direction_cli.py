@@ -374,3 +374,16 @@ def test_batch_refuses_an_arabic_output_over_an_input(
     ]
     code, _, err = run(argv, capsys)
     assert code != 0 and f"would be written to {folder / 'a.ar.txt'}, which is the input" in err
+
+
+def test_an_english_article_reads_its_arabic_quotation_as_untouched(
+    tmp_path: Path, tiny_marian_en_ar: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Into Arabic, what is not English (an Arabic quotation) is the text left as it is."""
+    path = tmp_path / "quote.en.txt"
+    path.write_text("The minister spoke to reporters on Monday.\n\n«وقعت الوكالة.»\n", encoding="utf-8")
+    code, out, err = run(["translate", str(path), "--engine", "marian", "--model", str(tiny_marian_en_ar),
+                          "--no-glossary", "--no-checks"], capsys)
+    assert code == 0, err
+    assert "1 segments without English letters left as they are" in err
+    assert out.rstrip("\n").endswith("«وقعت الوكالة.»")  # copied as it is

@@ -89,7 +89,8 @@ def summary_line(result: TranslatedDocument) -> str:
     if resumed := sum(s.cached for s in sentences) - human:
         line += f" · {resumed} sentences resumed from journal"
     if result.document.untouched:
-        line += f" · {result.document.untouched} segments without Arabic letters left as they are"
+        language = "English" if result.direction.source == "en" else "Arabic"
+        line += f" · {result.document.untouched} segments without {language} letters left as they are"
     if noted := sum(1 for s in sentences if s.notes):
         line += f" · {noted} sentences with notes (see the JSONL or .meta.json)"
     if "checks" in result.engine.params:

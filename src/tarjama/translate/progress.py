@@ -8,11 +8,17 @@ here changes what is translated; a run is never silent for minutes:
 * ``LineProgress``: a line when the work starts, then one per finished paragraph (for logs and
   pipes), e.g. ``tarjama: paragraph 3 done · 2/9 paragraphs · 8/20 sentences · 12.4 s``;
 * ``for_stream`` picks one: the bar when the stream is a terminal, lines otherwise.
+
+Both keep talking while nothing finishes (the embedded engine decodes a call's sentences side
+by side, so the first may finish minutes after the start on a loaded machine): the bar is
+redrawn every ``BAR_REFRESH`` seconds (its elapsed time moves), and a log gets a ``still
+translating`` line after ``LINE_SILENCE`` seconds without one.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +33,39 @@ class Progress(Protocol):
         """Segment ``segment`` is translated."""
 
     def finish(self) -> None: ...
+
+
+# Seconds a log may stay without a line, and between two redraws of a terminal's bar.
+LINE_SILENCE = 25.0
+BAR_REFRESH = 5.0
+
+
+class _Heartbeat:
+    """Calls ``beat`` from a daemon thread whenever ``every`` seconds passed since ``touch``."""
+
+    def __init__(self, every: float, beat: Any) -> None:
+        self.every = every
+        self.beat = beat
+        self.last = time.perf_counter()
+        self.lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tarjama-progress", daemon=True)
+        self._thread.start()
+
+    def touch(self) -> None:
+        self.last = time.perf_counter()
+
+    def _run(self) -> None:
+        tick = min(1.0, self.every / 4)
+        while not self._stop.wait(tick):
+            with self.lock:
+                if time.perf_counter() - self.last >= self.every:
+                    self.beat()
+                    self.touch()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
 
 
 class _Counting:
@@ -57,12 +96,19 @@ class _Counting:
 
 
 class LineProgress(_Counting):
-    """One line per finished paragraph on ``stream``."""
+    """One line per finished paragraph on ``stream``, and one after ``silence`` seconds without."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, silence: float = LINE_SILENCE) -> None:
         super().__init__()
         self.stream = stream or sys.stderr
         self.paragraphs_done = 0
+        self.silence = silence
+        self._heart: _Heartbeat | None = None
+
+    def _still(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        print(f"tarjama: still translating · {self.finished}/{self.total} sentences · {elapsed:.1f} s",
+              file=self.stream, flush=True)
 
     def start(self, paragraphs: Sequence[int], resumed: Sequence[int]) -> None:
         super().start(paragraphs, resumed)
@@ -74,30 +120,41 @@ class LineProgress(_Counting):
             file=self.stream,
             flush=True,
         )
+        if self._heart is None:
+            self._heart = _Heartbeat(self.silence, self._still)
+        self._heart.touch()
 
     def done(self, segment: int) -> None:
-        if self._count(segment):
-            self.paragraphs_done += 1
-            elapsed = time.perf_counter() - self.started
-            print(
-                f"tarjama: paragraph {self.paragraph_of[segment] + 1} done · "
-                f"{self.paragraphs_done}/{self.paragraphs} paragraphs · "
-                f"{self.finished}/{self.total} sentences · {elapsed:.1f} s",
-                file=self.stream,
-                flush=True,
-            )
+        heart = self._heart
+        with heart.lock if heart is not None else threading.Lock():
+            if self._count(segment):
+                self.paragraphs_done += 1
+                elapsed = time.perf_counter() - self.started
+                print(
+                    f"tarjama: paragraph {self.paragraph_of[segment] + 1} done · "
+                    f"{self.paragraphs_done}/{self.paragraphs} paragraphs · "
+                    f"{self.finished}/{self.total} sentences · {elapsed:.1f} s",
+                    file=self.stream,
+                    flush=True,
+                )
+                if heart is not None:
+                    heart.touch()
 
     def finish(self) -> None:
-        pass
+        if self._heart is not None:
+            self._heart.stop()
+            self._heart = None
 
 
 class BarProgress(_Counting):
     """A tqdm bar: sentences done, rate and ETA."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, refresh: float = BAR_REFRESH) -> None:
         super().__init__()
         self.stream = stream or sys.stderr
         self._bar: Any = None
+        self.refresh = refresh
+        self._heart: _Heartbeat | None = None
 
     def start(self, paragraphs: Sequence[int], resumed: Sequence[int]) -> None:
         from tqdm import tqdm
@@ -107,13 +164,26 @@ class BarProgress(_Counting):
             total=self.total, initial=self.finished, unit="sent", desc="translating", file=self.stream,
             leave=False, dynamic_ncols=True,
         )
+        if self._heart is None:
+            self._heart = _Heartbeat(self.refresh, self._redraw)
+
+    def _redraw(self) -> None:
+        if self._bar is not None:
+            self._bar.refresh()  # the elapsed time moves even while no sentence finishes
 
     def done(self, segment: int) -> None:
-        self._count(segment)
-        if self._bar is not None:
-            self._bar.update(1)
+        heart = self._heart
+        with heart.lock if heart is not None else threading.Lock():
+            self._count(segment)
+            if self._bar is not None:
+                self._bar.update(1)
+            if heart is not None:
+                heart.touch()
 
     def finish(self) -> None:
+        if self._heart is not None:
+            self._heart.stop()
+            self._heart = None
         if self._bar is not None:
             self._bar.close()
             self._bar = None

@@ -11,8 +11,9 @@ translation.
 
 What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
 ``handles_term_hints`` (it checks and retries glossary terms itself), ``handles_markup``
-(the same for inline-markup placeholders, ``tarjama.document.inline``), ``uses_context``
-(earlier sentences of the paragraph change its output, so they are part of a segment's key),
+(it keeps inline-markup placeholders itself, ``tarjama.document.inline``: the embedded model
+checks and retries, sequence-to-sequence engines project them, ``tarjama.engines.projection``),
+``uses_context`` (earlier sentences of the paragraph change its output, so they are part of a segment's key),
 ``follows_notes`` (it puts a request's ``notes`` in its prompt), ``completion_model()`` (a raw
 LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
 examples).
@@ -71,8 +72,9 @@ class Engine(abc.ABC):
     uses_context: bool = False
     # True when the engine reads instructions (a request's ``notes``): an LLM with a prompt.
     follows_notes: ClassVar[bool] = False
-    # True when the engine checks inline-markup placeholders and retries on its own, so the
-    # pipeline only repairs what is still broken (``tarjama.translate.markup``).
+    # True when the engine keeps inline-markup placeholders itself (it checks and retries, or puts
+    # them back by construction), so the pipeline only repairs what is still broken
+    # (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
     # True when ``--model`` names a model on a server, never a local file or folder.
     remote: ClassVar[bool] = False

@@ -286,3 +286,13 @@ def test_a_grammar_per_sequence_constrains_only_its_own_job() -> None:
     # A grammar that allows the model's own choice changes nothing (the mask is never needed).
     assert [o.text for o in outs[9:]] == [reference(Job(j.tokens, max_tokens=12)).text for j in anything]
     assert PrefixConstraint.closed == 7 and gen.stats["constrained"] > 0
+
+
+def test_a_grammar_that_may_end_keeps_what_is_written_valid_but_lets_the_model_stop() -> None:
+    target = "the tag is out, and the text goes on for a while."
+    shaped = [Job(j.tokens, max_tokens=60, grammar=target, grammar_may_end=True) for j in jobs(6)]
+    forced = [Job(j.tokens, max_tokens=60, grammar=target) for j in jobs(6)]
+    outs = BatchedGenerator(ConstrainedBackend(parallel=3), 3).run([single(j) for j in [*shaped, *forced]])
+    assert all(target.startswith(o.text) for o in outs[:6])
+    assert any(len(o.text) < len(target) for o in outs[:6])  # the model's own end came first
+    assert [o.text for o in outs[6:]] == [target] * 6

@@ -398,7 +398,8 @@ def test_a_sentence_with_tags_is_sent_with_the_markup_grammar_where_the_server_h
     elif server == "refuses":  # OpenAI itself: an unknown field is a 400
         stub.answer = lambda body: completion("The agency said.")
     # One at a time where the refusal is scripted: it must meet the probe, the first request.
-    e = engine(stub, concurrency=1 if server == "refuses" else 3)
+    e = engine(stub, concurrency=1 if server == "refuses" else 3, markup_grammar=True)
+    assert e.identity.params["markup_grammar"] is True
     if server == "refuses":
         refusal = {"error": {"message": "Unrecognized request argument supplied: grammar"}}
         stub.script(CHAT, Step(400, refusal))

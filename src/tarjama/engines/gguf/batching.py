@@ -60,6 +60,9 @@ class Job:
     top_p: float = 0.95
     # A GBNF grammar the output must match (``tarjama.engines.grammar``); None: free.
     grammar: str | None = None
+    # True: the model may still end where it chooses to, before the grammar is complete (what it
+    # writes follows the grammar; what it leaves out is for the caller to find).
+    grammar_may_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -296,7 +299,7 @@ class BatchedGenerator:
         if a.constraint is not None:
             # The model's own choice is kept whenever the grammar allows it (one cheap test); else
             # the choice is made again among the tokens the grammar allows.
-            if not a.constraint.allows(token):
+            if not a.constraint.allows(token) and not (job.grammar_may_end and self.backend.is_end(token)):
                 self.stats["constrained"] = self.stats.get("constrained", 0) + 1
                 row = a.constraint.mask(row)
                 token = int(np.argmax(row)) if a.rng is None else _sample(row, job, a.rng)

@@ -108,7 +108,7 @@ class OpenAIEngine(Engine):
             ),
             EngineOption(
                 "markup_grammar",
-                True,
+                False,
                 "send a sentence with inline tags with a grammar that keeps every tag (llama.cpp's "
                 "``grammar`` field); one request the first time finds out whether the server honours it",
             ),
@@ -139,7 +139,7 @@ class OpenAIEngine(Engine):
         max_tokens_extra: int = 24,
         logprobs: bool = True,
         repeat_penalty: float | None = 1.0,
-        markup_grammar: bool = True,
+        markup_grammar: bool = False,
         transport: Any = None,
         sleep: Any = time.sleep,
     ) -> None:
@@ -294,8 +294,8 @@ class OpenAIEngine(Engine):
             params["hints"] = False
         if self.spec.context:
             params["context"] = True
-        if not self.markup_grammar:
-            params["markup_grammar"] = False
+        if self.markup_grammar:
+            params["markup_grammar"] = True
         if self.fingerprint:
             params["system_fingerprint"] = self.fingerprint
         if self.model_info:

@@ -11,6 +11,7 @@ import pytest
 
 from tarjama.document.inline import problems
 from tarjama.engines.grammar import markup_grammar
+from tarjama.types import TranslationRequest
 
 # Nested pair, a standalone tag (3 tags: every order); four side by side; five (source order).
 NESTED = "<g1>وكالة <g2>الفضاء</g2></g1> و<x3/>."
@@ -123,3 +124,23 @@ def test_llama_cpp_admits_exactly_the_valid_orders(vocabulary) -> None:
     constraint.close()
     with pytest.raises(GrammarError):
         TokenGrammar(vocab, 'root ::= "a" (', llm.n_vocab())
+
+
+@pytest.mark.parametrize("mode", ["force", "shape", "off"])
+def test_the_embedded_engine_decodes_a_tagged_sentence_under_the_grammar_it_is_told(mode: str) -> None:
+    """The engine's jobs, without a model: a sentence with tags gets the grammar (or none)."""
+    from tarjama.engines.gguf import engine as gguf
+    from tarjama.engines.gguf.config import resolve
+
+    class Tokens:
+        def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]:
+            return list(text[:50])
+
+    e = object.__new__(gguf.GGUFEngine)
+    e.config = resolve(None, {"markup_grammar": mode})
+    e.spec = gguf.PromptSpec()
+    e.llm, e.pool, e.exclude_docs = Tokens(), None, ()
+    (job,) = e._jobs(TranslationRequest(NESTED), strict=False, repeat_penalty=1.0)
+    (plain_job,) = e._jobs(TranslationRequest("بلا وسوم."), strict=False, repeat_penalty=1.0)
+    assert job.grammar == (None if mode == "off" else markup_grammar(NESTED))
+    assert job.grammar_may_end == (mode == "shape") and plain_job.grammar is None

@@ -407,7 +407,7 @@ class OpenAIEngine(Engine):
                 body = {
                     "model": self.model,
                     "messages": [{"role": "user", "content": "Say hello."}],
-                    "max_tokens": 8,
+                    "max_tokens": 32,  # the word is several tokens
                     "temperature": 0.0,
                     "grammar": f'root ::= "{GRAMMAR_PROBE}"',
                 }

@@ -16,12 +16,19 @@ in one process (fidelity checks off in both), the two passes alternating documen
   reference, beside the plain translation's, and of the de-marked English against the plain
   translation itself;
 * time of the marked pass over the plain pass (same process, same engine), with the load
-  average.
+  average;
+* every tag back: of the sentences with placeholders, the share whose final translation has
+  every placeholder exactly once, nested as in the source (after everything, repairs included),
+  and how many sentences were flagged for markup (a tag dropped or placed by default);
+* for a sequence-to-sequence engine (tags projected from the model's alignment): the share of
+  marked sentences whose text, tags taken out, equals the engine's translation of the same
+  sentence without its tags (``projection.plain``), each translated on its own.
 
     python scripts/bench_markup.py                 # 10-document sample (146 sentences), embedded model
     python scripts/bench_markup.py --all           # all 659 sentences
     python scripts/bench_markup.py --limit 5       # a quick try on 5 sentences
     python scripts/bench_markup.py --engine marian --model DIR
+    python scripts/bench_markup.py --tiny-marian   # the projection path on a tiny random Marian model
 
 Writes ``<out>/bench-markup.json`` (the numbers) and ``<out>/bench-markup.jsonl`` (every
 sentence: source, marked source, both translations, placeholder outcome).
@@ -42,11 +49,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tarjama import inline  # noqa: E402
 from tarjama.api import Translator  # noqa: E402
 from tarjama.dev.datasets import ntrex  # noqa: E402
+from tarjama.document import inline  # noqa: E402
 from tarjama.document.markdown import inline_pieces  # noqa: E402
+from tarjama.engines.projection import plain  # noqa: E402
+from tarjama.engines.seq2seq import Seq2SeqEngine  # noqa: E402
 from tarjama.glossary import Glossary  # noqa: E402
+from tarjama.types import TranslationRequest  # noqa: E402
 
 SEED = 19
 KINDS = ("emphasis", "term", "link", "code")
@@ -143,6 +153,20 @@ def outcome(sentence) -> str:
     return "repaired (restored by pins)"
 
 
+def tiny_marian(folder: Path) -> Path:
+    """A tiny random Marian model (built once into ``folder``), as the tests build it."""
+    from tarjama.dev.synthetic import build_marian
+
+    if (folder / "config.json").is_file():
+        return folder
+    lines = (ROOT / "seeds" / "esa-jaxa-partnership.ar.txt").read_text(encoding="utf-8").splitlines()
+    path = ntrex.default_path()
+    if path is not None:
+        for doc in ntrex.read_ntrex(path):
+            lines += [*doc.ar, *doc.en]
+    return build_marian(folder, [line for line in lines if line.strip()])
+
+
 def _rounded(values) -> list[float]:
     return [round(x, 2) for x in values]
 
@@ -156,7 +180,14 @@ def main() -> int:
     p.add_argument("--model")
     p.add_argument("--glossary", type=Path, default=ROOT / "references" / "glossary.tsv")
     p.add_argument("--out", type=Path, default=ROOT / "out" / "bench-markup")
+    p.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="an engine setting, e.g. markup_grammar=false (JSON values; repeatable)")  # fmt: skip
+    p.add_argument("--tiny-marian", action="store_true",
+                   help="build a tiny random Marian model (as the tests do) and measure the projection path "
+                   "with it, without a glossary")  # fmt: skip
     args = p.parse_args()
+    if args.tiny_marian:
+        args.engine, args.model = "marian", str(tiny_marian(args.out / "tiny-marian"))
 
     from sacrebleu.metrics import CHRF
 
@@ -186,7 +217,18 @@ def main() -> int:
     plain_seconds = marked_seconds = 0.0
     # Fidelity checks off in both passes: what is measured is the markup alone (with checks on,
     # their repairs would re-translate different sentences in the two passes).
-    with Translator.load(engine=args.engine, model=args.model, glossary=glossary, checks=None) as translator:
+    # The tiny model translates without the glossary: its retries would change the text compared.
+    used = None if args.tiny_marian else glossary
+    options = {}
+    for item in args.engine_option:
+        key, _, value = item.partition("=")
+        try:
+            options[key] = json.loads(value)
+        except ValueError:
+            options[key] = value
+    with Translator.load(
+        engine=args.engine, model=args.model, glossary=used, checks=None, **options
+    ) as translator:
         for number, indices in enumerate(groups.values(), start=1):
             for column, paragraphs in ((1, plain_paragraphs), (2, marked_paragraphs)):
                 started = time.perf_counter()
@@ -201,6 +243,18 @@ def main() -> int:
                 paragraphs += result.paragraphs
             print(f"document {number}/{len(groups)} done", file=sys.stderr, flush=True)
         identity = translator.identity.describe()
+        tagged = [s.tagged for p in marked_paragraphs for s in p.sentences
+                  if s.tagged is not None and inline.has_placeholders(s.tagged[0])]  # fmt: skip
+        equal_plain = None
+        if isinstance(translator.engine, Seq2SeqEngine):
+            # Each sentence alone, with and without its tags: a batch's longest input sets the
+            # output budget, which a random model always reaches.
+            equal_plain = 0
+            for src, _ in tagged:
+                (with_tags,) = translator.engine.translate([TranslationRequest(src)])
+                (without,) = translator.engine.translate([TranslationRequest(plain(src))])
+                kept = " ".join(inline.strip(with_tags.text).split())
+                equal_plain += kept == " ".join(without.text.split())
     load_after = os.getloadavg()
 
     plain_en = [demark(p.translation) for p in plain_paragraphs]
@@ -225,6 +279,12 @@ def main() -> int:
             "plain": p_plain.translation, "translation": p_marked.translation, "sentences": sentences,
         })  # fmt: skip
     with_tags = sum(v for k, v in counts.items() if k != "no placeholders")
+    every_tag = sum(not inline.problems(src, out) for src, out in tagged)
+    flagged = sum(
+        any(f.check == "markup" for f in s.findings)
+        for p in marked_paragraphs for s in p.sentences
+        if s.tagged is not None and inline.has_placeholders(s.tagged[0])
+    )  # fmt: skip
     first = counts.get("kept first time", 0)
     after_retry = first + counts.get("kept after retry", 0)
     kinds: dict[str, int] = {}
@@ -244,6 +304,10 @@ def main() -> int:
         "outcomes": counts,
         "kept_first_attempt_pct": round(100 * first / with_tags, 1) if with_tags else None,
         "kept_after_retry_pct": round(100 * after_retry / with_tags, 1) if with_tags else None,
+        "every_tag_back_pct": round(100 * every_tag / len(tagged), 1) if tagged else None,
+        "flagged_for_markup": flagged,
+        "text_equals_plain_pct": round(100 * equal_plain / len(tagged), 1)
+        if tagged and equal_plain is not None else None,
         "chrf++": {k: round(v, 2) for k, v in scores.items()},
         "chrf++_delta_marked_minus_plain": round(delta, 2),
         "seconds": {"plain": round(plain_seconds, 1), "marked": round(marked_seconds, 1)},

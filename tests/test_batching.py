@@ -239,3 +239,60 @@ def test_outputs_carry_the_chosen_tokens_log_probabilities() -> None:
         assert len(out.logprobs) == out.n_tokens + (0 if out.truncated else 1)
         assert all(lp <= 0 for lp in out.logprobs)
         assert out.logprobs == reference(job).logprobs
+
+
+class PrefixConstraint:
+    """A fake grammar: the output must be exactly ``grammar`` ("*": anything)."""
+
+    closed = 0
+
+    def __init__(self, grammar: str) -> None:
+        self.grammar, self.text = grammar, ""
+
+    def allows(self, token: int) -> bool:
+        if self.grammar == "*":
+            return True
+        if token == END:
+            return self.text == self.grammar
+        return self.grammar.startswith(self.text + ALPHABET[token])
+
+    def mask(self, row: np.ndarray) -> np.ndarray:
+        return np.where([self.allows(t) for t in range(VOCAB)], row, -np.inf).astype(np.float32)
+
+    def accept(self, token: int) -> None:
+        assert self.allows(token), "a refused token was accepted"
+        self.text += ALPHABET[token]
+
+    def close(self) -> None:
+        PrefixConstraint.closed += 1
+
+
+class ConstrainedBackend(FakeBackend):
+    def constraint(self, grammar: str) -> PrefixConstraint:
+        return PrefixConstraint(grammar)
+
+
+def test_a_grammar_per_sequence_constrains_only_its_own_job() -> None:
+    PrefixConstraint.closed = 0
+    free = jobs(4)
+    forced = [Job(j.tokens, max_tokens=30, grammar="the tag is out.") for j in jobs(3)]
+    sampled = [Job(j.tokens, max_tokens=30, grammar="ok", seed=1) for j in jobs(2)]
+    anything = [Job(j.tokens, max_tokens=12, grammar="*") for j in jobs(2)]
+    gen = BatchedGenerator(ConstrainedBackend(parallel=3), 3)
+    outs = gen.run([single(j) for j in [*free, *forced, *sampled, *anything]])
+    assert outs[:4] == [reference(j) for j in free]  # jobs without a grammar decode as before
+    assert [o.text for o in outs[4:7]] == ["the tag is out."] * 3  # complete before the end
+    assert [o.text for o in outs[7:9]] == ["ok"] * 2
+    # A grammar that allows the model's own choice changes nothing (the mask is never needed).
+    assert [o.text for o in outs[9:]] == [reference(Job(j.tokens, max_tokens=12)).text for j in anything]
+    assert PrefixConstraint.closed == 7 and gen.stats["constrained"] > 0
+
+
+def test_a_grammar_that_may_end_keeps_what_is_written_valid_but_lets_the_model_stop() -> None:
+    target = "the tag is out, and the text goes on for a while."
+    shaped = [Job(j.tokens, max_tokens=60, grammar=target, grammar_may_end=True) for j in jobs(6)]
+    forced = [Job(j.tokens, max_tokens=60, grammar=target) for j in jobs(6)]
+    outs = BatchedGenerator(ConstrainedBackend(parallel=3), 3).run([single(j) for j in [*shaped, *forced]])
+    assert all(target.startswith(o.text) for o in outs[:6])
+    assert any(len(o.text) < len(target) for o in outs[:6])  # the model's own end came first
+    assert [o.text for o in outs[6:]] == [target] * 6

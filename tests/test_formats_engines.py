@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("transformers")
 
 from tarjama.cli import main
-from tarjama.document.inline import normalize, problems
+from tarjama.document.inline import strip
 from tarjama.engines.injection import model_input
 from tarjama.engines.seq2seq import Seq2SeqEngine
 from tarjama.types import Confidence, EngineIdentity, TranslationRequest
@@ -75,17 +75,25 @@ class Copier(Seq2SeqEngine):
     ) -> list[tuple[str, Confidence | None]]:
         return [(t, None) for t in texts]
 
+    def _generate_aligned(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: object = None
+    ) -> list[tuple[str, Confidence | None, list[list[float]]]]:
+        """A copy aligns each word with itself."""
+        return [(t, None, [[float(i == j) for j in range(len(t.split()))] for i in range(len(t.split()))])
+                for t in texts]  # fmt: skip
 
-def test_a_copying_model_keeps_placeholders_through_splitting_and_the_strict_retry() -> None:
-    long = "قال <g1>المدير العام للوكالة</g1> إن المهمة الجديدة <x2/> ستنطلق في العام المقبل من القاعدة."
+
+def test_a_copying_model_gets_every_tag_back_in_place_through_splitting() -> None:
+    long = "قال <g1>المدير العام <g2>للوكالة</g2></g1> إن المهمة <x3/> ستنطلق في العام المقبل من القاعدة."
     engine = Copier()
-    plain, strict = engine.translate([TranslationRequest(long), TranslationRequest(long, strict_markup=True)])
-    assert "split into" in plain.notes[0]  # longer than 8 "tokens": cut at spaces, pieces joined
-    for result in (plain, strict):
-        assert problems(long, normalize(result.text)) == {}
+    assert engine.handles_markup  # tags come back by construction: the markup stage never asks again
+    tagged, plain = engine.translate([TranslationRequest(long), TranslationRequest(strip(long))])
+    assert "split into" in tagged.notes[0]  # longer than 8 "tokens": cut at spaces, pieces joined
+    assert tagged.text == long and tagged.findings == []  # the model read no tag, and all are back
+    assert " ".join(plain.text.split()) == " ".join(strip(long).split())
 
 
-def test_the_random_model_drops_placeholders_and_the_sentence_is_repaired_and_flagged(
+def test_a_tag_the_random_models_alignment_cannot_place_goes_at_the_end_and_is_flagged(
     tiny_marian: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src = tmp_path / "a.md"
@@ -96,8 +104,11 @@ def test_the_random_model_drops_placeholders_and_the_sentence_is_repaired_and_fl
     assert main(argv) == 0
     (sentence,) = json.loads(out.read_text(encoding="utf-8"))["sentences"]
     assert sentence["tagged"]["source"] == "اقرأ <g1>البيان</g1> الآن."
-    assert sentence["notes"][0].startswith("retried: inline markup (<g1>")  # the one retry, strict_markup
+    # Projected, never retried: its random attention aligns no word of the link's text.
+    assert not any(note.startswith("retried") for note in sentence["notes"])
+    assert sentence["notes"][0].startswith("markup: <g1> around «البيان» placed around")
     assert sentence["needs_review"] is True and sentence["checks"][0]["check"] == "markup"
+    assert "at the end of the sentence" in sentence["checks"][0]["message"]
     assert "https://esa.int/s" in sentence["checks"][0]["message"]
 
 

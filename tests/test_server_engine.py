@@ -375,3 +375,46 @@ def test_a_caller_can_constrain_the_answer_with_extra_fields(stub: Stub) -> None
     data = e.complete(e.body(TranslationRequest("نص."), response_format=schema))
     assert stub.chat_requests()[-1]["response_format"] == schema and data["choices"][0]["message"]["content"]
     e.close()
+
+
+def _grammar_server(body: dict) -> dict:
+    """A llama.cpp-like server: a ``grammar`` that admits one literal is answered with it."""
+    grammar = body.get("grammar")
+    if grammar and grammar.startswith('root ::= "') and grammar.count("\n") == 0:
+        return completion(grammar[len('root ::= "') : -1])
+    if grammar:
+        return completion("The <g1>agency</g1> said <x2/>.")
+    return completion("The agency said.")
+
+
+@pytest.mark.parametrize("server", ["honours", "refuses", "ignores"])
+def test_a_sentence_with_tags_is_sent_with_the_markup_grammar_where_the_server_honours_it(
+    stub: Stub, server: str
+) -> None:
+    from tarjama.engines.grammar import markup_grammar
+
+    if server == "honours":
+        stub.answer = _grammar_server
+    elif server == "refuses":  # OpenAI itself: an unknown field is a 400
+        stub.answer = lambda body: completion("The agency said.")
+    # One at a time where the refusal is scripted: it must meet the probe, the first request.
+    e = engine(stub, concurrency=1 if server == "refuses" else 3, markup_grammar=True)
+    assert e.identity.params["markup_grammar"] is True
+    if server == "refuses":
+        refusal = {"error": {"message": "Unrecognized request argument supplied: grammar"}}
+        stub.script(CHAT, Step(400, refusal))
+    source = "قالت <g1>الوكالة</g1> <x2/>."
+    before = len(stub.chat_requests())
+    requests = [TranslationRequest(source), TranslationRequest("بلا وسوم."), TranslationRequest(source)]
+    results = e.translate(requests)
+    sent = stub.chat_requests()[before:]
+    assert len(sent) == 4  # one probe, however many sentences, then the three
+    probes = [b for b in sent if b["messages"][-1]["content"] == "Say hello."]
+    assert len(probes) == 1 and "grammar" in probes[0]
+    with_grammar = [b for b in sent if "grammar" in b and b not in probes]
+    if server == "honours":
+        assert [b["grammar"] for b in with_grammar] == [markup_grammar(source)] * 2  # not the plain one
+        assert results[0].text == "The <g1>agency</g1> said <x2/>."
+    else:
+        assert with_grammar == []
+    e.close()

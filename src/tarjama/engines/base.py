@@ -11,11 +11,13 @@ translation.
 
 What an engine can do beyond that is declared on the class, never probed with ``hasattr``:
 ``handles_term_hints`` (it checks and retries glossary terms itself), ``handles_markup``
-(the same for inline-markup placeholders, ``tarjama.document.inline``), ``uses_context``
-(earlier sentences of the paragraph change its output, so they are part of a segment's key),
-``follows_notes`` (it puts a request's ``notes`` in its prompt), ``takes_examples`` (it shows the
-model a request's ``examples``, approved pairs like the segment, as worked examples; an engine
-that does not ignores them, and a run then looks none up), ``completion_model()`` (a raw
+(it keeps inline-markup placeholders itself, ``tarjama.document.inline``: sequence-to-sequence
+engines project them into a translation of the plain sentence, ``tarjama.engines.projection``),
+``uses_context`` (earlier sentences of the paragraph change its output, so they are part of a
+segment's key), ``follows_notes`` (it puts a request's ``notes`` in its prompt),
+``takes_examples`` (it shows the model a request's ``examples``, approved pairs like the
+segment, as worked examples; an engine that does not ignores them, and a run then looks none
+up), ``completion_model()`` (a raw
 LLM for generated summaries) and ``exclude_documents()`` (keep documents out of retrieved
 examples).
 
@@ -93,8 +95,9 @@ class Engine(abc.ABC):
     # True when the engine shows the model a request's ``examples`` (approved pairs like the
     # segment): a few-shot prompt, chat turns. Engines without it ignore them.
     takes_examples: ClassVar[bool] = False
-    # True when the engine checks inline-markup placeholders and retries on its own, so the
-    # pipeline only repairs what is still broken (``tarjama.translate.markup``).
+    # True when the engine keeps inline-markup placeholders itself (it checks and retries, or puts
+    # them back by construction), so the pipeline only repairs what is still broken
+    # (``tarjama.translate.markup``).
     handles_markup: ClassVar[bool] = False
     # True when ``--model`` names a model on a server, never a local file or folder.
     remote: ClassVar[bool] = False

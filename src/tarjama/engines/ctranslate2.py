@@ -28,7 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.seq2seq import Seq2SeqEngine
+from tarjama.engines import projection
+from tarjama.engines.seq2seq import Seq2SeqEngine, Weights
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.convert import read_provenance
 from tarjama.models.provenance import model_direction, sha256_file
@@ -218,13 +219,25 @@ class CTranslate2Engine(Seq2SeqEngine):
     def _generate(
         self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
     ) -> list[tuple[str, Confidence | None]]:
+        return [(text, confidence) for text, confidence, _ in self._run(texts, avoid, direction, False)]
+
+    def _generate_aligned(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
+    ) -> list[tuple[str, Confidence | None, Weights | None]]:
+        return self._run(texts, avoid, direction, True)
+
+    def _run(
+        self, texts: list[str], avoid: Sequence[str], direction: Direction, align: bool
+    ) -> list[tuple[str, Confidence | None, Weights | None]]:
         """Beam search, then each chosen output scored by the model (``score_batch``).
 
         ``score_batch`` gives the log-probability of every target token (the end token
         included) under the same weights: the mean and minimum are the output's confidence.
         ``avoid`` words are suppressed as target-token sequences (``suppress_sequences``).
+        With ``align``, the attention CTranslate2 returns (``return_attention``: its alignment
+        layer and heads) aligns each output token with the input tokens.
         """
-        out: list[tuple[str, Confidence | None]] = []
+        out: list[tuple[str, Confidence | None, Weights | None]] = []
         suppress = self._suppress(avoid)
         for i in range(0, len(texts), self.batch_size):
             batch = [self.tokenize(t, direction) for t in texts[i : i + self.batch_size]]
@@ -242,17 +255,27 @@ class CTranslate2Engine(Seq2SeqEngine):
                 max_input_length=0,
                 suppress_sequences=suppress,
                 target_prefix=prefix,
+                return_attention=align,
             )
             hypotheses = [r.hypotheses[0] for r in results]
             scored = self.translator.score_batch(batch, [list(h) for h in hypotheses], max_input_length=0)
             # The forced language code (first token of a many-to-many output) is neither text nor choice.
             skip = 1 if self.codes else 0
             limit = max(1, budget - 1 if self.forced_eos else budget)
-            for hyp, score in zip(hypotheses, scored, strict=True):
+            sources = texts[i : i + self.batch_size]
+            for k, (hyp, score) in enumerate(zip(hypotheses, scored, strict=True)):
                 logprobs = score.log_probs[skip:]
                 if not self.forced_eos and len(hyp) >= limit:
                     logprobs = logprobs[:-1]  # cut at the limit: score_batch's </s> was never chosen
-                out.append((self.detokenize(hyp[skip:]), Confidence.of(logprobs)))
+                text = self.detokenize(hyp[skip:])
+                weights = None
+                if align and results[k].attention:
+                    pieces = (batch[k], list(hyp))
+                    special = self._special.__contains__
+                    weights = projection.token_alignment(
+                        results[k].attention[0], *pieces, sources[k], text, special
+                    )
+                out.append((text, Confidence.of(logprobs), weights))
         return out
 
     def _suppress(self, avoid: Sequence[str]) -> list[list[str]] | None:

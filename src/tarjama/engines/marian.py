@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.seq2seq import Seq2SeqEngine
+from tarjama.engines import projection
+from tarjama.engines.languages import SPECIAL
+from tarjama.engines.seq2seq import Seq2SeqEngine, Weights
 from tarjama.errors import ModelUnavailableError
 from tarjama.models.provenance import hub_revision, locate_model, model_direction, weights_sha256
 from tarjama.types import AR_EN, EN_AR, Confidence, Direction, EngineIdentity
@@ -87,6 +89,7 @@ class MarianEngine(Seq2SeqEngine):
         self.model.eval()
         named = getattr(self.model.config, "_name_or_path", None)
         self.direction = model_direction(folder, model, named) or AR_EN
+        self._specials = set(self.tokenizer.all_special_tokens)
         torch.set_num_threads(threads or os.cpu_count() or 1)
         self._torch = torch
         self.folder = folder
@@ -141,12 +144,28 @@ class MarianEngine(Seq2SeqEngine):
     def _generate(
         self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
     ) -> list[tuple[str, Confidence | None]]:
+        return [(text, confidence) for text, confidence, _ in self._run(texts, avoid, direction, False)]
+
+    def _generate_aligned(
+        self, texts: list[str], avoid: Sequence[str] = (), direction: Direction = AR_EN
+    ) -> list[tuple[str, Confidence | None, Weights | None]]:
+        return self._run(texts, avoid, direction, True)
+
+    def _is_special(self, piece: str) -> bool:
+        return piece in self._specials or SPECIAL.match(piece) is not None
+
+    def _run(
+        self, texts: list[str], avoid: Sequence[str], direction: Direction, align: bool
+    ) -> list[tuple[str, Confidence | None, Weights | None]]:
         """Beam search; each output's confidence from the scores ``generate`` returns.
 
         ``compute_transition_scores`` gives the log-probability of every chosen token along the
-        winning beam; padding after a finished output is left out (the end token counts).
+        winning beam; padding after a finished output is left out (the end token counts). With
+        ``align``, the chosen output is read once more by the model (teacher forcing) and the
+        cross-attention of its second-to-last decoder layer, averaged over heads, aligns each
+        output token (the step that produced it) with the input tokens.
         """
-        out: list[tuple[str, Confidence | None]] = []
+        out: list[tuple[str, Confidence | None, Weights | None]] = []
         bad_words = self._bad_words(avoid)
         pad = self.model.config.pad_token_id
         for i in range(0, len(texts), self.batch_size):
@@ -171,12 +190,44 @@ class MarianEngine(Seq2SeqEngine):
             sequences = generated.sequences[:, 1:]  # aligned with the scores (the decoder start left out)
             skip = self.forced_prefix - 1  # a forced language code: its score says nothing
             texts_out = self._decode(generated.sequences[:, self.forced_prefix :])
+            weights = self._alignments(enc, generated.sequences, batch, texts_out) if align else None
             for row, text in enumerate(texts_out):
                 keep = (sequences[row] != pad).tolist()
                 logprobs = [float(v) for v, k in zip(scores[row].tolist(), keep, strict=False) if k][skip:]
                 logprobs = [v for v in logprobs if v == v and v > float("-inf")]  # NaN/-inf: not scored
-                out.append((text, Confidence.of(logprobs)))
+                out.append((text, Confidence.of(logprobs), weights[row] if weights is not None else None))
         return out
+
+    def _alignments(
+        self, enc: Any, sequences: Any, sources: list[str], targets: list[str]
+    ) -> list[Weights | None]:
+        """Word alignments of each output with its input, from the model's cross-attention."""
+        # Only the eager implementation returns attention weights (SDPA's fused kernel does not).
+        fast = self.model.config._attn_implementation
+        try:
+            if fast != "eager":
+                self.model.set_attn_implementation("eager")
+            with self._torch.inference_mode():
+                forced = self.model(
+                    input_ids=enc["input_ids"],
+                    attention_mask=enc["attention_mask"],
+                    decoder_input_ids=sequences,
+                    output_attentions=True,
+                )
+        finally:
+            if fast != "eager":
+                self.model.set_attn_implementation(fast)
+        layers = forced.cross_attentions
+        attention = layers[max(0, len(layers) - 2)].mean(dim=1)  # [batch, target, source]
+        found: list[Weights | None] = []
+        for row, (source, target) in enumerate(zip(sources, targets, strict=True)):
+            source_pieces = self.tokenizer.convert_ids_to_tokens(enc["input_ids"][row].tolist())
+            # The attention of step k produced token k + 1: drop the decoder start.
+            target_pieces = self.tokenizer.convert_ids_to_tokens(sequences[row, 1:].tolist())
+            rows = attention[row, : len(target_pieces)].tolist()
+            pieces = (source_pieces, target_pieces)
+            found.append(projection.token_alignment(rows, *pieces, source, target, self._is_special))
+        return found
 
     def _bad_words(self, avoid: Sequence[str]) -> list[list[int]] | None:
         """Target-side token sequences of each word to avoid, with and without a leading space."""

@@ -5,11 +5,14 @@ of them exactly once, nested as in the source. After the engine's answer:
 
 1. placeholders are put in canonical form (``inline.normalize``);
 2. a sentence whose placeholders are not valid is translated once more with
-   ``strict_markup`` set — engines that check markup themselves (``Engine.handles_markup``:
-   the embedded model retries inside its own flow) are not asked twice;
+   ``strict_markup`` set — engines that keep markup themselves (``Engine.handles_markup``:
+   the embedded model retries inside its own flow, sequence-to-sequence engines project the
+   tags into a translation of the plain sentence, ``tarjama.engines.projection``) are not asked
+   twice;
 3. what is still broken is repaired (``repair``): the valid tags are kept; a paired tag is
    put back around the English that the glossary (a hint's target inside it) or a Latin
-   token (a name, a number) of its Arabic text pins, when that English occurs exactly once;
+   token (a name, a number) of its Arabic text pins (``tarjama.document.pins``), when that
+   English occurs exactly once;
    a standalone tag (code, a URL, an image) goes back next to the pinned word beside it, at
    the sentence's edge when it stood there, or else before the final punctuation — never
    lost; a paired tag nothing pins is dropped, keeping its text.
@@ -28,8 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from tarjama.document import inline
-from tarjama.text.arabic import latin_names, western_digits
-from tarjama.text.terms import phrase_pattern
+from tarjama.document.pins import locate as _locate
+from tarjama.document.pins import pins, word_pins
 from tarjama.types import (
     ERROR,
     MARKUP,
@@ -45,7 +48,6 @@ from tarjama.types import (
 NOTE = "markup: "  # the wording of a repair's note
 # Notes of repairs that keep the sentence publishable (the tag sits where a pin put it).
 _RESTORED = "restored"
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _END_PUNCT = re.compile(r"[\s.!?…:;,\"'”’»)\]]*$")
 
 
@@ -105,40 +107,6 @@ def _content_spans(source: str) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def _pins(request: TranslationRequest, start: int, end: int) -> list[tuple[str, str]]:
-    """English that must translate ``request.source[start:end]``: (text, what pins it)."""
-    pins: list[tuple[str, str]] = []
-    for h in request.hints:
-        if start <= h.start and h.end <= end and h.target:
-            pins.append((h.target, "the glossary"))
-    words = inline.strip(request.source[start:end])
-    for name in latin_names(words):
-        pins.append((name, "a Latin-script name"))
-    for number in _NUMBER.findall(western_digits(words)):
-        pins.append((number, "a number"))
-    return list(dict.fromkeys(pins))
-
-
-def _visible(text: str) -> str:
-    """``text`` with placeholders blanked out (same length), so no pin matches across one."""
-    return inline.PLACEHOLDER.sub(lambda m: "\x00" * len(m.group(0)), text)
-
-
-def _locate(text: str, pins: Sequence[tuple[str, str]]) -> tuple[int, int, list[str]] | None:
-    """The span of ``text`` covering every pin that occurs exactly once in it (None: none do)."""
-    visible = _visible(text)
-    spans: list[tuple[int, int]] = []
-    used: list[str] = []
-    for pin, why in pins:
-        found = list(phrase_pattern(pin).finditer(visible))
-        if len(found) == 1:
-            spans.append(found[0].span())
-            used.append(why)
-    if not spans:
-        return None
-    return min(s for s, _ in spans), max(e for _, e in spans), list(dict.fromkeys(used))
-
-
 def _insert(text: str, at: int, what: str) -> str:
     return text[:at] + what + text[at:]
 
@@ -186,7 +154,7 @@ def _place_pair(
     request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
 ) -> tuple[str, tuple[str, bool]]:
     arabic = inline.strip(request.source[start:end]).strip()
-    located = _locate(text, _pins(request, start, end))
+    located = _locate(text, pins(request.source, request.hints, start, end))
     if located is not None:
         s, e, why = located
         candidate = _insert(_insert(text, e, f"</g{n}>"), s, f"<g{n}>")
@@ -218,7 +186,7 @@ def _place_atom(
     for word, side in ((word_before, "after"), (word_after, "before")):
         if word is None:
             continue
-        located = _locate(text, _word_pins(request, word.group(1)))
+        located = _locate(text, word_pins(request.hints, word.group(1)))
         if located is None:
             continue
         s, e, why = located
@@ -236,16 +204,6 @@ def _place_atom(
         candidate,
         (f"{label} placed at the end of the sentence: its place in the English could not be aligned", False),
     )
-
-
-def _word_pins(request: TranslationRequest, word: str) -> list[tuple[str, str]]:
-    pins: list[tuple[str, str]] = []
-    for h in request.hints:
-        if word in h.source.split() and h.target:
-            pins.append((h.target, "the glossary"))
-    pins += [(name, "a Latin-script name") for name in latin_names(word)]
-    pins += [(number, "a number") for number in _NUMBER.findall(western_digits(word))]
-    return pins
 
 
 def lost(source: str, translation: str) -> list[Finding]:

@@ -58,6 +58,11 @@ class Job:
     temperature: float = 0.7
     top_k: int = 40
     top_p: float = 0.95
+    # A GBNF grammar the output must match (``tarjama.engines.grammar``); None: free.
+    grammar: str | None = None
+    # True: the model may still end where it chooses to, before the grammar is complete (what it
+    # writes follows the grammar; what it leaves out is for the caller to find).
+    grammar_may_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,10 @@ class Backend(Protocol):
 
     def is_end(self, token: int) -> bool: ...
 
+    # Only called for jobs with a grammar: an object with ``allows(token)``, ``mask(row)``,
+    # ``accept(token)`` and ``close()`` (``tarjama.engines.gguf.constrain.TokenGrammar``).
+    def constraint(self, grammar: str) -> Any: ...
+
 
 Flow = Generator[list[Job], list[Output], Any]
 
@@ -118,6 +127,7 @@ class _Active:
     out: list[int] = field(default_factory=list)
     rng: np.random.Generator | None = None
     logprobs: list[float] = field(default_factory=list)
+    constraint: Any = None  # the job's grammar, as the backend checks it
 
     @property
     def prefilling(self) -> bool:
@@ -185,6 +195,8 @@ class BatchedGenerator:
                 finished = self._step(active)
                 for a in finished:
                     del active[a.seq]
+                    if a.constraint is not None:
+                        a.constraint.close()
                     self.backend.clear(a.seq)
                     free.append(a.seq)
                     slots = outputs[a.owner]
@@ -193,8 +205,10 @@ class BatchedGenerator:
                         advance(a.owner, [o for o in slots if o is not None])
         finally:
             # After an error or an interrupt the next call must find every slot empty.
-            for seq in active:
+            for seq, a in active.items():
                 self.backend.clear(seq)
+                if a.constraint is not None:
+                    a.constraint.close()
         return results
 
     def _admit(
@@ -229,7 +243,8 @@ class BatchedGenerator:
             if shared:
                 self.backend.copy(source, seq, shared)
             rng = np.random.default_rng(job.seed) if job.seed is not None else None
-            active[seq] = _Active(seq, job, owner, slot, shared, shared, need, rng=rng)
+            constraint = self.backend.constraint(job.grammar) if job.grammar else None
+            active[seq] = _Active(seq, job, owner, slot, shared, shared, need, rng=rng, constraint=constraint)
             used += need
             self.stats["prompt_reused"] += shared
 
@@ -280,9 +295,17 @@ class BatchedGenerator:
             seen = np.unique(np.asarray(a.out[-PENALTY_WINDOW:]))
             vals = row[seen]
             row[seen] = np.where(vals > 0, vals / job.repeat_penalty, vals * job.repeat_penalty)
-        if a.rng is None:
-            return int(np.argmax(row))
-        return _sample(row, job, a.rng)
+        token = int(np.argmax(row)) if a.rng is None else _sample(row, job, a.rng)
+        if a.constraint is not None:
+            # The model's own choice is kept whenever the grammar allows it (one cheap test); else
+            # the choice is made again among the tokens the grammar allows.
+            if not a.constraint.allows(token) and not (job.grammar_may_end and self.backend.is_end(token)):
+                self.stats["constrained"] = self.stats.get("constrained", 0) + 1
+                row = a.constraint.mask(row)
+                token = int(np.argmax(row)) if a.rng is None else _sample(row, job, a.rng)
+            if not self.backend.is_end(token):
+                a.constraint.accept(token)
+        return token
 
     def _stop_at(self, a: _Active) -> int | None:
         if not a.job.stop:
@@ -407,6 +430,11 @@ class LlamaBackend:
 
     def is_end(self, token: int) -> bool:
         return bool(self._lib.llama_vocab_is_eog(self._vocab, token))
+
+    def constraint(self, grammar: str) -> Any:
+        from tarjama.engines.gguf.constrain import TokenGrammar
+
+        return TokenGrammar(self._vocab, grammar, self.n_vocab)
 
     def close(self) -> None:
         if self._batch is not None:

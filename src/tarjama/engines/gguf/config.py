@@ -38,6 +38,10 @@ class EmbeddedConfig:
     # --- checks that trigger the retry ---
     check_invented: bool = False
     check_arabic_left: bool = False
+    # --- inline markup ---
+    # Measured on 20 marked ntrex-dev sentences, "force" keeps every tag but costs 4 chrF++ points
+    # (docs/benchmarks.md#markup), so it is not the default.
+    markup_grammar: str = "off"
     # --- candidates ---
     candidates: int = 1
     retry_candidates: int = 3
@@ -73,6 +77,8 @@ OPTION_HELP: dict[str, str] = {
     'retry_repeat_penalty': 'the repetition penalty of a retry after degenerate output',
     'check_invented': 'names in the output that neither source nor glossary has',
     'check_arabic_left': 'Arabic words left in the output',
+    'markup_grammar': '"force": a sentence with tags cannot end before every tag is out; "shape": tags it '
+    'writes are valid, but it may end without some; "off"',
     'candidates': '>1: greedy + sampled candidates (fixed seeds), chosen by MBR with chrF',
     'retry_candidates': 'the retry: greedy + sampled candidates, the one with fewest problems wins',
     'longest_first': 'start the longest sentences of a call first (a shorter tail of few sequences)',
@@ -85,6 +91,10 @@ OPTION_HELP: dict[str, str] = {
     'n_ubatch': "llama.cpp's physical batch (prompt evaluation)",
 }
 
+
+# How a sentence with inline tags is decoded (``tarjama.engines.grammar``): under a grammar it cannot
+# end before every tag is out, under one that only keeps what it writes valid, or free.
+MARKUP_GRAMMAR = ("force", "shape", "off")
 
 # The engine before continuous batching: one request at a time, a single greedy retry, glossary
 # terms only as hints on the first attempt. The variants measured in that state keep it, so
@@ -173,5 +183,9 @@ def validate(config: EmbeddedConfig) -> None:
         raise TarjamaError(f"examples must be between 0 and {len(EXAMPLES)}, got {config.examples}")
     if config.retrieve < 0 or config.candidates < 1 or config.retry_candidates < 1:
         raise TarjamaError("retrieve must be ≥ 0, candidates and retry_candidates ≥ 1")
+    if config.markup_grammar not in MARKUP_GRAMMAR:
+        raise TarjamaError(
+            f"markup_grammar must be one of {', '.join(MARKUP_GRAMMAR)}, got {config.markup_grammar!r}"
+        )
     if not 1 <= config.parallel <= 64:
         raise TarjamaError(f"parallel must be between 1 and 64, got {config.parallel}")

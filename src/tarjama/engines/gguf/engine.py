@@ -57,6 +57,7 @@ from tarjama.engines.gguf.prompts import (
     markup_notes,
     stop_sequences,
 )
+from tarjama.engines.grammar import markup_grammar
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompts import output_budget
 from tarjama.errors import ModelUnavailableError, TarjamaError
@@ -235,6 +236,9 @@ class GGUFEngine(Engine):
             stop=tuple(stop_sequences(self.config.template, request.direction)),
             repeat_penalty=repeat_penalty,
             logit_bias=self._ban(banned) or None,
+            # Every tag out, once, nested as in the source, before the output may end.
+            grammar=markup_grammar(request.source) if self.config.markup_grammar != "off" else None,
+            grammar_may_end=self.config.markup_grammar == "shape",
         )
         # Extra candidates are sampled with fixed seeds (deterministic); the greedy one stays first
         # so that ties in the MBR choice go to it.

@@ -33,7 +33,9 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any
 from urllib.parse import urlsplit
 
+from tarjama.document import inline
 from tarjama.engines.base import Engine, EngineOption, SegmentDone
+from tarjama.engines.grammar import markup_grammar
 from tarjama.engines.injection import inject_terms
 from tarjama.engines.prompts import (
     AVOID_NOTE,
@@ -65,6 +67,8 @@ from tarjama.types import (
     TranslationRequest,
 )
 
+# The one word the grammar probe admits (``OpenAIEngine.honours_grammar``).
+GRAMMAR_PROBE = "Tarjama-grammar-probe"
 # Where an answer ends besides the end of the assistant turn (the embedded engine stops there too).
 STOP = ["\n\n"]
 # Optional request fields a strict server may refuse; left out (and recorded so) when it does.
@@ -106,6 +110,12 @@ class OpenAIEngine(Engine):
                 "logprobs", True, "ask for token log-probabilities (the confidence of each sentence)"
             ),
             EngineOption(
+                "markup_grammar",
+                False,
+                "send a sentence with inline tags with a grammar that keeps every tag (llama.cpp's "
+                "``grammar`` field); one request the first time finds out whether the server honours it",
+            ),
+            EngineOption(
                 "repeat_penalty",
                 1.0,
                 "sent as llama.cpp's repeat_penalty (llama-cpp-python's server defaults to 1.1); left out "
@@ -132,6 +142,7 @@ class OpenAIEngine(Engine):
         max_tokens_extra: int = 24,
         logprobs: bool = True,
         repeat_penalty: float | None = 1.0,
+        markup_grammar: bool = False,
         transport: Any = None,
         sleep: Any = time.sleep,
     ) -> None:
@@ -177,9 +188,12 @@ class OpenAIEngine(Engine):
             self.optional.update(logprobs=True, top_logprobs=1)
         if repeat_penalty is not None:
             self.optional["repeat_penalty"] = repeat_penalty
+        self.markup_grammar = markup_grammar
+        self._grammar: bool | None = None  # whether the server honours ``grammar`` (None: not asked yet)
         self._tokenizer: int | None = _UNKNOWN  # which of _tokenizers() the server has (None: none)
         self._token_cache: dict[str, list[int] | None] = {}
         self._lock = threading.Lock()
+        self._grammar_lock = threading.Lock()  # one probe, however many threads ask at once
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tarjama-openai")
         try:
             self.model, self.model_info = self._choose_model(model)
@@ -283,6 +297,8 @@ class OpenAIEngine(Engine):
             params["hints"] = False
         if self.spec.context:
             params["context"] = True
+        if self.markup_grammar:
+            params["markup_grammar"] = True
         if self.fingerprint:
             params["system_fingerprint"] = self.fingerprint
         if self.model_info:
@@ -388,9 +404,38 @@ class OpenAIEngine(Engine):
         self._choices(data, "/chat/completions")
         return data
 
+    def honours_grammar(self) -> bool:
+        """Whether the server constrains its answer with a GBNF ``grammar`` field (llama.cpp's server
+        and llama-cpp-python's do; others refuse the field or ignore it). Asked once, with a grammar
+        that admits one word no prompt would get by chance."""
+        with self._grammar_lock:
+            if self._grammar is None:
+                body = {
+                    "model": self.model,
+                    "messages": [{"role": "user", "content": "Say hello."}],
+                    "max_tokens": 32,  # the word is several tokens
+                    "temperature": 0.0,
+                    "grammar": f'root ::= "{GRAMMAR_PROBE}"',
+                }
+                try:
+                    data = self.complete(body)
+                except ServerError as exc:
+                    if "(HTTP 4" not in str(exc):
+                        raise
+                    self._grammar = False
+                else:
+                    message = self._choices(data, "/chat/completions")[0].get("message") or {}
+                    self._grammar = str(message.get("content") or "").strip() == GRAMMAR_PROBE
+            return self._grammar
+
     def _translate_one(self, request: TranslationRequest) -> SegmentTranslation:
         start = time.perf_counter()
-        data = self.complete(self.body(request))
+        extra: dict[str, Any] = {}
+        # Every tag out, once, nested as in the source (``tarjama.engines.grammar``), where the server
+        # can be told; elsewhere the markup stage checks, retries and repairs.
+        if self.markup_grammar and inline.has_placeholders(request.source) and self.honours_grammar():
+            extra["grammar"] = markup_grammar(request.source)
+        data = self.complete(self.body(request, **extra))
         choice = self._choices(data, "/chat/completions")[0]
         fingerprint = data.get("system_fingerprint")
         if fingerprint and self.fingerprint and fingerprint != self.fingerprint:

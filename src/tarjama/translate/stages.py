@@ -54,6 +54,7 @@ from tarjama.types import (
     DEGENERATE,
     ERROR,
     KEPT,
+    MARKUP,
     REPAIRED,
     RETRIED,
     TERMS,
@@ -171,7 +172,8 @@ class _Sentence:
     expected: list[GlossaryEntry]
     first: _Look | None = None
     kept: _Look | None = None  # the first translation with its deterministic rewrites
-    reasons: list[str] = field(default_factory=list)  # why a repair was asked for
+    # Why a repair was asked for: (kind, text), kind MARKUP, TERMS or a check's name.
+    reasons: list[tuple[str, str]] = field(default_factory=list)
     note: Note | None = None  # a note when no repair could be asked for
 
 
@@ -253,16 +255,16 @@ class Stages:
         # not asked for again.
         if look.tags and not engine.handles_markup:
             ask = replace(ask, strict_markup=True)
-            s.reasons.append(f"inline markup ({inline.describe(request.source, look.tags)})")
+            s.reasons.append((MARKUP, f"inline markup ({inline.describe(request.source, look.tags)})"))
         if look.terms is not None and look.terms.missing and not engine.handles_term_hints:
             ask = replace(ask, strict_terms=True)
-            s.reasons.append(f"glossary terms ({', '.join(look.terms.missing)})")
+            s.reasons.append((TERMS, f"glossary terms ({', '.join(look.terms.missing)})"))
         errors = look.errors()
         if errors:
             from tarjama.checks import repair_request
 
             ask = repair_request(ask, errors)
-            s.reasons += [f.finding.message for f in errors]
+            s.reasons += [(f.finding.check, f.finding.message) for f in errors]
         if not s.reasons:
             return None
         # An engine that reads no instructions gets a repair only when it changes its input or
@@ -304,8 +306,9 @@ class Stages:
                 continue
             if look.rank() < best.rank():
                 best, chosen = look, candidate
-        reasons = "; ".join(s.reasons)
-        checks_reasons = [r for r in s.reasons if not r.startswith(("inline markup", "glossary terms"))]
+        reasons = "; ".join(text for _kind, text in s.reasons)
+        kinds = {kind for kind, _text in s.reasons}
+        checks_reasons = [text for kind, text in s.reasons if kind not in (MARKUP, TERMS)]
         if chosen is not None:
             result.text, result.confidence = best.text, chosen.confidence
             result.findings = [f for f in chosen.findings if f.check != DEGENERATE] + best.degenerate
@@ -314,10 +317,10 @@ class Stages:
             result.text = best.text
         for was, now in best.rewrites:
             result.notes.append(Note(f"rewritten from the source: {was} → {now}", REPAIRED))
-        if any(r.startswith("inline markup") for r in s.reasons):
-            tags = next(r for r in s.reasons if r.startswith("inline markup"))
+        if MARKUP in kinds:
+            tags = next(text for kind, text in s.reasons if kind == MARKUP)
             result.notes.append(Note(f"retried: {tags}", RETRIED))
-        if chosen is not None and any(r.startswith("glossary terms") for r in s.reasons):
+        if chosen is not None and TERMS in kinds:
             result.notes.append(Note("retranslated to enforce glossary terms", RETRIED))
         if checks_reasons and chosen is not None:
             result.notes.append(Note(f"repaired after checks ({'; '.join(checks_reasons)})", REPAIRED))
@@ -330,7 +333,7 @@ class Stages:
         if s.note is not None:
             result.notes.append(s.note)
         if best.terms is not None and first.terms is not None and judged.followup is not None:
-            best.terms.retried = any(r.startswith("glossary terms") for r in s.reasons)
+            best.terms.retried = TERMS in kinds
         markup.ensure([request], [result])
         result.terms = best.terms
         result.findings = [f for f in result.findings if f.check not in _STAGE_KINDS]

@@ -18,7 +18,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"
-NTREX = ROOT.parent / "shared" / "data" / "ntrex-dev" / "ntrex-dev.ar-en.tsv"
+def _ntrex() -> Path:
+    """ntrex-dev where the project reads it (``TARJAMA_NTREX``, else ../shared beside the repository)."""
+    from tarjama import settings
+
+    return Path(settings.path("ntrex"))
+
+
+NTREX = _ntrex()
 
 
 def training_lines() -> list[str]:

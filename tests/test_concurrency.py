@@ -17,6 +17,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,34 @@ def test_a_memory_locked_too_long_says_so_instead_of_calling_it_damaged(
         holder.rollback()
         holder.close()
     TranslationMemory(path).close()  # free again: usable, nothing was damaged
+
+
+def _open_new_memory(path: str, start_at: float) -> str:
+    from tarjama.errors import TarjamaError
+    from tarjama.memory.store import TranslationMemory
+
+    while time.time() < start_at:  # every process opens at the same instant
+        pass
+    try:
+        TranslationMemory(Path(path)).close()
+    except TarjamaError as exc:
+        return str(exc)
+    return ""
+
+
+def test_processes_creating_one_new_memory_at_once_all_open_it(tmp_path: Path) -> None:
+    """SQLite answers "locked" at once (no busy wait) to a second process switching a new file to
+    WAL, and a failed first open removes the file it made: creation is serialised."""
+    import multiprocessing
+
+    import tarjama.memory.store  # noqa: F401  (imported before forking: the workers start at once)
+
+    errors = []
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        for trial in range(40):
+            path = str(tmp_path / f"m{trial}.sqlite")
+            start_at = time.time() + 0.05
+            errors += [e for e in pool.starmap(_open_new_memory, [(path, start_at)] * 6) if e]
+            with sqlite3.connect(path) as db:
+                assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    assert errors == []

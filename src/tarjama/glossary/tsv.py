@@ -40,7 +40,7 @@ from tarjama.glossary.entry import (
     Problem,
     entry_from_values,
 )
-from tarjama.text.textio import control_error, find_control, read_text, write_text_atomic
+from tarjama.text.textio import control_error, find_control, folder_lock, read_text, write_text_atomic
 
 
 @dataclass
@@ -184,34 +184,11 @@ def _parse_header(cells: list[str], path: str | os.PathLike[str], line: int) -> 
 LOCK_TIMEOUT = 60.0
 
 
-@contextlib.contextmanager
-def _folder_lock(path: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on the glossary's folder: no lock file is left beside the glossary,
-    and the lock survives the atomic rename that replaces the file itself."""
-    import fcntl
-    import time
-
+def _folder_lock(path: Path) -> contextlib.AbstractContextManager[None]:
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError as exc:
-        raise TarjamaError(f"{path}: cannot open its folder to lock the glossary ({exc.strerror})") from None
-    try:
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TarjamaError(
-                        f"{path}: another process has been editing a glossary in {folder} for "
-                        f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+    return folder_lock(path, timeout=LOCK_TIMEOUT, busy=(
+        f"{path}: another process has been editing a glossary in {folder} for "
+        f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"))
 
 
 @contextlib.contextmanager

@@ -405,6 +405,40 @@ def _umask() -> int:
     return mask
 
 
+@contextlib.contextmanager
+def folder_lock(path: Path, *, timeout: float, busy: str, required: bool = True) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path``'s folder, for a read-modify-write of ``path`` that other
+    processes may run at once. No lock file is left beside ``path``, and the lock survives an
+    atomic rename that replaces ``path`` itself. After ``timeout`` seconds of waiting: ``busy``,
+    as one line. A folder that cannot be opened is an error, or when not ``required`` no lock
+    (the caller's own open then says what is wrong).
+    """
+    import fcntl
+    import time
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        if not required:
+            yield
+            return
+        raise TarjamaError(f"{path}: cannot open its folder {folder} to lock it ({exc.strerror})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TarjamaError(busy) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically."""
     with atomic_writer(path) as fh:

@@ -215,6 +215,28 @@ def test_an_arabic_file_is_read_in_the_run_s_direction_only(tmp_path: Path) -> N
         read_source(path, options=ReadOptions(languages=("en", "ar")))
 
 
+def test_source_and_target_options_are_the_direction_a_declared_file_must_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tiny_marian_en_ar: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    path = tmp_path / "in" / "a.xlf"
+    path.write_text(SDLXLIFF, encoding="utf-8")
+    refusal = "the file is ar-SA → en-US; this run translates English → Arabic"
+    # translate: refused before the model is loaded
+    argv = ["translate", str(path), "-o", str(tmp_path / "out.xlf"), "--source", "en",
+            "--engine", "marian", "--model", str(tmp_path / "no-such-model"), "--no-glossary"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert refusal in err and "no-such-model" not in err
+    assert not (tmp_path / "out.xlf").exists()
+    # batch: the file fails alone, with the same line
+    argv = ["batch", str(path.parent), "--out-dir", str(tmp_path / "out"), "--target", "ar",
+            "--engine", "marian", "--model", str(tiny_marian_en_ar), "--no-glossary", "--no-progress"]
+    assert main(argv) != 0
+    assert refusal in capsys.readouterr().err
+    assert not (tmp_path / "out" / "a.xlf").exists()
+
+
 def test_angular_escaped_markup_becomes_placeholders_and_goes_back_escaped(tmp_path: Path) -> None:
     path = tmp_path / "messages.xlf"
     path.write_text(ANGULAR, encoding="utf-8")

@@ -190,6 +190,11 @@ def refuse_clashes(files: Sequence[InputFile], out_dir: Path, lang: str = "en") 
             )
 
 
-def read_source(item: InputFile, *, field_name: str = "text", column: str = "text") -> Source:
-    """Read ``item`` in its format; raises ``TarjamaError`` (with ``path:line``) when malformed."""
-    return formats.read_source(item.path, item.format, ReadOptions(field_name=field_name, column=column))
+def read_source(
+    item: InputFile, *, field_name: str = "text", column: str = "text",
+    languages: tuple[str, str] | None = None,
+) -> Source:
+    """Read ``item`` in its format (in the run's ``languages`` when known); raises ``TarjamaError``
+    (with ``path:line``) when malformed."""
+    options = ReadOptions(field_name=field_name, column=column, languages=languages)
+    return formats.read_source(item.path, item.format, options)

@@ -33,6 +33,7 @@ from tarjama.document.record import TranslatedDocument
 from tarjama.engines import load_engine
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
+from tarjama.text.language import stated_direction
 from tarjama.translate.run import Translator
 from tarjama.types import ADAPTED
 
@@ -109,7 +110,11 @@ def run(args: argparse.Namespace) -> int:
             check_output_path(formats.meta_path(out), inputs)
     if args.memory is not None and not args.memory.is_file():
         raise TarjamaError(f"{args.memory}: no such translation memory; check the --memory path")
-    source = formats.read_source(args.input, source_format)  # a bad input fails before the model loads
+    # A bad input, or a file declaring the other direction than --source/--target, fails before
+    # the model loads.
+    stated = stated_direction(args.source, args.target)
+    languages = (stated.source, stated.target) if stated is not None else None
+    source = formats.read_source(args.input, source_format, formats.ReadOptions(languages=languages))
     direction = direction_for(args, [u.document for u in source.units], args.input)
     glossary = load_glossary(args)
     memory = TranslationMemory(args.memory, readonly=True) if args.memory is not None else None

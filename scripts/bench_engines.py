@@ -24,8 +24,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,12 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 SEED = ROOT / "seeds" / "esa-jaxa-partnership.ar.txt"
 GLOSSARY = ROOT / "references" / "glossary.tsv"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed_text(paragraphs: int | None) -> str:
@@ -71,40 +63,8 @@ def translate_seed(engine, label: str) -> dict:
     }
 
 
-def start_server(model: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(model),
-        "--model_alias",
-        "embedded",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-        "--n_threads",
-        str(os.cpu_count() or 2),
-        "--verbose",
-        "True",
-    ]
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, f"http://127.0.0.1:{port}/v1"
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start: {log.read_text()[-2000:]}") from None
-            time.sleep(0.5)
-
-
 def server_vs_embedded(out: Path) -> dict:
+    from tarjama.dev.llama_server import llama_server
     from tarjama.engines import load_engine
     from tarjama.engines.server.engine import OpenAIEngine
     from tarjama.models.embedded import ensure_model
@@ -114,17 +74,13 @@ def server_vs_embedded(out: Path) -> dict:
     embedded.close()
     del embedded
     log = out / "server.log"
-    process, url = start_server(ensure_model(), log)
     runs = []
-    try:
+    with llama_server(ensure_model(), log, verbose=True) as url:
         for concurrency in (1, 2, 4):
             engine = OpenAIEngine(None, base_url=url, concurrency=concurrency)
             runs.append(translate_seed(engine, f"server, {concurrency} in flight"))
             engine.close()
         overhead = http_overhead(url, log)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
     for run in runs:
         run["ratio"] = run["seconds"] / base["seconds"]
         run["differ"] = [

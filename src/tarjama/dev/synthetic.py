@@ -27,37 +27,54 @@ class MarianShape:
     ffn: int = 64
     max_positions: int = 128
 
+    def config(self) -> dict[str, int]:
+        """The sizes as a transformers encoder–decoder config names them."""
+        return {
+            "d_model": self.d_model,
+            "encoder_layers": self.layers,
+            "decoder_layers": self.layers,
+            "encoder_attention_heads": self.heads,
+            "decoder_attention_heads": self.heads,
+            "encoder_ffn_dim": self.ffn,
+            "decoder_ffn_dim": self.ffn,
+            "max_position_embeddings": self.max_positions,
+        }
+
 
 TINY = MarianShape()
 # The architecture of Helsinki-NLP/opus-mt-ar-en, for realistic benchmarks.
 OPUS_MT_AR_EN = MarianShape(d_model=512, layers=6, heads=8, ffn=2048, max_positions=512)
 
 
-def train_sentencepiece(lines: Iterable[str], folder: Path, vocab_size: int = 1000) -> Path:
-    """Train a unigram sentencepiece model on ``lines``; returns the ``.model`` path."""
+def _sentencepiece(lines: Iterable[str], vocab_size: int, model_type: str, **special_ids: int) -> bytes:
+    """A sentencepiece model trained on ``lines``, as bytes."""
     import sentencepiece as spm
 
-    folder.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter([line for line in lines if line.strip()]),
         model_writer=buffer,
         vocab_size=vocab_size,
-        model_type="unigram",
+        model_type=model_type,
         character_coverage=1.0,
         # The characters of inline-markup placeholders (<g1>…</g1>, <x2/>, see tarjama.document.inline),
         # which news text rarely has: without them a placeholder could only become <unk>.
         required_chars="<>/",
-        # Marian's own special tokens live in vocab.json; keep only <unk> in sentencepiece.
-        bos_id=-1,
-        eos_id=-1,
-        unk_id=0,
         hard_vocab_limit=False,
         minloglevel=2,
         num_threads=2,
+        **special_ids,
     )
+    return buffer.getvalue()
+
+
+def train_sentencepiece(lines: Iterable[str], folder: Path, vocab_size: int = 1000) -> Path:
+    """Train a unigram sentencepiece model on ``lines``; returns the ``.model`` path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # Marian's own special tokens live in vocab.json; keep only <unk> in sentencepiece.
+    model = _sentencepiece(lines, vocab_size, "unigram", bos_id=-1, eos_id=-1, unk_id=0)
     path = folder / "spm.model"
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(model)
     return path
 
 
@@ -102,14 +119,7 @@ def build_marian(
     config = MarianConfig(
         vocab_size=len(vocab),
         decoder_vocab_size=len(vocab),
-        d_model=shape.d_model,
-        encoder_layers=shape.layers,
-        decoder_layers=shape.layers,
-        encoder_attention_heads=shape.heads,
-        decoder_attention_heads=shape.heads,
-        encoder_ffn_dim=shape.ffn,
-        decoder_ffn_dim=shape.ffn,
-        max_position_embeddings=shape.max_positions,
+        **shape.config(),
         pad_token_id=pad_id,
         eos_token_id=vocab["</s>"],
         decoder_start_token_id=pad_id,
@@ -143,26 +153,9 @@ def build_marian(
 
 def train_bpe_sentencepiece(lines: Iterable[str], path: Path, vocab_size: int = 1000) -> Path:
     """A BPE sentencepiece model as NLLB and M2M-100 ship it (``<unk>`` 0, ``<s>`` 1, ``</s>`` 2)."""
-    import sentencepiece as spm
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter([line for line in lines if line.strip()]),
-        model_writer=buffer,
-        vocab_size=vocab_size,
-        model_type="bpe",
-        character_coverage=1.0,
-        required_chars="<>/",  # inline-markup placeholders, as for Marian
-        unk_id=0,
-        bos_id=1,
-        eos_id=2,
-        pad_id=-1,
-        hard_vocab_limit=False,
-        minloglevel=2,
-        num_threads=2,
-    )
-    path.write_bytes(buffer.getvalue())
+    model = _sentencepiece(lines, vocab_size, "bpe", unk_id=0, bos_id=1, eos_id=2, pad_id=-1)
+    path.write_bytes(model)
     return path
 
 
@@ -220,14 +213,7 @@ def build_nllb(
     tokenizer.save_pretrained(folder)
     config = M2M100Config(
         vocab_size=size,
-        d_model=shape.d_model,
-        encoder_layers=shape.layers,
-        decoder_layers=shape.layers,
-        encoder_attention_heads=shape.heads,
-        decoder_attention_heads=shape.heads,
-        encoder_ffn_dim=shape.ffn,
-        decoder_ffn_dim=shape.ffn,
-        max_position_embeddings=shape.max_positions,
+        **shape.config(),
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,

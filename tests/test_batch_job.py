@@ -50,3 +50,22 @@ def test_a_ray_flag_without_the_ray_runner_is_refused_before_any_work(tmp_path: 
     with pytest.raises(TarjamaError, match="--workers is for --runner ray"):
         BatchJob([str(tmp_path)], tmp_path / "out", workers=2)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_whose_inputs_all_fail_makes_no_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ENGINES, "counted", "test_batch_job:Counted")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.txt").write_bytes("سطر\n".encode() + b"\xff oops")
+    (tmp_path / "in" / "broken.jsonl").write_text('{"text": "نص."}\n{oops\n', encoding="utf-8")
+    out, memory = tmp_path / "out", tmp_path / "elsewhere" / "memory.sqlite"
+    for given in (None, memory):
+        outcome = BatchJob([str(tmp_path / "in")], out, memory=given, engine="counted", progress=False).run()
+        assert outcome.status == 1 and "2 documents (0 done, 2 failed)" in outcome.lines[0]
+        assert not (out / ".tarjama-memory.sqlite").exists() and not memory.parent.exists()
+        assert not list(out.glob(".tarjama-memory*"))  # no -wal, -shm or lock beside it either
+    # One readable input is enough for the memory to be made, as before.
+    make_docs(tmp_path / "in", 1, per_doc=2)
+    outcome = BatchJob([str(tmp_path / "in")], out, engine="counted", progress=False).run()
+    assert "3 documents (1 done, 2 failed)" in outcome.lines[0] and memory_rows(out) == 2

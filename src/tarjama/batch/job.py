@@ -10,7 +10,10 @@ and the exit status, so the command only parses and prints, and a Python caller 
 exactly as the command does.
 
 Order matters for what a refused job leaves behind: a Ray cluster that cannot be joined fails
-before the memory is made, and a bad input list or clash fails before either.
+before the memory is made, and a bad input list or clash fails before either. A job none of
+whose inputs can be read makes no memory either: before a new memory is made, the inputs are
+read until one can be (on a first run, the first readable document is read twice); the failures
+are still recorded in ``provenance.jsonl`` and the summary.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.batch.inputs import InputFile, discover, inside, read_path_list, read_source, refuse_clashes
-from tarjama.batch.runner import BatchOptions, BatchRunner, BatchSummary, plan
+from tarjama.batch.runner import BatchOptions, BatchRunner, BatchSummary, any_readable, plan
 from tarjama.batch.shard import parse_shard, select_shard
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import MEMORY_NAME, TranslationMemory
@@ -178,7 +181,9 @@ class BatchJob:
             # The cluster first: one that cannot be joined is one line, before the memory is made.
             translator = self.translator(options, direction)
         try:
-            memory = TranslationMemory(self.memory_path)
+            # A job none of whose inputs can be read makes no memory (it would stay empty).
+            usable = self.memory_path.exists() or any_readable(items, options, direction)
+            memory = TranslationMemory(self.memory_path) if usable else None
         except BaseException:
             if translator is not None:
                 translator.close()
@@ -188,7 +193,8 @@ class BatchJob:
             loaded = time.perf_counter() - loading
             try:
                 runner = BatchRunner(translator, memory, options)
-                memory.remember_request(self.engine or "", self.model_arg())
+                if memory is not None:
+                    memory.remember_request(self.engine or "", self.model_arg())
                 todo = None
                 if options.progress:
                     # A first pass gives the segment bar a total, hence an ETA; parsing is cheap.
@@ -197,7 +203,8 @@ class BatchJob:
             finally:
                 translator.close()
         finally:
-            memory.close()
+            if memory is not None:
+                memory.close()
         lines = summary.lines()
         executor = translator.executor
         if executor.name == "local":

@@ -17,6 +17,7 @@ document; every failure is kept with its reason for the end-of-run summary.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import uuid
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama import formats
 from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
-from tarjama.document.requests import PreparedSegment, build_requests
+from tarjama.document.requests import PreparedSegment, build_requests, iter_requests
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import TranslationMemory
 from tarjama.text.language import resolve_direction
@@ -165,15 +166,37 @@ def _read(
     item: InputFile, options: BatchOptions, glossary: Glossary | None, direction: Direction = AR_EN
 ) -> tuple[Source, list[list[PreparedSegment]]]:
     """An input's units as requests; one in the other language than the run's is refused."""
-    source = read_source(item, field_name=options.field_name, column=options.column)
+    source = _read_source(item, options, direction)
+    return source, [build_requests(unit.document, glossary, direction) for unit in source.units]
+
+
+def _read_source(item: InputFile, options: BatchOptions, direction: Direction) -> Source:
+    """An input's units, read in the run's direction; one in the other language is refused."""
+    source = read_source(item, field_name=options.field_name, column=options.column,
+                         languages=(direction.source, direction.target))
     text = " ".join(unit.document.plain_text() for unit in source.units)
     resolve_direction(text, str(item.path), source=direction.source)
-    return source, [build_requests(unit.document, glossary, direction) for unit in source.units]
+    return source
+
+
+def any_readable(items: Sequence[InputFile], options: BatchOptions, direction: Direction) -> bool:
+    """Whether any of ``items`` can be read as a run reads it (stops at the first that can)."""
+    for item in items:
+        try:
+            _read_source(item, options, direction)
+        except TarjamaError:
+            continue
+        return True
+    return False
 
 
 def suffix(options: BatchOptions, direction: Direction) -> str:
     """The output names' language suffix: ``--lang``, else the run's target language."""
     return options.lang or direction.target
+
+
+# Keys looked up in the memory at once while planning: bounds what a long document holds.
+PLAN_CHUNK = 2000
 
 
 def plan(
@@ -187,38 +210,47 @@ def plan(
 
     Known means approved in the memory, or translated there by the engine this ``--engine`` and
     ``--model`` resolved to last time (the memory's scope, ``scope_from_request``).
+
+    Each document's requests are made one at a time and only their keys kept, looked up
+    ``PLAN_CHUNK`` at a time: beyond the document being read, planning holds one key per
+    distinct segment of the run (what tells a repeat), not a request per segment.
     """
     entries: list[PlanEntry] = []
     seen: set[str] = set()
     for item in items:
         entry = PlanEntry(item, output_path(item, options.out_dir, suffix(options, direction)))
+        entries.append(entry)
         try:
-            _source, prepared = _read(item, options, glossary, direction)
+            source = _read_source(item, options, direction)
         except TarjamaError as exc:
             entry.error = str(exc)
-            entries.append(entry)
             continue
         # No engine is loaded here: keys as for an engine that does not read context.
-        flat = [p.request.key() for unit in prepared for p in unit]
-        fresh = [k for k in dict.fromkeys(flat) if k not in seen]
-        known: set[str] = set()
-        if memory is not None and fresh:
-            known = set(memory.approved_many(fresh)) | set(memory.get_many(fresh))
-        entry.segments = len(flat)
-        for k in flat:
-            if k in seen:
-                entry.repeats += 1
-            elif k in known:
-                entry.cached += 1
-            seen.add(k)
-        entries.append(entry)
+        keys = (p.request.key() for unit in source.units
+                for p in iter_requests(unit.document, glossary, direction))
+        while chunk := list(itertools.islice(keys, PLAN_CHUNK)):
+            fresh = [k for k in dict.fromkeys(chunk) if k not in seen]
+            known: set[str] = set()
+            if memory is not None and fresh:
+                known = set(memory.approved_many(fresh)) | set(memory.get_many(fresh))
+            entry.segments += len(chunk)
+            for k in chunk:
+                if k in seen:
+                    entry.repeats += 1
+                elif k in known:
+                    entry.cached += 1
+                seen.add(k)
     return entries
 
 
 class BatchRunner:
     """Runs one batch through one ``Translator`` with one memory (see module docstring)."""
 
-    def __init__(self, translator: Translator, memory: TranslationMemory, options: BatchOptions) -> None:
+    def __init__(
+        self, translator: Translator, memory: TranslationMemory | None, options: BatchOptions
+    ) -> None:
+        """``memory`` None: a job none of whose inputs can be read (``BatchJob.run``); every
+        document is recorded as failed and nothing is translated or stored."""
         if options.batch_size is not None and options.batch_size < 1:
             raise TarjamaError(f"--batch-size must be at least 1, got {options.batch_size}")
         # A batch fills wider calls than one document: at least 16 segments unless told otherwise.
@@ -229,7 +261,8 @@ class BatchRunner:
         # Checked output has the checks in its identity: memory rows never mix the two.
         self.identity = translator.identity
         self.gloss_info = translator.glossary_info()
-        memory.scope(self.identity.to_dict(), translator.glossary_digest)
+        if memory is not None:
+            memory.scope(self.identity.to_dict(), translator.glossary_digest)
         self.opened = 0
         self.recovered = 0
         self.summary = BatchSummary(
@@ -251,7 +284,7 @@ class BatchRunner:
         started = time.perf_counter()
         self.summary.documents = len(items) + len(problems)
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
-        self.recovered = self.translator.executor.recover(self.memory)
+        self.recovered = self.translator.executor.recover(self.memory) if self.memory is not None else 0
         from tqdm import tqdm
 
         enabled = self.options.progress

@@ -52,7 +52,7 @@ _FRONT_MATTER_OPEN = re.compile(r"^---[ \t]*$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 # A reference-link definition line: [id]: target "title".
 _MD_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S")
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long document holds one per sentence
 class Segment:
     """A span of a paragraph: ``paragraph.text[start:end] == text``.
 

@@ -23,7 +23,7 @@ from tarjama.document.model import Document, Paragraph
 from tarjama.types import AR_EN, Direction, TermHint, TranslationRequest
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from tarjama.document.inline import Inline
     from tarjama.document.model import Segment
@@ -101,12 +101,20 @@ def build_requests(
     offsets are mapped into the request text, placeholders included. Each request's context
     is the bounded window of earlier sentences of its paragraph (``bounded_context``).
     """
-    prepared: list[PreparedSegment] = []
+    return list(iter_requests(document, glossary, direction))
+
+
+def iter_requests(
+    document: Document, glossary: Glossary | None, direction: Direction = AR_EN
+) -> Iterator[PreparedSegment]:
+    """``build_requests`` one segment at a time: a caller that keeps only what it needs of each
+    (``batch.runner.plan`` keeps its key) holds no request, context or hint list per segment."""
     for para in document.paragraphs:
         earlier: deque[str] = deque(maxlen=CONTEXT_SENTENCES)
-        for seg in para.sentences:
+        for seg in para.segments:
+            if not seg.translatable:
+                continue
             context = bounded_context(list(earlier))
             request, expected = segment_request(seg.content, glossary, context, seg.inline, direction)
-            prepared.append(PreparedSegment(para, seg, request, expected))
+            yield PreparedSegment(para, seg, request, expected)
             earlier.append(seg.plain)
-    return prepared

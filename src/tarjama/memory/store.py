@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tarjama.errors import TarjamaError
+from tarjama.text.textio import folder_lock
 from tarjama.types import (
     Confidence,
     Finding,
@@ -344,50 +345,61 @@ class TranslationMemory:
         self.readonly = readonly
         # How another connection may attach this file for reading (``merge_memories``).
         self.read_uri = f"{path.resolve().as_uri()}?mode=ro"
-        existed = path.exists()
-        try:
-            if readonly:
-                self._db = self._open_for_reading(path)
-            else:
+        if not readonly:
+            with contextlib.suppress(OSError):  # a folder that cannot be made is explained below
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-            if check:
-                result = self._db.execute("PRAGMA quick_check").fetchone()
-                if result is None or result[0] != "ok":
-                    raise sqlite3.DatabaseError(result[0] if result else "quick_check returned nothing")
-            version = self._version()
-            if version is not None and version > SCHEMA_VERSION:
-                raise TarjamaError(
-                    f"{path}: translation memory schema {version} is newer than this tarjama's "
-                    f"{SCHEMA_VERSION}; upgrade tarjama or give another --memory"
-                )
-            if not readonly:
-                # WAL: cheap per-batch commits and readers that never block the writer.
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-                self._db.executescript(_SCHEMA)
-                for column in ("findings", "confidence"):  # schema 2 files gain them
-                    if column not in self._columns("segments"):
-                        self._db.execute(f"ALTER TABLE segments ADD COLUMN {column} TEXT")
-                if "direction" not in self._columns("approvals"):  # schema 3 files: all ar-en
-                    self._db.execute(
-                        "ALTER TABLE approvals ADD COLUMN direction TEXT NOT NULL DEFAULT 'ar-en'")
-                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                # Migration in place: schema 1 files gain the approvals table above.
-                self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
-                self._db.commit()
-            elif version is None:
-                raise TarjamaError(f"{path}: not a tarjama translation memory (no schema record); "
-                                   "give another --memory")
-        except (sqlite3.DatabaseError, OSError) as exc:
-            error = self.explain(exc)
-            self.close()
-            if not existed:
-                self._remove_new_file()
-            raise error from None
-        except TarjamaError:
-            self.close()
-            raise
+        # Creating, upgrading and first opening are serialised between processes (two batches
+        # started at once on a new memory): SQLite answers "locked" at once, without waiting,
+        # to a second process switching a new file to WAL, and a first open that fails removes
+        # the file it made, which another process may be opening.
+        busy = (f"{path}: another process has been opening a translation memory in its folder for "
+                f"{BUSY_TIMEOUT:.0f} s; let the other run finish and run again, or give another --memory")
+        lock = folder_lock(path, timeout=BUSY_TIMEOUT, busy=busy, required=False)
+        with contextlib.nullcontext() if readonly else lock:
+            existed = path.exists()
+            try:
+                if readonly:
+                    self._db = self._open_for_reading(path)
+                else:
+                    self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+                if check:
+                    result = self._db.execute("PRAGMA quick_check").fetchone()
+                    if result is None or result[0] != "ok":
+                        raise sqlite3.DatabaseError(result[0] if result else "quick_check returned nothing")
+                version = self._version()
+                if version is not None and version > SCHEMA_VERSION:
+                    raise TarjamaError(
+                        f"{path}: translation memory schema {version} is newer than this tarjama's "
+                        f"{SCHEMA_VERSION}; upgrade tarjama or give another --memory"
+                    )
+                if not readonly:
+                    # WAL: cheap per-batch commits and readers that never block the writer.
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+                    self._db.executescript(_SCHEMA)
+                    for column in ("findings", "confidence"):  # schema 2 files gain them
+                        if column not in self._columns("segments"):
+                            self._db.execute(f"ALTER TABLE segments ADD COLUMN {column} TEXT")
+                    if "direction" not in self._columns("approvals"):  # schema 3 files: all ar-en
+                        self._db.execute(
+                            "ALTER TABLE approvals ADD COLUMN direction TEXT NOT NULL DEFAULT 'ar-en'")
+                    schema = (str(SCHEMA_VERSION),)
+                    self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", schema)
+                    # Migration in place: schema 1 files gain the approvals table above.
+                    self._db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", schema)
+                    self._db.commit()
+                elif version is None:
+                    raise TarjamaError(f"{path}: not a tarjama translation memory (no schema record); "
+                                       "give another --memory")
+            except (sqlite3.DatabaseError, OSError) as exc:
+                error = self.explain(exc)
+                self.close()
+                if not existed:
+                    self._remove_new_file()
+                raise error from None
+            except TarjamaError:
+                self.close()
+                raise
         self.has_approvals = self._table_exists("approvals")
         # A read-only file of an older schema has no findings or confidence columns, no approval
         # direction, no statuses and no comments.
@@ -590,26 +602,30 @@ class TranslationMemory:
         assert column in ("key", "source")
         stage = "findings, confidence" if self._stage_columns else "NULL, NULL"
         found: dict[str, SegmentTranslation] = {}
-        for chunk in _chunks(list(dict.fromkeys(values))):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                # Only the column names (fixed strings) and the '?' placeholders are formatted in.
-                f"SELECT {column}, source, hints, translation, notes, terms, seconds, {stage} FROM segments "
-                f"WHERE engine = ? AND glossary = ? AND {column} IN ({marks}) ORDER BY created",
-                (self.engine, self.glossary, *chunk),
+        rows = self._rows_in(
+            # Only the column names (fixed strings) and the '?' placeholders are formatted in.
+            f"SELECT {column}, source, hints, translation, notes, terms, seconds, {stage} FROM segments "
+            f"WHERE engine = ? AND glossary = ? AND {column} IN ({{marks}}) ORDER BY created",
+            values, self.engine, self.glossary,
+        )
+        for value, source, hints, translation, notes, terms, seconds, findings, confidence in rows:
+            outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
+            result = SegmentTranslation(
+                translation, json.loads(notes), seconds,
+                Confidence.from_dict(json.loads(confidence)) if confidence else None,
+                [Finding.from_dict(f) for f in json.loads(findings)] if findings else [], outcome,
             )
-            for value, source, hints, translation, notes, terms, seconds, findings, confidence in rows:
-                outcome = TermOutcome.from_dict(json.loads(terms)) if terms else None
-                result = SegmentTranslation(
-                    translation, json.loads(notes), seconds,
-                    Confidence.from_dict(json.loads(confidence)) if confidence else None,
-                    [Finding.from_dict(f) for f in json.loads(findings)] if findings else [], outcome,
-                )
-                if findings is None and refind is not None:
-                    request = TranslationRequest(source, tuple(TermHint(*h) for h in json.loads(hints)))
-                    result.findings = refind(request, result)
-                found[value] = result
+            if findings is None and refind is not None:
+                request = TranslationRequest(source, tuple(TermHint(*h) for h in json.loads(hints)))
+                result.findings = refind(request, result)
+            found[value] = result
         return found
+
+    def _rows_in(self, sql: str, values: Iterable[str], *params: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` for all of ``values`` (each asked once): its ``IN ({marks})`` is
+        filled chunk by chunk, under SQLite's limit on bound parameters; ``params`` come first."""
+        for chunk in _chunks(list(dict.fromkeys(values))):
+            yield from self._db.execute(sql.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
 
     @_guarded
     def put_many(self, items: Sequence[tuple[str, TranslationRequest, SegmentTranslation]]) -> None:
@@ -682,16 +698,14 @@ class TranslationMemory:
         if not self.has_approvals:
             return {}
         found: dict[str, Approval] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT {self._approval_select()} FROM approvals a WHERE glossary = ? AND key IN ({marks}) "
-                f"{self._not_withdrawn()} ORDER BY id",
-                (self.glossary, *chunk),
-            )
-            for row in rows:
-                approval = _approval(row)
-                found[approval.key] = approval  # later rows (higher id) replace earlier ones
+        rows = self._rows_in(
+            f"SELECT {self._approval_select()} FROM approvals a WHERE glossary = ? AND key IN ({{marks}}) "
+            f"{self._not_withdrawn()} ORDER BY id",
+            keys, self.glossary,
+        )
+        for row in rows:
+            approval = _approval(row)
+            found[approval.key] = approval  # later rows (higher id) replace earlier ones
         return found
 
     def _approval_select(self, prefix: str = "") -> str:
@@ -760,15 +774,13 @@ class TranslationMemory:
         if not self.has_reviews:
             return {}
         found: dict[str, Status] = {}
-        for chunk in _chunks(list(dict.fromkeys(sources))):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT direction, source, status, editor, created, note FROM statuses "
-                f"WHERE direction = ? AND source IN ({marks}) ORDER BY created, id",
-                (direction, *chunk),
-            )
-            for row in rows:
-                found[row[1]] = Status(*row)
+        rows = self._rows_in(
+            "SELECT direction, source, status, editor, created, note FROM statuses "
+            "WHERE direction = ? AND source IN ({marks}) ORDER BY created, id",
+            sources, direction,
+        )
+        for row in rows:
+            found[row[1]] = Status(*row)
         return found
 
     @_guarded
@@ -792,18 +804,14 @@ class TranslationMemory:
                 f"SELECT {_COMMENT_COLUMNS} FROM comments WHERE direction = ? ORDER BY id",
                 (direction,),
             )
-            for row in rows:
-                latest[row[1]] = Comment(*row)
         else:
-            for chunk in _chunks(list(dict.fromkeys(sources))):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT direction, source, text, editor, created FROM comments "
-                    f"WHERE direction = ? AND source IN ({marks}) ORDER BY id",
-                    (direction, *chunk),
-                )
-                for row in rows:
-                    latest[row[1]] = Comment(*row)
+            rows = self._rows_in(
+                f"SELECT {_COMMENT_COLUMNS} FROM comments "
+                "WHERE direction = ? AND source IN ({marks}) ORDER BY id",
+                sources, direction,
+            )
+        for row in rows:
+            latest[row[1]] = Comment(*row)
         return {source: c for source, c in latest.items() if c.text}
 
     @_guarded

@@ -32,6 +32,8 @@ from tarjama.text.arabic import normalize as arabic_normalize
 
 # What the signature says when both sides were normalised.
 NORMALIZED = "|norm:ar"
+# Paragraphs whose references a corpus score reads at once (``SacreMetric.corpus``).
+CORPUS_CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,19 @@ class SacreMetric(Metric):
     def corpus(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> MetricScore:
         """The corpus score of ``hypotheses`` against one or more reference *sets*."""
         metric = self.corpus_metric()
-        score = metric.corpus_score(self.prepare(hypotheses), [self.prepare(r) for r in references])
+        hyps, refs = self.prepare(hypotheses), [self.prepare(r) for r in references]
+        if len(hyps) <= CORPUS_CHUNK:
+            score = metric.corpus_score(hyps, refs)
+        else:
+            # sacrebleu's corpus_score tables every reference's n-grams at once (chrF++: tens of
+            # KB a paragraph); a chunk at a time gives the same per-paragraph statistics, summed
+            # the same way, in memory bounded by the chunk.
+            metric._check_corpus_score_args(hyps, refs)
+            stats: list[Any] = []
+            for start in range(0, len(hyps), CORPUS_CHUNK):
+                end = start + CORPUS_CHUNK
+                stats += metric._extract_corpus_statistics(hyps[start:end], [r[start:end] for r in refs])
+            score = metric._aggregate_and_compute(stats)
         return MetricScore(
             name=self.name,
             score=float(score.score),

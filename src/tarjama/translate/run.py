@@ -317,10 +317,11 @@ class Translator:
         positions: dict[str, list[int]] = {}
 
         def opened(job: Job, cached: list[bool]) -> None:
+            if progress is None:
+                return  # positions serve the progress display alone: no key per segment without it
             for i, p in enumerate(job.prepared):  # the requests as the run keyed them (examples and all)
                 positions.setdefault(self.key(p.request), []).append(i)
-            if progress is not None:
-                progress.start([p.paragraph.index for p in prepared], [i for i, c in enumerate(cached) if c])
+            progress.start([p.paragraph.index for p in prepared], [i for i, c in enumerate(cached) if c])
 
         def done(key: str) -> None:
             if progress is not None:
@@ -386,7 +387,9 @@ class Translator:
         source_format = formats.single_format(path)
         out = Path(output) if output is not None else None
         fmt = formats.choose_output(source_format, format, out)
-        source = source if source is not None else formats.read_source(path, source_format)
+        if source is None:
+            languages = (self.direction.source, self.direction.target)
+            source = formats.read_source(path, source_format, formats.ReadOptions(languages=languages))
         document = source.units[0].document
         own_memory = None
         if memory is None and out is not None and (out.parent / MEMORY_NAME).is_file():
@@ -498,7 +501,9 @@ class _Flow:
         self.queue: dict[str, Work] = {}  # waiting for the executor, in arrival order
         self.resolved: dict[str, SegmentTranslation] = {}  # finished, needed by an open job
         self.failed: dict[str, str] = {}
-        self.workers: dict[str, dict[str, Any]] = {}
+        # Where each key was translated, (node, process): one tuple per place, shared by its keys.
+        self.workers: dict[str, tuple[str, int]] = {}
+        self.places: dict[tuple[str, int], tuple[str, int]] = {}
         self.waiting: dict[str, list[_Open]] = {}  # untranslated key -> the open jobs needing it
         self.refs: Counter[str] = Counter()
         self.ready: list[_Open] = []
@@ -611,7 +616,8 @@ class _Flow:
                 self.resolved[o.key] = o.result
             else:
                 self.failed[o.key] = o.error or "no translation returned"
-            self.workers[o.key] = o.worker
+            place = (o.node, o.process)
+            self.workers[o.key] = self.places.setdefault(place, place)
             for state in self.waiting.pop(o.key, []):
                 state.pending -= 1
                 if state.pending == 0:
@@ -641,7 +647,7 @@ class _Flow:
             owned.discard(k)  # a repeat inside the job is free
         if self.t.consistent_names is not None:
             (self.spellings or NameSpellings()).unify(state.job.prepared, results)
-        workers = {(w["node"], w["process"]) for k in state.owned if (w := self.workers.get(k))}
+        workers = {w for k in state.owned if (w := self.workers.get(k))}
         result = JobResult(
             state.job,
             results,

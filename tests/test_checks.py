@@ -19,6 +19,7 @@ from tarjama.document.model import parse_text
 from tarjama.document.record import read_translation
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.engines.injection import model_input
+from tarjama.text.names import MATCH, align_names, name_similarity, similarity
 from tarjama.translate.run import Translator
 from tarjama.types import (
     Confidence,
@@ -118,6 +119,38 @@ def test_weekdays_both_ways_and_the_swap_is_rewritten() -> None:
     assert check.run("ظهر في برنامج ساترداي نايت لايف.", "He appeared on Saturday Night Live.") == []
 
 
+def test_a_weekday_written_together_with_the_words_around_it() -> None:
+    """يومالأحد in a source that runs its words together is Sunday, and a sure one."""
+    check = WeekdayCheck()
+    source = "أعلنالوزيريومالأحدأنه سيستقيل."
+    assert check.run(source, "The minister announced on Sunday that he would resign.") == []
+    assert messages(check.run(source, "The minister announced that he would resign.")) == [
+        "weekday Sunday (الأحد) is missing from the English"
+    ]
+
+
+def test_a_percentage_states_a_fraction() -> None:
+    """"50 percent" says النصف and 25 في المئة "a quarter": no number or per cent is invented."""
+    numbers, units = NumberCheck(), UnitCheck()
+    source = "يجب أن تتجاوز نسبة المشاركة النصف."
+    for english in ("Turnout must exceed 50 percent.", "Turnout must exceed 50%."):
+        assert numbers.run(source, english) == [] and units.run(source, english) == []
+    wrong = "Turnout must exceed 40 percent."
+    assert messages(numbers.run(source, wrong)) == [
+        "number 0.5 (النصف) is missing from the English",
+        "number 40 is not in the source",
+    ]
+    assert messages(units.run(source, wrong)) == ["percent: the source counts in no per cent"]
+    quarter = "بلغت نسبة المشاركة 25 في المئة."
+    assert numbers.run(quarter, "Turnout reached a quarter.") == []
+    assert units.run(quarter, "Turnout reached a quarter.") == []
+    assert messages(units.run(quarter, "Turnout reached a third.")) == [
+        "per cent (في المئة) is missing from the English"
+    ]
+    # 100 per cent is no "one".
+    assert messages(numbers.run("وصل رجل واحد.", "100 percent came.")) == ["number 100 is not in the source"]
+
+
 def test_currencies_units_and_percentages() -> None:
     check = UnitCheck()
     source = "خصصت الحكومة 5 مليارات يورو لبناء طريق طوله 800 كيلومتر، أي 40 في المئة من الميزانية."
@@ -189,6 +222,54 @@ def test_a_garbled_name_points_at_its_arabic_and_suggests_a_spelling() -> None:
     assert "suggestion" not in plain.to_dict() and Finding.from_dict(plain.to_dict()) == plain
 
 
+def test_letters_arabic_writes_as_two_or_reads_otherwise() -> None:
+    """English "ch", Pinyin "zh" and German "z" are تش/تس in Arabic; ق writes a foreign "g"."""
+    pairs = [
+        ("قال تشن إن الاتفاق قائم.", "Chen said the deal stands.", "Chen"),
+        ("نشرت صحيفة دي تسايت تقريرا.", "Die Zeit published a report.", "Zeit"),
+        ("وصل الوفد إلى قوانغتشو أمس.", "The delegation reached Guangzhou yesterday.", "Guangzhou"),
+        ("ألقى معمر القذافي خطابا.", "Muammar Gaddafi gave a speech.", "Gaddafi"),
+    ]
+    for source, english, name in pairs:
+        (match,) = [m for m in align_names(source, english, transliterate=False) if m.token.text == name]
+        assert match.how == "skeleton", name
+    # A transliteration candidate is compared with "z" read as "ts" too.
+    assert similarity("Zeit", "Tassait") < MATCH <= name_similarity("Zeit", "Tassait")
+    # These readings match only exactly: Munich read as "Munits" is not لمدة ساعة with a slack.
+    (flag,) = NameCheck().run("توقف الإنتاج لمدة ساعة.", "Production in Munich stopped for an hour.")
+    assert "Munich" in flag.finding.message
+
+
+def test_one_word_takes_one_place_among_those_transliterated() -> None:
+    """The readings of وبقاياه (with ق read as "g": Baja's consonants) must not crowd out باخا."""
+    source = "ويكون الخطر من العاصفة وبقاياه هو المطر على باخا."
+    assert NameCheck().run(source, "The hazard from the storm and its remnants is rain over Baja.") == []
+
+
+def test_a_name_inside_words_written_together() -> None:
+    """A source that runs two words together (غايغرإن = غايغر إن) still accounts for the name."""
+    check = NameCheck()
+    assert check.run("قال غايغرإن الجهاز يعمل في مختبره.", "Geiger said the device works in his lab.") == []
+    assert check.run("قال كافانوعندها إنه بريء.", "Kavanaugh then said that he is innocent.") == []
+    # The part must still be the name: another one glued to إن is no support, and a part is
+    # matched exactly (دوغان, the end of أردوغان, is no support for a garbled Eldogan).
+    (flag,) = check.run("قال مولرإن الجهاز يعمل في مختبره.", "Geiger said the device works in his lab.")
+    assert "Geiger" in flag.finding.message
+    (flag,) = check.run("قال الرئيس أردوغان إن الاتفاق قائم.", "President Eldogan said the deal stands.")
+    assert "Eldogan" in flag.finding.message
+    # A short name would find a part of some long word by chance: Sulu is not سولاوسي.
+    (flag,) = check.run("ضرب الزلزال جزيرة سولاوسي.", "The earthquake hit the island of Sulu.")
+    assert "Sulu" in flag.finding.message
+
+
+def test_names_english_translates_rather_than_transliterates() -> None:
+    check = NameCheck()
+    assert check.run("يقول الإنجيل إن المحبة تصبر.", "The Bible says that love is patient.") == []
+    assert check.run("وصل الوفد إلى القدس.", "The delegation arrived in Jerusalem.") == []
+    (flag,) = check.run("يقول الكاتب إن المحبة تصبر.", "The Bible says that love is patient.")
+    assert "Bible" in flag.finding.message
+
+
 # --- countries -----------------------------------------------------------------------------
 
 
@@ -227,6 +308,37 @@ def test_countries_inside_words_written_together() -> None:
     assert CountryCheck().run(source, "Pompeo has visited North Korea three times already this year.") == []
     flags = CountryCheck().run(source, "Pompeo has visited South Africa three times already this year.")
     assert messages(flags) == ["South Africa: the source names no such country or nationality"]
+
+
+def test_a_country_the_source_spells_otherwise_is_no_invention() -> None:
+    """Not CLDR's spelling (ميكرونيزيا, فلبينية) or inside a transliterated name: same consonants."""
+    check = CountryCheck()
+    assert check.run("تحطمت طائرة قرب ميكرونيسيا.", "A plane crashed near Micronesia.") == []
+    assert check.run("وظفت الأسرة مربية فليبينية.", "The family hired a Filipino nanny.") == []
+    assert check.run("نشرت صحيفة تشاينا ديلي الخبر.", "The China Daily published the story.") == []
+    # A word written without vowel letters is an Arabic word, not a transliteration: ترك "left".
+    assert messages(check.run("ترك الوزير منصبه.", "The minister left Turkey.")) == [
+        "Turkey: the source names no such country or nationality"
+    ]
+    # A name with the same consonants is not the country: نوجرو (Nugroho) garbled into Nigeria.
+    assert messages(check.run("قال نوجرو إن الموج جرف المنازل.", "Nigeria said the waves hit houses.")) == [
+        "Nigeria: the source names no such country or nationality"
+    ]
+    # Nor is the article part of a transliteration: الإضافة ("the addition") is not Latvia.
+    assert messages(check.run("وصل الوفد بالإضافة إلى الوزير.", "The delegation reached Latvia.")) == [
+        "Latvia: the source names no such country or nationality"
+    ]
+
+
+def test_a_country_named_by_its_three_letter_code() -> None:
+    """PNG answers بابوا غينيا الجديدة; a code never counts as a country the source lacks."""
+    check = CountryCheck()
+    source = "سقطت طائرة مسجلة في بابوا غينيا الجديدة."
+    assert check.run(source, "A PNG-registered plane crashed.") == []
+    assert messages(check.run(source, "A locally registered plane crashed.")) == [
+        "بابوا غينيا الجديدة (Papua New Guinea) is missing from the English"
+    ]
+    assert check.run("سقطت طائرة.", "A PNG-registered plane crashed.") == []
 
 
 def test_a_country_of_the_source_missing_from_the_english() -> None:

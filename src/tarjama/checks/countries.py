@@ -2,9 +2,12 @@
 
 An English country or nationality word ("Chinese", "Kuwait", "Americans") whose country the
 source does not name (الصين, صيني, صينية, الصينيون …, with clitics: والصين, للصينيين) is an
-invention; an Arabic country or nationality word whose country the English does not name is
-an omission. Both are errors. Words inside a glossary hint's English ("Japan Aerospace
-Exploration Agency" for جاكسا) count as the glossary's, not the translator's.
+invention — unless an Arabic word of the source has its consonants, written as a
+transliteration (``transliterated``: ميكرونيسيا for Micronesia where CLDR writes ميكرونيزيا,
+فليبينية, تشاينا inside a newspaper's name); an Arabic country or nationality word whose country
+the English does not name is an omission. Both are errors. Words inside a glossary hint's
+English ("Japan Aerospace Exploration Agency" for جاكسا) count as the glossary's, not the
+translator's.
 
 Where the names come from
 -------------------------
@@ -19,6 +22,9 @@ Where the names come from
   entries split), plus the plural with -s where English makes one (Kuwaitis, Americans; not
   Chinese, Swiss, British, French), plus ``EN_DEMONYM_ALIASES`` (Saudi, Argentine, Philippine,
   Briton, Korean …).
+* **Three-letter codes**: ISO 3166 alpha-3 from countryinfo ("PNG-registered" for Papua New
+  Guinea): in capitals, they answer a country of the source in the English, and are never taken
+  for one the source lacks.
 * **Arabic nationality words** are derived from the Arabic names by the nisba rule: without
   the article, a final ا or يا or ة dropped, then ي (masculine), ية (feminine), يون / يين
   (plural), يات: الصين → صيني صينية صينيون صينيين; روسيا → روسي; السعودية → سعودي; اليابان →
@@ -163,6 +169,8 @@ class Lexicon:
     nationalities: set[str] = field(default_factory=set)
     # English forms that are nationality words (demonyms and their plurals).
     en_demonyms: set[str] = field(default_factory=set)
+    # ISO 3166 three-letter codes: alpha-3 → code ("PNG" → PG).
+    alpha3: dict[str, str] = field(default_factory=dict)
 
     def add_en(self, form: str, code: str) -> None:
         form = form.strip()
@@ -228,10 +236,13 @@ def lexicon() -> Lexicon:
     demonyms: dict[str, list[str]] = {}
     for info in all_countries():
         try:
-            code = (info.iso() or {}).get("alpha2")
+            iso = info.iso() or {}
+            code = iso.get("alpha2")
             demonym = info.demonym()
         except Exception:  # a record without the fields: skip it
             continue
+        if code and str(iso.get("alpha3", "")).isalpha():
+            lex.alpha3[iso["alpha3"].upper()] = code
         if code and demonym:
             demonyms.setdefault(code, []).extend(d.strip() for d in re.split(r"[,/]", demonym) if d.strip())
     for code in codes:
@@ -371,6 +382,58 @@ def arabic_mentions(text: str) -> list[Mention]:
     ]
 
 
+_CODE_WORD = re.compile(r"(?<![\w.])[A-Z]{3}(?![\w.]|-[A-Z])")
+
+
+def alpha3_codes(text: str) -> set[str]:
+    """Countries English ``text`` names by their ISO three-letter code ("PNG-registered", "KSA"):
+    these answer a country of the source, never count as one the source lacks."""
+    table = lexicon().alpha3
+    return {table[m.group()] for m in _CODE_WORD.finditer(text) if m.group() in table}
+
+
+# Consonants a country word must have for its spelling alone to tie it to an Arabic word.
+MIN_SKELETON = 3
+
+
+def transliterated(word: str, source: str) -> bool:
+    """Whether an Arabic word of ``source`` (proclitics aside) writes English ``word`` (a country
+    or nationality) another way: exactly its consonant skeleton, of at least
+    ``MIN_SKELETON`` consonants (the names check's rule without its slack, ``tarjama.text.names``),
+    and a transliteration candidate of the romanizer close to the English word (Micronesia ~
+    ميكرونيسيا where CLDR writes ميكرونيزيا, Filipino ~ فليبينية, China ~ تشاينا in a newspaper's
+    name). The Arabic word must write a vowel as a letter after its first, as transliterations do
+    (ترك "left" is not Turkey), and is read without the article (الإضافة is not Latvia). A name
+    that merely shares the consonants is not the country: نوجرو (Nugroho) is not Nigeria."""
+    from tarjama.text.names import (
+        MATCH,
+        arabic_skeletons,
+        arabic_words,
+        english_skeletons,
+        english_skeletons_exact,
+        name_similarity,
+        romanizer,
+    )
+
+    spellings = english_skeletons(word) | english_skeletons_exact(word)
+    english = {sk for sk in spellings if len(sk) >= MIN_SKELETON}
+    if not english:
+        return False
+    found = [
+        r
+        for w in arabic_words(source)
+        for r in w.readings
+        if _VOWEL_LETTER.search(r[1:]) and not r.startswith("ال") and english & arabic_skeletons(r)
+    ]
+    if not found:
+        return False
+    table = romanizer().candidates(found)
+    return any(name_similarity(word, cand) >= MATCH for r in found for cand in table.get(r) or [])
+
+
+_VOWEL_LETTER = re.compile("[اويى]")
+
+
 def english_for(code: str, nationality: bool) -> str:
     """How English names the country ``code``: its name, or its people's adjective."""
     name, demonym = lexicon().names.get(code, (code, code))
@@ -413,7 +476,12 @@ class CountryCheck(Check):
             for m in english_mentions(h.target):
                 hint_codes |= m.codes
         tgt = [m for m in english_mentions(target) if not inside((m.start, m.end), glossary_spans)]
+        # A country the source writes in another spelling (ميكرونيسيا, فليبينية) or transliterates
+        # inside a name (تشاينا in a newspaper's name) is no invention.
+        known = src_codes | hint_codes
+        tgt = [m for m in tgt if m.codes & known or not transliterated(m.text, source)]
         tgt_codes = set().union(*(m.codes for m in english_mentions(target))) if target else set()
+        tgt_codes |= alpha3_codes(target)
         flags: list[Flag] = []
         reported: set[frozenset[str]] = set()
         invented = [m for m in tgt if not m.codes & (src_codes | hint_codes)]

@@ -13,7 +13,8 @@ sees what they count. Each side is read by its own function:
 Units are families (``UNITS``: dollar, euro, kilometre, per cent, …) in kinds (currency,
 length, mass, …). A family of the source missing from the English is an error; so is a family
 of the English that the source lacks, when it is a currency or per cent (a translator may add
-a converted measure, "300 km (190 miles)", but not a currency). The fix writes the source's
+a converted measure, "300 km (190 miles)", but not a currency; a per cent may state a fraction
+of the source, "50 percent" for النصف, and the reverse). The fix writes the source's
 unit into the model's input (a glossary hint) and, when the English has exactly one unit of the
 same kind in its place, rewrites that word (dollars → euros) with no engine call.
 """
@@ -186,6 +187,24 @@ def _arabic_unit(family: str, start: int, end: int, offsets, text: str) -> Unit:
     return Unit(family, s, e, text[s:e])
 
 
+def _a_fraction(unit: Unit, text: str, other: str, english: bool) -> bool:
+    """Whether a per cent of ``text`` states a fraction that ``other`` names as a number ("50
+    percent" for النصف, 25 في المئة for "a quarter"): the number before it reads as that fraction
+    (``tarjama.text.numbers``)."""
+    if unit.family != "percent":
+        return False
+    from tarjama.text.numbers import arabic_quantities, english_quantities
+
+    mine, theirs = english_quantities, arabic_quantities
+    if not english:
+        mine, theirs = theirs, mine
+    before = [q for q in mine(text) if q.start <= unit.start and q.end <= unit.end and q.alt is not None]
+    if not before or text[before[-1].end : unit.start].strip(" -"):
+        return False  # the per cent of another number, or none
+    fraction = before[-1].alt
+    return any(q.kind == "number" and q.value == fraction for q in theirs(other))
+
+
 class UnitCheck(Check):
     name = "units"
     description = "currencies, units and percentages of the source's numbers, and none it does not have"
@@ -200,9 +219,21 @@ class UnitCheck(Check):
             ]
         tgt_f = {u.family for u in tgt}
         # "pound" the currency and the weight share the English word; "m" is also "million".
-        missing = list({u.family: u for u in src if u.family not in tgt_f}.values())
+        missing = list(
+            {
+                u.family: u
+                for u in src
+                if u.family not in tgt_f and not _a_fraction(u, source, target, english=False)
+            }.values()
+        )
         extra = list(
-            {u.family: u for u in tgt if u.family not in src_f and u.family in _NEVER_ADDED}.values()
+            {
+                u.family: u
+                for u in tgt
+                if u.family not in src_f
+                and u.family in _NEVER_ADDED
+                and not _a_fraction(u, target, source, english=True)
+            }.values()
         )
         flags: list[Flag] = []
         for u in missing:

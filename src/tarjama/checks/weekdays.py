@@ -4,7 +4,9 @@ News dates events by weekday, and a small model swaps them (Sunday for Monday). 
 read by its own function:
 
 * **Arabic** (``arabic_weekdays``): الأحد الاثنين/الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
-  with the article (and the proclitics و ف ب ل: وبالأحد, ويوم) or after يوم/أيام ("يوم جمعة").
+  with the article (and the proclitics و ف ب ل: وبالأحد, ويوم) or after يوم/أيام ("يوم جمعة"),
+  also written together with يوم and the words around it ("يومالخميسأنه", as some sources run
+  words together);
   الأحد and الاثنين are also "the one" and "the two", and الجمعة is in صلاة الجمعة: these count
   as weekdays that *must* be in the English only after يوم or before الماضي/المقبل/القادم/المنصرم;
   elsewhere they only support a weekday of the English;
@@ -35,6 +37,9 @@ _AMBIGUOUS = {"اثنين", "احد", "جمعه"}
 _AR_DAY_RE = re.compile(
     r"(?<![\w])(?P<pre>[وف]?[بل]?)(?P<art>ال|ل)?(?P<day>" + "|".join(_AR_DAYS) + r")(?![\w])"
 )
+# يوم and the day written together with the words around them, as in sources that run words
+# together ("يومالخميسأنه" for يوم الخميس أنه): a weekday, and a sure one.
+_AR_GLUED_RE = re.compile("يومال(?P<day>" + "|".join(_AR_DAYS) + ")")
 _YAWM = re.compile(r"(?:^|\s)[وفبل]?(?:يوم|ايام|يومي)\s+$")
 _AFTER = re.compile(r"^\s+(?:ال)?(?:ماضي|مقبل|قادم|منصرم|الفائت|المنصرم)")
 _EN_DAY_RE = re.compile(
@@ -78,7 +83,11 @@ def arabic_weekdays(text: str) -> list[Weekday]:
         hard = day not in _AMBIGUOUS or after_yawm or bool(_AFTER.match(view[m.end() :]))
         start, end = offsets[m.start()], offsets[m.end() - 1] + 1
         out.append(Weekday(_AR_DAYS[day], start, end, text[start:end], hard))
-    return out
+    for m in _AR_GLUED_RE.finditer(view):
+        start, end = offsets[m.start("day") - 2], offsets[m.end() - 1] + 1
+        if not any(w.start <= start < w.end for w in out):
+            out.append(Weekday(_AR_DAYS[m.group("day")], start, end, text[start:end]))
+    return sorted(out, key=lambda w: w.start)
 
 
 def english_weekdays(text: str) -> list[Weekday]:

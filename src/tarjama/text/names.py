@@ -15,15 +15,19 @@ function, so that the rule can be mirrored for English sources:
 * **Arabic words** (``arabic_words``): every run of Arabic letters with the readings left by
   its proclitics (و ف ب ل ك and the article: "وبترامب" → ترامب).
 * **Support** (``align_names``), cheapest first: a Latin-script word of the source (case
-  aside); a word of an allowed term; the same consonant skeleton as an Arabic word or a pair
-  of adjacent words (Arabic and English letters mapped to coarse classes, vowels and weak
-  letters left out: محمد ~ Mohammed ~ MHMT; one consonant more or less at the end); else the
+  aside); a word of an allowed term; an English name whose Arabic is a translation, when the
+  source has that Arabic (``EXONYMS``: Bible ~ الكتاب المقدس, الإنجيل); the same consonant
+  skeleton as an Arabic word or a pair of adjacent words (Arabic and English letters mapped to
+  coarse classes, vowels and weak letters left out: محمد ~ Mohammed ~ MHMT; one consonant more
+  or less at the end; exactly, with English ch, zh and z read as تش/تس; Arabic ق also as "g"); else the
   transliteration candidates of the Arabic words closest in skeleton (the
   ``arabic-name-romanizer`` package: a Wikidata-derived index of attested Latin spellings and
   a small ONNX model, top ``TOP_K``) compared on a loose spelling (``loose``: vowels folded,
-  ou/oo → u, ch/sh → sh, …) with a similarity of at least ``MATCH``. A token none of these
-  supports is unsupported; its evidence is the Arabic word whose candidates come closest (at
-  least ``EVIDENCE``), and the suggestion that word's most likely spelling.
+  ou/oo → u, ch/sh → sh, …) with a similarity of at least ``MATCH``, and then the candidates of
+  the leading and trailing parts of long Arabic words, for sources that run words together
+  (``SPLIT``: غايغرإن ~ Geiger). A token none of these supports is unsupported; its evidence
+  is the Arabic word whose candidates come closest (at least ``EVIDENCE``), and the suggestion
+  that word's most likely spelling.
 
 Each supported token records the Arabic it came from (``NameMatch.key``: the normalised stem),
 so that one Arabic name can be kept to one English spelling across a document.
@@ -37,7 +41,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tarjama.text.arabic import LETTERS, MARKS, latin_names, normalize, proclitic_readings
+from tarjama.text.arabic import (
+    LETTERS,
+    MARKS,
+    latin_names,
+    normalize,
+    normalize_with_offsets,
+    proclitic_readings,
+)
 
 # Capitalised English words that are not evidence of a name: function words and titles that
 # start sentences or clauses, calendar words, and exonyms whose Arabic form shares no
@@ -82,6 +93,30 @@ EVIDENCE = 0.65
 # An Arabic "word" with this many consonants is taken to be several words written together (as
 # in some of ntrex-dev's sources): an English name may match a part of it.
 RUN_TOGETHER = 8
+# An Arabic word of at least this many letters (proclitics left off) may be two words written
+# together (غايغرإن for غايغر إن, كافانوعندها for كافانو عندها): a leading or trailing part of it
+# of at least ``PART`` letters, leaving at least two, may be the name. A part supports a name only
+# through its transliteration candidates, never by skeleton alone.
+SPLIT = 6
+PART = 3
+# A name judged by a part needs three consonants or this many letters (Geiger, not Sulu).
+PART_NAME = 6
+# English names whose Arabic is a translation or an old Arabic name, not a transliteration: no
+# skeleton or candidate can link them (Bible ~ الكتاب المقدس). Arabic in the normalised view
+# (``tarjama.text.arabic.normalize``), matched as whole words, proclitics allowed.
+EXONYMS: dict[str, tuple[str, ...]] = {
+    "Bible": ("الكتاب المقدس", "الانجيل", "انجيل"),
+    "Gospel": ("الانجيل", "انجيل"),
+    "Gospels": ("الاناجيل", "الانجيل"),
+    "Torah": ("التوراه", "توراه"),
+    "Jesus": ("يسوع", "عيسي", "المسيح"),
+    "Jerusalem": ("القدس", "اورشليم"),
+    "Hebron": ("الخليل",),
+    "Aleppo": ("حلب",),
+    "Cairo": ("القاهره",),
+    "Algiers": ("الجزائر",),
+    "Mediterranean": ("المتوسط",),
+}
 # Abbreviations that start with a capital in English prose.
 _ABBREVIATIONS = (
     "Capt Col Gen Lt Sgt Cpl Maj Adm Sen Sens Rep Reps Gov Govs Pres Prof Rev Hon St Ave Blvd Mt Ft Jr Sr "
@@ -134,10 +169,31 @@ def english_skeletons(word: str) -> set[str]:
     return {s for s in out if s}
 
 
+def english_skeletons_exact(word: str) -> set[str]:
+    """Skeletons of other readings of English letters, matched only exactly (no slack: "Munich"
+    read as "Munits" must not find لمدة ساعة): the letters Arabic writes as two, تش or تس —
+    "ch" and Pinyin "zh" (China ~ تشاينا, Guizhou ~ قويتشو), German "z" (Zeit ~ تسايت, Mozart ~
+    موتسارت) — and a silent "gh" after a vowel (Kavanaugh ~ كافانو)."""
+    w = re.sub(r"^(?:al|el)-", "", word.lower())
+    silent = re.sub(r"(?<=[aeiou])h(?![aeiou])", "", w)
+    variants = {re.sub("[cz]h|z", "ts", v) for v in (w, silent)} | {re.sub(r"(?<=[aeiou])gh", "", w)}
+    out = {english_skeleton(v) for v in variants if v != w}
+    return {s for s in out if len(s) >= 2} - english_skeletons(word)
+
+
 def arabic_skeleton(word: str) -> str:
     """The consonant classes of an Arabic word: "محمد" → "MHMT"."""
     out = "".join(_AR_CLASS.get(ch, "") for ch in word)
     return re.sub(r"(.)\1+", r"\1", out)
+
+
+def arabic_skeletons(word: str) -> set[str]:
+    """``arabic_skeleton`` and, where the word has ق, the reading of ق as "g" that Egyptian and
+    Gulf Arabic give it and that writes a foreign "g" (القذافي ~ Gaddafi, قويتشو ~ Guizhou)."""
+    out = {arabic_skeleton(word)}
+    if "ق" in word:
+        out.add(arabic_skeleton(word.replace("ق", "غ")))
+    return out
 
 
 def skeletons_match(english: str, arabic: str) -> bool:
@@ -188,6 +244,14 @@ def similarity(a: str, b: str) -> float:
     from rapidfuzz.distance import Indel
 
     return Indel.normalized_similarity(loose(a), loose(b))
+
+
+def name_similarity(name: str, candidate: str) -> float:
+    """How close English ``name`` is to a transliteration ``candidate``: ``similarity``, also with
+    the candidate's words run together ("Pyeong Chang") and with a German "z" read as "ts" (Zeit
+    ~ Tassait), as ``english_skeletons`` reads it."""
+    spellings = {name, re.sub(r"(?<!t)z(?!h)", "ts", name.lower())}
+    return max(similarity(n, c) for n in spellings for c in (candidate, candidate.replace(" ", "")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -327,10 +391,11 @@ def _units(words: Sequence[ArabicWord]) -> list[tuple[tuple[int, int], str, str]
     out = []
     for w in words:
         for r in w.readings:
-            out.append(((w.start, w.end), r, arabic_skeleton(r)))
+            out += [((w.start, w.end), r, sk) for sk in sorted(arabic_skeletons(r))]
     for a, b in itertools.pairwise(words):
         for r in a.readings:
-            out.append(((a.start, b.end), f"{r} {b.stem}", arabic_skeleton(r) + arabic_skeleton(b.stem)))
+            pairs = itertools.product(sorted(arabic_skeletons(r)), sorted(arabic_skeletons(b.stem)))
+            out += [((a.start, b.end), f"{r} {b.stem}", x + y) for x, y in pairs]
     return out
 
 
@@ -349,7 +414,8 @@ def align_names(
     if not tokens:
         return []
     latin = {n.lower() for n in latin_names(source)}
-    units = _units(arabic_words(source))
+    words = arabic_words(source)
+    units = _units(words)
     out: list[NameMatch] = []
     pending: list[NameToken] = []
     for tok in tokens:
@@ -357,24 +423,67 @@ def align_names(
             at = source.lower().find(tok.text.lower())
             out.append(NameMatch(tok, "latin", (at, at + len(tok.text)), tok.text.lower(), 1.0))
             continue
-        skels = english_skeletons(tok.text)
-        if max(map(len, skels), default=0) <= 1:  # too short to tell ("Abu", "Eyo"): not judged
+        exonym = _exonym(tok.text, source)
+        if exonym is not None:
+            out.append(NameMatch(tok, "exonym", exonym[0], exonym[1], 1.0))
+            continue
+        skels, exact = english_skeletons(tok.text), english_skeletons_exact(tok.text)
+        if max(map(len, skels | exact), default=0) <= 1:  # too short to tell ("Abu", "Eyo"): not judged
             out.append(NameMatch(tok, "short"))
             continue
-        hit = next((u for u in units if any(skeletons_match(sk, u[2]) for sk in skels)), None)
+        hit = next(
+            (u for u in units if u[2] in exact or any(skeletons_match(sk, u[2]) for sk in skels)), None
+        )
         if hit is not None:
             out.append(NameMatch(tok, "skeleton", hit[0], normalize(hit[1]), 1.0))
             continue
         pending.append(tok)
     if pending and transliterate and units:
-        out += _by_transliteration(pending, units)
+        out += _by_transliteration(pending, units, _parts(words))
     elif pending:
         out += [NameMatch(tok, "") for tok in pending]
     return sorted(out, key=lambda m: m.token.start)
 
 
+def _exonym(word: str, source: str) -> tuple[tuple[int, int], str] | None:
+    """The span and normalised form of the Arabic of ``EXONYMS`` that ``word`` translates, if the
+    source has it."""
+    forms = EXONYMS.get(word)
+    if not forms:
+        return None
+    view, offsets = normalize_with_offsets(source)
+    for form in forms:
+        m = re.search(rf"(?<!\w)(?:[وف]?[بلك]?){re.escape(form)}(?!\w)", view)
+        if m is None and not form.startswith("ال"):
+            m = re.search(rf"(?<!\w)[وف]?[بلك]?ال{re.escape(form)}(?!\w)", view)
+        if m is not None:
+            at = m.end() - len(form)
+            return (offsets[at], offsets[m.end() - 1] + 1), form
+    return None
+
+
+def _parts(words: Sequence[ArabicWord]) -> list[tuple[tuple[int, int], str, str]]:
+    """(span, part, skeleton) of the leading and trailing parts of long Arabic words (``SPLIT``)."""
+    out = []
+    for w in words:
+        letters = [i for i, ch in enumerate(w.text) if not _MARKS_RE.fullmatch(ch)]
+        for reading in w.readings:
+            n = len(reading)
+            if n < SPLIT:
+                continue
+            base = len(letters) - n  # the proclitics left off
+            cuts = [(0, k) for k in range(PART, n - 1)] + [(k, n) for k in range(2, n - PART + 1)]
+            for a, b in cuts:
+                part = reading[a:b]
+                span = (w.start + letters[base + a], w.start + letters[base + b - 1] + 1)
+                out += [(span, part, sk) for sk in sorted(arabic_skeletons(part))]
+    return out
+
+
 def _by_transliteration(
-    tokens: Sequence[NameToken], units: Sequence[tuple[tuple[int, int], str, str]]
+    tokens: Sequence[NameToken],
+    units: Sequence[tuple[tuple[int, int], str, str]],
+    parts: Sequence[tuple[tuple[int, int], str, str]] = (),
 ) -> list[NameMatch]:
     from rapidfuzz.distance import Indel
 
@@ -383,9 +492,11 @@ def _by_transliteration(
         skel = english_skeleton(tok.text)
         ranked = sorted(units, key=lambda u: -Indel.normalized_similarity(skel, u[2]))
         seen: list[tuple[tuple[int, int], str]] = []
+        starts: set[int] = set()  # one place per word: its readings do not crowd out the others
         for span, reading, _ in ranked:
-            if len(reading.replace(" ", "")) >= 2 and (span, reading) not in seen:
+            if len(reading.replace(" ", "")) >= 2 and span[0] not in starts:
                 seen.append((span, reading))
+                starts.add(span[0])
             if len(seen) == NEAREST:
                 break
         nearest[tok] = seen
@@ -396,10 +507,11 @@ def _by_transliteration(
         for span, reading in nearest[tok]:
             cands = table.get(reading) or []
             for cand in cands:
-                # A two-word candidate may stand for one English word ("Pyeong Chang").
-                score = max(similarity(tok.text, cand), similarity(tok.text, cand.replace(" ", "")))
+                score = name_similarity(tok.text, cand)
                 if best is None or score > best[0]:
                     best = (score, span, reading, cands[0])
+        if best is None or best[0] < MATCH:
+            best = _by_part(tok, parts, best)
         if best is not None and best[0] >= MATCH:
             out.append(NameMatch(tok, "romanizer", best[1], normalize(best[2]), best[0], best[3]))
         elif best is not None and best[0] >= EVIDENCE:
@@ -407,3 +519,28 @@ def _by_transliteration(
         else:
             out.append(NameMatch(tok, ""))
     return out
+
+
+def _by_part(
+    tok: NameToken,
+    parts: Sequence[tuple[tuple[int, int], str, str]],
+    best: tuple[float, tuple[int, int], str, str] | None,
+) -> tuple[float, tuple[int, int], str, str] | None:
+    """``best`` bettered by a part of a run-together Arabic word (``SPLIT``) with exactly the
+    token's skeleton (a part is already a guess: no slack on top of it) and transliteration
+    candidates that reach ``MATCH``."""
+    skels = english_skeletons(tok.text) | english_skeletons_exact(tok.text)
+    if len(tok.text) < PART_NAME and max(map(len, skels), default=0) < 3:
+        return best  # a short name finds a part of some long word by chance (Sulu ~ سولاوسي)
+    near = [(span, part) for span, part, sk in parts if sk in skels]
+    near = list(dict.fromkeys(near))[: 2 * NEAREST]
+    if not near:
+        return best
+    table = romanizer().candidates([part for _, part in near])
+    for span, part in near:
+        cands = table.get(part) or []
+        for cand in cands:
+            score = name_similarity(tok.text, cand)
+            if score >= MATCH and (best is None or score > best[0]):
+                best = (score, span, part, cands[0])
+    return best

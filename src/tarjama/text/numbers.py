@@ -23,7 +23,8 @@ What is read
   hyphen, "and" inside a number, scales, "a million", "half a million", "two and a half",
   ordinals (third, twenty-first, 21st), fractions (half, a quarter, two-thirds).
 * **Percentages** are their number (40%, ٪40, 40 في المئة, 40 per cent are all 40); the words of
-  "في المئة"/"بالمئة" are not read as 100.
+  "في المئة"/"بالمئة" are not read as 100. A percentage below 100 also reads as its fraction
+  (``Quantity.alt``): "50 percent" states النصف, 25 في المئة states "a quarter".
 * **Decades**: ثلاثينيات/الثلاثينات with an optional century (القرن الحادي والعشرين → the
   2030s; القرن الماضي is taken as the 20th, القرن الحالي/الجاري as the 21st, as written by news
   of this century); "the 2030s", "1970's", "'70s", "the seventies". A decade without a century
@@ -306,7 +307,20 @@ def english_quantities(text: str) -> list[Quantity]:
         found, i = _english_item(text, toks, i)
         if found is not None:
             items.append(found)
-    return sorted(items, key=lambda q: q.start)
+    return sorted((_as_fraction(q, text, _EN_PERCENT_AFTER) for q in items), key=lambda q: q.start)
+
+
+# A percentage below 100 also reads as its fraction: "50 percent" is النصف, "25%" is ربع.
+_EN_PERCENT_AFTER = re.compile(r"\s*(?:%|per\s?cent\b)", re.IGNORECASE)
+_AR_PERCENT_AFTER = re.compile(r"\s*(?:[٪%]|(?:في|ب)\s*ال?م[ائ]+[ةه])")
+
+
+def _as_fraction(q: Quantity, text: str, after: re.Pattern[str]) -> Quantity:
+    """``q`` with its fraction as the other reading when it is a percentage below 100."""
+    percent = q.text.endswith(("%", "٪")) or after.match(text, q.end)
+    if q.kind != "number" or q.alt is not None or not 0 < q.value < 100 or not percent:
+        return q
+    return replace(q, alt=q.value / 100)
 
 
 def _expand_ranges_and_times(text: str, toks: list[_Tok]) -> None:
@@ -827,7 +841,7 @@ def arabic_quantities(text: str) -> list[Quantity]:
         for q in english_quantities(m.group()):
             if not any(ch.isdigit() for ch in q.text):
                 items.append(replace(q, start=q.start + m.start(), end=q.end + m.start()))
-    return sorted(items, key=lambda q: q.start)
+    return sorted((_as_fraction(q, text, _AR_PERCENT_AFTER) for q in items), key=lambda q: q.start)
 
 
 # Words ending like a feminine dual that are not one.

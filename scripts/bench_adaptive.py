@@ -28,9 +28,15 @@ words in the reference, leading function words dropped, e.g. "Ri Yong Ho", "Sena
 Committee"; reproduced when the hypothesis contains it verbatim), with a paired bootstrap of the
 difference on the same resamples; the **cost**: wall seconds of the off and on passes run back
 to back in this process (only when both ran fresh, not resumed), and the mean prompt tokens of
-a first attempt; how many segments got examples. The off pass also gives the **confidence
-calibration** of the review page (``tarjama.review.confidence``): thresholds of the mean token
-log-probability at which sentence chrF++ is reliably high or low.
+a first attempt; how many segments got examples. **Isolated**: the same figures with every line
+that got no examples given the off pass's English. Such a line's request is the off pass's, yet
+its English can differ, because the embedded engine decodes side by side and its wording varies
+with the batch; ``unadapted_changed`` counts those lines, and the isolated figures leave that
+noise out and measure the examples alone. The off pass also gives the **confidence
+calibration** of the review page (``tarjama.review.confidence``): the thirds of the sentences'
+mean token log-probability and how sentence chrF++ differs between them, and the same for the
+levels the shipped thresholds give (``shipped``). ``--skip on`` runs the off pass alone (its
+calibration; no adapted pass, no thresholds).
 
 Every pass's sentences go to ``OUT/<pass>.jsonl`` as they finish and every machine translation to
 ``OUT/cache-off.sqlite`` or ``OUT/cache-on.sqlite``: an interrupted run goes on where it stopped.
@@ -59,7 +65,7 @@ from tarjama.glossary import Glossary  # noqa: E402
 from tarjama.memory.matches import EXAMPLE_THRESHOLD, MatchIndex  # noqa: E402
 from tarjama.memory.store import Approval, TranslationMemory  # noqa: E402
 from tarjama.translate.run import Job, Translator  # noqa: E402
-from tarjama.types import ADAPTED  # noqa: E402
+from tarjama.types import ADAPTED, Confidence  # noqa: E402
 
 THRESHOLDS = (0.0, EXAMPLE_THRESHOLD, 40.0)
 # Words that start a capitalised run without being part of a name.
@@ -195,6 +201,17 @@ def names_share(hyps: Sequence[str], refs: Sequence[str]) -> tuple[int, int, lis
 
 
 def compare(off: list[dict], on: list[dict]) -> dict:
+    """``scores`` of on against off, and ``isolated``: the same with every line that got no
+    examples taken from the off pass (the module docstring), with how many such lines differ."""
+    out = scores(off, on)
+    isolated = [o if o["examples"] else f for f, o in zip(off, on, strict=True)]
+    pairs = zip(off, on, strict=True)
+    out["unadapted_changed"] = sum(1 for f, o in pairs if not o["examples"] and f["hyp"] != o["hyp"])
+    out["isolated"] = scores(off, isolated)
+    return out
+
+
+def scores(off: list[dict], on: list[dict]) -> dict:
     """chrF++, BLEU (paired bootstrap of on − off), names reproduced (same resamples)."""
     import numpy as np
 
@@ -233,9 +250,13 @@ def compare(off: list[dict], on: list[dict]) -> dict:
 
 def calibration(records: list[dict]) -> dict:
     """Confidence levels from the off pass: terciles of the mean token log-probability, and how
-    sentence chrF++ differs between the three levels."""
+    sentence chrF++ differs between the three levels; ``shipped``: the same for the levels of
+    ``tarjama.review.confidence`` (its thresholds, as the review page shows them). A line tarjama
+    splits in two counts by its less confident half."""
     import numpy as np
     from sacrebleu.metrics import CHRF
+
+    from tarjama.review import confidence as shipped
 
     chrf = CHRF(word_order=2)
     rows = [(min(r["confidence"]), chrf.sentence_score(r["hyp"], [r["ref"]]).score)
@@ -244,10 +265,21 @@ def calibration(records: list[dict]) -> dict:
     score = np.array([s for _, s in rows])
     low, high = (float(np.quantile(conf, q)) for q in (1 / 3, 2 / 3))
     levels = {"low": conf < low, "medium": (conf >= low) & (conf < high), "high": conf >= high}
+    names = np.array([shipped.level(Confidence(c, c)) for c in conf])
+
+    def split(masks: dict) -> dict:
+        return {name: {"n": int(mask.sum()),
+                       "mean_chrf": float(score[mask].mean()) if mask.any() else None,
+                       "below_40": float((score[mask] < 40).mean()) if mask.any() else None}
+                for name, mask in masks.items()}
+
     return {
         "sentences": len(rows), "low_below": round(low, 3), "high_from": round(high, 3),
-        "levels": {name: {"n": int(mask.sum()), "mean_chrf": float(score[mask].mean()),
-                          "below_40": float((score[mask] < 40).mean())} for name, mask in levels.items()},
+        "levels": split(levels),
+        "shipped": {"low_below": shipped.LOW_BELOW, "high_from": shipped.HIGH_FROM,
+                    "levels": split({name: names == name for name in ("low", "medium", "high")})},
+        # Every sentence's (confidence, sentence chrF++), least confident first: the measurement itself.
+        "figures": sorted((round(float(c), 4), round(float(s), 2)) for c, s in zip(conf, score, strict=True)),
     }
 
 
@@ -284,8 +316,9 @@ def main() -> int:
     ap.add_argument("--shared", type=int, default=5, help="scenario 2: names a topic pair shares (default 5)")
     ap.add_argument("--summarise", action="store_true", help="only the figures of what OUT holds")
     ap.add_argument("--retrieval", action="store_true", help="only the retrieval figures (no model)")
-    ap.add_argument("--skip", action="append", default=[], choices=("thresholds", "cross"),
-                    help="leave a part out")
+    ap.add_argument("--topics", type=int, help="scenario 2: only this many of its documents, the shortest")
+    ap.add_argument("--skip", action="append", default=[], choices=("thresholds", "cross", "on"),
+                    help="leave a part out ('on': the adapted within pass, and with it the thresholds)")
     args = ap.parse_args()
     path = ntrex.default_path()
     if path is None:
@@ -323,9 +356,10 @@ def main() -> int:
         if t is None:
             if not out.exists():
                 raise SystemExit(f"{out}: this pass has not run yet; run without --summarise")
-            rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-            want = {(line.doc, line.index) for line in lines}
-            return [r for r in rows if (r["doc"], r["index"]) in want]
+            # in the order of the lines, as a live pass returns them (the file is in finishing order)
+            records = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+            rows = {(r["doc"], r["index"]): r for r in records}
+            return [rows[(line.doc, line.index)] for line in lines]
         result = run_pass(t, lines, memory, caches["on" if t.adapts else "off"], out)
         if result["fresh"] and result["resumed"] == 0:
             passes[name] = {k: v for k, v in result.items() if k != "records"}
@@ -337,12 +371,16 @@ def main() -> int:
 
     live = engine is not None
     off = do("within-off", translator(False) if live else None, translated, memory1)
-    on = do("within-on", translator(True) if live else None, translated, memory1)
-    report["within"] = compare(off, on)
-    report["within"]["passes"] = {k: passes.get(k) for k in ("within-off", "within-on")}
+    on = None
+    if "on" not in args.skip:
+        on = do("within-on", translator(True) if live else None, translated, memory1)
+    report["within"] = compare(off, on) if on is not None else {"sentences": len(off)}
+    report["within"]["passes"] = {k: passes.get(k) for k in ("within-off", "within-on") if k in passes}
     report["calibration"] = calibration(off)
     if "cross" not in args.skip:
         pairs = topic_pairs(docs, args.shared)
+        if args.topics:
+            pairs = sorted(pairs, key=lambda pair: (len(pair[0].ar), pair[0].doc_id))[: args.topics]
         report["cross"] = {"pairs": [[d.doc_id, [o.doc_id for o in others]] for d, others in pairs]}
         all_off, all_on = [], []
         for d, others in pairs:
@@ -356,7 +394,7 @@ def main() -> int:
             memory2.close()
         if all_off:
             report["cross"].update(compare(all_off, all_on))
-    if "thresholds" not in args.skip:
+    if "thresholds" not in args.skip and on is not None:
         report["thresholds"] = {}
         for t in THRESHOLDS:
             if t == EXAMPLE_THRESHOLD:

@@ -16,9 +16,13 @@ from tarjama.document.model import read_document
 from tarjama.document.record import TranslatedDocument
 from tarjama.engines.base import Engine, SegmentDone
 from tarjama.glossary import Glossary
+from tarjama.review.confidence import LOW_BELOW
 from tarjama.review.server import Server
 from tarjama.review.workspace import Workspace
 from tarjama.types import Confidence, EngineIdentity, Finding, SegmentTranslation, TranslationRequest
+
+# The flagged sentence's mean token log-probability: low, whatever the calibration.
+FLAGGED_CONFIDENCE = round(LOW_BELOW - 0.1, 2)
 
 GLOSSARY = """# a small glossary for the review tests
 ar\ten\tkind\tnote\ten_variants
@@ -91,7 +95,7 @@ def jsonl_with_findings(folder: Path, text: str = ARTICLE, *, name: str = "artic
                 "error"),
         Finding("length", "the English is long for its source", None, (0, 3), "warning"),
     ]
-    flagged.confidence = Confidence(-0.61, -4.2)
+    flagged.confidence = Confidence(FLAGGED_CONFIDENCE, -4.2)
     out.write_text(doc.jsonl(), encoding="utf-8")
     return out, glossary
 

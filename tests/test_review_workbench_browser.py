@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from review_helpers import ARTICLE, jsonl_with_findings, serving
+from review_helpers import ARTICLE, FLAGGED_CONFIDENCE, jsonl_with_findings, serving
 from tarjama.cli import main
 from tarjama.document.requests import segment_request
 from tarjama.glossary import Glossary
@@ -73,7 +73,7 @@ def test_a_post_editor_works_through_a_document(playwright_browser, tmp_path: Pa
             # The flagged sentence: low confidence as a level, the raw figure on hover.
             flagged = page.locator("#s1")
             expect(flagged.locator(".conf")).to_have_text("confidence low")
-            assert "-0.61" in flagged.locator(".conf").get_attribute("title")
+            assert f"{FLAGGED_CONFIDENCE:.2f}" in flagged.locator(".conf").get_attribute("title")
 
             # The fuzzy match: its percentage, its differing words marked; Alt+M takes it.
             moon = page.locator("#s2")

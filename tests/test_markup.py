@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.document.model import parse_text
+from tarjama.document.pins import locate, quoted
 from tarjama.document.requests import build_requests
 from tarjama.engines.base import Engine
 from tarjama.glossary import Glossary
@@ -93,6 +94,45 @@ def test_markup_is_restored_where_the_glossary_or_a_latin_name_pins_it(glossary:
     )
     assert "aligned by a Latin-script name" in sentence.findings[2].message
     assert not sentence.needs_review
+
+
+def test_a_tag_restored_by_its_pins_takes_in_the_bracket_it_opens(glossary: Glossary) -> None:
+    # The Word article's first sentence: the model dropped the bold; the glossary and the name
+    # ESA pin "European Space Agency (ESA" — the bold must not stop before the bracket closes.
+    engine = ChecksItself(lambda r: "The European Space Agency (ESA) announced a new partnership.")
+    text = "أعلنت **وكالة الفضاء الأوروبية (ESA)** عن شراكة جديدة."
+    (sentence,) = translate(text, engine, glossary).sentences()
+    assert sentence.translation == "The **European Space Agency (ESA)** announced a new partnership."
+    assert "restored around «European Space Agency (ESA)»" in sentence.findings[0].message
+
+
+def test_a_tag_around_a_whole_quotation_goes_back_around_the_english_quotation() -> None:
+    # The Word article's last paragraph: italic around a quoted name nothing else pins.
+    engine = ChecksItself(
+        lambda r: 'The new cooperation, called "the next big collaborations", aims at social progress.'
+    )
+    text = 'ويهدف التعاون الجديد، الذي يُسمى "*التعاونات الكبيرة التالية*"، إلى دفع التقدم الاجتماعي.'
+    (sentence,) = translate(text, engine).sentences()
+    assert sentence.translation == (
+        'The new cooperation, called "*the next big collaborations*", aims at social progress.'
+    )
+    assert "aligned by its quotation marks" in sentence.findings[0].message
+    assert not sentence.needs_review
+
+
+def test_a_quotation_pins_only_when_source_and_english_have_as_many() -> None:
+    source = 'قال "<g1>أ</g1>" و"ب".'
+    assert quoted(source, 9, 10, 'He said "a" and "b".') == [("a", "its quotation marks")]
+    assert quoted(source, 9, 10, 'He said "a" and b.') == []
+    # the tag is not the whole quotation
+    assert quoted('قال "<g1>أ ب</g1> ج".', 9, 12, 'He said "a b c".') == []
+
+
+def test_a_pinned_span_grows_only_to_close_what_it_opened() -> None:
+    assert locate("the (ESA) team", [("ESA", "a name")]) == (5, 8, ["a name"])
+    assert locate("the ESA (2025) plan", [("ESA (2025", "x")]) == (4, 14, ["x"])
+    assert locate("«big plan» now", [("big plan»", "x")]) == (0, 10, ["x"])
+    assert locate("the (ESA team", [("(ESA", "x")]) == (4, 8, ["x"])  # nothing beside it to take in
 
 
 def test_markup_nothing_pins_is_dropped_keeping_the_text_and_the_sentence_is_flagged() -> None:

@@ -3,8 +3,13 @@
 When a tag's place in a translation is not known — the model dropped it, or its words could not
 be aligned — the words inside it in the source may still say where it goes: a glossary hint's
 English, a Latin-script name, or a number, when that English occurs exactly once in the
-translation. ``pins`` lists them for a span of the source, ``word_pins`` for one source word, and
-``locate`` finds the span of a translation they cover (placeholders in it never match).
+translation. ``pins`` lists them for a span of the source, ``word_pins`` for one source word,
+``quoted`` the English of a quotation a tag wraps whole (the k-th quotation of the source is the
+k-th of the translation, when both have as many), and
+``locate`` finds the span of a translation they cover (placeholders in it never match), taking
+in a bracket or quotation mark the span opens or closes when its partner stands right beside
+it: "European Space Agency (ESA" pinned by the glossary and the name ESA is "European Space
+Agency (ESA)", so a tag never opens a bracket it does not close.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from tarjama.text.terms import phrase_pattern
 from tarjama.types import TermHint
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A quotation: straight, guillemets or curly quotes, on one line.
+_QUOTED = re.compile(r'"([^"\n]+)"|«([^»\n]+)»|“([^”\n]+)”')
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "‘": "’"}
 
 
 def pins(source: str, hints: Sequence[TermHint], start: int, end: int) -> list[tuple[str, str]]:
@@ -32,6 +40,21 @@ def pins(source: str, hints: Sequence[TermHint], start: int, end: int) -> list[t
     for number in NUMBER.findall(western_digits(words)):
         found.append((number, "a number"))
     return list(dict.fromkeys(found))
+
+
+def quoted(source: str, start: int, end: int, translation: str) -> list[tuple[str, str]]:
+    """The English of the quotation whose words are exactly ``source[start:end]``'s (a tag
+    around a whole quotation: ``"<g1>…</g1>"``): the quotation in the same place among the
+    translation's, when source and translation have as many quotations."""
+    words = inline.strip(source[start:end]).strip()
+    if not words:
+        return []
+    source_quotes = [inline.strip(next(g for g in m.groups() if g)).strip() for m in _QUOTED.finditer(source)]
+    english = [next(g for g in m.groups() if g).strip() for m in _QUOTED.finditer(_visible(translation))]
+    if words not in source_quotes or source_quotes.count(words) > 1 or len(english) != len(source_quotes):
+        return []
+    text = english[source_quotes.index(words)]
+    return [(text, "its quotation marks")] if text and "\x00" not in text else []
 
 
 def word_pins(hints: Sequence[TermHint], word: str) -> list[tuple[str, str]]:
@@ -62,4 +85,18 @@ def locate(text: str, found: Sequence[tuple[str, str]]) -> tuple[int, int, list[
             used.append(why)
     if not spans:
         return None
-    return min(s for s, _ in spans), max(e for _, e in spans), list(dict.fromkeys(used))
+    start, end = _balanced(visible, min(s for s, _ in spans), max(e for _, e in spans))
+    return start, end, list(dict.fromkeys(used))
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` grown by the bracket or quotation mark right after (or before) it
+    that closes (or opens) one left unpaired inside it."""
+    for opening, closing in _PAIRS.items():
+        inside = text[start:end]
+        missing = inside.count(opening) - inside.count(closing)
+        while missing > 0 and text[end : end + 1] == closing:
+            end, missing = end + 1, missing - 1
+        while missing < 0 and start > 0 and text[start - 1] == opening:
+            start, missing = start - 1, missing + 1
+    return start, end

@@ -11,8 +11,9 @@ of them exactly once, nested as in the source. After the engine's answer:
    twice;
 3. what is still broken is repaired (``repair``): the valid tags are kept; a paired tag is
    put back around the English that the glossary (a hint's target inside it) or a Latin
-   token (a name, a number) of its Arabic text pins (``tarjama.document.pins``), when that
-   English occurs exactly once;
+   token (a name, a number) of its Arabic text pins (``tarjama.document.pins``), or — a tag
+   around a whole quotation — the English quotation in the same place, when that English
+   occurs exactly once;
    a standalone tag (code, a URL, an image) goes back next to the pinned word beside it, at
    the sentence's edge when it stood there, or else before the final punctuation — never
    lost; a paired tag nothing pins is dropped, keeping its text.
@@ -32,7 +33,7 @@ from dataclasses import replace
 
 from tarjama.document import inline
 from tarjama.document.pins import locate as _locate
-from tarjama.document.pins import pins, word_pins
+from tarjama.document.pins import pins, quoted, word_pins
 from tarjama.types import (
     ERROR,
     MARKUP,
@@ -154,7 +155,8 @@ def _place_pair(
     request: TranslationRequest, text: str, n: int, start: int, end: int, label: str, keep: set[int]
 ) -> tuple[str, tuple[str, bool]]:
     arabic = inline.strip(request.source[start:end]).strip()
-    located = _locate(text, pins(request.source, request.hints, start, end))
+    found = pins(request.source, request.hints, start, end) + quoted(request.source, start, end, text)
+    located = _locate(text, found)
     if located is not None:
         s, e, why = located
         candidate = _insert(_insert(text, e, f"</g{n}>"), s, f"<g{n}>")

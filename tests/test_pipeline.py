@@ -51,16 +51,22 @@ def test_reassembles_in_order() -> None:
     assert records[0]["engine"]["engine"] == "scripted"
 
 
-def test_context_is_previous_sentences_of_the_paragraph() -> None:
+@pytest.mark.parametrize("reads_context", [True, False])
+def test_context_is_previous_sentences_of_the_paragraph(reads_context: bool) -> None:
+    # An engine that reads context gets the paragraph's earlier sentences; one that does not
+    # gets none (no context string held per sentence for it).
     seen: list[TranslationRequest] = []
 
     class Spy(ScriptedEngine):
+        uses_context = reads_context
+
         def translate(self, requests, *, done=None):
             seen.extend(requests)
             return super().translate(requests)
 
     Translator(Spy(TABLE), checks=None).translate_document(parse_text(TEXT))
-    assert [r.context for r in seen] == ["", "جاء أحمد.", "", ""]
+    expected = ["", "جاء أحمد.", "", ""] if reads_context else ["", "", "", ""]
+    assert [r.context for r in seen] == expected
 
 
 def test_resume_translates_nothing_twice(tmp_path: Path) -> None:

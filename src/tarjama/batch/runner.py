@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama import formats
 from tarjama.batch.inputs import InputFile, Source, inside, output_path, read_source
-from tarjama.document.requests import PreparedSegment, build_requests, iter_requests
+from tarjama.document.requests import PreparedSegment, iter_requests
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import TranslationMemory
 from tarjama.text.language import resolve_direction
@@ -163,11 +163,12 @@ class PlanEntry:
 
 
 def _read(
-    item: InputFile, options: BatchOptions, glossary: Glossary | None, direction: Direction = AR_EN
+    item: InputFile, options: BatchOptions, translator: Translator
 ) -> tuple[Source, list[list[PreparedSegment]]]:
-    """An input's units as requests; one in the other language than the run's is refused."""
-    source = _read_source(item, options, direction)
-    return source, [build_requests(unit.document, glossary, direction) for unit in source.units]
+    """An input's units as the translator's requests; one in the other language than the run's
+    is refused."""
+    source = _read_source(item, options, translator.direction)
+    return source, [translator.prepare(unit.document) for unit in source.units]
 
 
 def _read_source(item: InputFile, options: BatchOptions, direction: Direction) -> Source:
@@ -227,7 +228,7 @@ def plan(
             continue
         # No engine is loaded here: keys as for an engine that does not read context.
         keys = (p.request.key() for unit in source.units
-                for p in iter_requests(unit.document, glossary, direction))
+                for p in iter_requests(unit.document, glossary, direction, context=False))
         while chunk := list(itertools.islice(keys, PLAN_CHUNK)):
             fresh = [k for k in dict.fromkeys(chunk) if k not in seen]
             known: set[str] = set()
@@ -316,7 +317,7 @@ class BatchRunner:
             direction = self.translator.direction
             output = output_path(item, self.options.out_dir, suffix(self.options, direction))
             try:
-                source, prepared = _read(item, self.options, self.translator.glossary, direction)
+                source, prepared = _read(item, self.options, self.translator)
             except TarjamaError as exc:
                 self._record_failure(str(item.path), item.format, output, [str(exc)], started)
                 continue

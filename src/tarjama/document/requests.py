@@ -93,19 +93,23 @@ def bounded_context(earlier: Sequence[str]) -> str:
 
 
 def build_requests(
-    document: Document, glossary: Glossary | None, direction: Direction = AR_EN
+    document: Document, glossary: Glossary | None, direction: Direction = AR_EN, *,
+    context: bool = True,
 ) -> list[PreparedSegment]:
     """Engine requests for every translatable segment, in document order, with term hints.
 
     The glossary reads a sentence's words without its markup (``Segment.plain``); a match's
     offsets are mapped into the request text, placeholders included. Each request's context
-    is the bounded window of earlier sentences of its paragraph (``bounded_context``).
+    is the bounded window of earlier sentences of its paragraph (``bounded_context``), or
+    empty with ``context=False`` (for an engine that does not read it: a long paragraph then
+    holds no context string per sentence).
     """
-    return list(iter_requests(document, glossary, direction))
+    return list(iter_requests(document, glossary, direction, context=context))
 
 
 def iter_requests(
-    document: Document, glossary: Glossary | None, direction: Direction = AR_EN
+    document: Document, glossary: Glossary | None, direction: Direction = AR_EN, *,
+    context: bool = True,
 ) -> Iterator[PreparedSegment]:
     """``build_requests`` one segment at a time: a caller that keeps only what it needs of each
     (``batch.runner.plan`` keeps its key) holds no request, context or hint list per segment."""
@@ -114,7 +118,7 @@ def iter_requests(
         for seg in para.segments:
             if not seg.translatable:
                 continue
-            context = bounded_context(list(earlier))
-            request, expected = segment_request(seg.content, glossary, context, seg.inline, direction)
+            window = bounded_context(list(earlier)) if context else ""
+            request, expected = segment_request(seg.content, glossary, window, seg.inline, direction)
             yield PreparedSegment(para, seg, request, expected)
             earlier.append(seg.plain)

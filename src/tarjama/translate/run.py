@@ -236,8 +236,9 @@ class Translator:
         return self.glossary.info() if self.glossary is not None else None
 
     def prepare(self, document: Document) -> list[PreparedSegment]:
-        """The document's segments as requests, with this glossary's hints."""
-        return build_requests(document, self.glossary, self.direction)
+        """The document's segments as requests, with this glossary's hints (and their context
+        when the engine reads it)."""
+        return build_requests(document, self.glossary, self.direction, context=self.executor.uses_context)
 
     def key(self, request: TranslationRequest) -> str:
         """A segment's key for this engine (journal and memory): with its context if the engine reads it."""

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama.errors import TarjamaError
 from tarjama.memory.store import NO_GLOSSARY, engine_hash
-from tarjama.text.textio import write_text_atomic
+from tarjama.text.textio import muted_stderr, write_text_atomic
 from tarjama.translate.executor import (
     KeyDone,
     Outcome,
@@ -306,7 +306,7 @@ class RayExecutor:
         try:
             if self.options.address:
                 check_reachable(self.options.address)
-                with _stderr_muted():  # Ray's core logs each failed attempt to reach the address
+                with muted_stderr():  # Ray's core logs each failed attempt to reach the address
                     ray.init(address=self.options.address, **quiet)
                 self.joined = True
             else:
@@ -501,25 +501,6 @@ def check_reachable(address: str, timeout: float = REACH_TIMEOUT) -> None:
         f"--runner ray: cannot reach {address} ({reason}); check that `ray start --head` runs there and "
         "that this machine can reach its port, then give its address (or auto)"
     )
-
-
-@contextlib.contextmanager
-def _stderr_muted() -> Iterator[None]:
-    """File descriptor 2 sent to /dev/null for the block (Ray's C++ core writes there directly)."""
-    import os
-    import sys
-
-    with contextlib.suppress(Exception):
-        sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _explain(exc: BaseException) -> str:

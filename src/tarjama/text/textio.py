@@ -439,6 +439,30 @@ def folder_lock(path: Path, *, timeout: float, busy: str, required: bool = True)
         os.close(fd)  # closing the descriptor releases the lock
 
 
+@contextlib.contextmanager
+def muted_stderr() -> Iterator[None]:
+    """File descriptor 2 sent to /dev/null for the block: native libraries (llama.cpp's load
+    log, Ray's C++ core) write there directly, past ``sys.stderr``; the CLI's one-line errors
+    stay readable. Where fd 2 cannot be duplicated, nothing is muted."""
+    import sys
+
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically."""
     with atomic_writer(path) as fh:

@@ -63,6 +63,7 @@ from tarjama.engines.prompts import output_budget
 from tarjama.errors import ModelUnavailableError, TarjamaError
 from tarjama.models import embedded
 from tarjama.models.embedded import INSTALL_HINT, QWEN_CODER_1_5B, ModelFile
+from tarjama.text.textio import muted_stderr
 from tarjama.types import (
     AR_EN,
     EN_AR,
@@ -386,7 +387,7 @@ class GGUFEngine(Engine):
         """The batched generator, created on first use with the shared prompt prefix evaluated."""
         if self._batched is None:
             config = self.config
-            with _quiet_stderr():
+            with muted_stderr():
                 try:
                     backend = LlamaBackend(
                         self.llm, parallel=config.parallel, n_ctx=self._kv_cells(), n_batch=config.n_batch,
@@ -428,7 +429,7 @@ def _load_llama(path: Path, config: EmbeddedConfig, threads: int, threads_batch:
         from llama_cpp import Llama
     except ImportError:
         raise ModelUnavailableError(f"the gguf engine needs llama-cpp-python; {INSTALL_HINT}") from None
-    with _quiet_stderr():
+    with muted_stderr():
         try:
             return Llama(
                 model_path=str(path), n_ctx=config.n_ctx, n_threads=threads, n_threads_batch=threads_batch,
@@ -494,19 +495,3 @@ def _llama_version() -> str:
         return "unknown"
 
 
-@contextlib.contextmanager
-def _quiet_stderr():
-    """llama.cpp prints its load log straight to fd 2; keep the CLI's stderr readable."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(devnull)
-        os.close(saved)

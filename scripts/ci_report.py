@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tarjama.dev.datasets import seed
 from tarjama.document.model import parse_text, read_document
+from tarjama.document.record import TranslatedDocument
 from tarjama.errors import TarjamaError
 from tarjama.glossary import Glossary
 from tarjama.report import render
@@ -45,7 +46,22 @@ def write_reports(report: ScoreReport, folder: Path) -> None:
         write_text_atomic(folder / name, render(report, fmt))
 
 
-def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport:
+def missed_terms(results: list[TranslatedDocument]) -> tuple[int, int]:
+    """(glossary terms missing from the English, of them those whose sentence is flagged
+    ``needs_review``) over ``results``."""
+    missed = flagged = 0
+    for result in results:
+        for sentence in result.sentences():
+            n = len(sentence.terms.missing) if sentence.terms is not None else 0
+            missed += n
+            flagged += n if sentence.needs_review else 0
+    return missed, flagged
+
+
+def seed_report(
+    args: argparse.Namespace, glossary: Glossary, engine_box: list, made: list[TranslatedDocument]
+) -> ScoreReport:
+    """The seed scored; a translation this run makes is appended to ``made``."""
     sources = [p.text for p in read_document(SEED).paragraphs]
     refs = read_paragraphs(SEED_REF)
     engines: list[dict] = []
@@ -56,6 +72,7 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
         from tarjama.translate.run import Translator
 
         result = Translator(engine(engine_box), glossary, checks=None).translate_document(read_document(SEED))
+        made.append(result)
         out = args.out / "seed.en.jsonl"
         write_text_atomic(out, result.jsonl())
         hyps = [p.translation for p in result.paragraphs]
@@ -68,8 +85,11 @@ def seed_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) 
     return score_texts(hyps, [refs], sources, glossary=glossary, labels=labels)
 
 
-def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list) -> ScoreReport | None:
-    """The sample scored, or None (with the reason on stderr) when the data is not there."""
+def ntrex_report(
+    args: argparse.Namespace, glossary: Glossary, engine_box: list, made: list[TranslatedDocument]
+) -> ScoreReport | None:
+    """The sample scored, or None (with the reason on stderr) when the data is not there; the
+    translations this run makes are appended to ``made``."""
     from tarjama.dev.datasets import ntrex
     from tarjama.translate.run import Translator
 
@@ -92,6 +112,7 @@ def ntrex_report(args: argparse.Namespace, glossary: Glossary, engine_box: list)
             continue
         translator = Translator(engine(engine_box), glossary, checks=None)
         result = translator.translate_document(parse_text(doc.source_text()))
+        made.append(result)
         hyps += [p.translation for p in result.paragraphs]
         identity = result.engine.to_dict()
     if given is not None:
@@ -140,9 +161,10 @@ def main() -> int:
         baseline = gate.load_baseline(args.baseline)
         glossary = Glossary.load(GLOSSARY)
         box: list = []
-        reports = {"seed": seed_report(args, glossary, box)}
+        made: dict[str, list[TranslatedDocument]] = {"seed": [], "ntrex-sample": []}
+        reports = {"seed": seed_report(args, glossary, box, made["seed"])}
         skipped = {"ntrex-sample": "left out (--no-ntrex)"} if args.no_ntrex else {}
-        if not args.no_ntrex and (sample := ntrex_report(args, glossary, box)):
+        if not args.no_ntrex and (sample := ntrex_report(args, glossary, box, made["ntrex-sample"])):
             reports["ntrex-sample"] = sample
     except TarjamaError as exc:
         print(f"ci_report: error: {exc}", file=sys.stderr)
@@ -153,6 +175,8 @@ def main() -> int:
         print(render(report, "markdown"))
         write_reports(report, args.out / name)
         checks += gate.check(name, report, baseline)
+        if made[name]:  # translated in this run (not a given --seed-hyp / --ntrex-hyp)
+            checks.append(gate.flagged_check(name, *missed_terms(made[name])))
     checks += gate.unscored(baseline, reports, skipped)
     print(gate.render_checks(checks, str(args.baseline), baseline))
     failed = gate.failures(checks)

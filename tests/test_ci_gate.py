@@ -218,7 +218,7 @@ def test_committed_baseline_is_valid_and_covers_what_ci_scores() -> None:
     data = gate.load_baseline(ROOT / "references" / "baseline.json")
     assert set(data["datasets"]) == {"seed", "ntrex-sample"}  # the datasets ci_report scores
     assert all(gate.CHRF_PP in entry for entry in data["datasets"].values())
-    assert data["datasets"]["seed"]["term_accuracy_min"] == 100.0
+    assert data["datasets"]["seed"]["term_accuracy_min"] >= 95.0  # at most 3 of the seed's 69 terms
     assert 0 < data["chrf_tolerance"] <= 5 and 0 < data["bleu_tolerance"] <= 5
 
 
@@ -250,3 +250,35 @@ def test_each_measure_is_gated_by_its_own_tolerance_on_both_sides_of_it(
     assert (rows[gate.CHRF_PP].passed, rows[gate.BLEU].passed) == (chrf_ok, bleu_ok)
     assert rows[gate.BLEU].threshold == pytest.approx(37.0)
     assert rows[gate.CHRF_PP].threshold == pytest.approx(59.5)
+
+
+def test_a_missed_term_must_leave_its_sentence_flagged() -> None:
+    # The gate's row for the runs that translate: a term the engine left out is allowed (the
+    # seed's floor), an unflagged one is not.
+    from tarjama.document.model import parse_text
+    from tarjama.engines.base import Engine
+    from tarjama.translate.run import Translator
+    from tarjama.types import EngineIdentity, SegmentTranslation
+
+    class Drops(Engine):
+        name = "drops"
+        identity = EngineIdentity("drops", "scripted")
+
+        def translate(self, requests, *, done=None):
+            return [SegmentTranslation("The agency signed an agreement with Japan.") for _ in requests]
+
+    glossary = Glossary.load(GLOSSARY)
+    result = Translator(Drops(), glossary, checks=None).translate_document(
+        parse_text("وقعت وكالة الفضاء الأوروبية اتفاقية مع اليابان.\n\nوقعت الوكالة اتفاقية مع اليابان.\n"))
+    first, second = result.sentences()
+    assert first.terms.missing == ["European Space Agency"] and first.needs_review
+    assert not second.terms.missing
+    assert CI_REPORT.missed_terms([result]) == (1, 1)
+    first.findings = []  # as if a stage had lost the finding: the miss goes unflagged
+    assert not first.needs_review and CI_REPORT.missed_terms([result]) == (1, 0)
+    assert gate.flagged_check("seed", 1, 1).passed
+    failing = gate.flagged_check("seed", 2, 1)
+    assert not failing.passed
+    assert failing.line() == "| seed | missed terms flagged % | 50.00 | ≥ 100.00 | FAIL |"
+    none = gate.flagged_check("seed", 0, 0)
+    assert none.line() == "| seed | missed terms flagged % | 100.00 | ≥ 100.00 | ok |"

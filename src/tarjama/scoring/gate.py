@@ -12,6 +12,9 @@ The gate fails when
 * BLEU falls more than ``bleu_tolerance`` below the baseline (wider than chrF++'s: on a few
   dozen sentences BLEU moves by about two points with nothing but float rounding);
 * term accuracy falls below ``term_accuracy_min`` (or cannot be computed);
+* a glossary term missing from a translation the run made leaves its sentence unflagged
+  (not ``needs_review``): enforcement may fail on a sentence, but never silently
+  (``flagged_check``, for the runs that translate, whatever the baseline says);
 * a dataset of the baseline was not scored in this run (the ntrex-dev sample when its data
   folder is missing), unless the run was told to leave it out — then its row says so;
 * a scored dataset has no baseline entry;
@@ -124,6 +127,17 @@ def check(dataset: str, report: ScoreReport, baseline: dict[str, Any]) -> list[G
         passed = terms is not None and terms >= minimum
         checks.append(GateCheck(dataset, "term accuracy %", terms, minimum, passed, note="not computed"))
     return checks
+
+
+FLAGGED = "missed terms flagged %"
+
+
+def flagged_check(dataset: str, missed: int, flagged: int) -> GateCheck:
+    """Every glossary term missing from the English must have left its sentence flagged for
+    review: the share of ``missed`` terms whose sentence is ``needs_review`` must be 100 % (it
+    is 100 % when nothing is missed)."""
+    value = 100.0 * flagged / missed if missed else 100.0
+    return GateCheck(dataset, FLAGGED, value, 100.0, flagged >= missed)
 
 
 def unscored(baseline: dict[str, Any], scored: Iterable[str], skipped: Mapping[str, str]) -> list[GateCheck]:

@@ -61,6 +61,41 @@ def test_the_glossary_matches_inside_emphasis_and_its_offsets_point_into_the_req
         assert request.source[hint.start : hint.end] == hint.source
 
 
+def test_every_span_of_the_plain_sentence_maps_onto_its_request_text() -> None:
+    # Inline.to_text against the character-by-character mapping: the request text's span,
+    # placeholders taken out, is the plain span, for every span of every sentence.
+    import re
+
+    text = ("**وقعت** وكالة *الفضاء* `code` الأوروبية [اتفاقية **مع** جاكسا](https://jaxa.jp) اليوم. "
+            "جملة ثانية بلا علامات. *كلها مائلة*\n")
+    prepared = build_requests(parse_text(text, "md"), None)
+    inlines = [p.segment.inline for p in prepared if p.segment.inline is not None]
+    assert len(prepared) == 3 and len(inlines) == 2
+    assert len(re.findall(r"<g\d+>|<x\d+/>", inlines[0].text)) == 5
+    for inline in inlines:
+        # brute force: the index in ``text`` of each visible character, and the end
+        where = [i for i, _ in _visible(inline.text)] + [len(inline.text)]
+        assert "".join(c for _, c in _visible(inline.text)) == inline.plain
+        n = len(inline.plain)
+        for start in range(n + 1):
+            for end in range(start, n + 1):
+                a, b = inline.to_text(start, end)
+                assert a == where[start]
+                assert b == (where[end - 1] + 1 if end > start else where[start])
+                assert re.sub(r"</?g\d+>|<x\d+/>", "", inline.text[a:b]) == inline.plain[start:end]
+
+
+def _visible(text: str) -> list[tuple[int, str]]:
+    """(index, character) of each character of ``text`` outside placeholders."""
+    import re
+
+    out, pos = [], 0
+    for m in re.finditer(r"</?g\d+>|<x\d+/>", text):
+        out += [(i, text[i]) for i in range(pos, m.start())]
+        pos = m.end()
+    return out + [(i, text[i]) for i in range(pos, len(text))]
+
+
 def test_broken_placeholders_are_retried_once_with_strict_markup() -> None:
     engine = Scripted(
         lambda r: "Read <g1>the statement</g1> now." if r.strict_markup else "Read the statement now."

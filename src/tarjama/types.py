@@ -123,7 +123,7 @@ class Match:
                    float(data.get("approved") or 0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TranslationRequest:
     source: str
     hints: tuple[TermHint, ...] = ()
@@ -208,7 +208,7 @@ class Note(str):
         return value if isinstance(value, Note) else cls(str(value))
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentTranslation:
     """One segment's translation: what the engine returned, then what the stages after it added.
 

@@ -38,6 +38,7 @@ paragraph as XML-escaped text with placeholders numbered across the whole file
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ ROLES = ("text", "open", "close", "atom", "trail", "break")
 _NESTED = "nested differently from the source"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """One piece of a paragraph in its own syntax.
 
@@ -93,7 +94,7 @@ def text_piece(raw: str, text: str | None = None) -> Piece:
     return Piece(raw, "text", raw if text is None else text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A placeholder of a sentence: ``<gN>`` (``kind`` g) or ``<xN/>`` (``kind`` x).
 
@@ -119,7 +120,7 @@ class Tag:
         return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inline:
     """A sentence with inline markup: the placeholder text an engine sees and its tags.
 
@@ -135,8 +136,12 @@ class Inline:
     suffix: str = ""
     escape: str = ""
     plain: str = ""
-    # offsets[i]: position in ``text`` of ``plain[i]``; one more entry for the end.
-    offsets: tuple[int, ...] = field(default=(), repr=False)
+    # Where ``plain`` stands in ``text``, one entry per run of visible text (a sentence
+    # without inner tags has one): run k starts at ``plain_starts[k]`` in ``plain`` and at
+    # ``text_starts[k]`` in ``text`` (a pair per run, not an offset per character: a long
+    # document holds one Inline per sentence).
+    plain_starts: tuple[int, ...] = field(default=(), repr=False)
+    text_starts: tuple[int, ...] = field(default=(), repr=False)
 
     def tag(self, number: int) -> Tag | None:
         for t in self.tags:
@@ -144,9 +149,16 @@ class Inline:
                 return t
         return None
 
+    def _position(self, i: int) -> int:
+        """The position in ``text`` of ``plain[i]`` (``len(text)`` for the end)."""
+        if i >= len(self.plain):
+            return len(self.text)
+        k = bisect.bisect_right(self.plain_starts, i) - 1
+        return self.text_starts[k] + i - self.plain_starts[k]
+
     def to_text(self, start: int, end: int) -> tuple[int, int]:
         """A span of ``plain`` as a span of ``text`` (placeholders inside it included)."""
-        return self.offsets[start], self.offsets[end - 1] + 1 if end > start else self.offsets[start]
+        return self._position(start), self._position(end - 1) + 1 if end > start else self._position(start)
 
     def render(self, translation: str) -> str:
         """``translation`` (placeholders in it) in the paragraph's syntax; invalid tags left out."""
@@ -494,14 +506,17 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
     closes_of: dict[int, str] = {p.pair: p.raw for p in items if p.role == "close"}
     text: list[str] = []
     plain: list[str] = []
-    offsets: list[int] = []
+    plain_starts: list[int] = []
+    text_starts: list[int] = []
     length = 0
+    plain_length = 0
 
     def emit(s: str, visible: bool) -> None:
-        nonlocal length
-        if visible:
-            for i in range(len(s)):
-                offsets.append(length + i)
+        nonlocal length, plain_length
+        if visible and s:
+            plain_starts.append(plain_length)
+            text_starts.append(length)
+            plain_length += len(s)
             plain.append(s)
         text.append(s)
         length += len(s)
@@ -535,7 +550,6 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
             n = len(tags) + 1
             tags.append(Tag(n, "x", piece.raw, "", piece.label))
             emit(f"<x{n}/>", False)
-    offsets.append(length)
     return Inline(
         text="".join(text),
         tags=tuple(tags),
@@ -543,7 +557,8 @@ def build(pieces: Sequence[Piece], escape: str = "", collapse: bool = False) -> 
         suffix="".join(suffix),
         escape=escape,
         plain="".join(plain),
-        offsets=tuple(offsets),
+        plain_starts=tuple(plain_starts),
+        text_starts=tuple(text_starts),
     )
 
 

@@ -71,7 +71,7 @@ def needs_review(findings: Iterable[Finding], origin: str = "machine") -> bool:
     return origin != "human" and any(f.severity == ERROR for f in findings)
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceResult:
     """One translated sentence; ``index`` counts the paragraph's translatable sentences.
 

@@ -98,7 +98,7 @@ class _Mark:
     label: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     kind: str  # "text", "atom", "break"
     value: Any  # text, or the elements of an atom
@@ -160,6 +160,8 @@ def _runs_copy(run: Any, child: Any) -> Any:
 
 class _Paragraph:
     """One ``w:p`` read into items and written back from a tagged translation."""
+
+    __slots__ = ("_link_mark", "base", "depth", "field", "items", "link_elements", "links", "markers", "p")
 
     def __init__(self, p: Any, links: dict[str, str]) -> None:
         self.p = p

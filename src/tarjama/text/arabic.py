@@ -50,6 +50,7 @@ WORD_CHAR_RE = re.compile(f"[{WORD}]")
 # Letters of any script but Arabic (Latin, Greek, accented Latin…) and ASCII digits.
 _OTHER_LETTER = f"(?![{SCRIPT}])[^\\W_]"
 _ANY_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile(f"(?=[^\\W\\d_])[{SCRIPT}]")
 _ARABIC_WORD_RUN = re.compile(f"[{LETTERS}]{{2,}}")
 
 _DIGIT_TABLE = str.maketrans(ARABIC_INDIC_DIGITS + EXTENDED_DIGITS, "0123456789" * 2)
@@ -67,10 +68,14 @@ def is_arabic_letter(ch: str) -> bool:
 
 def arabic_share(text: str) -> float:
     """The share of the letters of ``text`` that are Arabic script (0 when it has no letters)."""
-    letters = _ANY_LETTER.findall(text)
-    if not letters:
-        return 0.0
-    return sum(1 for ch in letters if SCRIPT_RE.match(ch)) / len(letters)
+    letters = count(_ANY_LETTER, text)
+    return count(_ARABIC_LETTER, text) / letters if letters else 0.0
+
+
+def count(pattern: re.Pattern[str], text: str) -> int:
+    """How many times ``pattern`` matches in ``text``, without a list of the matches (a long
+    document's letters would be a string object each)."""
+    return sum(1 for _ in pattern.finditer(text))
 
 
 def is_arabic_text(text: str) -> bool:

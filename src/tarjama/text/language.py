@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from tarjama.errors import TarjamaError
-from tarjama.text.arabic import arabic_share
+from tarjama.text.arabic import arabic_share, count
 from tarjama.types import AR_EN, EN_AR, Direction
 
 LANGUAGES = ("ar", "en")
@@ -43,13 +43,13 @@ def detect_language(text: str) -> str | None:
     A text whose letters are mostly neither Arabic nor Latin gives ``"other"``.
     """
     sample = _NOT_PROSE.sub(" ", text[:_SAMPLE])
-    letters = len(_ANY_LETTER.findall(sample))
+    letters = count(_ANY_LETTER, sample)
     if not letters:
         return None
     share = arabic_share(sample)
     if share > 0.5:
         return "ar"
-    latin = len(_LATIN.findall(sample)) / letters
+    latin = count(_LATIN, sample) / letters
     return "en" if latin >= share and latin > 0.5 else "other"
 
 

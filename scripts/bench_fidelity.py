@@ -11,13 +11,14 @@
 The seed goes first, then the documents; every document's sentences and timings are appended
 to ``OUT/sentences.jsonl`` as it finishes, so an interrupted run can still be summarised.
 
-How "off" and "on" are measured in one run: for every engine call of the pipeline (the
-sentences of one document, ``translate_requests`` with glossary enforcement), the run times
-the call as ``--no-checks`` makes it and keeps its output (**off**), then runs the checks
-stage on it (``pipeline.check_and_repair``: checks, one more engine call for the sentences
-with errors, the choice between first translation and repair) and keeps that output (**on**).
-So off and on see the same first translations, the same machine and the same moment's load:
-seconds per sentence with checks on, as a ratio to off, is (call + checks stage) / call.
+How "off" and "on" are measured in one run: the documents go in groups (``--wave`` segments,
+default the engine's preferred call size); each group is translated twice, one
+``Translator.translate_jobs`` over the whole group per pass, as ``tarjama batch`` fills its
+engine calls: **off** with the glossary and no checks (``--no-checks``), then **on** with every
+check, its repairs decoded in the engine's free slots. Both passes of a group run back to back
+on the same machine at nearly the same load; the cost is on seconds ÷ off seconds. The two
+passes decode their batches separately, so a sentence's first translation may differ between
+them by the batch's float rounding alone.
 
 What is computed (ntrex-dev: one sentence per paragraph, so per sentence):
 

@@ -159,9 +159,15 @@ def test_ray_actors_send_to_one_server_and_the_driver_writes_the_memory(
     assert main([*common, "-O", str(tmp_path / "ray"), *ray_args]) == 0
     summary = capsys.readouterr().err
     assert "ray: cluster joined" in summary and "2 workers × 1 CPU" in summary
-    local = sorted((tmp_path / "local").rglob("*.en.txt"))
-    on_ray = sorted((tmp_path / "ray").rglob("*.en.txt"))
-    assert [p.read_bytes() for p in on_ray] == [p.read_bytes() for p in local]  # greedy: the same text
+    local = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*.en.txt"))
+    on_ray = sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*.en.txt"))
+    assert on_ray == local and len(on_ray) == 2
+    # Not the same text, word for word: llama-cpp-python's server reuses the previous request's
+    # prompt prefix, so its greedy English depends on the order the actors' requests arrive in
+    # (tests/test_ray_runner.py holds the Ray runner to the local one's exact text in process).
+    for name in on_ray:
+        english = (tmp_path / "ray" / name).read_text(encoding="utf-8")
+        assert "Agency" in english and not any("\u0600" <= c <= "\u06ff" for c in english)
     records = [json.loads(line) for line in (tmp_path / "ray" / "provenance.jsonl").read_text().splitlines()]
     processes = {w["process"] for r in records for w in r["workers"]}
     assert os.getpid() not in processes and records[0]["runner"] == "ray"
